@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what kad's tests and demo need on a fresh Debian 12 machine (root): system packages
+# from Debian and the npm dependencies. Safe to run again: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  iproute2 tcpdump keepalived ipvsadm user-mode-linux kmod dnsmasq-base
+  iputils-ping procps psmisc curl openssl systemd gcc make libc6-dev linux-libc-dev
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps: need root to install: ${missing[*]}" >&2
+  else
+    echo "install-deps: apt-get install ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # Debian's keepalived unit would start a daemon on install; tests run their own.
+    systemctl disable --now keepalived >/dev/null 2>&1 || true
+    pkill -x keepalived 2>/dev/null || true
+  fi
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-fund --no-audit
+else
+  npm run -s build
+fi
