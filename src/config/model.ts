@@ -1,0 +1,475 @@
+/**
+ * The parsed configuration: typed, immutable (deep-frozen by the loader), JSON-serialisable, with
+ * every default applied. This model is the contract between the config parser and the VRRP and
+ * checker children; they never look at config text.
+ *
+ * Units are in the names: `...Ms` milliseconds, `...Cs` centiseconds, `...S` whole seconds.
+ * Addresses are strings in canonical form (`10.0.0.1`, `fe80::1`); families are 4 or 6.
+ */
+
+export type Family = 4 | 6;
+
+/** Where a model element came from, for diagnostics at run time. */
+export interface SourceRef {
+  file: string;
+  line: number;
+}
+
+/** A script with its argv already split (keepalived quoting rules) and the user to run it as. */
+export interface ScriptSpec {
+  /** The command as written (for logs). */
+  text: string;
+  /** argv[0] is the program path. */
+  argv: readonly string[];
+  user?: string;
+  group?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// global_defs
+
+export interface LvsSyncDaemon {
+  interface: string;
+  /** VRRP instance whose state selects master/backup; undefined = master always. */
+  instance?: string;
+  syncId?: number;
+  maxlen?: number;
+  port: number;
+  ttl?: number;
+  group?: string;
+}
+
+export interface GlobalDefs {
+  routerId: string;
+  notificationEmail: readonly string[];
+  notificationEmailFrom?: string;
+  smtpServer?: { host: string; port: number };
+  smtpConnectTimeoutMs: number;
+  scriptUser?: string;
+  scriptGroup?: string;
+  enableScriptSecurity: boolean;
+  dynamicInterfaces: boolean;
+  defaultInterface: string;
+  vrrpMcastGroup4: string;
+  vrrpMcastGroup6: string;
+  vrrpVersion: 2 | 3;
+  v3ChecksumAsV2: boolean;
+  vrrpGarpMasterDelayMs: number;
+  vrrpGarpMasterRepeat: number;
+  vrrpGarpLowerPrioDelayMs: number;
+  vrrpGarpLowerPrioRepeat: number;
+  vrrpGarpMasterRefreshMs: number;
+  vrrpGarpMasterRefreshRepeat: number;
+  vrrpGarpIntervalMs: number;
+  vrrpGnaIntervalMs: number;
+  vrrpMinGarp: boolean;
+  vrrpDownTimerAdverts: number;
+  vrrpLowerPrioNoAdvert: boolean;
+  vrrpHigherPrioSendAdvert: boolean;
+  vrrpCheckUnicastSrc: boolean;
+  vrrpSkipCheckAdvAddr: boolean;
+  vrrpStrict: boolean;
+  vrrpStartupDelayMs: number;
+  checkerLogAllFailures: boolean;
+  lvsSyncDaemon?: LvsSyncDaemon;
+  lvsTimeouts?: { tcpS?: number; tcpfinS?: number; udpS?: number };
+  lvsFlush: boolean;
+  lvsFlushOnStop: boolean;
+  stateDumpFile?: string;
+  statsDumpFile?: string;
+  jsonDumpFile?: string;
+  jsonVersion: 1 | 2;
+  reloadCheckConfig: boolean;
+  childWaitTimeMs: number;
+  /** Keywords parsed and kept verbatim but not acted on by kad (SNMP, DBus, nftables...). */
+  passthrough: Readonly<Record<string, string>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// addresses, routes, rules
+
+export interface IpAddress {
+  address: string;
+  prefixLen: number;
+  family: Family;
+  /** `dev IF`; undefined = the instance's interface (or default_interface for static). */
+  dev?: string;
+  brd?: string;
+  scope?: 'global' | 'site' | 'link' | 'host' | 'nowhere' | number;
+  label?: string;
+  peer?: string;
+  noDad: boolean;
+  noPrefixRoute: boolean;
+  noTrack: boolean;
+  /** Other options accepted and carried (home, mngtmpaddr, autojoin, preferred_lft...). */
+  options: readonly string[];
+  source: SourceRef;
+}
+
+/** A route or rule line, kept as its words (applied with `ip route`/`ip rule` semantics). */
+export interface RouteSpec {
+  words: readonly string[];
+  family: Family;
+  source: SourceRef;
+}
+
+// ---------------------------------------------------------------------------------------------
+// trackers
+
+export interface VrrpScript {
+  name: string;
+  script: ScriptSpec;
+  intervalMs: number;
+  timeoutMs: number;
+  weight: number;
+  weightReverse: boolean;
+  rise: number;
+  fall: number;
+  initFail: boolean;
+}
+
+export interface TrackFile {
+  name: string;
+  file: string;
+  weight: number;
+  weightReverse: boolean;
+  initFile?: { value: number; overwrite: boolean };
+}
+
+export interface TrackProcess {
+  name: string;
+  process: string;
+  args: readonly string[];
+  paramMatch: 'exact' | 'initial' | 'partial';
+  weight: number;
+  weightReverse: boolean;
+  quorum: number;
+  quorumMax: number;
+  forkDelayMs: number;
+  terminateDelayMs: number;
+  fullCommand: boolean;
+}
+
+/** A reference from an instance or group to a tracked object, with an optional weight override. */
+export interface TrackRef {
+  name: string;
+  /** undefined = use the tracked object's own weight (0 for interfaces). */
+  weight?: number;
+  reverse: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// VRRP
+
+export interface NotifyScripts {
+  master?: ScriptSpec;
+  backup?: ScriptSpec;
+  fault?: ScriptSpec;
+  stop?: ScriptSpec;
+  deleted?: ScriptSpec;
+  /** Generic `notify`: called with TYPE NAME STATE PRIORITY appended. */
+  any?: ScriptSpec;
+  masterRxLowerPri?: ScriptSpec;
+}
+
+export interface UnicastPeer {
+  address: string;
+  minTtl?: number;
+  maxTtl?: number;
+}
+
+export type AuthSpec =
+  | { type: 'none' }
+  | { type: 'PASS'; password: string }
+  | { type: 'AH'; password: string };
+
+export interface VrrpInstance {
+  name: string;
+  source: SourceRef;
+  /** Configured initial state; BACKUP unless `state MASTER`. */
+  initialState: 'MASTER' | 'BACKUP';
+  interface?: string;
+  vrid: number;
+  priority: number;
+  /** Advert interval as configured, rounded like keepalived (s for v2, cs for v3). */
+  advertIntMs: number;
+  version: 2 | 3;
+  family: Family;
+  vips: readonly IpAddress[];
+  excludedVips: readonly IpAddress[];
+  virtualRoutes: readonly RouteSpec[];
+  virtualRules: readonly RouteSpec[];
+  mcastSrcIp?: string;
+  unicastSrcIp?: string;
+  unicastPeers: readonly UnicastPeer[];
+  unicastTtl: number;
+  unicastFaultNoPeer: boolean;
+  checkUnicastSrc: boolean;
+  mcastDstIp?: string;
+  useVmac: boolean;
+  accept: boolean;
+  preempt: boolean;
+  preemptDelayMs: number;
+  dontTrackPrimary: boolean;
+  skipCheckAdvAddr: boolean;
+  strict: boolean;
+  v3ChecksumAsV2: boolean;
+  lowerPrioNoAdvert: boolean;
+  higherPrioSendAdvert: boolean;
+  downTimerAdverts: number;
+  garpMasterDelayMs: number;
+  garpMasterRepeat: number;
+  garpLowerPrioDelayMs: number;
+  garpLowerPrioRepeat: number;
+  garpMasterRefreshMs: number;
+  garpMasterRefreshRepeat: number;
+  auth: AuthSpec;
+  trackInterfaces: readonly TrackRef[];
+  trackScripts: readonly TrackRef[];
+  trackFiles: readonly TrackRef[];
+  trackProcesses: readonly TrackRef[];
+  notify: NotifyScripts;
+  notifyPriorityChanges: boolean;
+  smtpAlert?: boolean;
+  promoteSecondaries: boolean;
+  /** Legacy per-instance `lvs_sync_daemon_interface`. */
+  lvsSyncDaemonInterface?: string;
+  /** Name of the sync group this instance belongs to, if any. */
+  syncGroup?: string;
+}
+
+export interface SyncGroup {
+  name: string;
+  members: readonly string[];
+  trackInterfaces: readonly TrackRef[];
+  trackScripts: readonly TrackRef[];
+  trackFiles: readonly TrackRef[];
+  trackProcesses: readonly TrackRef[];
+  notify: NotifyScripts;
+  smtpAlert?: boolean;
+  source: SourceRef;
+}
+
+// ---------------------------------------------------------------------------------------------
+// LVS / checkers
+
+export type LvsMethod = 'NAT' | 'DR' | 'TUN';
+export type L4Protocol = 'TCP' | 'UDP' | 'SCTP';
+
+export interface Forwarding {
+  method: LvsMethod;
+  /** TUN only. */
+  tunnelType?: 'ipip' | 'gue' | 'gre';
+  tunnelPort?: number;
+  tunnelChecksum?: 'nocsum' | 'csum' | 'remcsum';
+}
+
+/** Options every checker shares (connection and scheduling); inherited RS → VS → defaults. */
+export interface CheckerCommon {
+  connectIp?: string;
+  connectPort?: number;
+  bindTo?: string;
+  bindIf?: string;
+  bindPort?: number;
+  fwmark?: number;
+  connectTimeoutMs: number;
+  retry: number;
+  delayBeforeRetryMs: number;
+  delayLoopMs: number;
+  warmupMs: number;
+  alpha: boolean;
+  logAllFailures: boolean;
+  source: SourceRef;
+}
+
+export interface HttpUrl {
+  path: string;
+  /** Lower-case hex MD5 of the body. */
+  digest?: string;
+  /** Accepted status codes as inclusive ranges; default [[200, 299]]. */
+  statusCodes: readonly (readonly [number, number])[];
+  virtualhost?: string;
+  regex?: string;
+  regexNoMatch: boolean;
+}
+
+export interface HttpChecker extends CheckerCommon {
+  type: 'HTTP_GET' | 'SSL_GET';
+  urls: readonly HttpUrl[];
+  virtualhost?: string;
+  httpProtocol: '1.0' | '1.0C' | '1.1';
+  enableSni: boolean;
+  sniName?: string;
+  /** SSL_GET: verify the server certificate (off by default, like keepalived). */
+  verifyCert: boolean;
+  fastRecovery: boolean;
+}
+
+export interface TcpChecker extends CheckerCommon {
+  type: 'TCP_CHECK';
+}
+
+export interface SmtpHost {
+  connectIp?: string;
+  connectPort?: number;
+  bindTo?: string;
+  connectTimeoutMs?: number;
+}
+
+export interface SmtpChecker extends CheckerCommon {
+  type: 'SMTP_CHECK';
+  heloName: string;
+  hosts: readonly SmtpHost[];
+}
+
+export interface DnsChecker extends CheckerCommon {
+  type: 'DNS_CHECK';
+  queryType: 'A' | 'NS' | 'CNAME' | 'SOA' | 'MX' | 'TXT' | 'AAAA';
+  name: string;
+}
+
+export interface MiscChecker extends CheckerCommon {
+  type: 'MISC_CHECK';
+  script: ScriptSpec;
+  miscTimeoutMs: number;
+  dynamic: boolean;
+}
+
+export interface UdpChecker extends CheckerCommon {
+  type: 'UDP_CHECK';
+  /** Hex payload as bytes (hex string, lower case). */
+  payload?: string;
+  requireReply: boolean;
+  /** Expected reply pattern, hex with `X` wildcards. */
+  replyPattern?: string;
+  minReplyLength: number;
+  maxReplyLength: number;
+}
+
+export interface PingChecker extends CheckerCommon {
+  type: 'PING_CHECK';
+}
+
+export interface FileChecker extends CheckerCommon {
+  type: 'FILE_CHECK';
+  trackFile: string;
+  weight: number;
+  weightReverse: boolean;
+}
+
+export interface BfdChecker extends CheckerCommon {
+  type: 'BFD_CHECK';
+  name: string;
+}
+
+export type Checker =
+  | HttpChecker
+  | TcpChecker
+  | SmtpChecker
+  | DnsChecker
+  | MiscChecker
+  | UdpChecker
+  | PingChecker
+  | FileChecker
+  | BfdChecker;
+
+export type CheckerType = Checker['type'];
+
+export interface RealServer {
+  address: string;
+  family: Family;
+  /** 0 when the VS is fwmark-based and the RS has no port. */
+  port: number;
+  weight: number;
+  forwarding: Forwarding;
+  uthreshold?: number;
+  lthreshold?: number;
+  inhibitOnFailure: boolean;
+  notifyUp?: ScriptSpec;
+  notifyDown?: ScriptSpec;
+  alpha: boolean;
+  virtualhost?: string;
+  smtpAlert?: boolean;
+  checkers: readonly Checker[];
+  source: SourceRef;
+}
+
+/** How a virtual server is addressed. */
+export type VsKey =
+  | { kind: 'ip'; address: string; port: number; family: Family }
+  | { kind: 'fwmark'; fwmark: number; family: Family }
+  | { kind: 'group'; group: string };
+
+export interface VirtualServerGroupEntry {
+  kind: 'ip' | 'range' | 'fwmark';
+  /** First address of a range, or the address. */
+  address?: string;
+  /** Last address of a range (inclusive). */
+  lastAddress?: string;
+  port?: number;
+  fwmark?: number;
+  family: Family;
+}
+
+export interface VirtualServerGroup {
+  name: string;
+  entries: readonly VirtualServerGroupEntry[];
+  source: SourceRef;
+}
+
+export interface SorryServer {
+  address: string;
+  port: number;
+  family: Family;
+  forwarding?: Forwarding;
+  inhibit: boolean;
+}
+
+export interface VirtualServer {
+  key: VsKey;
+  /** Printable name like keepalived's: `[10.0.0.1]:tcp:80`, `FWM 1`, `group web`. */
+  name: string;
+  protocol: L4Protocol;
+  scheduler: string;
+  schedFlags: readonly string[];
+  forwarding: Forwarding;
+  persistenceTimeoutS?: number;
+  persistenceGranularity?: string;
+  persistenceEngine?: string;
+  ipFamily?: Family;
+  haSuspend: boolean;
+  virtualhost?: string;
+  alpha: boolean;
+  omega: boolean;
+  quorum: number;
+  hysteresis: number;
+  quorumUp?: ScriptSpec;
+  quorumDown?: ScriptSpec;
+  sorryServer?: SorryServer;
+  delayLoopMs: number;
+  inhibitOnFailure: boolean;
+  realServers: readonly RealServer[];
+  smtpAlert?: boolean;
+  source: SourceRef;
+}
+
+// ---------------------------------------------------------------------------------------------
+// the whole configuration
+
+export interface Config {
+  /** The main file, absolute. */
+  file: string;
+  /** Every file read, main first (for reload and diagnostics). */
+  files: readonly string[];
+  global: GlobalDefs;
+  staticAddresses: readonly IpAddress[];
+  staticRoutes: readonly RouteSpec[];
+  staticRules: readonly RouteSpec[];
+  vrrpScripts: readonly VrrpScript[];
+  trackFiles: readonly TrackFile[];
+  trackProcesses: readonly TrackProcess[];
+  syncGroups: readonly SyncGroup[];
+  vrrpInstances: readonly VrrpInstance[];
+  virtualServerGroups: readonly VirtualServerGroup[];
+  virtualServers: readonly VirtualServer[];
+}
