@@ -1,0 +1,59 @@
+/**
+ * Typed messages between the supervisor (parent) and its children over Node's IPC channel
+ * (child_process.fork). A child exits when the channel closes ('disconnect'), so it never
+ * outlives its parent.
+ *
+ * Child processes are forked from dist/vrrp/daemon.js and dist/check/daemon.js; they read their
+ * options from the KAD_CHILD_OPTIONS environment variable (JSON of ChildOptions) and re-read the
+ * configuration themselves, as keepalived's children do.
+ */
+import type { CliOptions } from '../cli/options.js';
+
+export type ChildKind = 'vrrp' | 'checker';
+
+/** Everything a child needs to start: the command line plus what the parent remembers. */
+export interface ChildOptions {
+  kind: ChildKind;
+  cli: CliOptions;
+  /** VRRP child: instances that were MASTER before a respawn, to resume without losing the VIP. */
+  resumeMaster?: readonly string[];
+  /** How many times this child has been (re)started; 0 on the first start. */
+  generation: number;
+}
+
+export const CHILD_OPTIONS_ENV = 'KAD_CHILD_OPTIONS';
+
+export type DumpKind = 'data' | 'stats' | 'stats-clear' | 'json';
+
+/** Parent → child. */
+export type ParentMessage =
+  | { type: 'reload' }
+  | { type: 'dump'; what: DumpKind }
+  | { type: 'stop' }
+  /** Checker child: the VRRP state of an instance changed (lvs_sync_daemon, ha_suspend). */
+  | { type: 'vrrp-state'; instance: string; state: VrrpStateName };
+
+export type VrrpStateName = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP';
+
+/** Child → parent. */
+export type ChildMessage =
+  /** The child has read its configuration and is running (sd_notify READY after all children). */
+  | { type: 'ready' }
+  /** VRRP child: an instance changed state (the parent remembers it for respawns). */
+  | { type: 'state'; instance: string; state: VrrpStateName; priority: number }
+  /** A reload finished (ok=false: the child kept its old configuration). */
+  | { type: 'reloaded'; ok: boolean; message?: string }
+  /** A dump file was written. */
+  | { type: 'dumped'; what: DumpKind; file: string }
+  /** The child is about to exit with a permanent error (exit codes 1, 2, 4 are permanent). */
+  | { type: 'fatal'; exitCode: number; message: string };
+
+export function isParentMessage(m: unknown): m is ParentMessage {
+  return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string'
+    && ['reload', 'dump', 'stop', 'vrrp-state'].includes((m as { type: string }).type);
+}
+
+export function isChildMessage(m: unknown): m is ChildMessage {
+  return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string'
+    && ['ready', 'state', 'reloaded', 'dumped', 'fatal'].includes((m as { type: string }).type);
+}

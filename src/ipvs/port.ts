@@ -1,0 +1,38 @@
+/**
+ * The seam between the checker child and IPVS. The checker decides which real servers are alive
+ * (and their effective weights); an IpvsPort makes the kernel table match the configuration plus
+ * that snapshot. The kernel implementation reconciles desired against actual (src/ipvs/
+ * reconcile.ts) through the native library (src/ipvs/ffi.ts); tests without IPVS use an
+ * in-memory port.
+ */
+import type { Config } from '../config/model.js';
+
+/** Checker verdict for one real server. Keys: VirtualServer.name, then `address:port`. */
+export interface RsStatus {
+  alive: boolean;
+  /** Effective weight (config weight, or misc_dynamic / FILE_CHECK result). */
+  weight: number;
+}
+
+export interface VsStatus {
+  /** false when the live weight sum fell below quorum (sorry_server takes over). */
+  quorumUp: boolean;
+  realServers: ReadonlyMap<string, RsStatus>;
+}
+
+export type CheckerSnapshot = ReadonlyMap<string, VsStatus>;
+
+/** Key of a real server inside its virtual server. */
+export function rsKey(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+export interface IpvsPort {
+  /** Make the kernel table match config + snapshot (idempotent; repairs out-of-band changes). */
+  apply(config: Config, snapshot: CheckerSnapshot): Promise<void>;
+  /** Remove what kad installed for this config (stop without -I). */
+  clear(config: Config): Promise<void>;
+  /** Connection sync daemon role (lvs_sync_daemon): follows the VRRP state. */
+  setSyncDaemon(config: Config, role: 'master' | 'backup' | 'none'): Promise<void>;
+  close(): void;
+}
