@@ -1,0 +1,148 @@
+/**
+ * Runs a shell script inside a user-mode Linux guest (Debian's `user-mode-linux`, a 6.1 kernel
+ * with ip_vs, its schedulers, veth and overlay as modules). The host has no IPVS; the guest does.
+ *
+ * Each run gets its own scratch directory on the host (unique name, removed afterwards). The
+ * guest sees the host root read-only with a tmpfs overlay (test/kernel/uml-init.sh), the project
+ * directory and the scratch directory read-write. The script's stdout and stderr come back
+ * through the guest's tty1 and tty2, its exit code through a file in the scratch directory.
+ * A boot → script → power-off cycle takes 2–3 s.
+ */
+import { spawn } from 'node:child_process';
+import { accessSync, constants, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, existsSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+export const PROJECT_DIR = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+const INIT = join(PROJECT_DIR, 'test/kernel/uml-init.sh');
+const UML = '/usr/bin/linux.uml';
+
+export interface UmlResult {
+  /** Exit code of the script; -1 when the guest died before storing it. */
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** Kernel console (boot messages, oopses). */
+  console: string;
+  durationMs: number;
+}
+
+export interface UmlOptions {
+  timeoutMs?: number;
+  memMb?: number;
+  /** Files to write into the scratch directory before boot (name → contents). */
+  files?: Readonly<Record<string, string>>;
+}
+
+/** Why the guest cannot run here, or undefined when it can. */
+export function umlUnavailableReason(): string | undefined {
+  if (process.getuid?.() !== 0) return 'kernel tests need root (CAP_NET_ADMIN inside the guest is root on the host tree)';
+  try {
+    accessSync(UML, constants.X_OK);
+  } catch {
+    return `${UML} missing (apt-get install user-mode-linux)`;
+  }
+  if (!existsSync('/usr/lib/uml/modules')) return '/usr/lib/uml/modules missing';
+  return undefined;
+}
+
+let counter = 0;
+
+/** A fresh scratch directory: unique per process and call. */
+function scratchDir(): string {
+  const dir = join(tmpdir(), `kad-uml-${process.pid}-${++counter}-${Date.now().toString(36)}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+function readOr(path: string, fallback: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * Boot the guest, run `script` with /bin/sh in the project directory, power off.
+ * `$KAD_SCRATCH` in the script is the run's scratch directory (shared with the host).
+ */
+export async function runInUml(script: string, opts: UmlOptions = {}): Promise<UmlResult> {
+  const dir = scratchDir();
+  const started = Date.now();
+  try {
+    writeFileSync(join(dir, 'cmd.sh'), `set -u\nexport KAD_SCRATCH='${dir}'\n${script}\n`);
+    for (const [name, text] of Object.entries(opts.files ?? {})) writeFileSync(join(dir, name), text);
+    // Bundled guest programs import koffi: node resolves it through this link.
+    symlinkSync(join(PROJECT_DIR, 'node_modules'), join(dir, 'node_modules'));
+    const fds = ['out', 'err', 'console'].map((n) => openSync(join(dir, n), 'w'));
+    const umid = `kad${process.pid}x${counter}`;
+    const args = [
+      `mem=${opts.memMb ?? 512}M`, 'rootfstype=hostfs', 'rootflags=/', 'ro', `init=${INIT}`,
+      `KAD_SCRATCH=${dir}`, `KAD_PROJECT=${PROJECT_DIR}`, `umid=${umid}`, `uml_dir=${dir}`,
+      'con=null', 'ssl=null', 'con0=null,fd:5', 'con1=null,fd:3', 'con2=null,fd:4',
+    ];
+    // detached: the guest runs in its own session (no job control, like `setsid -w`), so a
+    // timeout can kill the whole process group: UML forks helper processes.
+    const child = spawn(UML, args, {
+      cwd: dir,
+      detached: true,
+      stdio: ['ignore', 'ignore', 'ignore', fds[0], fds[1], fds[2]],
+      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', TMPDIR: '/dev/shm' },
+    });
+    fds.forEach((fd) => closeSync(fd));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }, opts.timeoutMs ?? 60_000);
+      child.on('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.on('error', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    const rc = readOr(join(dir, 'rc'), '').trim();
+    return {
+      code: rc === '' ? -1 : Number(rc),
+      stdout: readOr(join(dir, 'out'), ''),
+      stderr: readOr(join(dir, 'err'), ''),
+      console: readOr(join(dir, 'console'), ''),
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Bundle a TypeScript guest program (and the src/ modules it imports) into one ES module the
+ * guest runs with plain node: transpiling on the host keeps the slow guest CPU for the test.
+ * koffi stays external (native addon), resolved from the project's node_modules.
+ */
+export async function bundleGuest(entry: string): Promise<string> {
+  const out = await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    write: false,
+    external: ['koffi', 'pino', 'esbuild'],
+    logLevel: 'silent',
+  });
+  return out.outputFiles[0]!.text;
+}
+
+/** Shell line that runs a bundled guest program (written into the scratch directory). */
+export function guestNode(file: string, args: readonly string[] = []): string {
+  return `KAD_IPVS_LIB='${PROJECT_DIR}/native/ipvs/libkadipvs.so' /usr/bin/node "$KAD_SCRATCH/${file}" ${args.map((a) => `'${a}'`).join(' ')}`;
+}
