@@ -1,0 +1,175 @@
+/**
+ * Frame builders for the announcements a new master sends (RFC 5798 §6.4.1 / §6.4.2: "broadcast
+ * a gratuitous ARP request ... for each IPv4 address" and "send an unsolicited ND Neighbor
+ * Advertisement for each IPv6 address"). Pure: bytes in, bytes out; the AF_PACKET seam
+ * (src/net/packet-socket.ts) puts them on the wire.
+ *
+ * Gratuitous ARP (RFC 826 layout, RFC 5227 §3 "ARP announcement"), as keepalived sends it:
+ *
+ *   Ethernet: dst ff:ff:ff:ff:ff:ff | src = interface MAC | type 0x0806
+ *    0                   1                   2                   3
+ *    0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *   +-------------------------------+-------------------------------+
+ *   |     HTYPE = 1 (Ethernet)      |     PTYPE = 0x0800 (IPv4)     |
+ *   +---------------+---------------+-------------------------------+
+ *   |   HLEN = 6    |   PLEN = 4    |       OPER = 1 (request)      |
+ *   +---------------+---------------+-------------------------------+
+ *   |  SHA = interface MAC (6) | SPA = VIP (4) | THA = ff*6 | TPA = VIP (4)
+ *
+ * Unsolicited Neighbor Advertisement (RFC 4861 §4.4, §7.2.6):
+ *
+ *   Ethernet: dst 33:33:00:00:00:01 | src = interface MAC | type 0x86dd
+ *   IPv6: src = VIP, dst = ff02::1 (all nodes), hop limit 255, next header 58
+ *   ICMPv6: type 136, code 0, checksum, R|S|O flags (S clear, O set), target = VIP,
+ *           option 2 (target link-layer address) = interface MAC.
+ */
+
+/** Ethernet type of ARP. */
+export const ETHERTYPE_ARP = 0x0806;
+/** Ethernet type of IPv6. */
+export const ETHERTYPE_IPV6 = 0x86dd;
+
+const ETH_HEADER_LEN = 14;
+const ARP_LEN = 28;
+const IPV6_HEADER_LEN = 40;
+const NA_LEN = 32; // 24 bytes of NA + 8 bytes of target link-layer address option
+const ICMPV6_NEXT_HEADER = 58;
+const ICMPV6_NEIGHBOR_ADVERT = 136;
+const NA_FLAG_ROUTER = 0x80;
+const NA_FLAG_OVERRIDE = 0x20;
+const OPT_TARGET_LINK_ADDR = 2;
+
+/** Parse "aa:bb:cc:dd:ee:ff" into 6 bytes; throws RangeError on anything else. */
+export function parseMac(mac: string): Buffer {
+  const parts = mac.split(':');
+  if (parts.length !== 6 || parts.some((p) => !/^[0-9a-fA-F]{1,2}$/.test(p))) {
+    throw new RangeError(`invalid MAC address "${mac}"`);
+  }
+  return Buffer.from(parts.map((p) => parseInt(p, 16)));
+}
+
+/** Format 6 bytes as "aa:bb:cc:dd:ee:ff". */
+export function formatMac(mac: Uint8Array): string {
+  return Array.from(mac.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join(':');
+}
+
+/** Dotted-quad IPv4 to 4 bytes; throws RangeError when malformed. */
+export function ipv4Bytes(addr: string): Buffer {
+  const parts = addr.split('.');
+  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) {
+    throw new RangeError(`invalid IPv4 address "${addr}"`);
+  }
+  return Buffer.from(parts.map(Number));
+}
+
+/** Textual IPv6 (with "::" compression, embedded dotted quad, "%zone" ignored) to 16 bytes. */
+export function ipv6Bytes(addr: string): Buffer {
+  const bad = (): never => {
+    throw new RangeError(`invalid IPv6 address "${addr}"`);
+  };
+  let text = addr.split('%')[0] ?? '';
+  const lastColon = text.lastIndexOf(':');
+  if (text.includes('.', lastColon)) {
+    const q = ipv4Bytes(text.slice(lastColon + 1));
+    text = `${text.slice(0, lastColon + 1)}${q.readUInt16BE(0).toString(16)}:${q.readUInt16BE(2).toString(16)}`;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) bad();
+  const parse = (s: string | undefined): number[] =>
+    !s ? [] : s.split(':').map((w) => (/^[0-9a-fA-F]{1,4}$/.test(w) ? parseInt(w, 16) : bad()));
+  const head = parse(halves[0]);
+  const tail = halves.length === 2 ? parse(halves[1]) : [];
+  const fill = 8 - head.length - tail.length;
+  if (halves.length === 1 ? fill !== 0 : fill < 1) bad();
+  const words = [...head, ...Array<number>(halves.length === 2 ? fill : 0).fill(0), ...tail];
+  const out = Buffer.alloc(16);
+  words.forEach((w, i) => out.writeUInt16BE(w, i * 2));
+  return out;
+}
+
+/** RFC 1071 one's-complement sum folded to 16 bits (not inverted) over `parts`. */
+function onesComplementSum(parts: readonly Uint8Array[]): number {
+  let sum = 0;
+  for (const part of parts) {
+    for (let i = 0; i + 1 < part.length; i += 2) sum += (part[i]! << 8) | part[i + 1]!;
+    if (part.length % 2 === 1) sum += part[part.length - 1]! << 8;
+  }
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return sum;
+}
+
+/**
+ * ICMPv6 checksum (RFC 4443 §2.3): one's complement of the sum over the IPv6 pseudo-header
+ * (RFC 8200 §8.1: source, destination, upper-layer length, next header 58) and the message,
+ * with the message's checksum field taken as zero by the caller.
+ */
+export function icmpv6Checksum(src: Uint8Array, dst: Uint8Array, message: Uint8Array): number {
+  const pseudo = Buffer.alloc(8);
+  pseudo.writeUInt32BE(message.length, 0);
+  pseudo[7] = ICMPV6_NEXT_HEADER;
+  const sum = onesComplementSum([src, dst, pseudo, message]);
+  const ck = ~sum & 0xffff;
+  return ck === 0 ? 0xffff : ck;
+}
+
+/**
+ * Gratuitous ARP request for `vip` from `srcMac`: broadcast, sender IP = target IP = VIP,
+ * target MAC ff:ff:ff:ff:ff:ff (as keepalived sends it). 42 bytes (no padding: the NIC pads).
+ */
+export function buildGratuitousArp(srcMac: string, vip: string): Buffer {
+  const mac = parseMac(srcMac);
+  const ip = ipv4Bytes(vip);
+  const frame = Buffer.alloc(ETH_HEADER_LEN + ARP_LEN);
+  frame.fill(0xff, 0, 6);
+  mac.copy(frame, 6);
+  frame.writeUInt16BE(ETHERTYPE_ARP, 12);
+  const a = ETH_HEADER_LEN;
+  frame.writeUInt16BE(1, a); // HTYPE Ethernet
+  frame.writeUInt16BE(0x0800, a + 2); // PTYPE IPv4
+  frame[a + 4] = 6;
+  frame[a + 5] = 4;
+  frame.writeUInt16BE(1, a + 6); // request
+  mac.copy(frame, a + 8);
+  ip.copy(frame, a + 14);
+  frame.fill(0xff, a + 18, a + 24);
+  ip.copy(frame, a + 24);
+  return frame;
+}
+
+/** Options of {@link buildUnsolicitedNa}. */
+export interface NaOptions {
+  /** Set the Router flag (keepalived does when the interface forwards IPv6). */
+  router?: boolean;
+}
+
+/**
+ * Unsolicited Neighbor Advertisement for `vip` (RFC 4861 §7.2.6): to all-nodes ff02::1 from the
+ * VIP, hop limit 255 (§7.1.2 receivers MUST drop anything else), Solicited clear, Override set,
+ * target link-layer address option = `srcMac`. 86 bytes.
+ */
+export function buildUnsolicitedNa(srcMac: string, vip: string, opts: NaOptions = {}): Buffer {
+  const mac = parseMac(srcMac);
+  const src = ipv6Bytes(vip);
+  const dst = ipv6Bytes('ff02::1');
+  const frame = Buffer.alloc(ETH_HEADER_LEN + IPV6_HEADER_LEN + NA_LEN);
+  Buffer.from([0x33, 0x33, 0, 0, 0, 1]).copy(frame, 0);
+  mac.copy(frame, 6);
+  frame.writeUInt16BE(ETHERTYPE_IPV6, 12);
+  const ip = ETH_HEADER_LEN;
+  frame.writeUInt32BE(0x60000000, ip); // version 6, traffic class 0, flow label 0
+  frame.writeUInt16BE(NA_LEN, ip + 4);
+  frame[ip + 6] = ICMPV6_NEXT_HEADER;
+  frame[ip + 7] = 255;
+  src.copy(frame, ip + 8);
+  dst.copy(frame, ip + 24);
+  const na = ip + IPV6_HEADER_LEN;
+  frame[na] = ICMPV6_NEIGHBOR_ADVERT;
+  frame[na + 1] = 0;
+  frame[na + 4] = NA_FLAG_OVERRIDE | (opts.router ? NA_FLAG_ROUTER : 0);
+  src.copy(frame, na + 8);
+  frame[na + 24] = OPT_TARGET_LINK_ADDR;
+  frame[na + 25] = 1; // length in units of 8 bytes
+  mac.copy(frame, na + 26);
+  frame.writeUInt16BE(icmpv6Checksum(src, dst, frame.subarray(na)), na + 2);
+  return frame;
+}
