@@ -1,0 +1,282 @@
+// The VRRP lab: N director namespaces plugged into one bridge per segment (eth0 by default),
+// an observer namespace on the first segment for injecting packets, a capture on the bridge
+// itself (tcpdump -w in the hub namespace, kernel timestamps), address monitors, and kad or
+// keepalived daemons started inside directors exactly as operators start them. Everything is
+// removed at cleanup (netns.ts), also when a test fails. Addresses are private and exist only
+// inside the namespaces.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import { parseCli } from '../../src/cli/options.js';
+import { CHILD_OPTIONS_ENV, type ChildOptions } from '../../src/core/ipc.js';
+import { createBridge, createNetns, onCleanup, plugIntoBridge, type Netns } from './netns.js';
+import { readPcap, type LabPacket } from './lab-pcap.js';
+
+export { readPcap, type LabPacket } from './lab-pcap.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** One broadcast segment: every director gets `ifName` on it. */
+export interface Segment {
+  ifName: string;
+  /** "10.231.0" → director i gets 10.231.0.(i+1)/24, the observer .250. */
+  ipv4Prefix?: string;
+  /** "fd31::" → director i gets fd31::(i+1)/64. Link-local addresses exist anyway. */
+  ipv6Prefix?: string;
+}
+
+export interface LabOptions {
+  directors: number;
+  segments?: Segment[];
+}
+
+/** Poll `pred` every `stepMs` until it holds; throws with `what` after `timeoutMs`. */
+export async function waitUntil(pred: () => boolean, timeoutMs: number, what: string, stepMs = 10): Promise<void> {
+  const end = performance.now() + timeoutMs;
+  while (!pred()) {
+    if (performance.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
+
+/** A daemon (kad or keepalived) running in a director, in its own process group. */
+export class Daemon {
+  private out = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(readonly name: string, readonly proc: ChildProcess) {
+    proc.stdout?.on('data', (d: Buffer) => (this.out += d.toString()));
+    proc.stderr?.on('data', (d: Buffer) => (this.out += d.toString()));
+    this.exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  get pid(): number {
+    return this.proc.pid ?? -1;
+  }
+
+  /** Everything the daemon printed so far (stdout and stderr). */
+  get output(): string {
+    return this.out;
+  }
+
+  get running(): boolean {
+    return this.proc.exitCode === null && this.proc.signalCode === null;
+  }
+
+  async waitForOutput(re: RegExp, timeoutMs = 10_000): Promise<void> {
+    await waitUntil(() => re.test(this.out), timeoutMs, `${this.name} output ${re}`);
+  }
+
+  /** Signal the daemon's whole process tree (its process group). */
+  signalTree(sig: NodeJS.Signals): void {
+    try {
+      process.kill(-this.pid, sig);
+    } catch {
+      // already gone
+    }
+  }
+
+  /** Hard kill: freeze the tree first (no goodbye packet can leave), then SIGKILL it. */
+  async hardKill(): Promise<void> {
+    this.signalTree('SIGSTOP');
+    this.signalTree('SIGKILL');
+    await this.exited;
+  }
+
+  /** Graceful stop: SIGTERM to the main process, wait for it to exit. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    if (!this.running) return;
+    this.proc.kill('SIGTERM');
+    await Promise.race([this.exited, new Promise((r) => setTimeout(r, timeoutMs))]);
+    if (this.running) await this.hardKill();
+  }
+}
+
+/** An address event seen by `ip -ts monitor address`, with wall-clock milliseconds. */
+export interface AddrEvent {
+  tMs: number;
+  op: 'add' | 'del';
+  address: string;
+  dev: string;
+}
+
+export interface AddrMonitor {
+  events: AddrEvent[];
+  stop(): void;
+}
+
+export function parseAddrMonitorLine(line: string): AddrEvent | undefined {
+  const m = /^\[(\d+)-(\d+)-(\d+)T(\d+):(\d+):(\d+)\.(\d+)\]\s+(Deleted\s+)?\d+:\s+(\S+)\s+inet6?\s+([0-9a-f.:]+)/.exec(line);
+  if (!m) return undefined;
+  const n = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const t = new Date(n[0], n[1] - 1, n[2], n[3], n[4], n[5]).getTime() + Number(`0.${m[7]}`) * 1000;
+  return { tMs: t, op: m[8] ? 'del' : 'add', dev: m[9] ?? '', address: m[10] ?? '' };
+}
+
+/** A capture running on a segment's bridge. */
+export interface PcapCapture {
+  file: string;
+  /** Stop tcpdump and return the parsed frames. */
+  stop(): Promise<LabPacket[]>;
+  /** Parse what is on disk so far (tcpdump -U flushes each packet). */
+  peek(): LabPacket[];
+}
+
+export class Lab {
+  readonly dir: string;
+  private seq = 0;
+
+  private constructor(
+    readonly hub: Netns,
+    readonly bridges: string[],
+    readonly directors: Netns[],
+    readonly observer: Netns,
+    readonly segments: Segment[],
+  ) {
+    this.dir = mkdtempSync(join(tmpdir(), 'kad-lab-'));
+    onCleanup(`lab dir ${this.dir}`, () => rmSync(this.dir, { recursive: true, force: true }));
+  }
+
+  /** Build the lab. Call once per test file (beforeAll); cleanup is automatic. */
+  static create(opts: LabOptions): Lab {
+    const segments = opts.segments ?? [{ ifName: 'eth0', ipv4Prefix: '10.231.0', ipv6Prefix: 'fd31::' }];
+    const hub = createNetns('klh');
+    const bridges = segments.map((_, i) => createBridge(hub, `br${i}`));
+    const directors: Netns[] = [];
+    for (let d = 0; d < opts.directors; d++) directors.push(createNetns('kld'));
+    const observer = createNetns('klo');
+    for (const ns of [...directors, observer]) {
+      ns.sysctl('net.ipv6.conf.all.accept_dad', '0');
+      ns.sysctl('net.ipv6.conf.default.accept_dad', '0');
+    }
+    segments.forEach((seg, s) => {
+      const members = s === 0 ? [...directors, observer] : directors;
+      members.forEach((ns, i) => {
+        const host = ns === observer ? 250 : i + 1;
+        const mac = `02:6b:6c:${s.toString(16).padStart(2, '0')}:00:${host.toString(16).padStart(2, '0')}`;
+        plugIntoBridge(ns, seg.ifName, hub, bridges[s] ?? 'br0', mac);
+        if (seg.ipv4Prefix) ns.ip('addr', 'add', `${seg.ipv4Prefix}.${host}/24`, 'dev', seg.ifName);
+        if (seg.ipv6Prefix) ns.ip('addr', 'add', `${seg.ipv6Prefix}${host.toString(16)}/64`, 'dev', seg.ifName, 'nodad');
+      });
+    });
+    return new Lab(hub, bridges, directors, observer, segments);
+  }
+
+  /** IPv4 address of director `i` (or the observer with i = 'observer') on segment `seg`. */
+  ipv4(i: number | 'observer', seg = 0): string {
+    return `${this.segments[seg]?.ipv4Prefix}.${i === 'observer' ? 250 : i + 1}`;
+  }
+
+  /** Link-local IPv6 address of director `i` on segment `seg`. */
+  linkLocal(i: number, seg = 0): string {
+    const ifName = this.segments[seg]?.ifName ?? 'eth0';
+    const addrs = this.directors[i]?.ipJson<{ addr_info: { family: string; local: string; scope: string }[] }[]>('addr', 'show', 'dev', ifName) ?? [];
+    const ll = addrs.flatMap((a) => a.addr_info).find((a) => a.family === 'inet6' && a.scope === 'link');
+    if (!ll) throw new Error(`no link-local address on director ${i} ${ifName}`);
+    return ll.local;
+  }
+
+  /** Whether director `i` has `address` on any interface. */
+  hasAddress(i: number, address: string): boolean {
+    const ns = this.directors[i];
+    if (!ns) return false;
+    const addrs = ns.ipJson<{ addr_info: { local: string }[] }[]>('addr', 'show');
+    return addrs.some((a) => a.addr_info.some((x) => x.local === address));
+  }
+
+  /** Capture every frame crossing segment `seg`'s bridge into a pcap file. */
+  async startCapture(seg = 0): Promise<PcapCapture> {
+    const file = join(this.dir, `seg${seg}-${this.seq++}.pcap`);
+    const child = this.hub.spawn('tcpdump', ['-U', '-n', '-s', '256', '-w', file, '-i', this.bridges[seg] ?? 'br0']);
+    let err = '';
+    const exited = new Promise<void>((r) => child.on('exit', () => r()));
+    await new Promise<void>((resolve, reject) => {
+      child.stderr?.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (err.includes('listening on')) resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`tcpdump exited (${code}): ${err}`)));
+    });
+    return {
+      file,
+      peek: () => readPcap(file),
+      stop: async () => {
+        child.kill('SIGINT');
+        await exited;
+        return readPcap(file);
+      },
+    };
+  }
+
+  /** Follow address additions and removals inside director `i`. */
+  async monitorAddresses(i: number): Promise<AddrMonitor> {
+    const ns = this.directors[i];
+    if (!ns) throw new Error(`no director ${i}`);
+    const child = ns.spawn('ip', ['-ts', 'monitor', 'address']);
+    const events: AddrEvent[] = [];
+    let buf = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const lines = buf.split('\n');
+      buf = lines.pop() ?? '';
+      for (const l of lines) {
+        const e = parseAddrMonitorLine(l);
+        if (e) events.push(e);
+      }
+    });
+    // `ip monitor` prints nothing when ready; give it a moment to subscribe.
+    await new Promise((r) => setTimeout(r, 100));
+    return { events, stop: () => child.kill('SIGKILL') };
+  }
+
+  /** Write a config file into the lab directory; returns its path. */
+  writeFile(name: string, text: string): string {
+    const file = join(this.dir, name);
+    writeFileSync(file, text);
+    return file;
+  }
+
+  private flags(i: number, conf: string, tag: string): string[] {
+    const base = join(this.dir, `${tag}${i}-${this.seq++}`);
+    return ['-n', '-l', '-D', '-f', conf, '-p', `${base}.pid`, '-r', `${base}_vrrp.pid`, '-c', `${base}_checkers.pid`, '-P'];
+  }
+
+  /**
+   * Start kad in director `i` as an operator would: `kad -n -l -D -f CONF -p -r -c -P`.
+   * With `direct`, start the VRRP child alone (dist/vrrp/daemon.js) with the same options.
+   */
+  startKad(i: number, confText: string, opts: { direct?: boolean; extraFlags?: string[] } = {}): Daemon {
+    const ns = this.directors[i];
+    if (!ns) throw new Error(`no director ${i}`);
+    const conf = this.writeFile(`kad${i}-${this.seq++}.conf`, confText);
+    const args = [...this.flags(i, conf, 'kad'), ...(opts.extraFlags ?? [])];
+    if (!opts.direct) {
+      return new Daemon(`kad@${i}`, ns.spawn(process.execPath, [join(ROOT, 'bin/kad.js'), ...args], { detached: true }));
+    }
+    const child: ChildOptions = { kind: 'vrrp', cli: parseCli(args), generation: 0 };
+    const env = { ...process.env, [CHILD_OPTIONS_ENV]: JSON.stringify(child) };
+    return new Daemon(`kad-vrrp@${i}`, ns.spawn(process.execPath, [join(ROOT, 'dist/vrrp/daemon.js')], { detached: true, env }));
+  }
+
+  /** Start Debian's keepalived in director `i` with the same flags. */
+  startKeepalived(i: number, confText: string): Daemon {
+    const ns = this.directors[i];
+    if (!ns) throw new Error(`no director ${i}`);
+    const conf = this.writeFile(`ka${i}-${this.seq++}.conf`, confText);
+    return new Daemon(`keepalived@${i}`, ns.spawn('keepalived', this.flags(i, conf, 'ka'), { detached: true }));
+  }
+
+  /** Send one raw Ethernet frame from the observer onto segment 0. */
+  inject(frame: Buffer): void {
+    const ifName = this.segments[0]?.ifName ?? 'eth0';
+    const py = 'import socket,sys;s=socket.socket(socket.AF_PACKET,socket.SOCK_RAW);s.bind((sys.argv[1],0));s.send(bytes.fromhex(sys.argv[2]))';
+    this.observer.exec('python3', ['-c', py, ifName, frame.toString('hex')]);
+  }
+
+  /** MAC address of the observer's interface on segment 0. */
+  get observerMac(): string {
+    return '02:6b:6c:00:00:fa';
+  }
+}
