@@ -1,0 +1,221 @@
+/**
+ * The checker scheduler: every checker of every real server runs on one event loop, timed by
+ * the injected Clock. A checker starts after a random spread within `warmup`, then runs every
+ * `delay_loop`; while it is up a failed attempt is retried `retry` times, `delay_before_retry`
+ * apart, before it is declared down. Checks run concurrently (each one bounded by its own
+ * timeout), so no check blocks another. Every verdict change reaches the IPVS port through
+ * `port.apply(config, snapshot)`, applies serialised and coalesced.
+ */
+import type { Config, ScriptSpec } from '../config/model.js';
+import type { Clock, TimerHandle } from '../core/clock.js';
+import type { Logger } from '../core/log.js';
+import type { VrrpStateName } from '../core/ipc.js';
+import type { IpvsPort } from '../ipvs/port.js';
+import { Farm, type CheckerState, type RsState } from './farm.js';
+import { vsActive } from './ha-suspend.js';
+import { attemptFailureText, defaultRunners, serviceFailureText, successText, type Runners } from './runners.js';
+import type { CheckEnv, CheckResult } from './types.js';
+
+export interface SchedulerDeps {
+  clock: Clock;
+  log: Logger;
+  port: IpvsPort;
+  runners?: Runners;
+  /** Runs notify/quorum scripts; defaults to a no-op (tests). */
+  runScript?: (script: ScriptSpec, why: string) => void;
+  /** [0, 1) for the warmup spread. */
+  random?: () => number;
+}
+
+/** Lateness samples kept for the benchmark (scheduled vs actual start, ms). */
+const MAX_SAMPLES = 200_000;
+
+interface Slot {
+  state: CheckerState;
+  rs: RsState;
+  timer?: TimerHandle;
+  dueMs: number;
+  inFlight: boolean;
+}
+
+export class Scheduler {
+  private farm!: Farm;
+  private slots: Slot[] = [];
+  private config!: Config;
+  private generation = 0;
+  private running = false;
+  private applyQueued = false;
+  private applying: Promise<void> = Promise.resolve();
+  private readonly vrrpStates = new Map<string, VrrpStateName>();
+  readonly lateness: number[] = [];
+  private readonly runners: Runners;
+  private readonly random: () => number;
+
+  constructor(config: Config, private readonly deps: SchedulerDeps) {
+    this.runners = deps.runners ?? defaultRunners;
+    this.random = deps.random ?? Math.random;
+    this.load(config);
+  }
+
+  private load(config: Config): void {
+    this.config = config;
+    this.farm = new Farm(config.virtualServers, this.deps.log, (s, why) => this.deps.runScript?.(s, why));
+    this.slots = [...this.farm.realServers()].flatMap((rs) => rs.checkers.map((state) => ({ state, rs, dueMs: 0, inFlight: false })));
+  }
+
+  /** Arm every checker (warmup spread) and push the initial table to the port. */
+  start(): void {
+    this.running = true;
+    for (const s of this.slots) {
+      const warm = s.state.spec.warmupMs > 0 ? Math.floor(this.random() * s.state.spec.warmupMs) : 0;
+      this.arm(s, warm);
+    }
+    this.requestApply();
+  }
+
+  /** Cancel every timer; in-flight checks finish but their results are ignored. */
+  stop(): void {
+    this.running = false;
+    this.generation++;
+    for (const s of this.slots) this.deps.clock.clearTimer(s.timer);
+  }
+
+  /**
+   * Swap in a new configuration. Real servers whose checkers are unchanged keep their verdicts
+   * and their place in the schedule; new ones start as at startup.
+   */
+  reload(config: Config): void {
+    const old = new Map(this.slots.map((s) => [slotId(s), s] as const));
+    const oldAlive = new Map([...this.farm.realServers()].map((r) => [`${r.vs.name}|${r.key}`, r.alive] as const));
+    this.stop();
+    this.load(config);
+    this.running = true;
+    for (const s of this.slots) {
+      const prev = old.get(slotId(s));
+      if (prev) {
+        Object.assign(s.state, { up: prev.state.up, retriesLeft: prev.state.retriesLeft, weight: prev.state.weight });
+        this.arm(s, Math.max(0, prev.dueMs - this.deps.clock.nowMs()));
+      } else {
+        this.arm(s, s.state.spec.warmupMs > 0 ? Math.floor(this.random() * s.state.spec.warmupMs) : 0);
+      }
+    }
+    for (const r of this.farm.realServers()) {
+      const was = oldAlive.get(`${r.vs.name}|${r.key}`);
+      r.alive = was ?? r.alive;
+      this.farm.update(r);
+    }
+    this.requestApply();
+  }
+
+  /** VRRP state of an instance (from the parent): drives ha_suspend. */
+  setVrrpState(instance: string, state: VrrpStateName): void {
+    this.vrrpStates.set(instance, state);
+  }
+
+  get currentConfig(): Config {
+    return this.config;
+  }
+
+  get state(): Farm {
+    return this.farm;
+  }
+
+  /** Resolves when every apply requested so far has finished. */
+  settled(): Promise<void> {
+    return this.applying;
+  }
+
+  private arm(s: Slot, delayMs: number): void {
+    this.deps.clock.clearTimer(s.timer);
+    s.dueMs = this.deps.clock.nowMs() + delayMs;
+    const gen = this.generation;
+    s.timer = this.deps.clock.setTimer(delayMs, () => {
+      if (gen === this.generation) void this.fire(s, gen);
+    });
+  }
+
+  private async fire(s: Slot, gen: number): Promise<void> {
+    const now = this.deps.clock.nowMs();
+    if (this.lateness.length < MAX_SAMPLES) this.lateness.push(now - s.dueMs);
+    const spec = s.state.spec;
+    if (s.inFlight || !vsActive(this.config, s.rs.vs, this.vrrpStates)) {
+      this.arm(s, spec.delayLoopMs);
+      return;
+    }
+    const run = this.runners[spec.type];
+    if (!run) {
+      this.arm(s, spec.delayLoopMs);
+      return;
+    }
+    s.inFlight = true;
+    s.state.attempts++;
+    const env: CheckEnv = { clock: this.deps.clock, config: this.config };
+    let result: CheckResult;
+    try {
+      result = await run(spec, s.state.target, env);
+    } catch (err) {
+      result = { ok: false, reason: 'error', detail: err instanceof Error ? err.message : String(err) };
+    }
+    s.inFlight = false;
+    if (gen !== this.generation || !this.running) return;
+    this.verdict(s, result);
+  }
+
+  private verdict(s: Slot, r: CheckResult): void {
+    const c = s.state;
+    const spec = c.spec;
+    const name = c.target.name;
+    if (r.ok) {
+      const changed = !c.up || c.weight !== r.weight;
+      if (!c.up) this.deps.log.info({ rs: s.rs.name, checker: spec.type }, successText(spec, name));
+      c.up = true;
+      c.retriesLeft = spec.retry;
+      c.weight = r.weight;
+      this.arm(s, spec.delayLoopMs);
+      if (changed) this.changed(s.rs);
+      return;
+    }
+    c.failures++;
+    c.lastDetail = r.detail;
+    if (c.up || spec.logAllFailures) {
+      this.deps.log.info({ rs: s.rs.name, checker: spec.type, reason: r.reason }, attemptFailureText(spec, name, r.detail));
+    }
+    if (c.up && c.retriesLeft > 0) {
+      c.retriesLeft--;
+      this.arm(s, spec.delayBeforeRetryMs);
+      return;
+    }
+    const wasUp = c.up;
+    c.up = false;
+    c.retriesLeft = spec.retry;
+    this.arm(s, spec.delayLoopMs);
+    if (wasUp) {
+      this.deps.log.info({ rs: s.rs.name, checker: spec.type }, serviceFailureText(spec, name, spec.retry));
+      this.changed(s.rs);
+    }
+  }
+
+  private changed(rs: RsState): void {
+    this.farm.update(rs);
+    this.requestApply();
+  }
+
+  /** Coalesce changes made in one turn of the loop into one serialised apply. */
+  private requestApply(): void {
+    if (this.applyQueued) return;
+    this.applyQueued = true;
+    this.applying = this.applying.then(async () => {
+      this.applyQueued = false;
+      try {
+        await this.deps.port.apply(this.config, this.farm.snapshot());
+      } catch (err) {
+        this.deps.log.error({ code: 'KAD_ERR_CHECK_IPVS_APPLY', err: err instanceof Error ? err.message : String(err) }, 'IPVS update failed');
+      }
+    });
+  }
+}
+
+function slotId(s: Slot): string {
+  const { source: _s, ...spec } = s.state.spec;
+  return `${s.rs.vs.name}|${s.rs.key}|${JSON.stringify(spec)}`;
+}
