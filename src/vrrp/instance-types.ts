@@ -1,0 +1,87 @@
+/**
+ * The public types of a VRRP instance: the ports the wire layer implements, the injected
+ * dependencies, tracker effects, snapshots and the sync-group hook (pure).
+ */
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/log.js';
+import type { IpAddress } from '../config/model.js';
+import type { NotifyState, StepReason, VrrpState } from './fsm.js';
+import type { DropReason } from './receive.js';
+import type { VrrpStats } from './stats.js';
+import type { VrrpInstance } from './instance.js';
+
+/** Actions executed on the outside world. Implemented on real sockets by the wire layer. */
+export interface InstancePorts {
+  /** Send one advert packet to `dest` (multicast group or unicast peer); see file header for format. */
+  sendAdvert(bytes: Uint8Array, dest: string): void;
+  /** Add the VIPs (and virtual routes/rules) to the interface; idempotent. */
+  addVips(vips: readonly IpAddress[]): void;
+  /** Remove the VIPs; idempotent (also called at startup to clear leftovers). */
+  removeVips(vips: readonly IpAddress[]): void;
+  /** One round: one gratuitous ARP (IPv4) or unsolicited NA (IPv6) per VIP. */
+  sendGratuitous(vips: readonly IpAddress[]): void;
+  /** Run notify scripts / SMTP / FIFO for a state (`notify_master`, ...). */
+  notify(state: NotifyState, priority: number): void;
+  /** `notify_master_rx_lower_pri`. Optional. */
+  notifyRxLowerPriority?(priority: number, src: string): void;
+  /** Every state change, after the actions ran. */
+  stateChanged(from: VrrpState, to: VrrpState, reason: StepReason): void;
+}
+
+/** Injected collaborators. */
+export interface InstanceDeps {
+  clock: Clock;
+  log: Logger;
+  ports: InstancePorts;
+  /** Own primary address: IPv4 primary of the interface or IPv6 link-local. */
+  primaryAddress: string;
+  /** Multicast group (global vrrp_mcast_group4/6 or the instance's mcast_dst_ip). */
+  mcastGroup?: string;
+}
+
+/** Effect of one tracked object on the instance. */
+export interface TrackerEffect {
+  /** A weight-0 tracker that failed: the instance goes FAULT. */
+  faulted: boolean;
+  /** Signed contribution to the effective priority. */
+  priorityDelta: number;
+}
+
+/**
+ * keepalived's weight rule for a tracker: weight 0 → FAULT when down; weight > 0 → added when
+ * up; weight < 0 → added (subtracting) when down; `reverse` swaps up and down.
+ */
+export function trackerEffect(up: boolean, weight: number, reverse = false): TrackerEffect {
+  const good = reverse ? !up : up;
+  if (weight === 0) return { faulted: !good, priorityDelta: 0 };
+  if (weight > 0) return { faulted: false, priorityDelta: good ? weight : 0 };
+  return { faulted: false, priorityDelta: good ? 0 : weight };
+}
+
+/** What `snapshot()` reports (dumps, stats, JSON). */
+export interface InstanceSnapshot {
+  name: string;
+  vrid: number;
+  state: VrrpState;
+  basePriority: number;
+  effectivePriority: number;
+  advertIntMs: number;
+  masterAdverIntMs: number;
+  /** Priority and address of the last master heard (BACKUP), if any. */
+  masterPriority?: number;
+  masterAddress?: string;
+  vipsSet: boolean;
+  faults: string[];
+  lastTransitionWallMs?: number;
+  stats: VrrpStats;
+  drops: Partial<Record<DropReason, number>>;
+}
+
+/** Result of `receive()`. */
+export type ReceiveOutcome = { accepted: true; reason: StepReason } | { accepted: false; drop: DropReason; detail: string };
+
+/** Hook a sync group installs on its members. */
+export interface SyncHook {
+  memberTransition(member: VrrpInstance, from: VrrpState, to: VrrpState, reason: StepReason): void;
+  memberFaultChanged(member: VrrpInstance): void;
+}

@@ -1,0 +1,389 @@
+/**
+ * One VRRP instance: the pure FSM driven by a Clock, fed by received packets and tracker
+ * changes, acting through `InstancePorts`. No I/O here: the wire layer implements the ports on
+ * real sockets and netlink, tests implement them in memory.
+ *
+ * Wire formats at the ports:
+ * - IPv4: `sendAdvert` gets the whole IP packet (IP_HDRINCL: TOS 0xc0, TTL 255, id from 1, no
+ *   DF, AH when configured) and `receive` expects the whole IP packet as a raw socket reads it.
+ * - IPv6: `sendAdvert` gets the VRRP message only (the kernel writes the header with hop limit
+ *   255 and, with IPV6_CHECKSUM, could fill the checksum; kad fills it already) and `receive`
+ *   expects the VRRP message plus `meta.srcAddress`, `meta.ttl` (hop limit), `meta.dstAddress`.
+ */
+import type { TimerHandle } from '../core/clock.js';
+import { RateLimiter } from '../core/rate-limit.js';
+import type { IpAddress, VrrpInstance as VrrpInstanceSpec } from '../config/model.js';
+import { AdvertTx } from './advert-tx.js';
+import { AnnounceSchedule } from './announce.js';
+import { passwordBytes } from './auth.js';
+import { step, type Action, type FsmContext, type FsmEvent, type NotifyState, type StepReason, type VrrpState } from './fsm.js';
+import { canonicalAddress, parseAddress } from './ip.js';
+import { AUTH_AH, AUTH_NONE, AUTH_PASS } from './packet.js';
+import { checkReceived, DROP_STAT, type DropReason, type ReceiveMeta, type ReceivePolicy } from './receive.js';
+import { emptyStats } from './stats.js';
+
+import type { InstanceDeps, InstanceSnapshot, ReceiveOutcome, SyncHook, TrackerEffect } from './instance-types.js';
+
+export type { DropReason, ReceiveMeta } from './receive.js';
+export type { VrrpState, StepReason, NotifyState } from './fsm.js';
+export * from './instance-types.js';
+
+const DEFAULT_GROUP = { 4: '224.0.0.18', 6: 'ff02::12' } as const;
+
+function authTypeOf(spec: VrrpInstanceSpec): number {
+  if (spec.version === 3) return AUTH_NONE;
+  return spec.auth.type === 'PASS' ? AUTH_PASS : spec.auth.type === 'AH' ? AUTH_AH : AUTH_NONE;
+}
+
+/** A VRRP instance (RFC 5798 §6 router for one VRID), see the file header. */
+export class VrrpInstance {
+  readonly name: string;
+  private st: VrrpState = 'INIT';
+  private basePriority: number;
+  private masterAdverIntMs: number;
+  private readonly vips: readonly IpAddress[];
+  private readonly policy: ReceivePolicy;
+  private readonly tx: AdvertTx;
+  private readonly announce: AnnounceSchedule;
+  private readonly primaryBytes: Uint8Array;
+  private adverTimer: TimerHandle | undefined;
+  private downTimer: TimerHandle | undefined;
+  private readonly trackers = new Map<string, TrackerEffect>();
+  private linkUp = true;
+  private groupFault = false;
+  private stats = emptyStats();
+  private drops: Partial<Record<DropReason, number>> = {};
+  private readonly dropLog = new RateLimiter(10, 1);
+  private lastAhSeq = 0;
+  private vipsSet = false;
+  private preemptAllowedAtMs = 0;
+  private lastTransitionWallMs: number | undefined;
+  private master: { priority: number; address: string } | undefined;
+  private lastRx: { priority: number; src: string } | undefined;
+  private sync: SyncHook | undefined;
+  private stepping = false;
+  private readonly queue: FsmEvent[] = [];
+
+  constructor(
+    readonly spec: VrrpInstanceSpec,
+    private readonly deps: InstanceDeps,
+  ) {
+    this.name = spec.name;
+    this.basePriority = spec.priority;
+    this.masterAdverIntMs = spec.advertIntMs;
+    this.vips = spec.vips.filter((v) => v.family === spec.family);
+    const vipText = this.vips.map((v) => canonicalAddress(v.address, spec.family) ?? v.address);
+    const group = deps.mcastGroup ?? spec.mcastDstIp ?? DEFAULT_GROUP[spec.family];
+    const unicast = spec.unicastPeers.length > 0;
+    const authKey = spec.auth.type === 'none' ? new Uint8Array(8) : passwordBytes(spec.auth.password);
+    const src = spec.unicastSrcIp ?? spec.mcastSrcIp ?? deps.primaryAddress;
+    this.primaryBytes = parseAddress(src, spec.family) ?? new Uint8Array(spec.family === 4 ? 4 : 16);
+    const peers = spec.unicastPeers.map((p) => ({ ...p, address: canonicalAddress(p.address, spec.family) ?? p.address }));
+    this.policy = {
+      family: spec.family,
+      version: spec.version,
+      vrid: spec.vrid,
+      advertIntMs: spec.advertIntMs,
+      ownerStrict: spec.strict && spec.priority === 255,
+      authType: authTypeOf(spec),
+      authKey,
+      vips: vipText,
+      skipCheckAdvAddr: spec.skipCheckAdvAddr,
+      unicastPeers: peers,
+      checkUnicastSrc: spec.checkUnicastSrc,
+      mcastGroup: group,
+    };
+    this.tx = new AdvertTx({
+      version: spec.version,
+      family: spec.family,
+      vrid: spec.vrid,
+      advertIntMs: spec.advertIntMs,
+      srcAddress: src,
+      vips: vipText,
+      authType: authTypeOf(spec),
+      authKey,
+      v3ChecksumAsV2: spec.v3ChecksumAsV2,
+      destinations: unicast ? peers.map((p) => p.address) : [group],
+      unicastTtl: spec.unicastTtl,
+      unicast,
+    });
+    this.announce = new AnnounceSchedule(deps.clock, spec, () => deps.ports.sendGratuitous(this.vips));
+  }
+
+  /** Current state. */
+  get state(): VrrpState {
+    return this.st;
+  }
+
+  /** Base priority ± tracker deltas, clamped to 1..254; an owner (255) stays 255. */
+  get effectivePriority(): number {
+    if (this.basePriority === 255) return 255;
+    let p = this.basePriority;
+    for (const t of this.trackers.values()) p += t.priorityDelta;
+    return Math.min(254, Math.max(1, p));
+  }
+
+  /** True when the instance itself (not its sync group) has a fault. */
+  get hasOwnFault(): boolean {
+    if (!this.linkUp && !this.spec.dontTrackPrimary) return true;
+    for (const t of this.trackers.values()) if (t.faulted) return true;
+    return false;
+  }
+
+  private get faulted(): boolean {
+    return this.hasOwnFault || this.groupFault;
+  }
+
+  /** Installs the sync-group hook (sync-group.ts). */
+  attachSync(hook: SyncHook | undefined): void {
+    this.sync = hook;
+  }
+
+  /**
+   * Starts the instance. `resumeMaster`: a respawned VRRP child whose predecessor was MASTER
+   * takes MASTER at once, keeps the VIPs and advertises immediately.
+   */
+  start(opts: { resumeMaster?: boolean } = {}): void {
+    this.preemptAllowedAtMs = this.deps.clock.nowMs() + this.spec.preemptDelayMs;
+    if (this.faulted) this.dispatch({ type: 'fault' });
+    else this.dispatch({ type: 'startup', resumeMaster: opts.resumeMaster });
+  }
+
+  /** Handles one received packet; see the file header for the byte format. Never throws. */
+  receive(bytes: Uint8Array, meta: ReceiveMeta = {}): ReceiveOutcome {
+    const r = checkReceived(bytes, meta, this.policy, this.lastAhSeq);
+    if (!r.ok) {
+      if (r.drop !== 'vridMismatch') this.countDrop(r.drop, r.detail);
+      return { accepted: false, drop: r.drop, detail: r.detail };
+    }
+    this.stats.advert_rcvd++;
+    if (r.ahSeq !== undefined) this.lastAhSeq = r.ahSeq;
+    if (r.advert.priority === 0) this.stats.pri_zero_rcvd++;
+    this.lastRx = { priority: r.advert.priority, src: r.src };
+    const srcAddress = parseAddress(r.src, this.spec.family) ?? new Uint8Array(0);
+    const reason = this.dispatch({ type: 'advert', priority: r.advert.priority, advertIntMs: r.advert.advertIntMs, srcAddress });
+    if (this.st === 'BACKUP' && r.advert.priority !== 0 && reason !== 'lowerPriorityDiscarded') {
+      this.master = { priority: r.advert.priority, address: r.src };
+    }
+    return { accepted: true, reason };
+  }
+
+  private countDrop(drop: DropReason, detail: string): void {
+    this.drops[drop] = (this.drops[drop] ?? 0) + 1;
+    const stat = DROP_STAT[drop];
+    if (stat) this.stats[stat]++;
+    const suppressed = this.dropLog.take(this.deps.clock.nowMs());
+    if (suppressed >= 0) {
+      this.deps.log.warn(
+        { code: 'KAD_WARN_VRRP_PACKET_DROPPED', instance: this.name, drop, detail, suppressed },
+        `(${this.name}) dropped advert: ${drop} (${detail})`,
+      );
+    }
+  }
+
+  /** The instance's interface went up or down (down → FAULT unless dont_track_primary). */
+  linkChanged(up: boolean): void {
+    this.linkUp = up;
+    this.reevaluateFault();
+  }
+
+  /** Sets the effect of one tracked object (`id` is unique per tracker, e.g. `script:chk_nginx`). */
+  setTracker(id: string, effect: TrackerEffect): void {
+    const before = this.effectivePriority;
+    this.trackers.set(id, effect);
+    this.reevaluateFault();
+    this.priorityMaybeChanged(before);
+  }
+
+  /** Reload helper: a new base priority from the config. */
+  setBasePriority(priority: number): void {
+    const before = this.effectivePriority;
+    this.basePriority = priority;
+    this.priorityMaybeChanged(before);
+  }
+
+  private priorityMaybeChanged(before: number): void {
+    const after = this.effectivePriority;
+    if (after === before) return;
+    this.deps.log.info({ instance: this.name, priority: after }, `(${this.name}) Changing effective priority from ${before} to ${after}`);
+    if (this.spec.notifyPriorityChanges) this.deps.ports.notify(this.notifyStateName(), after);
+  }
+
+  private notifyStateName(): NotifyState {
+    return this.st === 'INIT' ? 'STOP' : this.st;
+  }
+
+  /** Sync group: set or clear the fault imposed by another member. */
+  setGroupFault(on: boolean): void {
+    this.groupFault = on;
+    this.reevaluateFault(true);
+  }
+
+  /** Sync group: another member became MASTER (`master`) or yielded (`backup`). */
+  syncTo(target: 'MASTER' | 'BACKUP'): void {
+    this.dispatch({ type: target === 'MASTER' ? 'syncMaster' : 'syncBackup' });
+  }
+
+  private reevaluateFault(fromGroup = false): void {
+    if (this.st === 'INIT' && this.lastTransitionWallMs === undefined) return;
+    const faulted = this.faulted;
+    if (faulted && this.st !== 'FAULT' && this.st !== 'INIT') this.dispatch({ type: 'fault' });
+    else if (!faulted && this.st === 'FAULT') {
+      this.preemptAllowedAtMs = this.deps.clock.nowMs() + this.spec.preemptDelayMs;
+      this.dispatch({ type: 'faultCleared' });
+    }
+    if (!fromGroup) this.sync?.memberFaultChanged(this);
+  }
+
+  /** Graceful stop: priority-0 advert and VIP removal when MASTER, then INIT. */
+  shutdown(): void {
+    this.dispatch({ type: 'shutdown' });
+    this.deps.clock.clearTimer(this.adverTimer);
+    this.deps.clock.clearTimer(this.downTimer);
+    this.announce.cancel();
+  }
+
+  /** State, priorities and counters for dumps. */
+  snapshot(): InstanceSnapshot {
+    const faults: string[] = [];
+    if (!this.linkUp) faults.push('interface');
+    for (const [id, t] of this.trackers) if (t.faulted) faults.push(id);
+    if (this.groupFault) faults.push('sync-group');
+    return {
+      name: this.name,
+      vrid: this.spec.vrid,
+      state: this.st,
+      basePriority: this.basePriority,
+      effectivePriority: this.effectivePriority,
+      advertIntMs: this.spec.advertIntMs,
+      masterAdverIntMs: this.masterAdverIntMs,
+      masterPriority: this.master?.priority,
+      masterAddress: this.master?.address,
+      vipsSet: this.vipsSet,
+      faults,
+      lastTransitionWallMs: this.lastTransitionWallMs,
+      stats: { ...this.stats },
+      drops: { ...this.drops },
+    };
+  }
+
+  /** STATS_CLEAR. */
+  clearStats(): void {
+    this.stats = emptyStats();
+    this.drops = {};
+  }
+
+  private context(): FsmContext {
+    return {
+      version: this.spec.version,
+      effectivePriority: this.effectivePriority,
+      preempt: this.spec.preempt,
+      preemptBlocked: this.deps.clock.nowMs() < this.preemptAllowedAtMs,
+      lowerPrioNoAdvert: this.spec.lowerPrioNoAdvert,
+      higherPrioSendAdvert: this.spec.higherPrioSendAdvert,
+      advertIntMs: this.spec.advertIntMs,
+      masterAdverIntMs: this.masterAdverIntMs,
+      downTimerAdverts: this.spec.downTimerAdverts,
+      primaryAddress: this.primaryBytes,
+    };
+  }
+
+  /** The one funnel: every event goes through step(); every state change through transition(). */
+  private dispatch(ev: FsmEvent): StepReason {
+    if (this.stepping) {
+      this.queue.push(ev);
+      return 'ignored';
+    }
+    this.stepping = true;
+    let reason: StepReason = 'ignored';
+    try {
+      reason = this.runStep(ev);
+      for (let next = this.queue.shift(); next; next = this.queue.shift()) this.runStep(next);
+    } finally {
+      this.stepping = false;
+    }
+    return reason;
+  }
+
+  private runStep(ev: FsmEvent): StepReason {
+    const from = this.st;
+    const r = step(this.context(), from, ev);
+    this.st = r.state;
+    for (const a of r.actions) this.execute(a);
+    if (r.state !== from) this.transition(from, r.state, r.reason);
+    return r.reason;
+  }
+
+  private transition(from: VrrpState, to: VrrpState, reason: StepReason): void {
+    this.lastTransitionWallMs = this.deps.clock.wallMs();
+    if (to === 'MASTER') this.stats.become_master++;
+    if (from === 'MASTER') this.stats.release_master++;
+    if (to === 'MASTER') this.master = undefined;
+    const label = to === 'INIT' ? 'STOP' : to;
+    this.deps.log.info({ instance: this.name, from, to, reason }, `(${this.name}) Entering ${label} STATE`);
+    this.deps.ports.stateChanged(from, to, reason);
+    this.sync?.memberTransition(this, from, to, reason);
+  }
+
+  private sendAdvert(priority: number): void {
+    for (const p of this.tx.build(priority)) this.deps.ports.sendAdvert(p.bytes, p.dest);
+    this.stats.advert_sent++;
+    if (priority === 0) this.stats.pri_zero_sent++;
+  }
+
+  private execute(a: Action): void {
+    const { clock, ports } = this.deps;
+    switch (a.type) {
+      case 'sendAdvert':
+        return this.sendAdvert(this.effectivePriority);
+      case 'sendPriorityZero':
+        return this.sendAdvert(0);
+      case 'armAdverTimer':
+        clock.clearTimer(this.adverTimer);
+        this.adverTimer = clock.setTimer(a.delayMs, () => {
+          this.adverTimer = undefined;
+          this.dispatch({ type: 'adverTimer' });
+        });
+        return;
+      case 'cancelAdverTimer':
+        clock.clearTimer(this.adverTimer);
+        this.adverTimer = undefined;
+        return;
+      case 'armMasterDownTimer':
+        clock.clearTimer(this.downTimer);
+        this.downTimer = clock.setTimer(a.delayMs, () => {
+          this.downTimer = undefined;
+          this.lastAhSeq = 0; // the master is gone: a restarted one counts from 1 again
+          this.deps.log.info({ instance: this.name }, `(${this.name}) Receive advertisement timeout`);
+          this.dispatch({ type: 'masterDownTimer' });
+        });
+        return;
+      case 'cancelMasterDownTimer':
+        clock.clearTimer(this.downTimer);
+        this.downTimer = undefined;
+        return;
+      case 'setMasterAdverInt':
+        this.masterAdverIntMs = a.ms;
+        return;
+      case 'addVips':
+        ports.addVips(this.vips);
+        this.vipsSet = true;
+        return;
+      case 'removeVips':
+        ports.removeVips(this.vips);
+        this.vipsSet = false;
+        return;
+      case 'garpMaster':
+        return this.announce.startMaster();
+      case 'garpLowerPrio':
+        return this.announce.lowerPriority();
+      case 'cancelGarp':
+        return this.announce.cancel();
+      case 'notify':
+        return ports.notify(a.state, this.effectivePriority);
+      case 'notifyRxLowerPrio':
+        if (this.lastRx) ports.notifyRxLowerPriority?.(this.lastRx.priority, this.lastRx.src);
+        return;
+    }
+  }
+}

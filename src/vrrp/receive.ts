@@ -1,0 +1,184 @@
+/**
+ * Receive policy (pure): turn the bytes a socket delivered into an accepted advert or a named
+ * drop reason, applying RFC 5798 §7.1 / RFC 3768 §7.1 and keepalived's checks in order. The
+ * instance owns the state this needs (AH sequence numbers) and passes it in.
+ */
+import { passMatches, verifyAh } from './auth.js';
+import { parseIpv4Frame, type FrameDrop } from './frame.js';
+import { ADVERT_TTL, parseAddress, type AddrFamily } from './ip.js';
+import { AUTH_AH, AUTH_PASS, decodeAdvert, type Advert, type DecodeDrop } from './packet.js';
+import type { VrrpStats } from './stats.js';
+
+/** Every reason an instance drops a received packet. */
+export type DropReason =
+  | FrameDrop
+  | DecodeDrop
+  | 'ttlInvalid'
+  | 'versionMismatch'
+  | 'vridMismatch'
+  | 'ownerIgnoresAdverts'
+  | 'unicastSourceUnknown'
+  | 'authTypeInvalid'
+  | 'authTypeMismatch'
+  | 'authFailure'
+  | 'intervalMismatch'
+  | 'addressListMismatch';
+
+/** The keepalived stats counter each drop reason feeds (undefined: counted per reason only). */
+export const DROP_STAT: Readonly<Record<DropReason, keyof VrrpStats | undefined>> = {
+  ipHeaderInvalid: 'packet_len_err',
+  notVrrp: 'invalid_type_rcvd',
+  ahHeaderInvalid: 'packet_len_err',
+  packetTooShort: 'packet_len_err',
+  badVersion: undefined,
+  badType: 'invalid_type_rcvd',
+  badLength: 'packet_len_err',
+  badChecksum: undefined,
+  ttlInvalid: 'ip_ttl_err',
+  versionMismatch: undefined,
+  vridMismatch: undefined,
+  ownerIgnoresAdverts: undefined,
+  unicastSourceUnknown: undefined,
+  authTypeInvalid: 'invalid_authtype',
+  authTypeMismatch: 'authtype_mismatch',
+  authFailure: 'auth_failure',
+  intervalMismatch: 'advert_interval_err',
+  addressListMismatch: 'addr_list_err',
+};
+
+/** Where a packet came from, as the socket reports it. */
+export interface ReceiveMeta {
+  /** Source address (IPv6: required; IPv4: read from the header when absent). */
+  srcAddress?: string;
+  /** Destination address (IPv6 pseudo-header); defaults to the multicast group. */
+  dstAddress?: string;
+  /** IPv4 TTL (read from the header when absent) or IPv6 hop limit from IPV6_RECVHOPLIMIT. */
+  ttl?: number;
+  ifname?: string;
+}
+
+/** The instance configuration the policy reads. */
+export interface ReceivePolicy {
+  family: AddrFamily;
+  version: 2 | 3;
+  vrid: number;
+  advertIntMs: number;
+  /** Owner with strict mode drops adverts for its VRID (RFC 5798 §7.1). */
+  ownerStrict: boolean;
+  /** v2 auth: type 0/1/2 and the 8-byte key. */
+  authType: number;
+  authKey: Uint8Array;
+  /** VIP addresses of the instance's family, canonical, in config order. */
+  vips: readonly string[];
+  skipCheckAdvAddr: boolean;
+  /** Unicast peers (canonical), empty for multicast, with optional TTL bounds. */
+  unicastPeers: readonly { address: string; minTtl?: number; maxTtl?: number }[];
+  checkUnicastSrc: boolean;
+  mcastGroup: string;
+}
+
+export type ReceiveResult =
+  | { ok: true; advert: Advert; src: string; ahSeq?: number }
+  | { ok: false; drop: DropReason; detail: string; vrid?: number };
+
+function drop(reason: DropReason, detail: string, vrid?: number): ReceiveResult {
+  return { ok: false, drop: reason, detail, vrid };
+}
+
+interface Unwrapped {
+  payload: Uint8Array;
+  src: string;
+  dst: string;
+  ttl: number;
+  ah?: { offset: number; spi: number; seq: number; packet: Uint8Array };
+}
+
+function unwrap(bytes: Uint8Array, meta: ReceiveMeta, p: ReceivePolicy): Unwrapped | ReceiveResult {
+  if (p.family === 6) {
+    if (!meta.srcAddress) return drop('ipHeaderInvalid', 'IPv6 source address unknown');
+    return { payload: bytes, src: meta.srcAddress, dst: meta.dstAddress ?? p.mcastGroup, ttl: meta.ttl ?? ADVERT_TTL };
+  }
+  const f = parseIpv4Frame(bytes);
+  if (!f.ok) return drop(f.drop, f.detail);
+  const u: Unwrapped = { payload: f.payload, src: f.header.src, dst: f.header.dst, ttl: f.header.ttl };
+  if (f.ah && f.ahOffset !== undefined) u.ah = { offset: f.ahOffset, spi: f.ah.spi, seq: f.ah.seq, packet: bytes };
+  return u;
+}
+
+function checkTtl(u: Unwrapped, p: ReceivePolicy): ReceiveResult | undefined {
+  if (p.unicastPeers.length === 0) {
+    // RFC 5798 §7.1: MUST verify that the TTL / Hop Limit is 255.
+    return u.ttl === ADVERT_TTL ? undefined : drop('ttlInvalid', `ttl ${u.ttl}`);
+  }
+  const peer = p.unicastPeers.find((x) => x.address === u.src);
+  if (!peer) return p.checkUnicastSrc ? drop('unicastSourceUnknown', `source ${u.src}`) : undefined;
+  if ((peer.minTtl !== undefined && u.ttl < peer.minTtl) || (peer.maxTtl !== undefined && u.ttl > peer.maxTtl)) {
+    return drop('ttlInvalid', `ttl ${u.ttl} from ${u.src}`);
+  }
+  return undefined;
+}
+
+function checkAuth(a: Advert, u: Unwrapped, p: ReceivePolicy, lastAhSeq: number): ReceiveResult | undefined {
+  if (a.authType > AUTH_AH) return drop('authTypeInvalid', `auth type ${a.authType}`, a.vrid);
+  if (a.authType !== p.authType) {
+    return drop('authTypeMismatch', `auth type ${a.authType}, expected ${p.authType}`, a.vrid);
+  }
+  if (p.authType === AUTH_PASS && !passMatches(a.authData, p.authKey)) {
+    return drop('authFailure', 'password mismatch', a.vrid);
+  }
+  if (p.authType === AUTH_AH) {
+    if (!u.ah) return drop('authFailure', 'AH header missing', a.vrid);
+    if (!verifyAh(u.ah.packet, u.ah.offset, p.authKey, p.unicastPeers.length > 0)) {
+      return drop('authFailure', 'AH ICV mismatch', a.vrid);
+    }
+    const srcBytes = parseAddress(u.src, 4)!;
+    const srcU32 = ((srcBytes[0]! << 24) >>> 0) + ((srcBytes[1]! << 16) | (srcBytes[2]! << 8) | srcBytes[3]!);
+    if (u.ah.spi !== srcU32) return drop('authFailure', 'AH SPI is not the source address', a.vrid);
+    if (u.ah.seq <= lastAhSeq) return drop('authFailure', `AH sequence ${u.ah.seq} already seen`, a.vrid);
+  }
+  return undefined;
+}
+
+function checkAddresses(a: Advert, p: ReceivePolicy): ReceiveResult | undefined {
+  if (p.skipCheckAdvAddr) return undefined;
+  if (a.addrs.length !== p.vips.length) {
+    return drop('addressListMismatch', `received an unexpected ip number count ${a.addrs.length}, expected ${p.vips.length}`, a.vrid);
+  }
+  const missing = p.vips.find((v) => !a.addrs.includes(v));
+  return missing ? drop('addressListMismatch', `address ${missing} missing from advert`, a.vrid) : undefined;
+}
+
+/**
+ * Validates one received packet for an instance. IPv4: `bytes` is the whole IP packet (as an
+ * IP_HDRINCL raw socket reads it). IPv6: `bytes` is the VRRP message and `meta` carries the
+ * source, destination and hop limit. `lastAhSeq` is the highest AH sequence accepted so far.
+ */
+export function checkReceived(bytes: Uint8Array, meta: ReceiveMeta, p: ReceivePolicy, lastAhSeq = 0): ReceiveResult {
+  const u = unwrap(bytes, meta, p);
+  if ('ok' in u) return u;
+  const ttlDrop = checkTtl(u, p);
+  if (ttlDrop) return ttlDrop;
+  const d = decodeAdvert(u.payload, {
+    family: p.family,
+    src: parseAddress(u.src, p.family),
+    dst: parseAddress(u.dst, p.family),
+  });
+  if (!d.ok) return drop(d.drop, d.detail);
+  const a = d.advert;
+  if (a.vrid !== p.vrid) return drop('vridMismatch', `vrid ${a.vrid}`, a.vrid);
+  if (a.version !== p.version) return drop('versionMismatch', `version ${a.version}`, a.vrid);
+  if (p.ownerStrict) return drop('ownerIgnoresAdverts', 'address owner in strict mode', a.vrid);
+  if (a.version === 2) {
+    const authDrop = checkAuth(a, u, p, lastAhSeq);
+    if (authDrop) return authDrop;
+    // RFC 3768 §7.1: MUST verify the Adver Interval matches the configured one.
+    if (a.advertIntMs !== p.advertIntMs) {
+      return drop('intervalMismatch', `interval ${a.advertIntMs} ms, expected ${p.advertIntMs} ms`, a.vrid);
+    }
+  }
+  const addrDrop = checkAddresses(a, p);
+  if (addrDrop) return addrDrop;
+  const ok: ReceiveResult = { ok: true, advert: a, src: u.src };
+  if (u.ah) ok.ahSeq = u.ah.seq;
+  return ok;
+}

@@ -1,0 +1,67 @@
+/**
+ * Per-instance VRRP statistics (pure). Field names are keepalived's keepalived.json `stats`
+ * keys, so the JSON dump and the USR2 stats file are fed without translation.
+ */
+
+export interface VrrpStats {
+  advert_rcvd: number;
+  advert_sent: number;
+  become_master: number;
+  release_master: number;
+  packet_len_err: number;
+  advert_interval_err: number;
+  ip_ttl_err: number;
+  invalid_type_rcvd: number;
+  addr_list_err: number;
+  invalid_authtype: number;
+  authtype_mismatch: number;
+  auth_failure: number;
+  pri_zero_rcvd: number;
+  pri_zero_sent: number;
+}
+
+/** All counters at zero. */
+export function emptyStats(): VrrpStats {
+  return {
+    advert_rcvd: 0,
+    advert_sent: 0,
+    become_master: 0,
+    release_master: 0,
+    packet_len_err: 0,
+    advert_interval_err: 0,
+    ip_ttl_err: 0,
+    invalid_type_rcvd: 0,
+    addr_list_err: 0,
+    invalid_authtype: 0,
+    authtype_mismatch: 0,
+    auth_failure: 0,
+    pri_zero_rcvd: 0,
+    pri_zero_sent: 0,
+  };
+}
+
+/** The USR2 stats block for one instance, laid out like keepalived 2.2.7's keepalived.stats. */
+export function formatStats(name: string, s: VrrpStats): string {
+  return [
+    `VRRP Instance: ${name}`,
+    '  Advertisements:',
+    `    Received: ${s.advert_rcvd}`,
+    `    Sent: ${s.advert_sent}`,
+    `  Became master: ${s.become_master}`,
+    `  Released master: ${s.release_master}`,
+    '  Packet Errors:',
+    `    Length: ${s.packet_len_err}`,
+    `    TTL: ${s.ip_ttl_err}`,
+    `    Invalid Type: ${s.invalid_type_rcvd}`,
+    `    Advertisement Interval: ${s.advert_interval_err}`,
+    `    Address List: ${s.addr_list_err}`,
+    '  Authentication Errors:',
+    `    Invalid Type: ${s.invalid_authtype}`,
+    `    Type Mismatch: ${s.authtype_mismatch}`,
+    `    Failure: ${s.auth_failure}`,
+    '  Priority Zero:',
+    `    Received: ${s.pri_zero_rcvd}`,
+    `    Sent: ${s.pri_zero_sent}`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,68 @@
+/**
+ * vrrp_sync_group (pure): members move together, keepalived's rules.
+ * - One member with its own fault → every other member goes FAULT; when no member has a fault
+ *   of its own any more, all leave FAULT together.
+ * - One member becomes MASTER → every BACKUP member becomes MASTER.
+ * - One member yields MASTER for BACKUP → every MASTER member goes BACKUP.
+ * Forced moves are tagged `syncGroupMaster` / `syncGroupBackup` and do not propagate again.
+ */
+import type { Logger } from '../core/log.js';
+import type { StepReason, VrrpState } from './fsm.js';
+import type { SyncHook } from './instance-types.js';
+import type { VrrpInstance } from './instance.js';
+
+export type SyncGroupState = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT';
+
+export class SyncGroup implements SyncHook {
+  private propagating = false;
+
+  /** Attaches itself to every member. */
+  constructor(
+    readonly name: string,
+    readonly members: readonly VrrpInstance[],
+    private readonly log: Logger,
+    private readonly onGroupState?: (state: SyncGroupState) => void,
+  ) {
+    for (const m of members) m.attachSync(this);
+  }
+
+  /** The group's state: FAULT if any member is FAULT, else MASTER if any is, else BACKUP/INIT. */
+  get state(): SyncGroupState {
+    const states = this.members.map((m) => m.state);
+    if (states.includes('FAULT')) return 'FAULT';
+    if (states.includes('MASTER')) return 'MASTER';
+    if (states.includes('BACKUP')) return 'BACKUP';
+    return 'INIT';
+  }
+
+  private forEachOther(member: VrrpInstance, fn: (m: VrrpInstance) => void): void {
+    if (this.propagating) return;
+    this.propagating = true;
+    try {
+      for (const m of this.members) if (m !== member) fn(m);
+    } finally {
+      this.propagating = false;
+    }
+  }
+
+  /** A member changed state by itself: pull the others along. */
+  memberTransition(member: VrrpInstance, from: VrrpState, to: VrrpState, reason: StepReason): void {
+    if (reason === 'syncGroupMaster' || reason === 'syncGroupBackup') return;
+    if (to === 'MASTER') {
+      this.log.info({ group: this.name }, `VRRP_Group(${this.name}) Syncing instances to MASTER state`);
+      this.forEachOther(member, (m) => m.state === 'BACKUP' && m.syncTo('MASTER'));
+    } else if (from === 'MASTER' && to === 'BACKUP') {
+      this.log.info({ group: this.name }, `VRRP_Group(${this.name}) Syncing instances to BACKUP state`);
+      this.forEachOther(member, (m) => m.state === 'MASTER' && m.syncTo('BACKUP'));
+    }
+    this.onGroupState?.(this.state);
+  }
+
+  /** A member's own fault appeared or cleared: fault or release the others. */
+  memberFaultChanged(member: VrrpInstance): void {
+    const anyFault = this.members.some((m) => m.hasOwnFault);
+    this.forEachOther(member, (m) => m.setGroupFault(anyFault));
+    if (!anyFault && member.state !== 'FAULT') return;
+    this.onGroupState?.(this.state);
+  }
+}
