@@ -24,6 +24,8 @@
  *           option 2 (target link-layer address) = interface MAC.
  */
 
+import { ipv4Bytes, ipv6Bytes, parseMac } from '../net/inet-addr.js';
+
 /** Ethernet type of ARP. */
 export const ETHERTYPE_ARP = 0x0806;
 /** Ethernet type of IPv6. */
@@ -38,54 +40,6 @@ const ICMPV6_NEIGHBOR_ADVERT = 136;
 const NA_FLAG_ROUTER = 0x80;
 const NA_FLAG_OVERRIDE = 0x20;
 const OPT_TARGET_LINK_ADDR = 2;
-
-/** Parse "aa:bb:cc:dd:ee:ff" into 6 bytes; throws RangeError on anything else. */
-export function parseMac(mac: string): Buffer {
-  const parts = mac.split(':');
-  if (parts.length !== 6 || parts.some((p) => !/^[0-9a-fA-F]{1,2}$/.test(p))) {
-    throw new RangeError(`invalid MAC address "${mac}"`);
-  }
-  return Buffer.from(parts.map((p) => parseInt(p, 16)));
-}
-
-/** Format 6 bytes as "aa:bb:cc:dd:ee:ff". */
-export function formatMac(mac: Uint8Array): string {
-  return Array.from(mac.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join(':');
-}
-
-/** Dotted-quad IPv4 to 4 bytes; throws RangeError when malformed. */
-export function ipv4Bytes(addr: string): Buffer {
-  const parts = addr.split('.');
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) {
-    throw new RangeError(`invalid IPv4 address "${addr}"`);
-  }
-  return Buffer.from(parts.map(Number));
-}
-
-/** Textual IPv6 (with "::" compression, embedded dotted quad, "%zone" ignored) to 16 bytes. */
-export function ipv6Bytes(addr: string): Buffer {
-  const bad = (): never => {
-    throw new RangeError(`invalid IPv6 address "${addr}"`);
-  };
-  let text = addr.split('%')[0] ?? '';
-  const lastColon = text.lastIndexOf(':');
-  if (text.includes('.', lastColon)) {
-    const q = ipv4Bytes(text.slice(lastColon + 1));
-    text = `${text.slice(0, lastColon + 1)}${q.readUInt16BE(0).toString(16)}:${q.readUInt16BE(2).toString(16)}`;
-  }
-  const halves = text.split('::');
-  if (halves.length > 2) bad();
-  const parse = (s: string | undefined): number[] =>
-    !s ? [] : s.split(':').map((w) => (/^[0-9a-fA-F]{1,4}$/.test(w) ? parseInt(w, 16) : bad()));
-  const head = parse(halves[0]);
-  const tail = halves.length === 2 ? parse(halves[1]) : [];
-  const fill = 8 - head.length - tail.length;
-  if (halves.length === 1 ? fill !== 0 : fill < 1) bad();
-  const words = [...head, ...Array<number>(halves.length === 2 ? fill : 0).fill(0), ...tail];
-  const out = Buffer.alloc(16);
-  words.forEach((w, i) => out.writeUInt16BE(w, i * 2));
-  return out;
-}
 
 /** RFC 1071 one's-complement sum folded to 16 bits (not inverted) over `parts`. */
 function onesComplementSum(parts: readonly Uint8Array[]): number {

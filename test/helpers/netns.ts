@@ -258,6 +258,8 @@ export function createLan(opts: LanOptions): Lan {
 /** A running tcpdump; stop() ends it and returns its text output. */
 export interface Capture {
   stop(): Promise<string>;
+  /** Resolve with the output so far once it matches `re` (rejects after `timeoutMs`). */
+  waitFor(re: RegExp, timeoutMs?: number): Promise<string>;
 }
 
 /**
@@ -275,13 +277,23 @@ export function startCapture(ns: Netns, ifName: string, args: string[], filter: 
     await exited;
     return out;
   };
+  const waitFor = (re: RegExp, timeoutMs = 5000): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const started = Date.now();
+      const poll = (): void => {
+        if (re.test(out)) resolve(out);
+        else if (Date.now() - started > timeoutMs) reject(new Error(`tcpdump output never matched ${re}: ${out}`));
+        else setTimeout(poll, 20);
+      };
+      poll();
+    });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`tcpdump did not start: ${err}`)), 10_000);
     child.stderr?.on('data', (d: Buffer) => {
       err += d.toString();
       if (err.includes('listening on')) {
         clearTimeout(timer);
-        resolve({ stop });
+        resolve({ stop, waitFor });
       }
     });
     child.on('exit', (code) => {

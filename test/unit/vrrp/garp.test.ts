@@ -1,15 +1,8 @@
 // Golden frames from keepalived 2.2.7 captures (/work/shared/captures, v3-ipv4.full.pcap and
 // v3-ipv6.full.pcap, read with `tcpdump -xx`): kad's builders must produce the same bytes.
 import { describe, expect, it } from 'vitest';
-import {
-  buildGratuitousArp,
-  buildUnsolicitedNa,
-  formatMac,
-  icmpv6Checksum,
-  ipv4Bytes,
-  ipv6Bytes,
-  parseMac,
-} from '../../../src/vrrp/garp.js';
+import { buildGratuitousArp, buildUnsolicitedNa, icmpv6Checksum } from '../../../src/vrrp/garp.js';
+import { formatMac, ipv4Bytes, ipv6Bytes, ipv6Text, parseMac } from '../../../src/net/inet-addr.js';
 
 const hex = (rows: string[]): Buffer => Buffer.from(rows.join('').replace(/\s+/g, ''), 'hex');
 
@@ -64,6 +57,18 @@ describe('address and MAC parsing', () => {
     }
     for (const bad of ['1.2.3', '1.2.3.256', 'a.b.c.d']) expect(() => ipv4Bytes(bad), bad).toThrow(RangeError);
     for (const bad of ['00:11:22:33:44', 'zz:11:22:33:44:55']) expect(() => parseMac(bad), bad).toThrow(RangeError);
+  });
+
+  it('formats IPv6 per RFC 5952', () => {
+    for (const [text, want] of [
+      ['fe80:0:0:0:0:0:0:1', 'fe80::1'],
+      ['ff02::12', 'ff02::12'],
+      ['1:0:0:2:0:0:0:3', '1:0:0:2::3'],
+      ['1:0:2:3:4:5:6:7', '1:0:2:3:4:5:6:7'],
+      ['::', '::'],
+    ] as const) {
+      expect(ipv6Text(ipv6Bytes(text))).toBe(want);
+    }
   });
 
   it('round-trips a MAC', () => {

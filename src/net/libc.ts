@@ -1,0 +1,184 @@
+/**
+ * Layer: the C library boundary for kad's socket seams. Loads libc through koffi and exposes the
+ * few socket calls kad needs (socket, setsockopt, bind, sendto, sendmsg, recvmsg, close,
+ * if_nametoindex) as typed functions that return numbers and throw a KadError carrying
+ * `{errno, code, syscall}` on failure. No other module declares FFI signatures for libc.
+ *
+ * Layout constants follow the Linux 64-bit ABI (x86_64 and aarch64 share it): pointers and
+ * size_t are 8 bytes, little-endian. Other architectures are refused at load time.
+ */
+import koffi from 'koffi';
+import { errnoInfo, KadError } from '../core/errors.js';
+
+if (process.platform !== 'linux' || !['x64', 'arm64'].includes(process.arch)) {
+  throw new KadError('KAD_ERR_NET_UNSUPPORTED_PLATFORM', `kad's socket layer needs 64-bit Linux, not ${process.platform}/${process.arch}`);
+}
+
+/** Address families, socket types and flags (linux/socket.h, asm-generic/socket.h). */
+export const AF_INET = 2;
+export const AF_INET6 = 10;
+export const AF_PACKET = 17;
+export const SOCK_RAW = 3;
+export const SOCK_NONBLOCK = 0o4000;
+export const SOCK_CLOEXEC = 0o2000000;
+export const MSG_DONTWAIT = 0x40;
+export const MSG_TRUNC = 0x20;
+
+/** Option levels and names (asm-generic/socket.h, linux/in.h, linux/in6.h). */
+export const SOL_SOCKET = 1;
+export const SO_BINDTODEVICE = 25;
+export const SO_RCVBUF = 8;
+export const IPPROTO_IP = 0;
+export const IPPROTO_IPV6 = 41;
+export const IP_TOS = 1;
+export const IP_TTL = 2;
+export const IP_HDRINCL = 3;
+export const IP_MULTICAST_IF = 32;
+export const IP_MULTICAST_TTL = 33;
+export const IP_MULTICAST_LOOP = 34;
+export const IP_ADD_MEMBERSHIP = 35;
+export const IP_DROP_MEMBERSHIP = 36;
+export const IP_MULTICAST_ALL = 49;
+export const IPV6_CHECKSUM = 7;
+export const IPV6_UNICAST_HOPS = 16;
+export const IPV6_MULTICAST_IF = 17;
+export const IPV6_MULTICAST_HOPS = 18;
+export const IPV6_MULTICAST_LOOP = 19;
+export const IPV6_ADD_MEMBERSHIP = 20;
+export const IPV6_DROP_MEMBERSHIP = 21;
+export const IPV6_MULTICAST_ALL = 29;
+export const IPV6_RECVPKTINFO = 49;
+export const IPV6_PKTINFO = 50;
+export const IPV6_RECVHOPLIMIT = 51;
+export const IPV6_HOPLIMIT = 52;
+export const IPV6_TCLASS = 67;
+
+/** sizeof(struct msghdr), struct iovec, struct cmsghdr header on LP64 Linux. */
+export const MSGHDR_SIZE = 56;
+export const IOVEC_SIZE = 16;
+export const CMSGHDR_SIZE = 16;
+
+const lib = koffi.load('libc.so.6');
+
+// The prototypes take `void *` for every buffer: koffi passes a Node Buffer as a pointer to its
+// bytes for the duration of the call, and a pointer from koffi.alloc() as is.
+const cSocket = lib.func('int socket(int domain, int type, int protocol)');
+const cSetsockopt = lib.func('int setsockopt(int fd, int level, int name, const void *val, uint32_t len)');
+const cBind = lib.func('int bind(int fd, const void *addr, uint32_t len)');
+const cSendto = lib.func('intptr_t sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t alen)');
+const cSendmsg = lib.func('intptr_t sendmsg(int fd, const void *msg, int flags)');
+const cRecvmsg = lib.func('intptr_t recvmsg(int fd, void *msg, int flags)');
+const cClose = lib.func('int close(int fd)');
+const cIfNameToIndex = lib.func('uint32_t if_nametoindex(const char *name)');
+
+/** Opaque native memory from {@link allocNative}: stable address, viewable without copying. */
+export interface NativeBlock {
+  /** Pointer handle for FFI calls. */
+  readonly ptr: unknown;
+  /** Address as a number (fits: user-space addresses are < 2^53). */
+  readonly address: bigint;
+  /** Zero-copy view of the bytes. */
+  readonly bytes: Buffer;
+}
+
+/** Allocate `size` bytes of native memory that never moves (for msghdr, iovec, cmsg). */
+export function allocNative(size: number): NativeBlock {
+  const ptr: unknown = koffi.alloc('uint8_t', size);
+  const address = koffi.address(ptr);
+  const bytes = Buffer.from(koffi.view(ptr, size));
+  bytes.fill(0);
+  return { ptr, address, bytes };
+}
+
+/** Release a block from {@link allocNative}. */
+export function freeNative(block: NativeBlock): void {
+  koffi.free(block.ptr);
+}
+
+/** Current errno of the calling thread (read right after a failed call). */
+function lastErrno(): number {
+  return Number(koffi.errno());
+}
+
+/** Throw the KadError for a failed syscall, keeping errno as data. */
+export function syscallError(syscall: string, errno = lastErrno(), what = ''): KadError {
+  const info = errnoInfo(errno, syscall);
+  return new KadError('KAD_ERR_NET_SYSCALL', `${syscall}${what ? ` (${what})` : ''}: ${info.code}`, info);
+}
+
+function check(rc: number | bigint, syscall: string, what?: string): number {
+  const n = Number(rc);
+  if (n < 0) throw syscallError(syscall, lastErrno(), what);
+  return n;
+}
+
+/** socket(2); always non-blocking and close-on-exec. Returns the fd. */
+export function openSocket(domain: number, type: number, protocol: number): number {
+  return check(cSocket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol) as number, 'socket');
+}
+
+/** setsockopt(2) with raw option bytes. `what` names the option in error messages. */
+export function setOption(fd: number, level: number, name: number, value: Buffer, what: string): void {
+  check(cSetsockopt(fd, level, name, value, value.length) as number, 'setsockopt', what);
+}
+
+/** setsockopt(2) with a C int value. */
+export function setIntOption(fd: number, level: number, name: number, value: number, what: string): void {
+  const b = Buffer.alloc(4);
+  b.writeInt32LE(value, 0);
+  setOption(fd, level, name, b, what);
+}
+
+/** bind(2) to a sockaddr. */
+export function bindSocket(fd: number, addr: Buffer): void {
+  check(cBind(fd, addr, addr.length) as number, 'bind');
+}
+
+/** sendto(2); returns bytes sent or -errno (EAGAIN etc. are not thrown: the caller counts them). */
+export function sendTo(fd: number, data: Buffer, flags: number, addr: Buffer): number {
+  const n = Number(cSendto(fd, data, data.length, flags, addr, addr.length));
+  return n < 0 ? -lastErrno() : n;
+}
+
+/** sendmsg(2) with a prepared msghdr in native memory; returns bytes or -errno. */
+export function sendMsg(fd: number, msg: NativeBlock, flags: number): number {
+  const n = Number(cSendmsg(fd, msg.ptr, flags));
+  return n < 0 ? -lastErrno() : n;
+}
+
+/** recvmsg(2) with a prepared msghdr in native memory; returns bytes or -errno. */
+export function recvMsg(fd: number, msg: NativeBlock, flags: number): number {
+  const n = Number(cRecvmsg(fd, msg.ptr, flags));
+  return n < 0 ? -lastErrno() : n;
+}
+
+/** close(2); errors are ignored (the fd is gone either way on Linux). */
+export function closeFd(fd: number): void {
+  cClose(fd);
+}
+
+/** if_nametoindex(3); throws KAD_ERR_NET_SYSCALL with ENODEV when there is no such interface. */
+export function ifIndex(name: string): number {
+  const idx = Number(cIfNameToIndex(name));
+  if (idx === 0) throw syscallError('if_nametoindex', lastErrno() || 19, name);
+  return idx;
+}
+
+/** A poll watcher over an fd, driven by libuv (koffi.node.poll). */
+export interface FdWatcher {
+  close(): void;
+}
+
+/** Call `onReadable` whenever `fd` becomes readable, from the Node event loop. */
+export function watchReadable(fd: number, onReadable: () => void): FdWatcher {
+  // koffi calls back with (status, events); its bundled typings show only the events object.
+  const cb = (status: number, ev: { readable: boolean }): void => {
+    if (status === 0 && ev.readable) onReadable();
+  };
+  const handle = koffi.node.poll(fd, { readable: true }, cb as unknown as (ev: { readable: boolean }) => void);
+  return {
+    close(): void {
+      handle.close();
+    },
+  };
+}
