@@ -45,6 +45,8 @@ export interface ReceivedDatagram {
   /** IPv4 TTL or IPv6 hop limit as received. */
   ttl: number;
   ifIndex: number;
+  /** IPv4 only: the IP header as received (AH authenticates it, so VRRP code needs it). */
+  ipHeader?: Buffer;
 }
 
 /** Options of {@link VrrpSocket.open}. */
@@ -172,6 +174,22 @@ export class VrrpSocket {
     return { ok: true, bytes: n };
   }
 
+  /**
+   * IPv4 only: send a complete IP packet built by the caller (IP_HDRINCL), e.g. an AH advert
+   * whose ICV covers the header. The kernel fills the header checksum.
+   */
+  sendIpv4Packet(packet: Buffer, destination: string): SendResult {
+    if (this.closed) return { ok: false, error: errnoInfo(9, 'sendto') };
+    if (this.family !== 'ipv4') return { ok: false, error: errnoInfo(97, 'sendto') };
+    const n = c.sendTo(this.fd, packet, c.MSG_DONTWAIT, sockaddrIn(destination));
+    if (n < 0) {
+      this.stats.sendErrors++;
+      return { ok: false, error: errnoInfo(-n, 'sendto') };
+    }
+    this.stats.sent++;
+    return { ok: true, bytes: n };
+  }
+
   private sendV4(payload: Buffer, opts: SendOptions): number {
     const id = this.nextIpId;
     this.nextIpId = (this.nextIpId % 0xffff) + 1;
@@ -236,6 +254,7 @@ export class VrrpSocket {
       destination: ipv4Text(d.subarray(16, 20)),
       ttl: d[8]!,
       ifIndex: this.ifIndex,
+      ipHeader: Buffer.from(d.subarray(0, ihlBytes)),
     };
   }
 
