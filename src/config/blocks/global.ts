@@ -1,0 +1,194 @@
+/**
+ * `global_defs { }`: identity, SMTP alerting, VRRP protocol defaults, LVS settings. Keywords kad
+ * does not act on (SNMP, DBus, firewall, realtime scheduling...) are kept verbatim in
+ * `passthrough` so `-d` shows them and nothing is silently lost.
+ */
+import type { Cx, Table } from '../context.js';
+import type { GlobalDefs, LvsSyncDaemon } from '../model.js';
+import type { Node } from '../tree.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type GlobalDraft = Mutable<GlobalDefs> & { passthrough: Record<string, string>; notificationEmail: string[] };
+
+/** Defaults as in keepalived.conf(5); routerId defaults to the short host name. */
+export function defaultGlobals(hostname: string): GlobalDraft {
+  return {
+    routerId: hostname,
+    notificationEmail: [],
+    smtpConnectTimeoutMs: 30_000,
+    enableScriptSecurity: false,
+    dynamicInterfaces: false,
+    defaultInterface: 'eth0',
+    vrrpMcastGroup4: '224.0.0.18',
+    vrrpMcastGroup6: 'ff02::12',
+    vrrpVersion: 2,
+    v3ChecksumAsV2: false,
+    vrrpGarpMasterDelayMs: 5000,
+    vrrpGarpMasterRepeat: 5,
+    vrrpGarpLowerPrioDelayMs: 5000,
+    vrrpGarpLowerPrioRepeat: 5,
+    vrrpGarpMasterRefreshMs: 0,
+    vrrpGarpMasterRefreshRepeat: 1,
+    vrrpGarpIntervalMs: 0,
+    vrrpGnaIntervalMs: 0,
+    vrrpMinGarp: false,
+    vrrpDownTimerAdverts: 3,
+    vrrpLowerPrioNoAdvert: false,
+    vrrpHigherPrioSendAdvert: false,
+    vrrpCheckUnicastSrc: false,
+    vrrpSkipCheckAdvAddr: false,
+    vrrpStrict: false,
+    vrrpStartupDelayMs: 0,
+    checkerLogAllFailures: false,
+    lvsFlush: false,
+    lvsFlushOnStop: false,
+    jsonVersion: 1,
+    reloadCheckConfig: false,
+    childWaitTimeMs: 5000,
+    passthrough: {},
+  };
+}
+
+type H = (n: Node, g: GlobalDraft, cx: Cx) => void;
+
+const setBool = (key: keyof GlobalDraft): H => (n, g, cx) => {
+  const v = cx.bool(n, 0);
+  if (v !== undefined) (g as unknown as Record<string, unknown>)[key] = v;
+};
+const setInt = (key: keyof GlobalDraft, min: number, max: number): H => (n, g, cx) => {
+  const v = cx.int(n, 0, min, max);
+  if (v !== undefined) (g as unknown as Record<string, unknown>)[key] = v;
+};
+/** keepalived rejects 0 for the GARP/NA intervals: the range starts at 1 µs. */
+const setTimer = (key: keyof GlobalDraft, minS: number, maxS: number): H => (n, g, cx) => {
+  const v = cx.timerMs(n, 0, minS, maxS);
+  if (v !== undefined) (g as unknown as Record<string, unknown>)[key] = v;
+};
+const keep: H = (n, g) => {
+  g.passthrough[n.name] = n.args.map((a) => a.text).join(' ');
+};
+
+function lvsSyncDaemon(n: Node, g: GlobalDraft, cx: Cx): void {
+  const ifName = cx.arg(n, 0, 'an interface');
+  if (ifName === undefined) return;
+  const d: Mutable<LvsSyncDaemon> = { interface: ifName, port: 8848 };
+  let i = 1;
+  if (n.args[i] && !['id', 'maxlen', 'port', 'ttl', 'group', 'inst'].includes(n.args[i]!.text)) d.instance = n.args[i++]!.text;
+  for (; i < n.args.length; i += 2) {
+    const k = n.args[i]!.text;
+    if (k === 'inst') d.instance = cx.arg(n, i + 1, 'an instance name');
+    else if (k === 'id') d.syncId = cx.int(n, i + 1, 0, 255);
+    else if (k === 'maxlen') d.maxlen = cx.int(n, i + 1, 1, 65507);
+    else if (k === 'port') d.port = cx.int(n, i + 1, 1, 65535) ?? 8848;
+    else if (k === 'ttl') d.ttl = cx.int(n, i + 1, 1, 255);
+    else if (k === 'group') d.group = cx.ip(n, i + 1)?.address;
+    else cx.report(n.args[i]!, 'KAD_ERR_CONFIG_INVALID_VALUE', `lvs_sync_daemon: unknown option '${k}'`);
+  }
+  g.lvsSyncDaemon = d;
+}
+
+const PASSTHROUGH = [
+  'process_names', 'process_name', 'vrrp_process_name', 'checker_process_name', 'bfd_process_name',
+  'lvs_process_name', 'tmp_config_directory', 'config_save_dir', 'use_symlink_paths', 'set_supplementary_groups',
+  'startup_script', 'startup_script_timeout', 'shutdown_script', 'shutdown_script_timeout', 'umask', 'random_seed',
+  'include_check', 'reload_time_file', 'reload_repeat', 'reload_file', 'data_use_instance', 'iproute_usr_dir',
+  'iproute_etc_dir', 'vmac_prefix', 'vmac_addr_prefix', 'log_unknown_vrids', 'smtp_helo_name', 'smtp_alert',
+  'smtp_alert_vrrp', 'smtp_alert_checker', 'no_email_faults', 'no_checker_emails', 'rs_init_notifies', 'notify_fifo',
+  'notify_fifo_script', 'vrrp_notify_fifo', 'vrrp_notify_fifo_script', 'lvs_notify_fifo', 'lvs_notify_fifo_script',
+  'vrrp_notify_priority_changes', 'fifo_write_vrrp_states_on_reload', 'vrrp_garp_extra_if', 'vrrp_vmac_garp_intvl',
+  'vrrp_owner_ignore_adverts', 'vrrp_delay_after_boot', 'vrrp_rx_bufs_policy', 'vrrp_rx_bufs_multiplier',
+  'vrrp_netlink_cmd_rcv_bufs', 'vrrp_netlink_cmd_rcv_bufs_force', 'vrrp_netlink_monitor_rcv_bufs',
+  'vrrp_netlink_monitor_rcv_bufs_force', 'disable_local_igmp', 'vrrp_iptables', 'vrrp_ipsets', 'nftables',
+  'nftables_priority', 'nftables_counters', 'nftables_ifindex', 'nftables_ipvs', 'nftables_ipvs_priority',
+  'nftables_ipvs_start_fwmark', 'lvs_netlink_cmd_rcv_bufs', 'lvs_netlink_cmd_rcv_bufs_force',
+  'lvs_netlink_monitor_rcv_bufs', 'lvs_netlink_monitor_rcv_bufs_force', 'process_monitor_rcv_bufs',
+  'process_monitor_rcv_bufs_force', 'max_auto_priority', 'min_auto_priority_delay', 'snmp_socket', 'enable_snmp_vrrp',
+  'enable_snmp_keepalived', 'enable_snmp_checker', 'enable_snmp_rfc', 'enable_snmp_rfcv2', 'enable_snmp_rfcv3',
+  'enable_traps', 'snmp_vs_stats_update_interval', 'snmp_rs_stats_update_interval', 'enable_dbus', 'dbus_service_name',
+  'dbus_no_interface_name', 'lvs_id', 'linkbeat_use_polling', 'net_namespace', 'net_namespace_ipvs', 'instance',
+  'namespace_with_ipsets', 'use_pid_dir', 'vrrp_garp_extra_if_all',
+  ...['vrrp', 'checker', 'bfd'].flatMap((p) =>
+    ['priority', 'no_swap', 'rt_priority', 'cpu_affinity', 'rlimit_rttime', 'rlimit_rtime'].map((s) => `${p}_${s}`)),
+];
+
+export const GLOBAL_TABLE: Table<GlobalDraft> = {
+  ...Object.fromEntries(PASSTHROUGH.map((k) => [k, keep])),
+  router_id: (n, g, cx) => { g.routerId = cx.arg(n, 0, 'a name') ?? g.routerId; },
+  notification_email: (n, g, cx) => {
+    for (const e of cx.entries(n)) g.notificationEmail.push([e.name, ...e.args.map((a) => a.text)].join(' '));
+  },
+  notification_email_from: (n, g, cx) => { g.notificationEmailFrom = cx.arg(n, 0, 'an address'); },
+  smtp_server: (n, g, cx) => {
+    const host = cx.arg(n, 0, 'a host');
+    if (host === undefined) return;
+    g.smtpServer = { host, port: n.args[1] ? cx.int(n, 1, 1, 65535) ?? 25 : 25 };
+  },
+  smtp_connect_timeout: setTimer('smtpConnectTimeoutMs', 0, 3600),
+  script_user: (n, g, cx) => {
+    g.scriptUser = cx.arg(n, 0, 'a user name');
+    if (n.args[1]) g.scriptGroup = n.args[1].text.replace(/^:/, '');
+  },
+  enable_script_security: (_n, g) => { g.enableScriptSecurity = true; },
+  dynamic_interfaces: (_n, g) => { g.dynamicInterfaces = true; },
+  default_interface: (n, g, cx) => { g.defaultInterface = cx.arg(n, 0, 'an interface') ?? g.defaultInterface; },
+  vrrp_mcast_group4: (n, g, cx) => {
+    const ip = cx.ip(n, 0);
+    if (ip && ip.family === 4) g.vrrpMcastGroup4 = ip.address;
+    else if (ip) cx.report(cx.pos(n, 0), 'KAD_ERR_CONFIG_INVALID_ADDRESS', 'vrrp_mcast_group4 needs an IPv4 address');
+  },
+  vrrp_mcast_group6: (n, g, cx) => {
+    const ip = cx.ip(n, 0);
+    if (ip && ip.family === 6) g.vrrpMcastGroup6 = ip.address;
+    else if (ip) cx.report(cx.pos(n, 0), 'KAD_ERR_CONFIG_INVALID_ADDRESS', 'vrrp_mcast_group6 needs an IPv6 address');
+  },
+  vrrp_version: (n, g, cx) => {
+    const v = cx.int(n, 0, 2, 3);
+    if (v === 2 || v === 3) g.vrrpVersion = v;
+  },
+  v3_checksum_as_v2: setBool('v3ChecksumAsV2'),
+  vrrp_garp_master_delay: setTimer('vrrpGarpMasterDelayMs', 0, 86400),
+  vrrp_garp_master_repeat: setInt('vrrpGarpMasterRepeat', 1, 65535),
+  vrrp_garp_lower_prio_delay: setTimer('vrrpGarpLowerPrioDelayMs', 0, 86400),
+  vrrp_garp_lower_prio_repeat: setInt('vrrpGarpLowerPrioRepeat', 1, 65535),
+  vrrp_garp_master_refresh: setTimer('vrrpGarpMasterRefreshMs', 0, 86400),
+  vrrp_garp_master_refresh_repeat: setInt('vrrpGarpMasterRefreshRepeat', 1, 65535),
+  vrrp_garp_interval: setTimer('vrrpGarpIntervalMs', 0.000001, 4294.967295),
+  vrrp_gna_interval: setTimer('vrrpGnaIntervalMs', 0.000001, 4294.967295),
+  vrrp_min_garp: setBool('vrrpMinGarp'),
+  vrrp_down_timer_adverts: setInt('vrrpDownTimerAdverts', 1, 100),
+  vrrp_lower_prio_no_advert: setBool('vrrpLowerPrioNoAdvert'),
+  vrrp_higher_prio_send_advert: setBool('vrrpHigherPrioSendAdvert'),
+  vrrp_check_unicast_src: setBool('vrrpCheckUnicastSrc'),
+  vrrp_skip_check_adv_addr: setBool('vrrpSkipCheckAdvAddr'),
+  vrrp_strict: (_n, g) => { g.vrrpStrict = true; },
+  vrrp_startup_delay: setTimer('vrrpStartupDelayMs', 0, 3600),
+  checker_log_all_failures: setBool('checkerLogAllFailures'),
+  lvs_sync_daemon: lvsSyncDaemon,
+  lvs_timeouts: (n, g, cx) => {
+    const t: { tcpS?: number; tcpfinS?: number; udpS?: number } = {};
+    for (let i = 0; i < n.args.length; i += 2) {
+      const k = n.args[i]!.text;
+      const v = cx.int(n, i + 1, 0, 86400 * 31);
+      if (k === 'tcp') t.tcpS = v;
+      else if (k === 'tcpfin') t.tcpfinS = v;
+      else if (k === 'udp') t.udpS = v;
+      else cx.report(n.args[i]!, 'KAD_ERR_CONFIG_INVALID_VALUE', `lvs_timeouts: unknown option '${k}'`);
+    }
+    g.lvsTimeouts = t;
+  },
+  lvs_flush: (_n, g) => { g.lvsFlush = true; },
+  lvs_flush_on_stop: (_n, g) => { g.lvsFlushOnStop = true; },
+  lvs_flush_onstop: (_n, g) => { g.lvsFlushOnStop = true; },
+  state_dump_file: (n, g, cx) => { g.stateDumpFile = cx.arg(n, 0, 'a path'); },
+  state_file_location: (n, g, cx) => { g.stateDumpFile = cx.arg(n, 0, 'a path'); },
+  stats_dump_file: (n, g, cx) => { g.statsDumpFile = cx.arg(n, 0, 'a path'); },
+  stats_file_location: (n, g, cx) => { g.statsDumpFile = cx.arg(n, 0, 'a path'); },
+  json_dump_file: (n, g, cx) => { g.jsonDumpFile = cx.arg(n, 0, 'a path'); },
+  json_file_location: (n, g, cx) => { g.jsonDumpFile = cx.arg(n, 0, 'a path'); },
+  json_version: (n, g, cx) => {
+    const v = cx.int(n, 0, 1, 2);
+    if (v === 1 || v === 2) g.jsonVersion = v;
+  },
+  reload_check_config: (_n, g) => { g.reloadCheckConfig = true; },
+  child_wait_time: setTimer('childWaitTimeMs', 0, 3600),
+};

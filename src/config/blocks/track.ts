@@ -1,0 +1,114 @@
+/**
+ * Tracked objects and references to them: `vrrp_script`, `track_file` / `vrrp_track_file`,
+ * `vrrp_track_process`, and the `track_*` lists inside instances and sync groups.
+ */
+import { ignore, type Cx, type Table } from '../context.js';
+import type { ScriptSpec, TrackFile, TrackProcess, TrackRef, VrrpScript } from '../model.js';
+import { readScript } from '../script.js';
+import type { Node } from '../tree.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type ScriptDraft = Mutable<VrrpScript> & { script: ScriptSpec; hasScript: boolean; source: Node };
+
+function weightInto(cx: Cx, n: Node, t: { weight: number; weightReverse: boolean }, lim: number): void {
+  const w = cx.int(n, 0, -lim, lim);
+  if (w !== undefined) t.weight = w;
+  if (n.args[1]?.text === 'reverse') t.weightReverse = true;
+}
+
+const SCRIPT_TABLE: Table<ScriptDraft> = {
+  script: (n, s, cx) => {
+    const sp = readScript(cx, n);
+    if (sp) {
+      s.script = sp;
+      s.hasScript = true;
+    }
+  },
+  interval: (n, s, cx) => { s.intervalMs = cx.timerMs(n, 0, 0.001, 86400) ?? s.intervalMs; },
+  timeout: (n, s, cx) => { s.timeoutMs = cx.timerMs(n, 0, 0.001, 86400) ?? s.timeoutMs; },
+  weight: (n, s, cx) => weightInto(cx, n, s, 253),
+  rise: (n, s, cx) => { s.rise = cx.int(n, 0, 1, 65535) ?? s.rise; },
+  fall: (n, s, cx) => { s.fall = cx.int(n, 0, 1, 65535) ?? s.fall; },
+  user: (n, s, cx) => {
+    s.script = { ...s.script, user: cx.arg(n, 0, 'a user') };
+    if (n.args[1]) s.script = { ...s.script, group: n.args[1].text.replace(/^:/, '') };
+  },
+  init_fail: (_n, s) => { s.initFail = true; },
+};
+
+export function parseVrrpScript(cx: Cx, n: Node): ScriptDraft {
+  const s: ScriptDraft = {
+    name: n.args[0]?.text ?? '', script: { text: '', argv: [] }, hasScript: false, source: n,
+    intervalMs: 1000, timeoutMs: 0, weight: 0, weightReverse: false, rise: 1, fall: 1, initFail: false,
+  };
+  if (!n.args[0]) cx.report(n.head, 'KAD_ERR_CONFIG_MISSING_PARAMETER', 'vrrp_script needs a name');
+  cx.run(n.children, SCRIPT_TABLE, s, `vrrp_script ${s.name}`);
+  if (s.timeoutMs === 0) s.timeoutMs = s.intervalMs;
+  if (!s.hasScript) {
+    cx.report(n.head, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `vrrp_script ${s.name} has no 'script'; it is removed`);
+  }
+  return s;
+}
+
+const FILE_TABLE: Table<Mutable<TrackFile>> = {
+  file: (n, t, cx) => { t.file = cx.arg(n, 0, 'a path') ?? ''; },
+  weight: (n, t, cx) => weightInto(cx, n, t, 254),
+  init_file: (n, t, cx) => {
+    const v = n.args[0] && n.args[0].text !== 'overwrite' ? cx.int(n, 0, -2147483648, 2147483647) ?? 0 : 0;
+    t.initFile = { value: v, overwrite: n.args.some((a) => a.text === 'overwrite') };
+  },
+};
+
+export function parseTrackFile(cx: Cx, n: Node): TrackFile & { hasFile: boolean } {
+  const t: Mutable<TrackFile> = { name: n.args[0]?.text ?? '', file: '', weight: 1, weightReverse: false };
+  cx.run(n.children, FILE_TABLE, t, `track_file ${t.name}`);
+  if (!t.file) cx.report(n.head, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `track_file ${t.name} has no 'file'`);
+  return { ...t, hasFile: t.file !== '' };
+}
+
+const PROCESS_TABLE: Table<Mutable<TrackProcess>> = {
+  process: (n, t, cx) => {
+    t.process = cx.arg(n, 0, 'a process name') ?? '';
+    t.args = n.args.slice(1).map((a) => a.text);
+  },
+  param_match: (n, t, cx) => { t.paramMatch = cx.oneOf(n, 0, ['exact', 'initial', 'partial']) ?? t.paramMatch; },
+  weight: (n, t, cx) => weightInto(cx, n, t, 254),
+  quorum: (n, t, cx) => { t.quorum = cx.int(n, 0, 0, 65535) ?? t.quorum; },
+  quorum_max: (n, t, cx) => { t.quorumMax = cx.int(n, 0, 0, 65535) ?? t.quorumMax; },
+  fork_delay: (n, t, cx) => { t.forkDelayMs = cx.timerMs(n, 0, 0, 3600) ?? t.forkDelayMs; },
+  terminate_delay: (n, t, cx) => { t.terminateDelayMs = cx.timerMs(n, 0, 0, 3600) ?? t.terminateDelayMs; },
+  delay: (n, t, cx) => {
+    const d = cx.timerMs(n, 0, 0, 3600);
+    if (d !== undefined) t.forkDelayMs = t.terminateDelayMs = d;
+  },
+  full_command: (_n, t) => { t.fullCommand = true; },
+};
+
+export function parseTrackProcess(cx: Cx, n: Node): TrackProcess {
+  const t: Mutable<TrackProcess> = {
+    name: n.args[0]?.text ?? '', process: '', args: [], paramMatch: 'exact', weight: 0, weightReverse: false,
+    quorum: 1, quorumMax: 0, forkDelayMs: 0, terminateDelayMs: 0, fullCommand: false,
+  };
+  cx.run(n.children, PROCESS_TABLE, t, `vrrp_track_process ${t.name}`);
+  if (!t.process) cx.report(n.head, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `vrrp_track_process ${t.name} has no 'process'`);
+  return t;
+}
+
+/** `track_* { NAME [weight N [reverse|noreverse]] }` entries. */
+export function parseTrackRefs(cx: Cx, n: Node, weightLimit: number): TrackRef[] {
+  return cx.entries(n).map((e) => {
+    const ref: Mutable<TrackRef> = { name: e.name, reverse: false };
+    for (let i = 0; i < e.args.length; i++) {
+      const w = e.args[i]!.text;
+      if (w === 'weight') {
+        const v = cx.int(e, i + 1, -weightLimit, weightLimit);
+        if (v !== undefined) ref.weight = v;
+        i++;
+      } else if (w === 'reverse') ref.reverse = true;
+      else if (w !== 'noreverse') cx.report(e.args[i]!, 'KAD_ERR_CONFIG_INVALID_VALUE', `unknown track option '${w}'`);
+    }
+    return ref;
+  });
+}
+
+export const TRACK_IGNORED = { track_bfd: ignore } as const;

@@ -1,0 +1,234 @@
+/**
+ * `vrrp_instance NAME { }` and `vrrp_sync_group NAME { }` into drafts; the rules that need the
+ * whole configuration (defaults from global_defs, references, duplicates, strict mode) live in
+ * ../vrrp-rules.ts.
+ */
+import { ignore, type Cx, type Table } from '../context.js';
+import type { IpAddress, NotifyScripts, RouteSpec, SyncGroup, TrackRef, UnicastPeer } from '../model.js';
+import { readScript } from '../script.js';
+import type { Node } from '../tree.js';
+import { parseAddressBlock, parseRouteBlock } from './address.js';
+import { parseTrackRefs } from './track.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** An instance as written; undefined fields take global defaults later. */
+export interface InstanceDraft {
+  node: Node;
+  name: string;
+  state?: 'MASTER' | 'BACKUP';
+  interface?: string;
+  vrid?: number;
+  priority?: number;
+  advertIntMs?: number;
+  version?: 2 | 3;
+  vips: IpAddress[];
+  excludedVips: IpAddress[];
+  noVirtualIpaddress: boolean;
+  virtualRoutes: RouteSpec[];
+  virtualRules: RouteSpec[];
+  mcastSrcIp?: string;
+  unicastSrcIp?: string;
+  unicastPeers: UnicastPeer[];
+  unicastPeerNode?: Node;
+  unicastTtl?: number;
+  unicastFaultNoPeer: boolean;
+  checkUnicastSrc: boolean;
+  mcastDstIp?: string;
+  useVmac: boolean;
+  accept?: boolean;
+  preempt: boolean;
+  nopreemptNode?: Node;
+  preemptDelayMs: number;
+  dontTrackPrimary: boolean;
+  skipCheckAdvAddr?: boolean;
+  strict?: boolean;
+  v3ChecksumAsV2?: boolean;
+  lowerPrioNoAdvert?: boolean;
+  higherPrioSendAdvert?: boolean;
+  downTimerAdverts?: number;
+  garp: Partial<Record<'masterDelayMs' | 'masterRepeat' | 'lowerPrioDelayMs' | 'lowerPrioRepeat' | 'masterRefreshMs' | 'masterRefreshRepeat', number>>;
+  auth?: { type: 'PASS' | 'AH' | 'none'; password: string; node: Node };
+  trackInterfaces: TrackRef[];
+  trackScripts: TrackRef[];
+  trackFiles: TrackRef[];
+  trackProcesses: TrackRef[];
+  trackNodes: Partial<Record<'interface' | 'script' | 'file' | 'process', Node>>;
+  notify: Mutable<NotifyScripts>;
+  notifyPriorityChanges: boolean;
+  smtpAlert?: boolean;
+  promoteSecondaries: boolean;
+  lvsSyncDaemonInterface?: string;
+}
+
+const setNotify = (key: keyof NotifyScripts) => (n: Node, d: { notify: Mutable<NotifyScripts> }, cx: Cx): void => {
+  const s = readScript(cx, n);
+  if (s) d.notify[key] = s;
+};
+const timer = (key: keyof InstanceDraft['garp']) => (n: Node, d: InstanceDraft, cx: Cx): void => {
+  const v = cx.timerMs(n, 0, 0, 86400);
+  if (v !== undefined) d.garp[key] = v;
+};
+const count = (key: keyof InstanceDraft['garp']) => (n: Node, d: InstanceDraft, cx: Cx): void => {
+  const v = cx.int(n, 0, 0, 65535);
+  if (v !== undefined) d.garp[key] = v;
+};
+const flag = (set: (d: InstanceDraft, v: boolean) => void) => (n: Node, d: InstanceDraft, cx: Cx): void => {
+  const v = cx.bool(n, 0);
+  if (v !== undefined) set(d, v);
+};
+
+function authentication(n: Node, d: InstanceDraft, cx: Cx): void {
+  const a: { type?: string; password: string } = { password: '' };
+  cx.run(n.children, {
+    auth_type: (m, t, c) => { t.type = c.oneOf(m, 0, ['PASS', 'AH'], true); },
+    auth_pass: (m, t, c) => {
+      t.password = c.arg(m, 0, 'a password') ?? '';
+      if (t.password.length > 8) {
+        c.report(c.pos(m, 0), 'KAD_ERR_CONFIG_INVALID_VALUE', 'auth_pass is longer than 8 characters; only the first 8 are used (RFC 2338 §5.3.7)');
+        t.password = t.password.slice(0, 8);
+      }
+    },
+  }, a, 'authentication');
+  if (!n.children) cx.report(n.head, 'KAD_ERR_CONFIG_MISSING_PARAMETER', 'authentication needs a { } block');
+  d.auth = { type: (a.type as 'PASS' | 'AH' | undefined) ?? 'none', password: a.password, node: n };
+}
+
+function unicastPeers(n: Node, d: InstanceDraft, cx: Cx): void {
+  d.unicastPeerNode = n;
+  for (const e of cx.entries(n)) {
+    const ip = cx.ip({ ...e, args: [e.head, ...e.args] }, 0, 'a peer address');
+    if (!ip) continue;
+    const peer: Mutable<UnicastPeer> = { address: ip.address };
+    for (let i = 0; i < e.args.length; i += 2) {
+      const k = e.args[i]!.text;
+      if (k === 'min_ttl') peer.minTtl = cx.int(e, i + 1, 0, 255);
+      else if (k === 'max_ttl') peer.maxTtl = cx.int(e, i + 1, 0, 255);
+      else cx.report(e.args[i]!, 'KAD_ERR_CONFIG_INVALID_VALUE', `unknown unicast_peer option '${k}'`);
+    }
+    d.unicastPeers.push(peer);
+  }
+}
+
+const IGNORED_INSTANCE = [
+  'debug', 'track_src_ip', 'vrf', 'use_vmac_addr', 'vmac_xmit_base', 'use_ipvlan', 'native_ipv6',
+  'old_unicast_checksum', 'kernel_rx_buf_size', 'linkbeat_use_polling', 'garp_extra_if', 'vmac_garp_intvl',
+  'timer_expired_backup', 'thread_timer_expired', 'owner_ignore_adverts', 'track_bfd', 'auth_hmac', 'notify_deleted',
+];
+
+export const INSTANCE_TABLE: Table<InstanceDraft> = {
+  ...Object.fromEntries(IGNORED_INSTANCE.map((k) => [k, ignore])),
+  state: (n, d, cx) => {
+    const s = cx.oneOf(n, 0, ['MASTER', 'BACKUP'], true);
+    if (s) d.state = s;
+  },
+  interface: (n, d, cx) => { d.interface = cx.arg(n, 0, 'an interface name'); },
+  virtual_router_id: (n, d, cx) => { d.vrid = cx.int(n, 0, 1, 255); },
+  priority: (n, d, cx) => { d.priority = cx.int(n, 0, 1, 255); },
+  advert_int: (n, d, cx) => { d.advertIntMs = cx.timerMs(n, 0, 0.01, 255); },
+  version: (n, d, cx) => {
+    const v = cx.int(n, 0, 2, 3);
+    if (v === 2 || v === 3) d.version = v;
+  },
+  virtual_ipaddress: (n, d, cx) => { d.vips.push(...parseAddressBlock(cx, n)); },
+  virtual_ipaddress_excluded: (n, d, cx) => { d.excludedVips.push(...parseAddressBlock(cx, n)); },
+  no_virtual_ipaddress: (_n, d) => { d.noVirtualIpaddress = true; },
+  virtual_routes: (n, d, cx) => {
+    for (const r of parseRouteBlock(cx, n, 'route')) {
+      if (!r.words.includes('dev') && !r.words.includes('no_track')) {
+        cx.report({ file: r.source.file, line: r.source.line, col: 1 }, 'KAD_ERR_CONFIG_MISSING_PARAMETER',
+          `virtual route '${r.words.join(' ')}' has no 'dev': it cannot be tracked (add dev IF or no_track)`);
+      }
+      d.virtualRoutes.push(r);
+    }
+  },
+  virtual_rules: (n, d, cx) => { d.virtualRules.push(...parseRouteBlock(cx, n, 'rule')); },
+  promote_secondaries: (_n, d) => { d.promoteSecondaries = true; },
+  accept: (_n, d) => { d.accept = true; },
+  no_accept: (_n, d) => { d.accept = false; },
+  nopreempt: (n, d) => { d.preempt = false; d.nopreemptNode = n; },
+  preempt: (_n, d) => { d.preempt = true; },
+  preempt_delay: (n, d, cx) => { d.preemptDelayMs = cx.timerMs(n, 0, 0, 1000) ?? d.preemptDelayMs; },
+  dont_track_primary: (_n, d) => { d.dontTrackPrimary = true; },
+  track_interface: (n, d, cx) => { d.trackInterfaces.push(...parseTrackRefs(cx, n, 253)); d.trackNodes.interface = n; },
+  track_script: (n, d, cx) => { d.trackScripts.push(...parseTrackRefs(cx, n, 253)); d.trackNodes.script = n; },
+  track_file: (n, d, cx) => { d.trackFiles.push(...parseTrackRefs(cx, n, 254)); d.trackNodes.file = n; },
+  track_process: (n, d, cx) => { d.trackProcesses.push(...parseTrackRefs(cx, n, 254)); d.trackNodes.process = n; },
+  skip_check_adv_addr: flag((d, v) => { d.skipCheckAdvAddr = v; }),
+  strict_mode: flag((d, v) => { d.strict = v; }),
+  v3_checksum_as_v2: flag((d, v) => { d.v3ChecksumAsV2 = v; }),
+  lower_prio_no_advert: flag((d, v) => { d.lowerPrioNoAdvert = v; }),
+  higher_prio_send_advert: flag((d, v) => { d.higherPrioSendAdvert = v; }),
+  down_timer_adverts: (n, d, cx) => { d.downTimerAdverts = cx.int(n, 0, 1, 100); },
+  mcast_src_ip: (n, d, cx) => { d.mcastSrcIp = cx.ip(n, 0)?.address; },
+  unicast_src_ip: (n, d, cx) => { d.unicastSrcIp = cx.ip(n, 0)?.address; },
+  unicast_peer: unicastPeers,
+  unicast_ttl: (n, d, cx) => { d.unicastTtl = cx.int(n, 0, 0, 255); },
+  unicast_fault_no_peer: (_n, d) => { d.unicastFaultNoPeer = true; },
+  check_unicast_src: (_n, d) => { d.checkUnicastSrc = true; },
+  mcast_dst_ip: (n, d, cx) => { d.mcastDstIp = cx.ip(n, 0)?.address; },
+  use_vmac: (_n, d) => { d.useVmac = true; },
+  garp_master_delay: timer('masterDelayMs'),
+  garp_master_repeat: count('masterRepeat'),
+  garp_lower_prio_delay: timer('lowerPrioDelayMs'),
+  garp_lower_prio_repeat: count('lowerPrioRepeat'),
+  garp_master_refresh: timer('masterRefreshMs'),
+  garp_master_refresh_repeat: count('masterRefreshRepeat'),
+  authentication,
+  notify_master: setNotify('master'),
+  notify_backup: setNotify('backup'),
+  notify_fault: setNotify('fault'),
+  notify_stop: setNotify('stop'),
+  notify: setNotify('any'),
+  notify_master_rx_lower_pri: setNotify('masterRxLowerPri'),
+  notify_priority_changes: flag((d, v) => { d.notifyPriorityChanges = v; }),
+  smtp_alert: flag((d, v) => { d.smtpAlert = v; }),
+  lvs_sync_daemon_interface: (n, d, cx) => {
+    d.lvsSyncDaemonInterface = cx.arg(n, 0, 'an interface');
+  },
+};
+
+export function parseInstance(cx: Cx, n: Node): InstanceDraft {
+  const d: InstanceDraft = {
+    node: n, name: n.args[0]?.text ?? '', vips: [], excludedVips: [], noVirtualIpaddress: false,
+    virtualRoutes: [], virtualRules: [], unicastPeers: [], unicastFaultNoPeer: false, checkUnicastSrc: false,
+    useVmac: false, preempt: true, preemptDelayMs: 0, dontTrackPrimary: false, garp: {},
+    trackInterfaces: [], trackScripts: [], trackFiles: [], trackProcesses: [], trackNodes: {}, notify: {},
+    notifyPriorityChanges: false, promoteSecondaries: false,
+  };
+  if (!n.args[0]) cx.report(n.head, 'KAD_ERR_CONFIG_MISSING_PARAMETER', 'vrrp_instance needs a name');
+  cx.run(n.children, INSTANCE_TABLE, d, `vrrp_instance ${d.name}`);
+  return d;
+}
+
+export type GroupDraft = Mutable<SyncGroup> & { node: Node; members: string[]; notify: Mutable<NotifyScripts> };
+
+const GROUP_TABLE: Table<GroupDraft> = {
+  group: (n, g, cx) => {
+    for (const e of cx.entries(n)) g.members.push(e.name, ...e.args.map((a) => a.text));
+  },
+  track_interface: (n, g, cx) => { g.trackInterfaces = [...g.trackInterfaces, ...parseTrackRefs(cx, n, 253)]; },
+  track_script: (n, g, cx) => { g.trackScripts = [...g.trackScripts, ...parseTrackRefs(cx, n, 253)]; },
+  track_file: (n, g, cx) => { g.trackFiles = [...g.trackFiles, ...parseTrackRefs(cx, n, 254)]; },
+  track_process: (n, g, cx) => { g.trackProcesses = [...g.trackProcesses, ...parseTrackRefs(cx, n, 254)]; },
+  track_bfd: ignore,
+  notify_master: setNotify('master'),
+  notify_backup: setNotify('backup'),
+  notify_fault: setNotify('fault'),
+  notify_stop: setNotify('stop'),
+  notify: setNotify('any'),
+  notify_priority_changes: ignore,
+  smtp_alert: (n, g, cx) => { g.smtpAlert = cx.bool(n, 0); },
+  global_tracking: ignore,
+  sync_group_tracking_weight: ignore,
+};
+
+export function parseSyncGroup(cx: Cx, n: Node): GroupDraft {
+  const g: GroupDraft = {
+    node: n, name: n.args[0]?.text ?? '', members: [], trackInterfaces: [], trackScripts: [], trackFiles: [],
+    trackProcesses: [], notify: {}, source: cx.src(n),
+  };
+  if (!n.args[0]) cx.report(n.head, 'KAD_ERR_CONFIG_MISSING_PARAMETER', 'vrrp_sync_group needs a name');
+  cx.run(n.children, GROUP_TABLE, g, `vrrp_sync_group ${g.name}`);
+  return g;
+}

@@ -1,0 +1,125 @@
+/**
+ * What every block handler gets: the diagnostic sink and typed readers for keyword arguments
+ * (integers in a range, timers in seconds with fractions, booleans, addresses). Each reader
+ * reports a problem at the word's position and returns undefined, so handlers keep defaults.
+ */
+import { didYouMean, type ConfigCode, type DiagnosticSink, type Position } from './diagnostics.js';
+import { parseIp, type ParsedIp } from './ip.js';
+import type { SourceRef } from './model.js';
+import type { Node } from './tree.js';
+
+export type Handler<T> = (n: Node, target: T, cx: Cx) => void;
+export type Table<T> = Readonly<Record<string, Handler<T>>>;
+
+/** Accepts a keyword and does nothing with it (documented as ignored). */
+export const ignore: Handler<unknown> = () => undefined;
+
+export class Cx {
+  constructor(readonly sink: DiagnosticSink) {}
+
+  report(at: Position, code: ConfigCode, message: string): void {
+    this.sink.report(at, code, message);
+  }
+
+  src(n: Node): SourceRef {
+    return { file: n.head.file, line: n.head.line };
+  }
+
+  /** Runs each statement through the table; unknown keywords are reported with a suggestion. */
+  run<T>(nodes: readonly Node[] | undefined, table: Table<T>, target: T, block: string): void {
+    for (const n of nodes ?? []) {
+      const h = Object.prototype.hasOwnProperty.call(table, n.name) ? table[n.name] : undefined;
+      if (h) {
+        h(n, target, this);
+        continue;
+      }
+      const hint = didYouMean(n.name, Object.keys(table));
+      this.report(n.head, 'KAD_ERR_CONFIG_UNKNOWN_KEYWORD',
+        `unknown keyword '${n.name}' in ${block}` + (hint ? `; did you mean '${hint}'?` : '') +
+        (n.children ? ' (its block is skipped)' : ''));
+    }
+  }
+
+  arg(n: Node, i: number, what: string): string | undefined {
+    const a = n.args[i];
+    if (a === undefined) {
+      this.report(n.head, 'KAD_ERR_CONFIG_MISSING_PARAMETER', `'${n.name}' needs ${what}`);
+      return undefined;
+    }
+    return a.text;
+  }
+
+  pos(n: Node, i: number): Position {
+    return n.args[i] ?? n.head;
+  }
+
+  int(n: Node, i: number, min: number, max: number): number | undefined {
+    const s = this.arg(n, i, `a number (${min}-${max})`);
+    if (s === undefined) return undefined;
+    if (!/^[-+]?\d+$/.test(s)) {
+      this.report(this.pos(n, i), 'KAD_ERR_CONFIG_INVALID_NUMBER', `'${n.name}': '${s}' is not an integer`);
+      return undefined;
+    }
+    const v = Number(s);
+    if (v < min || v > max) {
+      this.report(this.pos(n, i), 'KAD_ERR_CONFIG_INVALID_NUMBER', `'${n.name}' ${s} is outside ${min}-${max}`);
+      return undefined;
+    }
+    return v;
+  }
+
+  /** Seconds (fractions allowed) into milliseconds, range in seconds. */
+  timerMs(n: Node, i: number, minS: number, maxS: number): number | undefined {
+    const s = this.arg(n, i, 'a time in seconds');
+    if (s === undefined) return undefined;
+    if (!/^\+?(\d+\.?\d*|\.\d+)$/.test(s)) {
+      this.report(this.pos(n, i), 'KAD_ERR_CONFIG_INVALID_NUMBER', `'${n.name}': '${s}' is not a time in seconds`);
+      return undefined;
+    }
+    const v = Number(s);
+    if (v < minS || v > maxS) {
+      this.report(this.pos(n, i), 'KAD_ERR_CONFIG_INVALID_NUMBER', `'${n.name}' ${s} is outside ${minS}-${maxS} seconds`);
+      return undefined;
+    }
+    return Math.round(v * 1000 * 1000) / 1000;
+  }
+
+  /** Optional boolean argument; absent = true. */
+  bool(n: Node, i: number): boolean | undefined {
+    const a = n.args[i];
+    if (a === undefined) return true;
+    const v = a.text.toLowerCase();
+    if (['on', 'true', 'yes'].includes(v)) return true;
+    if (['off', 'false', 'no'].includes(v)) return false;
+    this.report(a, 'KAD_ERR_CONFIG_INVALID_VALUE', `'${n.name}': '${a.text}' is not one of on|off|true|false|yes|no`);
+    return undefined;
+  }
+
+  ip(n: Node, i: number, what = 'an IP address'): ParsedIp | undefined {
+    const s = this.arg(n, i, what);
+    if (s === undefined) return undefined;
+    const ip = parseIp(s);
+    if (!ip) this.report(this.pos(n, i), 'KAD_ERR_CONFIG_INVALID_ADDRESS', `'${n.name}': '${s}' is not a valid IP address`);
+    return ip;
+  }
+
+  oneOf<T extends string>(n: Node, i: number, allowed: readonly T[], upper = false): T | undefined {
+    const s = this.arg(n, i, `one of ${allowed.join('|')}`);
+    if (s === undefined) return undefined;
+    const v = upper ? s.toUpperCase() : s;
+    if ((allowed as readonly string[]).includes(v)) return v as T;
+    const hint = didYouMean(s, allowed);
+    this.report(this.pos(n, i), 'KAD_ERR_CONFIG_INVALID_VALUE',
+      `'${n.name}': '${s}' is not one of ${allowed.join('|')}` + (hint ? `; did you mean '${hint}'?` : ''));
+    return undefined;
+  }
+
+  /** The words of a block's statements, each statement one entry (for lists like `group { }`). */
+  entries(n: Node): Node[] {
+    if (!n.children) {
+      this.report(n.head, 'KAD_ERR_CONFIG_MISSING_PARAMETER', `'${n.name}' needs a { } block`);
+      return [];
+    }
+    return n.children;
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * Facts about the machine that validation needs, injected so parsing stays pure: the loader
+ * answers them from /sys/class/net, PATH and the user database; tests answer them from tables.
+ */
+export interface ConfigEnv {
+  /** Short host name: the default `-i` config id and router_id. */
+  hostname: string;
+  /** True if a network interface of that name exists (down counts as existing). */
+  interfaceExists(name: string): boolean;
+  /** The executable a script's argv[0] resolves to, or undefined when there is none. */
+  findProgram(argv0: string): string | undefined;
+  /** True if the user exists (for `keepalived_script`, keepalived's default script user). */
+  userExists(name: string): boolean;
+}
+
+/** An environment where everything exists: for parsing configs written for another machine. */
+export const PERMISSIVE_ENV: ConfigEnv = {
+  hostname: 'localhost',
+  interfaceExists: () => true,
+  findProgram: () => undefined,
+  userExists: () => false,
+};

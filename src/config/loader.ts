@@ -1,0 +1,157 @@
+/**
+ * The config shell: the only config file that touches the machine. It reads files (with glob
+ * includes), answers interface, program and user questions for validation, and deep-freezes the
+ * parsed model. Everything else is in the pure pipeline (./parse.ts).
+ */
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { posix } from 'node:path';
+import { formatDiagnostic, type Diagnostic, type ExitCode } from './diagnostics.js';
+import type { ConfigEnv } from './env.js';
+import type { Config } from './model.js';
+import { parseConfig } from './parse.js';
+import type { ConfigIo, ReadResult } from './preprocess.js';
+
+export type { Diagnostic } from './diagnostics.js';
+export { formatDiagnostic };
+
+export interface LoadOptions {
+  /** `-i`: config id for `@ID` lines (default: short host name). */
+  configId?: string;
+  /** `-e`: a missing include is fatal. */
+  allConfig?: boolean;
+  /** Interface existence; default: /sys/class/net (down interfaces count as existing). */
+  interfaceExists?: (name: string) => boolean;
+}
+
+export interface LoadResult {
+  config?: Config;
+  diagnostics: Diagnostic[];
+  exitCode: ExitCode;
+}
+
+/** Files larger than this are refused (keepalived.conf files are kilobytes). */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+const SCRIPT_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+function readFile(path: string): ReadResult {
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) return { ok: false, reason: 'directory', detail: `${path} is a directory` };
+    if (st.size > MAX_FILE_BYTES) return { ok: false, reason: 'too-large', detail: `${path} is ${st.size} bytes (limit ${MAX_FILE_BYTES})` };
+    return { ok: true, text: readFileSync(path).toString('utf8') };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
+    return { ok: false, reason: code === 'ENOENT' ? 'missing' : 'unreadable', detail: `${path}: ${code}` };
+  }
+}
+
+/** Glob with `*`, `?`, `[...]` and `{a,b}` per path segment; results sorted. */
+export function globFiles(pattern: string): string[] {
+  const expanded = expandBraces(pattern);
+  const out = new Set<string>();
+  for (const p of expanded) for (const f of globOne(p)) out.add(f);
+  return [...out].sort();
+}
+
+function expandBraces(p: string): string[] {
+  const m = /\{([^{}]*)\}/.exec(p);
+  if (!m) return [p];
+  return m[1]!.split(',').flatMap((alt) => expandBraces(p.slice(0, m.index) + alt + p.slice(m.index + m[0].length)));
+}
+
+function segmentRe(seg: string): RegExp {
+  let re = '';
+  for (const c of seg) re += c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c === '[' || c === ']' ? c : c.replace(/[.+^$()|\\]/g, '\\$&');
+  return new RegExp(`^${re}$`);
+}
+
+function globOne(pattern: string): string[] {
+  if (!/[*?[]/.test(pattern)) return existsSync(pattern) ? [pattern] : [];
+  let paths = ['/'];
+  for (const seg of pattern.split('/').filter(Boolean)) {
+    const next: string[] = [];
+    for (const dir of paths) {
+      if (!/[*?[]/.test(seg)) {
+        const p = posix.join(dir, seg);
+        if (existsSync(p)) next.push(p);
+        continue;
+      }
+      let names: string[] = [];
+      try {
+        names = readdirSync(dir);
+      } catch {
+        continue;
+      }
+      const re = segmentRe(seg);
+      for (const n of names) if (re.test(n) && !n.startsWith('.')) next.push(posix.join(dir, n));
+    }
+    paths = next;
+  }
+  return paths.filter((p) => {
+    try {
+      return statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+
+const IO: ConfigIo = { readFile, glob: globFiles };
+
+function findProgram(argv0: string): string | undefined {
+  const candidates = argv0.includes('/') ? [argv0] : SCRIPT_PATH.map((d) => posix.join(d, argv0));
+  for (const c of candidates) {
+    try {
+      if (statSync(c).isFile()) {
+        accessSync(c, constants.X_OK);
+        return c;
+      }
+    } catch {
+      // not this one
+    }
+  }
+  return undefined;
+}
+
+function userExists(name: string): boolean {
+  try {
+    return readFileSync('/etc/passwd', 'utf8').split('\n').some((l) => l.split(':')[0] === name);
+  } catch {
+    return false;
+  }
+}
+
+/** The machine's answers for validation. */
+export function systemEnv(interfaceExists?: (name: string) => boolean): ConfigEnv {
+  return {
+    hostname: hostname().split('.')[0] ?? 'localhost',
+    interfaceExists: interfaceExists ?? ((n) => n.length > 0 && !n.includes('/') && existsSync(`/sys/class/net/${n}`)),
+    findProgram,
+    userExists,
+  };
+}
+
+/** Deep-freezes a JSON-shaped value (iteratively: no recursion limit). */
+export function deepFreeze<T>(value: T): T {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object' || Object.isFrozen(v)) continue;
+    Object.freeze(v);
+    for (const k of Object.keys(v)) stack.push((v as Record<string, unknown>)[k]);
+  }
+  return value;
+}
+
+/** Reads, parses and validates a configuration file. Never throws on bad input. */
+export function loadConfig(file: string, opts: LoadOptions = {}): LoadResult {
+  const abs = posix.resolve(file);
+  const r = parseConfig(abs, IO, systemEnv(opts.interfaceExists), {
+    ...(opts.configId !== undefined ? { configId: opts.configId } : {}),
+    allConfig: opts.allConfig ?? false,
+  });
+  const result: LoadResult = { diagnostics: r.diagnostics, exitCode: r.exitCode };
+  if (r.config) result.config = deepFreeze(r.config);
+  return result;
+}

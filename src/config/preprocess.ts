@@ -1,0 +1,227 @@
+/**
+ * The line layer of the config language, before any block structure: `include` (globs resolved
+ * against the including file's directory, through an injected reader), `@ID` / `@^ID`
+ * conditional lines, `$NAME=value` definitions (a trailing `\` continues them) with `$NAME` /
+ * `${NAME}` substitution, and `~SEQ(var, [start,] [step,] end)` line generators.
+ *
+ * Pure: every file access goes through {@link ConfigIo}.
+ */
+import { posix } from 'node:path';
+import { lexLine, type Token } from './lexer.js';
+import type { DiagnosticSink } from './diagnostics.js';
+
+export type ReadResult =
+  | { ok: true; text: string }
+  | { ok: false; reason: 'missing' | 'unreadable' | 'directory' | 'too-large'; detail: string };
+
+/** The file system as the parser sees it. */
+export interface ConfigIo {
+  readFile(path: string): ReadResult;
+  /** Absolute paths matching a glob pattern (absolute), sorted; [] when nothing matches. */
+  glob(pattern: string): string[];
+}
+
+/** A token with the place it came from. */
+export interface SourceToken extends Token {
+  file: string;
+  line: number;
+}
+
+export interface SourceLine {
+  file: string;
+  line: number;
+  tokens: SourceToken[];
+}
+
+export interface PreprocessOptions {
+  configId: string;
+  /** `-e`: a missing include is fatal. */
+  allConfig: boolean;
+}
+
+const MAX_INCLUDE_DEPTH = 32;
+const MAX_SUBST_DEPTH = 16;
+const MAX_SEQ_LINES = 100_000;
+const NAME_RE = /\$(\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+const DEF_RE = /^\$([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/;
+
+/** Reads the main file and everything it includes into one stream of lexed lines. */
+export class Preprocessor {
+  readonly lines: SourceLine[] = [];
+  readonly files: string[] = [];
+  private readonly defs = new Map<string, string>();
+  private readonly stack: string[] = [];
+  private seqLines = 0;
+
+  constructor(
+    private readonly io: ConfigIo,
+    private readonly sink: DiagnosticSink,
+    private readonly opts: PreprocessOptions,
+  ) {}
+
+  /** Returns false when the main file itself cannot be read. */
+  run(mainFile: string): boolean {
+    const r = this.io.readFile(mainFile);
+    if (!r.ok) {
+      this.sink.report({ file: mainFile, line: 0, col: 0 }, 'KAD_ERR_CONFIG_FILE_UNREADABLE',
+        `cannot read configuration file: ${r.detail}`);
+      return false;
+    }
+    this.readText(mainFile, r.text);
+    return true;
+  }
+
+  private readText(file: string, text: string): void {
+    this.files.push(file);
+    this.stack.push(file);
+    const raw = text.split('\n');
+    let pending: { name: string; value: string } | undefined;
+    for (let i = 0; i < raw.length; i++) {
+      const lineNo = i + 1;
+      let line = raw[i]!;
+      if (line.includes('\0')) {
+        this.sink.report({ file, line: lineNo, col: line.indexOf('\0') + 1 }, 'KAD_ERR_CONFIG_BINARY',
+          'binary data (NUL byte) in the configuration; line ignored');
+        continue;
+      }
+      if (pending) {
+        pending.value += '\n' + stripContinuation(line);
+        if (!line.trimEnd().endsWith('\\')) {
+          this.defs.set(pending.name, pending.value);
+          pending = undefined;
+        }
+        continue;
+      }
+      const cond = this.conditional(line);
+      if (cond === undefined) continue;
+      line = cond;
+      const def = DEF_RE.exec(line.trim());
+      if (def) {
+        const value = def[2]!.trim();
+        if (value.endsWith('\\')) pending = { name: def[1]!, value: stripContinuation(value) };
+        else this.defs.set(def[1]!, value);
+        continue;
+      }
+      this.expandLine(file, lineNo, line, 0);
+    }
+    if (pending) this.defs.set(pending.name, pending.value);
+    this.stack.pop();
+  }
+
+  /** `@ID rest` keeps rest when ID is the config id; `@^ID rest` when it is not. */
+  private conditional(line: string): string | undefined {
+    const t = line.trimStart();
+    if (!t.startsWith('@')) return line;
+    const m = /^@(\^?)(\S*)(.*)$/.exec(t)!;
+    const negate = m[1] === '^';
+    const matches = m[2] === this.opts.configId;
+    if (matches === negate) return undefined;
+    return ' '.repeat(line.length - t.length + 1 + m[1]!.length + m[2]!.length) + m[3]!;
+  }
+
+  private substitute(text: string): string {
+    let out = text;
+    for (let depth = 0; depth < MAX_SUBST_DEPTH && out.includes('$'); depth++) {
+      const next = out.replace(NAME_RE, (all, _b, braced?: string, bare?: string) => {
+        const v = this.defs.get((braced ?? bare)!);
+        return v === undefined ? all : v;
+      });
+      if (next === out) break;
+      out = next;
+    }
+    return out;
+  }
+
+  private expandLine(file: string, lineNo: number, line: string, depth: number): void {
+    const t = line.trimStart();
+    if (t.startsWith('~SEQ') && depth < 8) {
+      this.expandSeq(file, lineNo, line, t, depth);
+      return;
+    }
+    for (const part of this.substitute(line).split('\n')) this.emit(file, lineNo, part);
+  }
+
+  private expandSeq(file: string, lineNo: number, line: string, t: string, depth: number): void {
+    const m = /^~SEQ(x?)\(([^)]*)\)(.*)$/.exec(t);
+    const args = m ? m[2]!.split(',').map((s) => s.trim()) : [];
+    const nums = args.slice(1).map((s) => Number(this.substitute(s)));
+    if (!m || args.length < 2 || args.length > 4 || !/^[A-Za-z_]\w*$/.test(args[0]!) || nums.some((n) => !Number.isInteger(n))) {
+      this.sink.report({ file, line: lineNo, col: line.length - t.length + 1 }, 'KAD_ERR_CONFIG_INVALID_VALUE',
+        '~SEQ needs (var, [start,] [step,] end) with integer bounds');
+      return;
+    }
+    const [start, step, end] = nums.length === 1 ? [1, 1, nums[0]!] : nums.length === 2 ? [nums[0]!, 1, nums[1]!] : [nums[0]!, nums[1]!, nums[2]!];
+    if (step === 0) return;
+    const name = args[0]!;
+    const saved = this.defs.get(name);
+    for (let v = start; step > 0 ? v <= end : v >= end; v += step) {
+      if (++this.seqLines > MAX_SEQ_LINES) {
+        this.sink.report({ file, line: lineNo, col: 1 }, 'KAD_ERR_CONFIG_INVALID_VALUE', `~SEQ expands to more than ${MAX_SEQ_LINES} lines`);
+        break;
+      }
+      this.defs.set(name, m[1] === 'x' ? v.toString(16) : String(v));
+      this.expandLine(file, lineNo, m[3]!, depth + 1);
+    }
+    if (saved === undefined) this.defs.delete(name);
+    else this.defs.set(name, saved);
+  }
+
+  private emit(file: string, lineNo: number, text: string): void {
+    const lexed = lexLine(text);
+    if (lexed.unmatchedQuoteCol !== undefined) {
+      this.sink.report({ file, line: lineNo, col: lexed.unmatchedQuoteCol }, 'KAD_ERR_CONFIG_UNMATCHED_QUOTE',
+        'unterminated quoted string; line ignored');
+      return;
+    }
+    if (lexed.tokens.length === 0) return;
+    const tokens = lexed.tokens.map((tk) => ({ ...tk, file, line: lineNo }));
+    const first = tokens[0]!;
+    if (!first.quoted && /^include[rmwba]?$/.test(first.text)) {
+      this.include(first, tokens.slice(1));
+      return;
+    }
+    this.lines.push({ file, line: lineNo, tokens });
+  }
+
+  private include(at: SourceToken, args: SourceToken[]): void {
+    if (args.length === 0) {
+      this.sink.report(at, 'KAD_ERR_CONFIG_MISSING_PARAMETER', 'include needs a file name or pattern');
+      return;
+    }
+    const pattern = posix.resolve(posix.dirname(at.file), args[0]!.text);
+    const matched = this.io.glob(pattern);
+    if (matched.length === 0) {
+      if (this.opts.allConfig) {
+        this.sink.report(args[0]!, 'KAD_ERR_CONFIG_INCLUDE_MISSING_FATAL', `include '${args[0]!.text}' matches no file (fatal with -e)`);
+      } else {
+        this.sink.report(args[0]!, 'KAD_WARN_CONFIG_INCLUDE_MISSING',
+          `include '${args[0]!.text}' matches no file; keepalived skips it silently, so this part of the configuration is NOT loaded`);
+      }
+      return;
+    }
+    for (const f of matched) this.includeOne(args[0]!, f);
+  }
+
+  private includeOne(at: SourceToken, file: string): void {
+    if (this.stack.includes(file)) {
+      this.sink.report(at, 'KAD_ERR_CONFIG_INCLUDE_LOOP', `include loop: ${[...this.stack, file].join(' -> ')}`);
+      return;
+    }
+    if (this.stack.length >= MAX_INCLUDE_DEPTH) {
+      this.sink.report(at, 'KAD_ERR_CONFIG_INCLUDE_LOOP', `includes nested deeper than ${MAX_INCLUDE_DEPTH}`);
+      return;
+    }
+    const r = this.io.readFile(file);
+    if (!r.ok) {
+      if (r.reason === 'directory') return;
+      this.sink.report(at, 'KAD_ERR_CONFIG_INCLUDE_UNREADABLE', `cannot read included file ${file}: ${r.detail}`);
+      return;
+    }
+    this.readText(file, r.text);
+  }
+}
+
+function stripContinuation(s: string): string {
+  const t = s.trimEnd();
+  return t.endsWith('\\') ? t.slice(0, -1) : t;
+}

@@ -1,0 +1,55 @@
+/**
+ * Script security, as keepalived's `-t` judges it: a script that will really run (its program
+ * exists) as root while `enable_script_security` is off gives exit class 6. Scripts whose
+ * program does not exist are disabled at run time: a warning, not an error.
+ */
+import type { Cx } from './context.js';
+import type { ConfigEnv } from './env.js';
+import type { Config, ScriptSpec, SourceRef } from './model.js';
+
+interface UsedScript {
+  spec: ScriptSpec;
+  where: string;
+  source: SourceRef;
+}
+
+function usedScripts(c: Omit<Config, 'file' | 'files'>): UsedScript[] {
+  const out: UsedScript[] = [];
+  const add = (spec: ScriptSpec | undefined, where: string, source: SourceRef): void => {
+    if (spec) out.push({ spec, where, source });
+  };
+  const tracked = new Set([...c.vrrpInstances.flatMap((v) => v.trackScripts), ...c.syncGroups.flatMap((g) => g.trackScripts)].map((r) => r.name));
+  for (const s of c.vrrpScripts) if (tracked.has(s.name)) add(s.script, `vrrp_script ${s.name}`, { file: '', line: 0 });
+  for (const v of c.vrrpInstances) for (const [k, s] of Object.entries(v.notify)) add(s, `${v.name} notify ${k}`, v.source);
+  for (const g of c.syncGroups) for (const [k, s] of Object.entries(g.notify)) add(s, `${g.name} notify ${k}`, g.source);
+  for (const vs of c.virtualServers) {
+    add(vs.quorumUp, `${vs.name} quorum_up`, vs.source);
+    add(vs.quorumDown, `${vs.name} quorum_down`, vs.source);
+    for (const rs of vs.realServers) {
+      add(rs.notifyUp, `${rs.address} notify_up`, rs.source);
+      add(rs.notifyDown, `${rs.address} notify_down`, rs.source);
+      for (const ch of rs.checkers) if (ch.type === 'MISC_CHECK') add(ch.script, `${rs.address} MISC_CHECK`, ch.source);
+    }
+  }
+  return out;
+}
+
+/** Reports scripts that would run as root without script security, and scripts not found. */
+export function checkScriptSecurity(cx: Cx, c: Omit<Config, 'file' | 'files'>, env: ConfigEnv, scriptSources: ReadonlyMap<string, SourceRef>): void {
+  const g = c.global;
+  const defaultUser = g.scriptUser ?? (env.userExists('keepalived_script') ? 'keepalived_script' : 'root');
+  for (const u of usedScripts(c)) {
+    const source = u.source.line ? u.source : scriptSources.get(u.where) ?? u.source;
+    const at = { file: source.file, line: source.line, col: 1 };
+    const prog = env.findProgram(u.spec.argv[0] ?? '');
+    if (prog === undefined) {
+      cx.report(at, 'KAD_WARN_CONFIG_SCRIPT_NOT_FOUND', `${u.where}: '${u.spec.argv[0] ?? ''}' is not an executable file; the script is disabled`);
+      continue;
+    }
+    const user = u.spec.user ?? defaultUser;
+    if (!g.enableScriptSecurity && (user === 'root' || user === '0')) {
+      cx.report(at, 'KAD_ERR_CONFIG_SCRIPT_SECURITY',
+        `${u.where}: ${prog} would run as root but enable_script_security is not set (set it, or script_user to an unprivileged user)`);
+    }
+  }
+}

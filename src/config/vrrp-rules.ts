@@ -1,0 +1,190 @@
+/**
+ * VRRP instances and sync groups from drafts to the model: global defaults applied, then the
+ * checks keepalived makes (each one measured against keepalived 2.2.7 `-t`) plus kad's trap
+ * warnings. Cross-references (track_*, sync-group members) are checked here too.
+ */
+import type { Cx } from './context.js';
+import type { ConfigEnv } from './env.js';
+import { isLinkLocal6 } from './ip.js';
+import type { Family, GlobalDefs, SyncGroup, TrackRef, VrrpInstance } from './model.js';
+import type { GroupDraft, InstanceDraft } from './blocks/vrrp.js';
+import type { Node } from './tree.js';
+
+export interface TrackNames {
+  scripts: ReadonlySet<string>;
+  files: ReadonlySet<string>;
+  processes: ReadonlySet<string>;
+}
+
+function checkRefs(cx: Cx, at: Node | undefined, refs: readonly TrackRef[], names: ReadonlySet<string>, what: string, owner: string): TrackRef[] {
+  return refs.filter((r) => {
+    if (names.has(r.name)) return true;
+    cx.report(at?.head ?? { file: '', line: 0, col: 0 }, 'KAD_ERR_CONFIG_UNKNOWN_REFERENCE', `${owner}: ${what} '${r.name}' is not defined; ignored`);
+    return false;
+  });
+}
+
+function familyOf(d: InstanceDraft): Family {
+  return d.vips[0]?.family ?? (d.unicastSrcIp?.includes(':') ? 6 : 4);
+}
+
+/** Address-family, interval and version rules (RFC 3768 §5.3.7, RFC 5798 §5.2.7). */
+function protocolRules(cx: Cx, d: InstanceDraft, g: GlobalDefs, family: Family): { version: 2 | 3; advertIntMs: number } {
+  const at = d.node.head;
+  const mixed = d.vips.filter((v) => v.family !== family);
+  for (const v of mixed) {
+    cx.report(v.source.file ? { file: v.source.file, line: v.source.line, col: 1 } : at, 'KAD_ERR_CONFIG_INCONSISTENT',
+      `${d.name}: VIP ${v.address} is IPv${v.family} but the instance is IPv${family}; all VIPs of an instance share one family (use virtual_ipaddress_excluded)`);
+  }
+  const version = d.version ?? (family === 6 ? 3 : g.vrrpVersion);
+  let advertIntMs = d.advertIntMs ?? 1000;
+  if (version === 2 && advertIntMs % 1000 !== 0) {
+    const rounded = Math.max(1000, Math.round(advertIntMs / 1000) * 1000);
+    cx.report(at, 'KAD_ERR_CONFIG_INVALID_VALUE', `${d.name}: VRRPv2 advert_int must be whole seconds (RFC 3768 §5.3.7); ${advertIntMs / 1000}s rounded to ${rounded / 1000}s`);
+    advertIntMs = rounded;
+  }
+  if (version === 3) advertIntMs = Math.max(10, Math.round(advertIntMs / 10) * 10);
+  if (version === 3 && family === 4 && !(d.v3ChecksumAsV2 ?? g.v3ChecksumAsV2)) {
+    cx.report(at, 'KAD_WARN_CONFIG_V3_CHECKSUM', `${d.name}: VRRPv3 over IPv4 checksums the IP pseudo-header (keepalived's default); routers that follow RFC 9568 §5.2.8 (Cisco, Juniper) reject these adverts unless v3_checksum_as_v2 is set on one side`);
+  }
+  return { version, advertIntMs };
+}
+
+/** vrrp_strict rules (keepalived `vrrp_strict`, RFC 5798 §6.1 / §8.3.2). */
+function strictRules(cx: Cx, d: InstanceDraft, version: 2 | 3, priority: number, family: Family): boolean {
+  const at = d.node.head;
+  let accept = d.accept ?? false;
+  if (d.state === 'MASTER' && priority !== 255) {
+    cx.report(at, 'KAD_ERR_CONFIG_INCONSISTENT', `${d.name}: vrrp_strict: state MASTER is only allowed for the address owner (priority 255); starting as BACKUP`);
+  }
+  if (d.auth && d.auth.type !== 'none') {
+    cx.report(d.auth.node.head, 'KAD_ERR_CONFIG_INCONSISTENT', `${d.name}: vrrp_strict does not allow authentication; ignored`);
+  }
+  if (accept && version === 2 && priority !== 255) {
+    cx.report(at, 'KAD_ERR_CONFIG_INCONSISTENT', `${d.name}: vrrp_strict: accept mode is not allowed with VRRPv2 (RFC 3768); reset`);
+    accept = false;
+  }
+  if (!accept && priority !== 255) {
+    cx.report(at, 'KAD_WARN_CONFIG_STRICT_NO_ACCEPT', `${d.name}: vrrp_strict without 'accept': kad installs drop rules, so the VIPs will not answer ping or any service on the backup-turned-master`);
+  }
+  if (family === 6 && d.vips[0] && !isLinkLocal6(d.vips[0].address)) {
+    cx.report(at, 'KAD_WARN_CONFIG_IGNORED', `${d.name}: vrrp_strict: the first IPv6 VIP should be link-local (RFC 5798 §5.2.9)`);
+  }
+  return accept;
+}
+
+function checkInterfaces(cx: Cx, d: InstanceDraft, g: GlobalDefs, env: ConfigEnv): void {
+  const at = d.node.head;
+  if (d.interface === undefined) {
+    cx.report(at, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `${d.name}: no 'interface'; keepalived cannot run this instance`);
+  } else if (!g.dynamicInterfaces && !env.interfaceExists(d.interface)) {
+    cx.report(at, 'KAD_ERR_CONFIG_INTERFACE_MISSING', `${d.name}: interface '${d.interface}' does not exist (set dynamic_interfaces to allow this)`);
+  }
+  for (const t of d.trackInterfaces) {
+    if (!g.dynamicInterfaces && !env.interfaceExists(t.name)) {
+      cx.report(d.trackNodes.interface?.head ?? at, 'KAD_ERR_CONFIG_INTERFACE_MISSING', `${d.name}: tracked interface '${t.name}' does not exist`);
+    }
+  }
+}
+
+/** Applies defaults and checks to one instance. */
+export function finishInstance(cx: Cx, d: InstanceDraft, g: GlobalDefs, env: ConfigEnv, names: TrackNames): VrrpInstance {
+  const at = d.node.head;
+  if (d.vrid === undefined) cx.report(at, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `${d.name}: virtual_router_id is required (1-255)`);
+  checkInterfaces(cx, d, g, env);
+  if (d.vips.length === 0 && !d.noVirtualIpaddress) cx.report(at, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `${d.name}: no virtual_ipaddress; at least one VIP is needed`);
+  if (d.unicastPeerNode && d.unicastPeers.length === 0) {
+    cx.report(d.unicastPeerNode.head, 'KAD_ERR_CONFIG_UNICAST_NO_PEERS', `${d.name}: unicast_peer is empty: the instance falls back to multicast, so the peer you meant to reach by unicast never sees adverts`);
+  }
+  const family = familyOf(d);
+  const priority = d.priority ?? 100;
+  const { version, advertIntMs } = protocolRules(cx, d, g, family);
+  const strict = d.strict ?? g.vrrpStrict;
+  const accept = strict ? strictRules(cx, d, version, priority, family) : d.accept ?? true;
+  if (!d.preempt && d.state === 'MASTER') {
+    cx.report(d.nopreemptNode?.head ?? at, 'KAD_ERR_CONFIG_INCONSISTENT', `${d.name}: nopreempt does not work with state MASTER; nopreempt cleared`);
+  }
+  if (d.auth?.type === 'AH' && d.state === 'MASTER') {
+    cx.report(d.auth.node.head, 'KAD_ERR_CONFIG_INCONSISTENT', `${d.name}: state MASTER is incompatible with AH authentication; starting as BACKUP`);
+  }
+  if (d.auth && d.auth.type !== 'none' && version === 3) {
+    cx.report(d.auth.node.head, 'KAD_WARN_CONFIG_IGNORED', `${d.name}: authentication is ignored with VRRPv3 (RFC 5798 §9)`);
+  }
+  const preempt = d.preempt || d.state === 'MASTER';
+  return {
+    name: d.name, source: cx.src(d.node), initialState: d.state === 'MASTER' && !(strict && priority !== 255) && d.auth?.type !== 'AH' ? 'MASTER' : 'BACKUP',
+    ...(d.interface !== undefined ? { interface: d.interface } : {}), vrid: d.vrid ?? 0, priority, advertIntMs, version, family,
+    vips: d.vips, excludedVips: d.excludedVips, virtualRoutes: d.virtualRoutes, virtualRules: d.virtualRules,
+    ...(d.mcastSrcIp ? { mcastSrcIp: d.mcastSrcIp } : {}), ...(d.unicastSrcIp ? { unicastSrcIp: d.unicastSrcIp } : {}),
+    unicastPeers: d.unicastPeers, unicastTtl: d.unicastTtl ?? 255, unicastFaultNoPeer: d.unicastFaultNoPeer,
+    checkUnicastSrc: d.checkUnicastSrc || g.vrrpCheckUnicastSrc, ...(d.mcastDstIp ? { mcastDstIp: d.mcastDstIp } : {}),
+    useVmac: d.useVmac, accept, preempt, preemptDelayMs: d.preemptDelayMs, dontTrackPrimary: d.dontTrackPrimary,
+    skipCheckAdvAddr: d.skipCheckAdvAddr ?? g.vrrpSkipCheckAdvAddr, strict, v3ChecksumAsV2: d.v3ChecksumAsV2 ?? g.v3ChecksumAsV2,
+    lowerPrioNoAdvert: d.lowerPrioNoAdvert ?? (g.vrrpLowerPrioNoAdvert || strict),
+    higherPrioSendAdvert: d.higherPrioSendAdvert ?? g.vrrpHigherPrioSendAdvert,
+    downTimerAdverts: d.downTimerAdverts ?? g.vrrpDownTimerAdverts,
+    garpMasterDelayMs: d.garp.masterDelayMs ?? g.vrrpGarpMasterDelayMs, garpMasterRepeat: d.garp.masterRepeat ?? g.vrrpGarpMasterRepeat,
+    garpLowerPrioDelayMs: d.garp.lowerPrioDelayMs ?? g.vrrpGarpLowerPrioDelayMs,
+    garpLowerPrioRepeat: d.garp.lowerPrioRepeat ?? g.vrrpGarpLowerPrioRepeat,
+    garpMasterRefreshMs: d.garp.masterRefreshMs ?? g.vrrpGarpMasterRefreshMs,
+    garpMasterRefreshRepeat: d.garp.masterRefreshRepeat ?? g.vrrpGarpMasterRefreshRepeat,
+    auth: !d.auth || d.auth.type === 'none' || strict || version === 3 ? { type: 'none' } : { type: d.auth.type, password: d.auth.password },
+    trackInterfaces: d.trackInterfaces,
+    trackScripts: checkRefs(cx, d.trackNodes.script, d.trackScripts, names.scripts, 'track_script', d.name),
+    trackFiles: checkRefs(cx, d.trackNodes.file, d.trackFiles, names.files, 'track_file', d.name),
+    trackProcesses: checkRefs(cx, d.trackNodes.process, d.trackProcesses, names.processes, 'track_process', d.name),
+    notify: d.notify, notifyPriorityChanges: d.notifyPriorityChanges, ...(d.smtpAlert !== undefined ? { smtpAlert: d.smtpAlert } : {}),
+    promoteSecondaries: d.promoteSecondaries, ...(d.lvsSyncDaemonInterface ? { lvsSyncDaemonInterface: d.lvsSyncDaemonInterface } : {}),
+  };
+}
+
+/** Duplicate VRID on one interface and family (RFC 5798 §5.2.3: the VRID names the router). */
+export function checkDuplicateVrids(cx: Cx, list: readonly VrrpInstance[]): void {
+  const seen = new Map<string, VrrpInstance>();
+  for (const v of list) {
+    if (v.vrid === 0) continue;
+    const key = `${v.interface ?? ''}|${v.family}|${v.vrid}`;
+    const other = seen.get(key);
+    if (other) {
+      cx.report({ file: v.source.file, line: v.source.line, col: 1 }, 'KAD_ERR_CONFIG_DUPLICATE',
+        `${v.name}: virtual_router_id ${v.vrid} is already used by ${other.name} (${other.source.file}:${other.source.line}) on ${v.interface ?? 'the same link'} for IPv${v.family}`);
+    } else seen.set(key, v);
+  }
+}
+
+/** Sync groups: members must exist, belong to one group only, and be at least two. */
+export function finishGroups(cx: Cx, drafts: readonly GroupDraft[], instances: VrrpInstance[], names: TrackNames): SyncGroup[] {
+  const byName = new Map(instances.map((v, i) => [v.name, i]));
+  const out: SyncGroup[] = [];
+  for (const g of drafts) {
+    const members = g.members.filter((m) => {
+      const i = byName.get(m);
+      if (i === undefined) {
+        cx.report(g.node.head, 'KAD_ERR_CONFIG_UNKNOWN_REFERENCE', `vrrp_sync_group ${g.name}: member '${m}' is not a vrrp_instance`);
+        return false;
+      }
+      const inst = instances[i]!;
+      if (inst.syncGroup !== undefined) {
+        cx.report(g.node.head, 'KAD_ERR_CONFIG_DUPLICATE', `vrrp_sync_group ${g.name}: ${m} is already in sync group ${inst.syncGroup}`);
+        return false;
+      }
+      instances[i] = { ...inst, syncGroup: g.name };
+      return true;
+    });
+    if (members.length === 0) {
+      cx.report(g.node.head, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `vrrp_sync_group ${g.name} has no members; removed`);
+      continue;
+    }
+    if (members.length === 1) {
+      cx.report(g.node.head, 'KAD_ERR_CONFIG_INCONSISTENT', `vrrp_sync_group ${g.name} has only one member (${members[0]}); a sync group needs two`);
+    }
+    const { node: _node, ...rest } = g;
+    out.push({
+      ...rest, members,
+      trackScripts: checkRefs(cx, g.node, g.trackScripts, names.scripts, 'track_script', g.name),
+      trackFiles: checkRefs(cx, g.node, g.trackFiles, names.files, 'track_file', g.name),
+      trackProcesses: checkRefs(cx, g.node, g.trackProcesses, names.processes, 'track_process', g.name),
+    });
+  }
+  return out;
+}
