@@ -6,8 +6,10 @@
  * - A real server the checker reports alive is a destination with its effective weight; a dead
  *   one is absent, or present with weight 0 when `inhibit_on_failure` is set (keepalived sends
  *   SET_DEST weight 0 rather than DEL_DEST, so persistent clients are not re-scheduled).
- * - When the checker reports quorum down, the sorry_server is added (weight 1); with
- *   `sorry_server_inhibit` it stays in the table at weight 0 while quorum is up.
+ * - When the checker reports quorum down, the sorry_server is added (weight 1) and the real
+ *   servers still alive leave the pool (weight 0 with inhibit_on_failure), as keepalived's
+ *   update_quorum_state does; with `sorry_server_inhibit` the sorry server stays in the table
+ *   at weight 0 while quorum is up.
  * - A virtual server missing from the snapshot (before the first check) starts with every real
  *   server up except in alpha mode, as keepalived does.
  */
@@ -94,9 +96,10 @@ function sorryDest(vs: VirtualServer, s: SorryServer, quorumUp: boolean, fwmark:
 /** Destinations of one virtual server given its checker status. */
 export function destsFor(vs: VirtualServer, status: VsStatus | undefined, fwmark: boolean): IpvsDest[] {
   const out: IpvsDest[] = [];
+  const sorryActive = vs.sorryServer !== undefined && status?.quorumUp === false;
   for (const rs of vs.realServers) {
     const st = status?.realServers.get(rsKey(rs.address, rs.port));
-    const alive = st ? st.alive : !(rs.alpha || vs.alpha);
+    const alive = (st ? st.alive : !(rs.alpha || vs.alpha)) && !sorryActive;
     const port = fwmark ? 0 : rs.port;
     if (alive) out.push(dest(rs.address, rs.family, port, rs.forwarding, st?.weight ?? rs.weight, rs));
     else if (rs.inhibitOnFailure || vs.inhibitOnFailure) out.push(dest(rs.address, rs.family, port, rs.forwarding, 0, rs));

@@ -1,0 +1,120 @@
+// KernelIpvsPort over an in-memory IPVS and a manual clock: apply, periodic repair of
+// out-of-band changes, in-place weight changes, ownership, clear, timeouts and sync daemon roles.
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../src/core/clock.js';
+import { memoryLogger } from '../../../src/core/log.js';
+import { KernelIpvsPort } from '../../../src/ipvs/kernel-port.js';
+import { rsKey, type CheckerSnapshot } from '../../../src/ipvs/port.js';
+import { config, globalDefs, rs, tcp, vs } from '../../fixtures/check/model.js';
+import { FakeIpvs } from './fake-ipvs.js';
+
+const web = vs('10.0.0.1', 80, [rs('192.168.1.1', 80, [tcp()], { weight: 2 }), rs('192.168.1.2', 80, [tcp()])], { scheduler: 'wrr' });
+const snap = (w1: number, alive2 = true): CheckerSnapshot =>
+  new Map([[web.name, { quorumUp: true, realServers: new Map([
+    [rsKey('192.168.1.1', 80), { alive: true, weight: w1 }],
+    [rsKey('192.168.1.2', 80), { alive: alive2, weight: 1 }],
+  ]) }]]);
+
+function setup(repairPeriodMs = 1000) {
+  const fake = new FakeIpvs();
+  const clock = new ManualClock();
+  const { log, records } = memoryLogger();
+  const port = new KernelIpvsPort({ clock, log, open: () => fake, repairPeriodMs });
+  return { fake, clock, port, records };
+}
+
+describe('KernelIpvsPort', () => {
+  it('programs the table and removes a dead server on the next apply', async () => {
+    const { fake, port } = setup();
+    await port.apply(config([web]), snap(2));
+    expect(fake.view()).toEqual({ 'TCP 10.0.0.1:80': { '192.168.1.1:80': 2, '192.168.1.2:80': 1 } });
+    await port.apply(config([web]), snap(2, false));
+    expect(fake.view()).toEqual({ 'TCP 10.0.0.1:80': { '192.168.1.1:80': 2 } });
+    port.close();
+    expect(fake.closed).toBe(true);
+  });
+
+  it('repairs an out-of-band service delete (ipvsadm -D) within one period', async () => {
+    const { fake, port, clock, records } = setup(1000);
+    const cfg = config([web]);
+    await port.apply(cfg, snap(2));
+    fake.table.delete('TCP 10.0.0.1:80');
+    clock.advance(999);
+    expect(fake.view()).toEqual({});
+    clock.advance(1);
+    expect(fake.view()).toEqual({ 'TCP 10.0.0.1:80': { '192.168.1.1:80': 2, '192.168.1.2:80': 1 } });
+    expect(port.stats.repairs).toBe(3);
+    expect(records.some((r) => r.msg.includes('changed outside kad'))).toBe(true);
+    port.close();
+  });
+
+  it('repairs an out-of-band dest delete (ipvsadm -d) and leaves foreign services alone', async () => {
+    const { fake, port, clock } = setup(500);
+    await port.apply(config([web]), snap(2));
+    fake.table.get('TCP 10.0.0.1:80')!.dests.delete('192.168.1.2:80');
+    fake.table.set('UDP 10.9.9.9:53', { service: { ...fake.table.get('TCP 10.0.0.1:80')!.service, protocol: 'UDP', address: '10.9.9.9', port: 53 }, dests: new Map() });
+    clock.advance(500);
+    expect(fake.view()).toEqual({ 'TCP 10.0.0.1:80': { '192.168.1.1:80': 2, '192.168.1.2:80': 1 }, 'UDP 10.9.9.9:53': {} });
+    port.close();
+  });
+
+  it('changes a weight in place on reload (SET_DEST, no delete)', async () => {
+    const { fake, port } = setup();
+    await port.apply(config([web]), snap(2));
+    fake.log.length = 0;
+    await port.apply(config([web]), snap(5));
+    expect(fake.log).toEqual(['editDest TCP 10.0.0.1:80 192.168.1.1:80 w5']);
+    port.close();
+  });
+
+  it('deletes services it installed once they leave the config, but not others', async () => {
+    const { fake, port } = setup();
+    const other = vs('10.0.0.2', 80, [rs('192.168.1.3', 80, [])]);
+    await port.apply(config([web, other]), snap(2));
+    await port.apply(config([web]), snap(2));
+    expect(Object.keys(fake.view())).toEqual(['TCP 10.0.0.1:80']);
+    port.close();
+  });
+
+  it('recovers from races: add of an existing dest becomes an edit', async () => {
+    const { fake, port } = setup();
+    await port.apply(config([web]), snap(2));
+    // Another writer changes a weight between our dump and our add: simulated by a stale dump.
+    const realDests = fake.dests.bind(fake);
+    fake.dests = (s) => realDests(s).filter((d) => d.address !== '192.168.1.1');
+    await port.apply(config([web]), snap(4));
+    expect(fake.view()['TCP 10.0.0.1:80']).toEqual({ '192.168.1.1:80': 4, '192.168.1.2:80': 1 });
+    expect(port.stats.failures).toBe(0);
+    port.close();
+  });
+
+  it('clears its services on stop, or flushes with lvs_flush_onstop; sets timeouts and lvs_flush', async () => {
+    const { fake, port } = setup();
+    const cfg = config([web], { global: globalDefs({ lvsTimeouts: { tcpS: 7200 }, lvsFlush: true }) });
+    fake.table.set('x', { service: { family: 4, protocol: 'UDP', address: '1.1.1.1', port: 1, fwmark: 0, scheduler: 'rr', flags: 0, persistenceTimeoutS: 0, netmaskPrefixLen: 32, peName: '' }, dests: new Map() });
+    await port.apply(cfg, snap(2));
+    expect(fake.log[0]).toBe('flush');
+    expect(fake.timeouts.tcpS).toBe(7200);
+    expect(Object.keys(fake.view())).toEqual(['TCP 10.0.0.1:80']);
+    await port.clear(cfg);
+    expect(fake.view()).toEqual({});
+    port.close();
+  });
+
+  it('runs the sync daemon as master or backup (never both) and stops it', async () => {
+    const { fake, port } = setup();
+    const cfg = config([web], {
+      global: globalDefs({ lvsSyncDaemon: { interface: 'eth1', instance: 'VI_1', port: 8848 } }),
+      vrrpInstances: [{ name: 'VI_1', vrid: 51 } as never],
+    });
+    await port.setSyncDaemon(cfg, 'master');
+    expect(fake.running).toEqual([expect.objectContaining({ state: 'master', interface: 'eth1', syncId: 51, port: 0 })]);
+    await port.setSyncDaemon(cfg, 'master');
+    await port.setSyncDaemon(cfg, 'backup');
+    expect(fake.running.map((d) => d.state)).toEqual(['backup']);
+    await port.setSyncDaemon(cfg, 'none');
+    expect(fake.running).toEqual([]);
+    expect(fake.log).toEqual(['startDaemon master eth1 51', 'stopDaemon master', 'startDaemon backup eth1 51', 'stopDaemon backup']);
+    port.close();
+  });
+});
