@@ -1,7 +1,7 @@
 /**
  * Kernel seam for IPVS: the only importer of native/ipvs/libkadipvs.so (loaded with koffi).
  * Every library function is declared with its C signature and wrapped with the JS types of
- * ./model.ts; a negative errno becomes a KadError with a stable `KAD_ERR_IPVS_*` code and
+ * ./model.ts; a negative errno becomes a KadError with a stable IPVS error code (docs/errors.md, "IPVS") and
  * `{errno, code, syscall}` kept. Calls are synchronous: each is one netlink round trip.
  *
  * The library is native/ipvs/libkadipvs.so in the project (built by `npm ci`), or $KAD_IPVS_LIB.
