@@ -39,29 +39,3 @@ export function emptyStats(): VrrpStats {
     pri_zero_sent: 0,
   };
 }
-
-/** The USR2 stats block for one instance, laid out like keepalived 2.2.7's keepalived.stats. */
-export function formatStats(name: string, s: VrrpStats): string {
-  return [
-    `VRRP Instance: ${name}`,
-    '  Advertisements:',
-    `    Received: ${s.advert_rcvd}`,
-    `    Sent: ${s.advert_sent}`,
-    `  Became master: ${s.become_master}`,
-    `  Released master: ${s.release_master}`,
-    '  Packet Errors:',
-    `    Length: ${s.packet_len_err}`,
-    `    TTL: ${s.ip_ttl_err}`,
-    `    Invalid Type: ${s.invalid_type_rcvd}`,
-    `    Advertisement Interval: ${s.advert_interval_err}`,
-    `    Address List: ${s.addr_list_err}`,
-    '  Authentication Errors:',
-    `    Invalid Type: ${s.invalid_authtype}`,
-    `    Type Mismatch: ${s.authtype_mismatch}`,
-    `    Failure: ${s.auth_failure}`,
-    '  Priority Zero:',
-    `    Received: ${s.pri_zero_rcvd}`,
-    `    Sent: ${s.pri_zero_sent}`,
-    '',
-  ].join('\n');
-}
