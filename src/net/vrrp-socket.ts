@@ -166,9 +166,14 @@ export class VrrpSocket {
   send(payload: Buffer, opts: SendOptions): SendResult {
     if (this.closed) return { ok: false, error: errnoInfo(9, 'sendto') };
     const n = this.family === 'ipv6' ? this.sendV6(payload, opts) : this.sendV4(payload, opts);
+    return this.sendResult(n, this.family === 'ipv6' ? 'sendmsg' : 'sendto');
+  }
+
+  /** Count a send and turn its return value (bytes or -errno) into a SendResult. */
+  private sendResult(n: number, syscall: string): SendResult {
     if (n < 0) {
       this.stats.sendErrors++;
-      return { ok: false, error: errnoInfo(-n, this.family === 'ipv6' ? 'sendmsg' : 'sendto') };
+      return { ok: false, error: errnoInfo(-n, syscall) };
     }
     this.stats.sent++;
     return { ok: true, bytes: n };
@@ -181,13 +186,7 @@ export class VrrpSocket {
   sendIpv4Packet(packet: Buffer, destination: string): SendResult {
     if (this.closed) return { ok: false, error: errnoInfo(9, 'sendto') };
     if (this.family !== 'ipv4') return { ok: false, error: errnoInfo(97, 'sendto') };
-    const n = c.sendTo(this.fd, packet, c.MSG_DONTWAIT, sockaddrIn(destination));
-    if (n < 0) {
-      this.stats.sendErrors++;
-      return { ok: false, error: errnoInfo(-n, 'sendto') };
-    }
-    this.stats.sent++;
-    return { ok: true, bytes: n };
+    return this.sendResult(c.sendTo(this.fd, packet, c.MSG_DONTWAIT, sockaddrIn(destination)), 'sendto');
   }
 
   private sendV4(payload: Buffer, opts: SendOptions): number {
