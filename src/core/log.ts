@@ -50,3 +50,118 @@ export function memoryLogger(level: pino.LevelWithSilent = 'trace'): { log: Logg
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Destinations chosen by the command line: -l console, -g file, -S facility, -G no syslog.
+
+/** The logging flags of CliOptions. */
+export interface CliLogFlags {
+  logConsole: boolean;
+  logDetail: boolean;
+  logFacility?: string;
+  logFile?: string | true;
+  noSyslog: boolean;
+}
+
+/** Which process logs: the parent, or a child (its -g file gets `_vrrp`/`_healthcheckers`). */
+export type LogProcess = 'parent' | 'vrrp' | 'checker';
+
+const PROCESS_NAME: Readonly<Record<LogProcess, string>> = { parent: 'kad', vrrp: 'kad_vrrp', checker: 'kad_checkers' };
+const FILE_SUFFIX: Readonly<Record<LogProcess, string>> = { parent: '', vrrp: '_vrrp', checker: '_healthcheckers' };
+
+/** syslog severity for a pino level (RFC 5424 §6.2.1). */
+export function syslogSeverity(level: number): number {
+  if (level >= 60) return 2;
+  if (level >= 50) return 3;
+  if (level >= 40) return 4;
+  if (level >= 30) return 6;
+  return 7;
+}
+
+/** -S value → facility number: 0-7 mean local0-7, or user/daemon/local0..local7. Default daemon. */
+export function syslogFacility(value: string | undefined): number {
+  if (value === undefined) return 3;
+  if (/^[0-7]$/.test(value)) return 16 + Number(value);
+  const m = /^local([0-7])$/.exec(value);
+  if (m) return 16 + Number(m[1]);
+  if (value === 'user') return 1;
+  return 3;
+}
+
+/** "Tue Nov 24 10:05:44 2026", keepalived's console/file timestamp (local time). */
+export function ctime(wallMs: number): string {
+  const s = new Date(wallMs).toString(); // "Tue Nov 24 2026 10:05:44 GMT+0000 (...)"
+  const [dow, mon, day, year, time] = s.split(' ');
+  return `${dow} ${mon} ${(day ?? '').padStart(2, ' ')} ${time} ${year}`;
+}
+
+/** A pino record rendered as keepalived's readable line (without the timestamp). */
+export function readableMessage(rec: LogRecord): string {
+  return rec.msg;
+}
+
+/** -g path for this process: FILE or $TMPDIR/kad.log, with the child suffix before the extension. */
+export function logFilePath(flag: string | true, proc: LogProcess, tmpDir: string): string {
+  const base = flag === true ? `${tmpDir}/kad.log` : flag;
+  const suffix = FILE_SUFFIX[proc];
+  const slash = base.lastIndexOf('/');
+  const dot = base.lastIndexOf('.');
+  return dot > slash + 1 ? `${base.slice(0, dot)}${suffix}${base.slice(dot)}` : `${base}${suffix}`;
+}
+
+/** A destination that renders each record with `render` and hands the text to `sink`. */
+export function lineStream(render: (rec: LogRecord) => string, sink: (text: string) => void): DestinationStream {
+  return {
+    write(line: string): void {
+      let rec: LogRecord;
+      try {
+        rec = JSON.parse(line) as LogRecord;
+      } catch {
+        return;
+      }
+      sink(render(rec));
+    },
+  };
+}
+
+export interface CliLoggerIo {
+  /** Console writer (stdout). */
+  console: (text: string) => void;
+  /** Append to a file. */
+  appendFile: (path: string, text: string) => void;
+  /** Send one syslog datagram; undefined when syslog is unavailable. */
+  syslog?: (datagram: string) => void;
+  tmpDir: string;
+  env: NodeJS.ProcessEnv;
+  nowMs: () => number;
+  pid: number;
+}
+
+/**
+ * The logger for one kad process, from its command-line flags. Under systemd (JOURNAL_STREAM set)
+ * stdout goes to the journal with `<severity>` prefixes and syslog is skipped (the journal would
+ * get every line twice); -l prints readable lines; -g appends them to a file; syslog gets them
+ * unless -G.
+ */
+export function createCliLogger(proc: LogProcess, flags: CliLogFlags, io: CliLoggerIo): Logger {
+  const name = PROCESS_NAME[proc];
+  const streams: DestinationStream[] = [];
+  const stamp = (rec: LogRecord): string => `${ctime(typeof rec.time === 'number' ? rec.time : io.nowMs())}: ${readableMessage(rec)}\n`;
+  const journal = Boolean(io.env.JOURNAL_STREAM);
+  if (journal) {
+    streams.push(lineStream((r) => `<${syslogSeverity(r.level)}>${readableMessage(r)}\n`, io.console));
+  } else if (flags.logConsole) {
+    streams.push(lineStream(stamp, io.console));
+  }
+  if (flags.logFile !== undefined) {
+    const path = logFilePath(flags.logFile, proc, io.tmpDir);
+    streams.push(lineStream(stamp, (t) => io.appendFile(path, t)));
+  }
+  if (!flags.noSyslog && !journal && io.syslog) {
+    const facility = syslogFacility(flags.logFacility);
+    const send = io.syslog;
+    streams.push(lineStream((r) => `<${facility * 8 + syslogSeverity(r.level)}>${name}[${io.pid}]: ${readableMessage(r)}`, send));
+  }
+  if (streams.length === 0) streams.push(lineStream(() => '', () => undefined));
+  return createLogger({ name, detail: flags.logDetail, streams });
+}

@@ -1,0 +1,114 @@
+/**
+ * One forked child (VRRP or checker) as the parent sees it: its process, pid file, readiness and,
+ * for the VRRP child, the last state each instance reported (used to resume MASTER instances
+ * without losing their VIPs after a respawn).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import {
+  CHILD_OPTIONS_ENV, isChildMessage, type ChildKind, type ChildMessage, type ChildOptions,
+  type ParentMessage, type VrrpStateName,
+} from '../core/ipc.js';
+import { removePidFile, writePidFile } from './pidfile.js';
+
+/** Path of the JS entry file for a child kind; injectable so tests can run fixture programs. */
+export type ChildEntryResolver = (kind: ChildKind) => string;
+
+/** dist/vrrp/daemon.js and dist/check/daemon.js next to this compiled file. */
+export const defaultChildEntry: ChildEntryResolver = (kind) =>
+  fileURLToPath(new URL(kind === 'vrrp' ? '../vrrp/daemon.js' : '../check/daemon.js', import.meta.url));
+
+/** keepalived's names for the children in log lines ("VRRP child process(1234) died"). */
+export const CHILD_LABEL: Readonly<Record<ChildKind, string>> = { vrrp: 'VRRP', checker: 'Healthcheck' };
+
+export interface ChildEvents {
+  message(child: ManagedChild, msg: ChildMessage): void;
+  exit(child: ManagedChild, code: number | null, signal: NodeJS.Signals | null): void;
+}
+
+export class ManagedChild {
+  private proc: ChildProcess | undefined;
+  /** Monotonic ms at the last start. */
+  startedAtMs = 0;
+  ready = false;
+  /** The last process reported ready before it exited (kept after exit, for the respawn policy). */
+  wasReady = false;
+  /** Pid of the current or last process (kept after exit, for log lines). */
+  lastPid: number | undefined;
+  /** instance name → last reported state; survives respawns. */
+  readonly instanceStates = new Map<string, VrrpStateName>();
+  /** 'fatal' message received before exit, if any. */
+  fatal: { exitCode: number; message: string } | undefined;
+
+  constructor(
+    readonly kind: ChildKind,
+    private readonly entry: string,
+    private readonly pidFile: string,
+    private readonly events: ChildEvents,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
+  get running(): boolean {
+    return this.proc !== undefined;
+  }
+
+  /** Instances whose last reported state was MASTER. */
+  masters(): string[] {
+    return [...this.instanceStates].filter(([, s]) => s === 'MASTER').map(([n]) => n);
+  }
+
+  start(options: ChildOptions, nowMs: number): void {
+    this.ready = false;
+    this.wasReady = false;
+    this.fatal = undefined;
+    this.startedAtMs = nowMs;
+    const proc = fork(this.entry, [], {
+      env: { ...this.env, [CHILD_OPTIONS_ENV]: JSON.stringify(options) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'json',
+    });
+    this.proc = proc;
+    this.lastPid = proc.pid;
+    if (proc.pid !== undefined) writePidFile(this.pidFile, proc.pid);
+    proc.on('message', (m: unknown) => {
+      if (!isChildMessage(m)) return;
+      this.track(m);
+      this.events.message(this, m);
+    });
+    // 'exit' can precede the last IPC messages; 'close' comes after stdio and IPC are drained.
+    proc.on('close', (code, signal) => {
+      if (this.proc !== proc) return;
+      if (proc.pid !== undefined) removePidFile(this.pidFile, proc.pid);
+      this.proc = undefined;
+      this.ready = false;
+      this.events.exit(this, code, signal);
+    });
+    proc.on('error', () => {
+      // fork failures surface as 'close' with a null code; nothing more to do here.
+    });
+  }
+
+  private track(m: ChildMessage): void {
+    if (m.type === 'ready') {
+      this.ready = true;
+      this.wasReady = true;
+    }
+    if (m.type === 'state') this.instanceStates.set(m.instance, m.state);
+    if (m.type === 'fatal') this.fatal = { exitCode: m.exitCode, message: m.message };
+  }
+
+  send(msg: ParentMessage): boolean {
+    const p = this.proc;
+    if (!p || !p.connected) return false;
+    p.send(msg);
+    return true;
+  }
+
+  kill(signal: NodeJS.Signals | number): void {
+    this.proc?.kill(signal);
+  }
+}

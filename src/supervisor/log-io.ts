@@ -1,0 +1,45 @@
+/**
+ * The real destinations behind createCliLogger (src/core/log.ts): stdout, an append-only log
+ * file and syslog datagrams to /dev/log. Every kad process (parent and children) builds its
+ * logger with createProcessLogger.
+ */
+import { appendFileSync, existsSync } from 'node:fs';
+import { createCliLogger, type CliLogFlags, type Logger, type LogProcess } from '../core/log.js';
+import { dumpDir } from './dump-files.js';
+import { UnixDgramSender } from './unix-dgram.js';
+
+const SYSLOG_SOCKET = '/dev/log';
+
+function syslogSender(): ((datagram: string) => void) | undefined {
+  if (!existsSync(SYSLOG_SOCKET)) return undefined;
+  const sender = new UnixDgramSender();
+  let broken = false;
+  return (datagram) => {
+    if (broken) return;
+    try {
+      sender.send(SYSLOG_SOCKET, Buffer.from(datagram));
+    } catch {
+      // syslogd gone: stop trying rather than fail on every record.
+      broken = true;
+    }
+  };
+}
+
+/** The logger for this process from its command-line flags. */
+export function createProcessLogger(proc: LogProcess, flags: CliLogFlags, env: NodeJS.ProcessEnv = process.env): Logger {
+  return createCliLogger(proc, flags, {
+    console: (t) => process.stdout.write(t),
+    appendFile: (path, t) => {
+      try {
+        appendFileSync(path, t);
+      } catch {
+        // an unwritable log file must not stop the daemon
+      }
+    },
+    syslog: flags.noSyslog ? undefined : syslogSender(),
+    tmpDir: dumpDir(env),
+    env,
+    nowMs: () => Date.now(),
+    pid: process.pid,
+  });
+}

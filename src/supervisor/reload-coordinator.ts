@@ -1,0 +1,126 @@
+/**
+ * One reload at a time (SIGHUP): validate the new configuration in a separate process, then send
+ * RELOADING=1, forward the reload to the children and wait for each to confirm; then log
+ * "Reload complete" and send READY=1. A HUP during a reload is queued, like keepalived's
+ * "Reload already in progress, request queued". An invalid configuration is not applied: kad
+ * keeps running the old one and logs the checker's diagnostics.
+ */
+import type { Clock, TimerHandle } from '../core/clock.js';
+import type { ChildKind } from '../core/ipc.js';
+import type { Logger } from '../core/log.js';
+import type { Notifier } from './sd-notify.js';
+import { validateConfig, type ValidatorCommand } from './reload.js';
+
+export interface ReloadDeps {
+  clock: Clock;
+  log: Logger;
+  notifier: Notifier;
+  validator: ValidatorCommand;
+  configFile: string;
+  timeoutMs: number;
+  pid: number;
+  /** Forward the reload; returns the children that must confirm it. */
+  apply: () => Promise<ChildKind[]>;
+}
+
+export type ReloadOutcome = 'complete' | 'invalid' | 'timeout' | 'cancelled';
+
+export class ReloadCoordinator {
+  private active = false;
+  private queued = false;
+  private cancelled = false;
+  private readonly waiting = new Set<ChildKind>();
+  private timer: TimerHandle | undefined;
+  private failures = 0;
+  /** Outcomes in order (tests and the parent dump read them). */
+  readonly history: ReloadOutcome[] = [];
+
+  constructor(private readonly deps: ReloadDeps) {}
+
+  get inProgress(): boolean {
+    return this.active;
+  }
+
+  request(): void {
+    if (this.cancelled) return;
+    if (this.active) {
+      this.queued = true;
+      this.deps.log.info('Reload already in progress, request queued');
+      return;
+    }
+    this.active = true;
+    void this.run();
+  }
+
+  private async run(): Promise<void> {
+    const { log, configFile } = this.deps;
+    log.info('Reloading ...');
+    const v = await validateConfig(this.deps.validator, configFile);
+    if (this.cancelled) return;
+    if (!v.ok) {
+      log.error(
+        { code: 'KAD_ERR_SUPERVISOR_RELOAD_INVALID', exitCode: v.exitCode, diagnostics: v.diagnostics },
+        `Configuration file ${configFile} failed the config test (exit ${String(v.exitCode)}); keeping the running configuration`,
+      );
+      for (const line of v.diagnostics.split('\n').filter((l) => l.trim() !== '')) log.error(line);
+      this.finish('invalid');
+      return;
+    }
+    this.deps.notifier.reloading(process.hrtime.bigint() / 1000n);
+    let kinds: ChildKind[];
+    try {
+      kinds = await this.deps.apply();
+    } catch (err) {
+      log.error({ code: 'KAD_ERR_SUPERVISOR_RELOAD_INVALID' }, `reload failed: ${(err as Error).message}`);
+      this.finish('invalid');
+      return;
+    }
+    if (this.cancelled) return;
+    for (const k of kinds) this.waiting.add(k);
+    this.timer = this.deps.clock.setTimer(this.deps.timeoutMs, () => {
+      log.warn({ code: 'KAD_WARN_SUPERVISOR_RELOAD_TIMEOUT', waiting: [...this.waiting] }, 'Reload not confirmed by every child in time');
+      this.finish('timeout');
+    });
+    this.maybeComplete();
+  }
+
+  /** A child confirmed (or started with) the new configuration. */
+  childReloaded(kind: ChildKind, ok: boolean): void {
+    if (!this.waiting.delete(kind)) return;
+    if (!ok) this.failures++;
+    this.maybeComplete();
+  }
+
+  /** A child exited: do not wait for it. */
+  childGone(kind: ChildKind): void {
+    if (this.waiting.delete(kind)) this.maybeComplete();
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    this.queued = false;
+    this.deps.clock.clearTimer(this.timer);
+    this.waiting.clear();
+  }
+
+  private maybeComplete(): void {
+    if (!this.active || this.waiting.size > 0 || this.timer === undefined) return;
+    this.deps.log.info({ failures: this.failures }, 'Reload complete');
+    this.finish('complete');
+  }
+
+  private finish(outcome: ReloadOutcome): void {
+    this.deps.clock.clearTimer(this.timer);
+    this.timer = undefined;
+    this.waiting.clear();
+    this.failures = 0;
+    this.history.push(outcome);
+    // READY=1 also after an invalid or timed-out reload: the old configuration is running.
+    if (outcome !== 'invalid') this.deps.notifier.ready(this.deps.pid);
+    this.active = false;
+    if (this.queued) {
+      this.queued = false;
+      this.request();
+    }
+  }
+}

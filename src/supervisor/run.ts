@@ -1,0 +1,106 @@
+/**
+ * The parent's life: pid files, logger, signals, systemd notifications, the Supervisor, and a
+ * clean exit. `kad` (src/cli/daemon.ts) calls runParent with the defaults; tests call it with
+ * fixture children and a fixture validator.
+ */
+import type { CliOptions } from '../cli/options.js';
+import { versionText } from '../cli/version.js';
+import { SystemClock, type Clock } from '../core/clock.js';
+import { KadError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import type { ChildEntryResolver } from './child.js';
+import { summariseConfig } from './config-source.js';
+import { DUMP_FILES, writeDumpFile } from './dump-files.js';
+import { createProcessLogger } from './log-io.js';
+import { formatParentData } from './parent-dump.js';
+import { checkPidFile, removePidFile, writePidFile } from './pidfile.js';
+import type { ConfigSummary } from './plan.js';
+import { kadConfigTestCommand, type ValidatorCommand } from './reload.js';
+import { createNotifier } from './sd-notify.js';
+import { installSignalHandlers } from './signals.js';
+import { Supervisor } from './supervisor.js';
+
+export interface ParentOverrides {
+  resolveEntry?: ChildEntryResolver;
+  validator?: ValidatorCommand;
+  clock?: Clock;
+  log?: Logger;
+  env?: NodeJS.ProcessEnv;
+  /** Overrides global_defs child_wait_time. */
+  childWaitTimeMs?: number;
+}
+
+/** Refuse when another kad holds one of our pid files; clear stale ones. */
+function claimPidFiles(cli: CliOptions, log: Logger): boolean {
+  for (const path of [cli.pid, cli.vrrpPid, cli.checkersPid]) {
+    const st = checkPidFile(path);
+    if (st.kind === 'live') {
+      log.error({ code: 'KAD_ERR_SUPERVISOR_ALREADY_RUNNING', pidFile: path, pid: st.pid }, `daemon is already running (pid ${st.pid} in ${path})`);
+      return false;
+    }
+    if (st.kind === 'stale') {
+      log.info(`Remove a zombie pid file ${path}`);
+      removePidFile(path, st.pid ?? NaN);
+    }
+  }
+  return true;
+}
+
+function applyUmask(cli: CliOptions, log: Logger): void {
+  if (cli.umask === undefined) return;
+  const mask = Number.parseInt(cli.umask, cli.umask.startsWith('0') ? 8 : 10);
+  if (Number.isNaN(mask) || mask < 0 || mask > 0o777) {
+    log.warn({ code: 'KAD_WARN_SUPERVISOR_UMASK' }, `Invalid umask ${cli.umask} ignored`);
+    return;
+  }
+  process.umask(mask);
+}
+
+/** Run the parent until it stops; returns the process exit code. */
+export async function runParent(cli: CliOptions, o: ParentOverrides = {}): Promise<number> {
+  const env = o.env ?? process.env;
+  const log = o.log ?? createProcessLogger('parent', cli, env);
+  const clock = o.clock ?? new SystemClock();
+  applyUmask(cli, log);
+  if (!claimPidFiles(cli, log)) return 1;
+  try {
+    writePidFile(cli.pid, process.pid);
+  } catch (err) {
+    log.error({ code: (err as KadError).code }, (err as Error).message);
+    return 1;
+  }
+  log.info(`Starting ${versionText().split('\n')[0]}`);
+  const notifier = createNotifier(env.NOTIFY_SOCKET, log);
+  let latest: ConfigSummary | undefined;
+  const summarise = async (file: string): Promise<ConfigSummary> => {
+    latest = await summariseConfig(file, cli.configId);
+    return latest;
+  };
+  const sup = new Supervisor({
+    cli, clock, log, notifier, summarise, env,
+    validator: o.validator ?? kadConfigTestCommand(cli.configId),
+    ...(o.resolveEntry ? { resolveEntry: o.resolveEntry } : {}),
+    childWaitTimeMs: () => o.childWaitTimeMs ?? latest?.global?.childWaitTimeMs ?? 5_000,
+    writeParentDump: () => writeDumpFile(DUMP_FILES.parentData, formatParentData(latest?.global), env),
+  });
+  const intake = installSignalHandlers((action) => sup.handleSignal(action));
+  if (intake.unhooked.length > 0) {
+    log.warn({ code: 'KAD_WARN_SUPERVISOR_RT_SIGNALS', signals: intake.unhooked }, `signals ${intake.unhooked.join(', ')} cannot be caught by this Node.js; use USR2 for stats`);
+  }
+  let code: number;
+  try {
+    await sup.start();
+    code = await sup.done;
+  } catch (err) {
+    const msg = err instanceof KadError ? err.message : `startup failed: ${(err as Error).message}`;
+    log.error({ code: err instanceof KadError ? err.code : 'KAD_ERR_SUPERVISOR_START' }, msg);
+    notifier.errno(1);
+    sup.stop(1);
+    code = await sup.done;
+  }
+  intake.dispose();
+  removePidFile(cli.pid, process.pid);
+  log.info(`Stopped ${versionText().split('\n')[0]}`);
+  notifier.close();
+  return code;
+}

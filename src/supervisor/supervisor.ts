@@ -1,0 +1,266 @@
+/**
+ * The parent process: starts the VRRP and checker children, respawns them with backoff, stops on
+ * permanent child errors (exit codes 1, 2, 4), routes signals (reload, dumps, stop) and tells
+ * systemd where it stands. It never touches VIPs or IPVS itself; the children do.
+ *
+ * Log lines keep keepalived's wording ("VRRP child process(1234) died: Respawning").
+ */
+import type { CliOptions } from '../cli/options.js';
+import type { Clock, TimerHandle } from '../core/clock.js';
+import type { ChildKind, ChildMessage, ChildOptions, DumpKind } from '../core/ipc.js';
+import type { Logger } from '../core/log.js';
+import { DEFAULT_BACKOFF, INITIAL_BACKOFF, nextRespawn, type BackoffPolicy, type BackoffState } from './backoff.js';
+import { CHILD_LABEL, defaultChildEntry, ManagedChild, type ChildEntryResolver } from './child.js';
+import { planChildren, plannedKinds, type ConfigSummary } from './plan.js';
+import { ReloadCoordinator } from './reload-coordinator.js';
+import type { Notifier } from './sd-notify.js';
+import type { SignalAction } from './signals.js';
+import type { ValidatorCommand } from './reload.js';
+
+/** Child exit codes that stop kad instead of a respawn (keepalived lib/scheduler.h). */
+export const PERMANENT_EXIT: ReadonlyMap<number, string> = new Map([
+  [1, 'FATAL'],
+  [2, 'CONFIG'],
+  [4, 'missing permission'],
+]);
+
+export interface SupervisorDeps {
+  cli: CliOptions;
+  clock: Clock;
+  log: Logger;
+  notifier: Notifier;
+  summarise: (file: string) => Promise<ConfigSummary>;
+  validator: ValidatorCommand;
+  resolveEntry?: ChildEntryResolver;
+  backoff?: BackoffPolicy;
+  /** Grace period for children on stop (global_defs child_wait_time, default 5 s). */
+  childWaitTimeMs?: number | (() => number);
+  /** Give up waiting for children to confirm a reload after this long. */
+  reloadTimeoutMs?: number;
+  /** Writes the parent's own USR1 dump (keepalived_parent.data). */
+  writeParentDump?: () => string | undefined;
+  env?: NodeJS.ProcessEnv;
+  pid?: number;
+}
+
+export class Supervisor {
+  private readonly children = new Map<ChildKind, ManagedChild>();
+  private readonly generations = new Map<ChildKind, number>();
+  private readonly backoffs = new Map<ChildKind, BackoffState>();
+  private readonly respawnTimers = new Map<ChildKind, TimerHandle>();
+  private readonly reloads: ReloadCoordinator;
+  private announcedReady = false;
+  private stopping = false;
+  private stopTimer: TimerHandle | undefined;
+  private exitCode = 0;
+  private resolveDone: ((code: number) => void) | undefined;
+  readonly done: Promise<number>;
+  private readonly pid: number;
+
+  constructor(private readonly deps: SupervisorDeps) {
+    this.pid = deps.pid ?? process.pid;
+    this.done = new Promise((r) => (this.resolveDone = r));
+    this.reloads = new ReloadCoordinator({
+      clock: deps.clock,
+      log: deps.log,
+      notifier: deps.notifier,
+      validator: deps.validator,
+      configFile: deps.cli.useFile,
+      timeoutMs: deps.reloadTimeoutMs ?? 60_000,
+      pid: this.pid,
+      apply: () => this.applyReload(),
+    });
+  }
+
+  /** Start the children the configuration needs; resolves `done` with the exit code on stop. */
+  async start(): Promise<void> {
+    const summary = await this.deps.summarise(this.deps.cli.useFile);
+    const kinds = plannedKinds(planChildren(this.deps.cli, summary));
+    if (kinds.length === 0) this.deps.log.info('No VRRP instance or virtual server configured; no child started');
+    for (const kind of kinds) this.startChild(kind);
+    this.checkReady();
+  }
+
+  /** The child of this kind, if one was ever started. */
+  child(kind: ChildKind): ManagedChild | undefined {
+    return this.children.get(kind);
+  }
+
+  /** Act on a signal (see signals.ts for the mapping). */
+  handleSignal(action: SignalAction): void {
+    if (this.stopping) return;
+    switch (action) {
+      case 'stop':
+        this.stop(0);
+        return;
+      case 'reload':
+        this.reloads.request();
+        return;
+      case 'data':
+        this.dumpParent();
+        this.forwardDump('data', ['vrrp', 'checker']);
+        return;
+      default:
+        this.forwardDump(action, ['vrrp']);
+    }
+  }
+
+  private dumpParent(): void {
+    this.deps.log.info(`Printing parent data for process(${this.pid}) on signal`);
+    try {
+      this.deps.writeParentDump?.();
+    } catch (err) {
+      this.deps.log.error({ code: 'KAD_ERR_SUPERVISOR_DUMP', err: (err as Error).message }, 'cannot write parent data');
+    }
+  }
+
+  private forwardDump(what: DumpKind, kinds: readonly ChildKind[]): void {
+    for (const kind of kinds) this.children.get(kind)?.send({ type: 'dump', what });
+  }
+
+  private childOptions(kind: ChildKind, child: ManagedChild | undefined): ChildOptions {
+    const generation = this.generations.get(kind) ?? 0;
+    const opts: ChildOptions = { kind, cli: this.deps.cli, generation };
+    // A respawned VRRP child resumes the instances it was MASTER of, keeping their VIPs.
+    if (kind === 'vrrp' && child && child.masters().length > 0) opts.resumeMaster = child.masters();
+    return opts;
+  }
+
+  private startChild(kind: ChildKind): void {
+    if (this.stopping) return;
+    let child = this.children.get(kind);
+    if (!child) {
+      const entry = (this.deps.resolveEntry ?? defaultChildEntry)(kind);
+      const pidFile = kind === 'vrrp' ? this.deps.cli.vrrpPid : this.deps.cli.checkersPid;
+      child = new ManagedChild(kind, entry, pidFile, {
+        message: (c, m) => this.onMessage(c, m),
+        exit: (c, code, signal) => this.onExit(c, code, signal),
+      }, this.deps.env);
+      this.children.set(kind, child);
+    }
+    child.start(this.childOptions(kind, child), this.deps.clock.nowMs());
+    this.generations.set(kind, (this.generations.get(kind) ?? 0) + 1);
+    this.deps.log.info({ child: kind, childPid: child.pid }, `Starting ${CHILD_LABEL[kind]} child process, pid=${child.pid}`);
+  }
+
+  private onMessage(child: ManagedChild, m: ChildMessage): void {
+    switch (m.type) {
+      case 'ready':
+        this.reloads.childReloaded(child.kind, true);
+        this.checkReady();
+        return;
+      case 'reloaded':
+        if (!m.ok) {
+          this.deps.log.error({ code: 'KAD_ERR_SUPERVISOR_CHILD_RELOAD', child: child.kind }, `${CHILD_LABEL[child.kind]} reload failed: ${m.message ?? 'kept the old configuration'}`);
+        }
+        this.reloads.childReloaded(child.kind, m.ok);
+        return;
+      case 'state':
+        // The checker child follows VRRP states (lvs_sync_daemon, ha_suspend).
+        if (child.kind === 'vrrp') this.children.get('checker')?.send({ type: 'vrrp-state', instance: m.instance, state: m.state });
+        return;
+      case 'fatal':
+        this.deps.log.error({ child: child.kind, exitCode: m.exitCode }, m.message);
+        return;
+      case 'dumped':
+        this.deps.log.debug({ child: child.kind, file: m.file }, `dump written: ${m.file}`);
+        return;
+    }
+  }
+
+  private checkReady(): void {
+    if (this.announcedReady || this.stopping) return;
+    const running = [...this.children.values()].filter((c) => c.running);
+    if (running.some((c) => !c.ready)) return;
+    this.announcedReady = true;
+    this.deps.notifier.ready(this.pid);
+    this.deps.log.info({ children: running.map((c) => c.kind) }, 'Startup complete');
+  }
+
+  private onExit(child: ManagedChild, code: number | null, signal: NodeJS.Signals | null): void {
+    const what = `${CHILD_LABEL[child.kind]} child process(${child.lastPid})`;
+    this.reloads.childGone(child.kind);
+    if (this.stopping) {
+      this.maybeFinishStop();
+      return;
+    }
+    if (signal) this.deps.log.warn({ child: child.kind, signal }, `${what} exited due to signal (${signal})`);
+    const permanent = code === null ? undefined : PERMANENT_EXIT.get(code);
+    if (permanent !== undefined && code !== null) {
+      this.deps.log.error({ code: 'KAD_ERR_SUPERVISOR_CHILD_PERMANENT', child: child.kind, exitCode: code },
+        `${what} exited with permanent error ${permanent}. Terminating`);
+      this.deps.notifier.errno(code);
+      this.stop(code);
+      return;
+    }
+    if (this.deps.cli.dontRespawn) {
+      this.deps.log.error({ code: 'KAD_ERR_SUPERVISOR_CHILD_DIED', child: child.kind, exitCode: code }, `${what} died: Exiting`);
+      this.stop(0);
+      return;
+    }
+    this.scheduleRespawn(child, what);
+  }
+
+  private scheduleRespawn(child: ManagedChild, what: string): void {
+    const facts = { ranMs: this.deps.clock.nowMs() - child.startedAtMs, wasReady: child.wasReady };
+    const next = nextRespawn(this.backoffs.get(child.kind) ?? INITIAL_BACKOFF, facts, this.deps.backoff ?? DEFAULT_BACKOFF);
+    this.backoffs.set(child.kind, next.state);
+    this.deps.log.warn({ child: child.kind, delayMs: next.delayMs, resumeMaster: child.masters() }, `${what} died: Respawning`);
+    if (next.delayMs === 0) {
+      this.startChild(child.kind);
+      return;
+    }
+    this.deps.log.warn(`Restart of ${CHILD_LABEL[child.kind]} process delayed ${next.delayMs} ms to limit respawn rate`);
+    this.respawnTimers.set(child.kind, this.deps.clock.setTimer(next.delayMs, () => {
+      this.respawnTimers.delete(child.kind);
+      this.startChild(child.kind);
+    }));
+  }
+
+  /** After a valid config test: start children the new config needs, forward HUP to the rest. */
+  private async applyReload(): Promise<ChildKind[]> {
+    const summary = await this.deps.summarise(this.deps.cli.useFile);
+    const kinds = plannedKinds(planChildren(this.deps.cli, summary));
+    const waiting: ChildKind[] = [];
+    for (const [kind, child] of this.children) {
+      if (child.running && child.send({ type: 'reload' })) waiting.push(kind);
+    }
+    for (const kind of kinds) {
+      if (this.children.get(kind)?.running || this.respawnTimers.has(kind)) continue;
+      this.startChild(kind);
+      waiting.push(kind);
+    }
+    return waiting;
+  }
+
+  /** Graceful stop: TERM the children, KILL them after child_wait_time, then resolve `done`. */
+  stop(exitCode: number): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.exitCode = exitCode;
+    this.deps.log.info('Stopping');
+    this.deps.notifier.stopping();
+    this.reloads.cancel();
+    for (const t of this.respawnTimers.values()) this.deps.clock.clearTimer(t);
+    this.respawnTimers.clear();
+    for (const child of this.children.values()) child.kill('SIGTERM');
+    const wait = this.deps.childWaitTimeMs ?? 5_000;
+    const waitMs = typeof wait === 'function' ? wait() : wait;
+    this.stopTimer = this.deps.clock.setTimer(waitMs, () => {
+      for (const child of this.children.values()) {
+        if (!child.running) continue;
+        this.deps.log.warn({ code: 'KAD_WARN_SUPERVISOR_CHILD_KILLED', child: child.kind }, `${CHILD_LABEL[child.kind]} child process(${child.pid}) did not exit in ${waitMs} ms; killing`);
+        child.kill('SIGKILL');
+      }
+    });
+    this.maybeFinishStop();
+  }
+
+  private maybeFinishStop(): void {
+    if ([...this.children.values()].some((c) => c.running)) return;
+    this.deps.clock.clearTimer(this.stopTimer);
+    this.deps.log.info('Stopped');
+    this.resolveDone?.(this.exitCode);
+    this.resolveDone = undefined;
+  }
+}

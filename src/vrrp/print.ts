@@ -1,0 +1,340 @@
+/**
+ * Pure formatters for the VRRP child's dump files, in keepalived 2.2.7's layout so that tools
+ * parsing keepalived's files (keepalived-exporter and friends) work unchanged:
+ * - USR1 → keepalived.data ("------< VRRP Topology >------" ...),
+ * - USR2 / SIGRTMAX-1 → keepalived.stats,
+ * - SIGRTMIN+2 → keepalived.json (json_version 1 keys, '/' escaped as keepalived's writer does).
+ * Reference files: test/fixtures/processes/keepalived-2.2.7/. The VRRP runtime builds an
+ * InstanceDump per instance and writes the strings these functions return.
+ */
+import type { AuthSpec, GlobalDefs } from '../config/model.js';
+import type { VrrpStateName } from '../core/ipc.js';
+
+/** Per-instance counters (they feed the USR2 stats and the JSON "stats" object). */
+export interface VrrpCounters {
+  advertRcvd: number;
+  advertSent: number;
+  becomeMaster: number;
+  releaseMaster: number;
+  packetLenErr: number;
+  advertIntervalErr: number;
+  ipTtlErr: number;
+  invalidTypeRcvd: number;
+  addrListErr: number;
+  invalidAuthtype: number;
+  authtypeMismatch: number;
+  authFailure: number;
+  priZeroRcvd: number;
+  priZeroSent: number;
+}
+
+export function zeroCounters(): VrrpCounters {
+  return {
+    advertRcvd: 0, advertSent: 0, becomeMaster: 0, releaseMaster: 0, packetLenErr: 0,
+    advertIntervalErr: 0, ipTtlErr: 0, invalidTypeRcvd: 0, addrListErr: 0, invalidAuthtype: 0,
+    authtypeMismatch: 0, authFailure: 0, priZeroRcvd: 0, priZeroSent: 0,
+  };
+}
+
+/** The state of one VRRP instance at dump time. Times are wall-clock ms since the epoch. */
+export interface InstanceDump {
+  name: string;
+  version: 2 | 3;
+  state: VrrpStateName;
+  wantState: VrrpStateName;
+  configFaults: number;
+  interfaceFaults: number;
+  trackScriptsInit: number;
+  lastTransitionWallMs: number;
+  readTimeoutWallMs: number;
+  masterDownTimerUs: number;
+  interface: string;
+  vmacIfname?: string;
+  srcIp: string;
+  /** Multicast group; undefined when unicast peers are used. */
+  mcastAddress?: string;
+  unicastPeers: readonly string[];
+  garpDelayS: number;
+  garpRepeat: number;
+  garpRefreshS: number;
+  garpRefreshRepeat: number;
+  garpLowerPrioDelayS: number;
+  garpLowerPrioRepeat: number;
+  downTimerAdverts: number;
+  lowerPrioNoAdvert: boolean;
+  higherPrioSendAdvert: boolean;
+  vrid: number;
+  basePriority: number;
+  effectivePriority: number;
+  totalPriority: number;
+  /** Priority of the current master as last heard (0 when we are master). */
+  masterPriority: number;
+  advertIntMs: number;
+  masterAdvertIntMs: number;
+  accept: boolean;
+  preempt: boolean;
+  preemptDelayMs: number;
+  promoteSecondaries: boolean;
+  dontTrackPrimary: boolean;
+  skipCheckAdvAddr: boolean;
+  strict: boolean;
+  auth: AuthSpec;
+  /** VIPs as keepalived prints them: "10.0.0.1/24 dev eth0 scope global[ set]". */
+  vips: readonly string[];
+  evips: readonly string[];
+  vipSet: boolean;
+  smtpAlert: boolean;
+  notifyDeleted: boolean;
+  notifyPriorityChanges: boolean;
+  /** fds of the socket pair, printed as "fd_in N, fd_out M" (kad prints its own ids). */
+  fdIn: number;
+  fdOut: number;
+  counters: VrrpCounters;
+}
+
+/** keepalived's numeric states (vrrp.h): INIT 0, BACKUP 1, MASTER 2, FAULT 3, STOP 98. */
+export const STATE_NUMBER: Readonly<Record<VrrpStateName, number>> = { INIT: 0, BACKUP: 1, MASTER: 2, FAULT: 3, STOP: 98 };
+
+const AUTH_NUMBER: Readonly<Record<AuthSpec['type'], number>> = { none: 0, PASS: 1, AH: 2 };
+const AUTH_NAME: Readonly<Record<AuthSpec['type'], string>> = { none: 'NONE', PASS: 'SIMPLE_PASSWORD', AH: 'IPSEC_AH' };
+
+// ---------------------------------------------------------------------------------------------
+// keepalived.stats
+
+/** USR2: one 19-line block per instance. */
+export function formatStats(instances: readonly InstanceDump[]): string {
+  return instances.map((i) => {
+    const c = i.counters;
+    return [
+      `VRRP Instance: ${i.name}`,
+      '  Advertisements:',
+      `    Received: ${c.advertRcvd}`,
+      `    Sent: ${c.advertSent}`,
+      `  Became master: ${c.becomeMaster}`,
+      `  Released master: ${c.releaseMaster}`,
+      '  Packet Errors:',
+      `    Length: ${c.packetLenErr}`,
+      `    TTL: ${c.ipTtlErr}`,
+      `    Invalid Type: ${c.invalidTypeRcvd}`,
+      `    Advertisement Interval: ${c.advertIntervalErr}`,
+      `    Address List: ${c.addrListErr}`,
+      '  Authentication Errors:',
+      `    Invalid Type: ${c.invalidAuthtype}`,
+      `    Type Mismatch: ${c.authtypeMismatch}`,
+      `    Failure: ${c.authFailure}`,
+      '  Priority Zero:',
+      `    Received: ${c.priZeroRcvd}`,
+      `    Sent: ${c.priZeroSent}`,
+    ].join('\n') + '\n';
+  }).join('');
+}
+
+// ---------------------------------------------------------------------------------------------
+// keepalived.json
+
+/** Seconds with 6 decimals, as keepalived prints timevals. */
+export function timevalSeconds(wallMs: number): string {
+  const us = Math.round(wallMs * 1000);
+  const sec = Math.floor(us / 1e6);
+  return `${sec}.${String(us - sec * 1e6).padStart(6, '0')}`;
+}
+
+type JsonValue = string | number | boolean | readonly string[] | { raw: string };
+
+function jsonObject(fields: readonly (readonly [string, JsonValue])[]): string {
+  const parts = fields.map(([k, v]) => {
+    if (typeof v === 'object' && !Array.isArray(v)) return `"${k}":${(v as { raw: string }).raw}`;
+    return `"${k}":${JSON.stringify(v)}`;
+  });
+  return `{${parts.join(',')}}`;
+}
+
+function jsonData(i: InstanceDump): string {
+  const b = (x: boolean): number => (x ? 1 : 0);
+  const fields: [string, JsonValue][] = [
+    ['iname', i.name], ['dont_track_primary', b(i.dontTrackPrimary)], ['skip_check_adv_addr', b(i.skipCheckAdvAddr)],
+    ['strict_mode', b(i.strict)], ['vmac_ifname', i.vmacIfname ?? ''], ['ifp_ifname', i.interface],
+    ['master_priority', i.masterPriority], ['last_transition', { raw: timevalSeconds(i.lastTransitionWallMs) }],
+    ['garp_delay', i.garpDelayS], ['garp_refresh', i.garpRefreshS], ['garp_rep', i.garpRepeat],
+    ['garp_refresh_rep', i.garpRefreshRepeat], ['garp_lower_prio_delay', i.garpLowerPrioDelayS],
+    ['garp_lower_prio_rep', i.garpLowerPrioRepeat], ['lower_prio_no_advert', b(i.lowerPrioNoAdvert)],
+    ['higher_prio_send_advert', b(i.higherPrioSendAdvert)], ['vrid', i.vrid], ['base_priority', i.basePriority],
+    ['effective_priority', i.effectivePriority], ['vipset', i.vipSet], ['promote_secondaries', i.promoteSecondaries],
+    ['adver_int', advertUnits(i.version, i.advertIntMs)], ['master_adver_int', advertUnits(i.version, i.masterAdvertIntMs)],
+    ['accept', b(i.accept)], ['nopreempt', !i.preempt], ['preempt_delay', Math.round(i.preemptDelayMs / 1000)],
+    ['state', STATE_NUMBER[i.state]], ['wantstate', STATE_NUMBER[i.wantState]], ['version', i.version],
+    ['smtp_alert', i.smtpAlert], ['notify_deleted', i.notifyDeleted], ['vips', i.vips],
+  ];
+  if (i.evips.length > 0) fields.push(['evips', i.evips]);
+  fields.push(['auth_type', AUTH_NUMBER[i.auth.type]]);
+  if (i.auth.type !== 'none') fields.push(['auth_data', i.auth.password]);
+  return jsonObject(fields);
+}
+
+function jsonStats(c: VrrpCounters): string {
+  return jsonObject([
+    ['advert_rcvd', c.advertRcvd], ['advert_sent', c.advertSent], ['become_master', c.becomeMaster],
+    ['release_master', c.releaseMaster], ['packet_len_err', c.packetLenErr], ['advert_interval_err', c.advertIntervalErr],
+    ['ip_ttl_err', c.ipTtlErr], ['invalid_type_rcvd', c.invalidTypeRcvd], ['addr_list_err', c.addrListErr],
+    ['invalid_authtype', c.invalidAuthtype], ['authtype_mismatch', c.authtypeMismatch], ['auth_failure', c.authFailure],
+    ['pri_zero_rcvd', c.priZeroRcvd], ['pri_zero_sent', c.priZeroSent],
+  ]);
+}
+
+/** Advert interval in the unit keepalived prints: seconds for v2, centiseconds for v3. */
+function advertUnits(version: 2 | 3, ms: number): number {
+  return version === 2 ? Math.round(ms / 1000) : Math.round(ms / 10);
+}
+
+/** SIGRTMIN+2: one line and a newline, '/' written as '\/' like keepalived's writer. */
+export function formatJson(instances: readonly InstanceDump[]): string {
+  const items = instances.map((i) => `{"data":${jsonData(i)},"stats":${jsonStats(i.counters)}}`);
+  return `[${items.join(',')}]`.replace(/\//g, '\\/') + '\n';
+}
+
+// ---------------------------------------------------------------------------------------------
+// keepalived.data and keepalived_parent.data
+
+const yn = (x: boolean): string => (x ? 'true' : 'false');
+
+/** "Tue Nov 24 10:05:48.523452 2026" (local time, like keepalived's ctime with microseconds). */
+export function ctimeUs(wallMs: number): string {
+  const d = new Date(Math.floor(wallMs));
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const p2 = (n: number): string => String(n).padStart(2, '0');
+  const us = timevalSeconds(wallMs).split('.')[1] as string;
+  return `${days[d.getDay()]} ${months[d.getMonth()]} ${String(d.getDate()).padStart(2, ' ')} ` +
+    `${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}.${us} ${d.getFullYear()}`;
+}
+
+/**
+ * "------< Global definitions >------". `forVrrpChild` adds the lines only the VRRP child knows
+ * (default interface). Lines about libraries kad does not use (libnftnl's version) are left out.
+ */
+export function formatGlobalDefs(g: GlobalDefs, forVrrpChild: boolean): string[] {
+  const s = (ms: number): number => Math.round(ms / 1000);
+  const rt = (who: string): string[] => [
+    ` ${who} process priority = 0`, ` ${who} don't swap = false`, ` ${who} realtime priority = 0`, ` ${who} realtime limit = 10000`,
+  ];
+  return [
+    '------< Global definitions >------',
+    ' Network namespace = (default)',
+    ' Network namespace ipvs = (main namespace)',
+    ` Router ID = ${g.routerId}`,
+    ' Default smtp_alert = unset', ' Default smtp_alert_vrrp = unset', ' Default smtp_alert_checker = unset',
+    ` Checkers log all failures = ${yn(g.checkerLogAllFailures)}`,
+    g.reloadCheckConfig ? ' Test config before reload' : ' No test config before reload',
+    ` Dynamic interfaces = ${yn(g.dynamicInterfaces)}`,
+    ...(forVrrpChild ? [` Default interface = ${g.defaultInterface}`] : []),
+    ' Disable local IGMP = no',
+    ` LVS flush = ${yn(g.lvsFlush)}`,
+    ` LVS flush on stop = ${g.lvsFlushOnStop ? 'enabled' : 'disabled'}`,
+    ' FIFO write vrrp states on reload = false',
+    ' VRRP notify priority changes = false',
+    ` VRRP IPv4 mcast group = ${g.vrrpMcastGroup4}`,
+    ` VRRP IPv6 mcast group = ${g.vrrpMcastGroup6}`,
+    ` Gratuitous ARP delay = ${s(g.vrrpGarpMasterDelayMs)}`,
+    ` Gratuitous ARP repeat = ${g.vrrpGarpMasterRepeat}`,
+    ` Gratuitous ARP refresh timer = ${s(g.vrrpGarpMasterRefreshMs)}`,
+    ` Gratuitous ARP refresh repeat = ${g.vrrpGarpMasterRefreshRepeat}`,
+    ` Gratuitous ARP lower priority delay = ${s(g.vrrpGarpLowerPrioDelayMs)}`,
+    ` Gratuitous ARP lower priority repeat = ${g.vrrpGarpLowerPrioRepeat}`,
+    ` Num adverts before down = ${g.vrrpDownTimerAdverts}`,
+    ' Gratuitous ARP for each secondary VMAC = 0s',
+    ` Send advert after receive lower priority advert = ${yn(!g.vrrpLowerPrioNoAdvert)}`,
+    ` Send advert after receive higher priority advert = ${yn(g.vrrpHigherPrioSendAdvert)}`,
+    ` Gratuitous ARP interval = ${(g.vrrpGarpIntervalMs / 1000).toFixed(6)}`,
+    ` Gratuitous NA interval = ${(g.vrrpGnaIntervalMs / 1000).toFixed(6)}`,
+    ` VRRP default protocol version = ${g.vrrpVersion}`,
+    ' nftables without counters',
+    ` VRRP check unicast_src = ${yn(g.vrrpCheckUnicastSrc)}`,
+    ` VRRP skip check advert addresses = ${yn(g.vrrpSkipCheckAdvAddr)}`,
+    ` VRRP strict mode = ${yn(g.vrrpStrict)}`,
+    ' Max auto priority = 0',
+    ' Min auto priority delay = 1000000 usecs',
+    ...rt('VRRP'), ...rt('Checker'), ...rt('BFD'),
+    ' SNMP vrrp disabled', ' SNMP checker disabled', ' SNMP RFCv2 disabled', ' SNMP RFCv3 disabled', ' SNMP traps disabled',
+    ' SNMP socket = default (unix:/var/agentx/master)',
+    ' DBus disabled', ' DBus service name = ',
+    g.enableScriptSecurity ? ' Script security enabled' : ' Script security disabled',
+    ' Default script uid:gid 0:0',
+    ...['vrrp_netlink_cmd', 'vrrp_netlink_monitor', 'process_monitor', 'lvs_netlink_cmd', 'lvs_netlink_monitor']
+      .flatMap((k) => [` ${k}_rcv_bufs = 0`, ` ${k}_rcv_bufs_force = 0`]),
+    ' rs_init_notifies = 0',
+    ' no_checker_emails = 0',
+    ' rx_bufs_multiples = 3',
+    ' umask = 0177',
+  ];
+}
+
+function advertLine(i: InstanceDump): string {
+  return i.version === 2 ? `   Advert interval = ${Math.round(i.advertIntMs / 1000)} sec` : `   Advert interval = ${i.advertIntMs} milli-sec`;
+}
+
+function authLines(a: AuthSpec): string[] {
+  if (a.type === 'none') return [];
+  return [`   Authentication type = ${AUTH_NAME[a.type]}`, `   Password = ${a.password}`];
+}
+
+function addressLines(title: string, list: readonly string[]): string[] {
+  if (list.length === 0) return [];
+  return [`   ${title} (${list.length}):`, ...list.map((v) => `     ${v}`)];
+}
+
+/** One instance of "------< VRRP Topology >------". */
+export function formatInstance(i: InstanceDump): string[] {
+  return [
+    ` VRRP Instance = ${i.name}`,
+    `   VRRP Version = ${i.version}`,
+    `   State = ${i.state}`,
+    '   Flags: none',
+    `   Wantstate = ${i.wantState}`,
+    `   Number of config faults = ${i.configFaults}`,
+    `   Number of interface and track script faults = ${i.interfaceFaults}`,
+    `   Number of track scripts init = ${i.trackScriptsInit}`,
+    `   Last transition = ${timevalSeconds(i.lastTransitionWallMs)} (${ctimeUs(i.lastTransitionWallMs)})`,
+    `   Read timeout = ${timevalSeconds(i.readTimeoutWallMs)} (${ctimeUs(i.readTimeoutWallMs)})`,
+    `   Master down timer = ${i.masterDownTimerUs} usecs`,
+    `   Interface = ${i.interface}`,
+    ...(i.vmacIfname ? [`   Use VMAC, is_up = true, xmit_base = false, interface = ${i.vmacIfname}`] : []),
+    `   Using src_ip = ${i.srcIp}`,
+    ...(i.mcastAddress ? [`   Multicast address ${i.mcastAddress}`] : []),
+    ...i.unicastPeers.map((p) => `   Unicast Peer = ${p}`),
+    `   Gratuitous ARP delay = ${i.garpDelayS}`,
+    `   Gratuitous ARP repeat = ${i.garpRepeat}`,
+    `   Gratuitous ARP refresh = ${i.garpRefreshS}`,
+    `   Gratuitous ARP refresh repeat = ${i.garpRefreshRepeat}`,
+    `   Gratuitous ARP lower priority delay = ${i.garpLowerPrioDelayS}`,
+    `   Gratuitous ARP lower priority repeat = ${i.garpLowerPrioRepeat}`,
+    `   Down timer adverts = ${i.downTimerAdverts}`,
+    `   Send advert after receive lower priority advert = ${yn(!i.lowerPrioNoAdvert)}`,
+    `   Send advert after receive higher priority advert = ${yn(i.higherPrioSendAdvert)}`,
+    `   Virtual Router ID = ${i.vrid}`,
+    `   Priority = ${i.basePriority}`,
+    `   Effective priority = ${i.effectivePriority}`,
+    `   Total priority = ${i.totalPriority}`,
+    advertLine(i),
+    `   Accept = ${i.accept ? 'enabled' : 'disabled'}`,
+    `   Preempt = ${i.preempt ? 'enabled' : 'disabled'}`,
+    ...(i.preemptDelayMs > 0 ? [`   Preempt delay = ${i.preemptDelayMs / 1000} secs`] : []),
+    `   Promote_secondaries = ${i.promoteSecondaries ? 'enabled' : 'disabled'}`,
+    ...authLines(i.auth),
+    ...addressLines('Virtual IP', i.vips),
+    ...addressLines('Virtual IP Excluded', i.evips),
+    `   fd_in ${i.fdIn}, fd_out ${i.fdOut}`,
+    `   Using smtp notification = ${i.smtpAlert ? 'yes' : 'no'}`,
+    `   Notify deleted = ${i.notifyDeleted ? 'Deleted' : 'Fault'}`,
+    `   Notify priority changes = ${yn(i.notifyPriorityChanges)}`,
+  ];
+}
+
+/** USR1 in the VRRP child: global definitions, then the VRRP topology. */
+export function formatData(global: GlobalDefs, instances: readonly InstanceDump[]): string {
+  const lines = [
+    ...formatGlobalDefs(global, true),
+    '------< VRRP Topology >------',
+    ...instances.flatMap(formatInstance),
+  ];
+  return lines.join('\n') + '\n';
+}
