@@ -54,7 +54,8 @@ export class VrrpInstance {
   private stats = emptyStats();
   private drops: Partial<Record<DropReason, number>> = {};
   private readonly dropLog = new RateLimiter(10, 1);
-  private lastAhSeq = 0;
+  /** Highest AH sequence accepted per sender (RFC 2402 §3.4.3 replay window of one). */
+  private readonly ahSeqBySrc = new Map<string, number>();
   private vipsSet = false;
   private preemptAllowedAtMs = 0;
   private lastTransitionWallMs: number | undefined;
@@ -151,14 +152,17 @@ export class VrrpInstance {
 
   /** Handles one received packet; see the file header for the byte format. Never throws. */
   receive(bytes: Uint8Array, meta: ReceiveMeta = {}): ReceiveOutcome {
-    const r = checkReceived(bytes, meta, this.policy, this.lastAhSeq);
+    const r = checkReceived(bytes, meta, this.policy, (src) => this.ahSeqBySrc.get(src) ?? 0);
     if (!r.ok) {
       if (r.drop !== 'vridMismatch') this.countDrop(r.drop, r.detail);
       return { accepted: false, drop: r.drop, detail: r.detail };
     }
     this.stats.advert_rcvd++;
-    if (r.ahSeq !== undefined) this.lastAhSeq = r.ahSeq;
-    if (r.advert.priority === 0) this.stats.pri_zero_rcvd++;
+    if (r.ahSeq !== undefined) this.ahSeqBySrc.set(r.src, r.ahSeq);
+    if (r.advert.priority === 0) {
+      this.stats.pri_zero_rcvd++;
+      this.ahSeqBySrc.delete(r.src); // a stopping sender restarts its sequence from 1
+    }
     this.lastRx = { priority: r.advert.priority, src: r.src };
     const srcAddress = parseAddress(r.src, this.spec.family) ?? new Uint8Array(0);
     const reason = this.dispatch({ type: 'advert', priority: r.advert.priority, advertIntMs: r.advert.advertIntMs, srcAddress });
@@ -353,7 +357,7 @@ export class VrrpInstance {
         clock.clearTimer(this.downTimer);
         this.downTimer = clock.setTimer(a.delayMs, () => {
           this.downTimer = undefined;
-          this.lastAhSeq = 0; // the master is gone: a restarted one counts from 1 again
+          this.ahSeqBySrc.clear(); // the master is gone: a restarted one counts from 1 again
           this.deps.log.info({ instance: this.name }, `(${this.name}) Receive advertisement timeout`);
           this.dispatch({ type: 'masterDownTimer' });
         });

@@ -151,9 +151,15 @@ function checkAddresses(a: Advert, p: ReceivePolicy): ReceiveResult | undefined 
 /**
  * Validates one received packet for an instance. IPv4: `bytes` is the whole IP packet (as an
  * IP_HDRINCL raw socket reads it). IPv6: `bytes` is the VRRP message and `meta` carries the
- * source, destination and hop limit. `lastAhSeq` is the highest AH sequence accepted so far.
+ * source, destination and hop limit. `lastAhSeq` gives the highest AH sequence accepted so far
+ * from a source (replay protection is per sender).
  */
-export function checkReceived(bytes: Uint8Array, meta: ReceiveMeta, p: ReceivePolicy, lastAhSeq = 0): ReceiveResult {
+export function checkReceived(
+  bytes: Uint8Array,
+  meta: ReceiveMeta,
+  p: ReceivePolicy,
+  lastAhSeq: (src: string) => number = () => 0,
+): ReceiveResult {
   const u = unwrap(bytes, meta, p);
   if ('ok' in u) return u;
   const ttlDrop = checkTtl(u, p);
@@ -169,7 +175,7 @@ export function checkReceived(bytes: Uint8Array, meta: ReceiveMeta, p: ReceivePo
   if (a.version !== p.version) return drop('versionMismatch', `version ${a.version}`, a.vrid);
   if (p.ownerStrict) return drop('ownerIgnoresAdverts', 'address owner in strict mode', a.vrid);
   if (a.version === 2) {
-    const authDrop = checkAuth(a, u, p, lastAhSeq);
+    const authDrop = checkAuth(a, u, p, lastAhSeq(u.src));
     if (authDrop) return authDrop;
     // RFC 3768 §7.1: MUST verify the Adver Interval matches the configured one.
     if (a.advertIntMs !== p.advertIntMs) {

@@ -48,7 +48,7 @@ function advert(over: Partial<AdvertFields> = {}): Uint8Array {
 const frame = (vrrp: Uint8Array, ttl = 255, src = SRC): Uint8Array => buildIpv4Frame(vrrp, { src, dst: GROUP, id: 1, ttl });
 
 function rx(bytes: Uint8Array, p = policy(), meta: ReceiveMeta = {}, lastSeq = 0) {
-  return checkReceived(bytes, meta, p, lastSeq);
+  return checkReceived(bytes, meta, p, () => lastSeq);
 }
 
 describe('decodeAdvert drop reasons', () => {

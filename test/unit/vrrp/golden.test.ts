@@ -181,7 +181,7 @@ describe('golden adverts from keepalived 2.2.7', () => {
             checkUnicastSrc: false,
             mcastGroup: a.ip_dst,
           },
-          lastSeq,
+          () => lastSeq,
         );
         expect(r.ok).toBe(true);
         if (r.ok && r.ahSeq !== undefined) lastSeq = r.ahSeq;
