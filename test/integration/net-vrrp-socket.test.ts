@@ -112,6 +112,35 @@ describe.skipIf(skipReason !== undefined)('raw VRRP socket (network namespaces)'
     expect(b.events.filter((e) => e.event === 'message' && e.sock === sb.sock && e.destination === group)).toHaveLength(1);
   });
 
+  it('keeps receiving after the interface goes down and up (memberships survive a link flap)', async () => {
+    const sa = await a.call<Sock>('open-vrrp', { ifName: 'eth0', family: 'ipv4' });
+    const sb = await b.call<Sock>('open-vrrp', { ifName: 'eth0', family: 'ipv4' });
+    lan.nodes[1]!.ip('link', 'set', 'eth0', 'down');
+    const down = await a.call<{ ok: boolean }>('send-vrrp', { sock: sa.sock, payload: V2_ADVERT, destination: '224.0.0.18', source: '10.79.0.1' });
+    expect(down.ok).toBe(true); // the sender's link is up: the frame leaves, the peer is deaf
+    lan.nodes[1]!.ip('link', 'set', 'eth0', 'up');
+    await a.call('send-vrrp', { sock: sa.sock, payload: V2_ADVERT, destination: '224.0.0.18', source: '10.79.0.1' });
+    await b.waitEvent((e) => e.event === 'message' && e.sock === sb.sock);
+    const stats = await b.call<{ received: number }>('stats', { sock: sb.sock });
+    expect(stats.received).toBe(1);
+  });
+
+  it('a send on a down interface returns the errno as data and counts it', async () => {
+    const sa = await a.call<Sock>('open-vrrp', { ifName: 'eth0', family: 'ipv4' });
+    lan.nodes[0]!.ip('link', 'set', 'eth0', 'down');
+    try {
+      const res = await a.call<{ ok: boolean; error?: { code: string; syscall: string } }>('send-vrrp', {
+        sock: sa.sock, payload: V2_ADVERT, destination: '224.0.0.18', source: '10.79.0.1',
+      });
+      expect(res.ok).toBe(false);
+      expect(res.error?.syscall).toBe('sendto');
+      expect(['ENETDOWN', 'ENETUNREACH', 'ENXIO']).toContain(res.error?.code);
+      expect(await a.call('stats', { sock: sa.sock })).toMatchObject({ sent: 0, sendErrors: 1 });
+    } finally {
+      lan.nodes[0]!.ip('link', 'set', 'eth0', 'up');
+    }
+  });
+
   it('opening on a missing interface fails with ENODEV as data, not a crash', async () => {
     await expect(b.call('open-vrrp', { ifName: 'nosuch0', family: 'ipv4' })).rejects.toThrow(/"code":"KAD_ERR_NET_SYSCALL".*"code":"ENODEV"/);
   });
