@@ -5,7 +5,7 @@
 import type { L4Protocol } from '../config/model.js';
 import { addressBytes, formatAddress } from './addr.js';
 import {
-  FWD_METHOD, PROTOCOL_NUMBER, SYNC_STATE, TUN_FLAGS, TUN_TYPE,
+  FWD_LOCALNODE, FWD_METHOD, PROTOCOL_NUMBER, SYNC_STATE, TUN_FLAGS, TUN_TYPE,
   type DumpedDest, type DumpedService, type IpvsDest, type IpvsService, type IpvsStats, type SyncDaemonSpec,
 } from './model.js';
 
@@ -122,6 +122,7 @@ export function fromNativeDest(d: NativeDest): DumpedDest {
     tunnelType: keyOf(TUN_TYPE, d.tun_type, 'ipip'),
     tunnelPort: d.tun_port,
     tunnelFlags: keyOf(TUN_FLAGS, d.tun_flags, 'nocsum'),
+    localNode: d.fwd_method === FWD_LOCALNODE,
     activeConns: d.active_conns ?? 0,
     inactConns: d.inact_conns ?? 0,
     persistConns: d.persist_conns ?? 0,

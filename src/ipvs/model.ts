@@ -19,8 +19,9 @@ export const SVC_F = Object.freeze({
 /** Flags the kernel sets itself; never compared or sent. */
 export const SVC_F_KERNEL_ONLY = SVC_F.HASHED;
 
-/** Forwarding method numbers (`IP_VS_CONN_F_*`). */
+/** Forwarding method numbers (`IP_VS_CONN_F_*`); LOCALNODE (1) is the kernel's own choice. */
 export const FWD_METHOD: Readonly<Record<LvsMethod, number>> = Object.freeze({ NAT: 0, TUN: 2, DR: 3 });
+export const FWD_LOCALNODE = 1;
 
 /** Tunnel types (`IP_VS_CONN_F_TUNNEL_TYPE_*`) and encapsulation flags. */
 export const TUN_TYPE = Object.freeze({ ipip: 0, gue: 1, gre: 2 });
@@ -75,6 +76,11 @@ export interface IpvsDest {
   tunnelType: keyof typeof TUN_TYPE;
   tunnelPort: number;
   tunnelFlags: keyof typeof TUN_FLAGS;
+  /**
+   * Dumps only: the kernel forwards to this address locally (IP_VS_CONN_F_LOCALNODE), which it
+   * chooses itself for a destination that is one of the director's own addresses.
+   */
+  localNode?: boolean;
 }
 
 export interface DumpedDest extends IpvsDest {

@@ -39,7 +39,8 @@ export function serviceDiffers(want: IpvsService, have: IpvsService): boolean {
 export function destDiffers(want: IpvsDest, have: IpvsDest): boolean {
   if (
     want.weight !== have.weight ||
-    want.method !== have.method ||
+    // The kernel reports LOCALNODE for a director-local address whatever method was asked for.
+    (want.method !== have.method && !have.localNode) ||
     want.upperThreshold !== have.upperThreshold ||
     want.lowerThreshold !== have.lowerThreshold
   ) {

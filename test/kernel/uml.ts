@@ -144,5 +144,5 @@ export async function bundleGuest(entry: string): Promise<string> {
 
 /** Shell line that runs a bundled guest program (written into the scratch directory). */
 export function guestNode(file: string, args: readonly string[] = []): string {
-  return `KAD_IPVS_LIB='${PROJECT_DIR}/native/ipvs/libkadipvs.so' /usr/bin/node "$KAD_SCRATCH/${file}" ${args.map((a) => `'${a}'`).join(' ')}`;
+  return `KAD_IPVS_LIB='${PROJECT_DIR}/native/ipvs/libkadipvs.so' /usr/bin/node "$KAD_SCRATCH/${file}" ${args.map((a) => `"${a}"`).join(' ')}`;
 }

@@ -89,3 +89,11 @@ describe('reconcile', () => {
     expect(summarize(o)).toEqual({ editDest: 1000 });
   });
 });
+
+describe('reconcile with kernel-chosen forwarding', () => {
+  it('does not fight LOCALNODE, which the kernel reports for a director-local destination', () => {
+    const want = [entry(svc(), [dst('127.0.0.1', 1, { method: 'DR' })])];
+    const have = [entry(svc(), [dst('127.0.0.1', 1, { method: 'NAT', localNode: true })])];
+    expect(reconcile(want, have)).toEqual([]);
+  });
+});
