@@ -58,11 +58,15 @@ export class SyncGroup implements SyncHook {
     this.onGroupState?.(this.state);
   }
 
-  /** A member's own fault appeared or cleared: fault or release the others. */
-  memberFaultChanged(member: VrrpInstance): void {
-    const anyFault = this.members.some((m) => m.hasOwnFault);
-    this.forEachOther(member, (m) => m.setGroupFault(anyFault));
-    if (!anyFault && member.state !== 'FAULT') return;
+  /** A member's own fault appeared or cleared: each member is group-faulted while another has a fault. */
+  memberFaultChanged(_member: VrrpInstance): void {
+    if (this.propagating) return;
+    this.propagating = true;
+    try {
+      for (const m of this.members) m.setGroupFault(this.members.some((x) => x !== m && x.hasOwnFault));
+    } finally {
+      this.propagating = false;
+    }
     this.onGroupState?.(this.state);
   }
 }
