@@ -60,6 +60,13 @@ export interface VrrpSocketOptions {
    * relaxes this for unicast peers reached through routers.
    */
   requireTtl255?: boolean;
+  /**
+   * Which destinations this socket delivers. A raw socket sees every protocol-112 datagram the
+   * host receives on its interface, unicast included, whatever groups it joined; with one socket
+   * for multicast instances and one for unicast instances on the same interface, each takes its
+   * own kind. Others are ignored (counted in `stats.ignored`). Default 'any'.
+   */
+  destinations?: 'any' | 'multicast' | 'unicast';
   onMessage: (msg: ReceivedDatagram) => void;
   onDrop?: (reason: SocketDropReason, detail: string) => void;
   /** A receive error other than EAGAIN (rare: ENOBUFS, ENETDOWN). */
@@ -83,6 +90,8 @@ export interface SocketStats {
   received: number;
   sent: number;
   sendErrors: number;
+  /** Datagrams for the other kind of destination (see `destinations`). */
+  ignored: number;
   drops: Record<SocketDropReason, number>;
 }
 
@@ -93,7 +102,7 @@ const IPV4_HEADER_LEN = 20;
 
 /** A raw VRRP socket bound to one interface and one address family. */
 export class VrrpSocket {
-  readonly stats: SocketStats = { received: 0, sent: 0, sendErrors: 0, drops: { ttl: 0, truncated: 0, badIpHeader: 0 } };
+  readonly stats: SocketStats = { received: 0, sent: 0, sendErrors: 0, ignored: 0, drops: { ttl: 0, truncated: 0, badIpHeader: 0 } };
   private readonly recvHdr = new MsgHeader(RECV_CAPACITY, CONTROL_CAPACITY);
   private readonly sendHdr: MsgHeader | undefined;
   private readonly watcher: c.FdWatcher;
@@ -230,6 +239,11 @@ export class VrrpSocket {
     if ((this.recvHdr.flags & c.MSG_TRUNC) !== 0) return this.drop('truncated', `datagram larger than ${RECV_CAPACITY} bytes`);
     const msg = this.family === 'ipv6' ? this.parseV6(n) : this.parseV4(n);
     if (!msg) return;
+    const want = this.opts.destinations ?? 'any';
+    if (want !== 'any' && isMulticast(msg.destination) !== (want === 'multicast')) {
+      this.stats.ignored++;
+      return;
+    }
     // RFC 5798 §7.1 / RFC 3768 §7.1: MUST verify that the IP TTL (hop limit) is 255.
     if ((this.opts.requireTtl255 ?? true) && msg.ttl !== VRRP_TTL) {
       return this.drop('ttl', `${this.family === 'ipv6' ? 'hop limit' : 'TTL'} ${msg.ttl} from ${msg.source}`);
@@ -287,6 +301,13 @@ export class VrrpSocket {
     this.recvHdr.free();
     this.sendHdr?.free();
   }
+}
+
+/** IPv4 224.0.0.0/4 or IPv6 ff00::/8. */
+export function isMulticast(address: string): boolean {
+  if (isIpv6(address)) return /^ff/i.test(address);
+  const first = Number(address.split('.')[0]);
+  return first >= 224 && first <= 239;
 }
 
 function configureV4(fd: number, ifIndex: number): void {

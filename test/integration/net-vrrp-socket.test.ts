@@ -98,6 +98,18 @@ describe.skipIf(skipReason !== undefined)('raw VRRP socket (network namespaces)'
     expect(msg6).toMatchObject({ source: 'fd79::1', destination: 'fd79::2', ttl: 255 });
   });
 
+  it("sockets split by destination kind: a multicast-only socket ignores unicast and the reverse", async () => {
+    const sa = await a.call<Sock>('open-vrrp', { ifName: 'eth0', family: 'ipv4' });
+    const mc = await b.call<Sock>('open-vrrp', { ifName: 'eth0', family: 'ipv4', destinations: 'multicast' });
+    const uc = await b.call<Sock>('open-vrrp', { ifName: 'eth0', family: 'ipv4', groups: [], destinations: 'unicast' });
+    await a.call('send-vrrp', { sock: sa.sock, payload: V2_ADVERT, destination: '10.79.0.2', source: '10.79.0.1' });
+    await a.call('send-vrrp', { sock: sa.sock, payload: V2_ADVERT, destination: '224.0.0.18', source: '10.79.0.1' });
+    await b.waitEvent((e) => e.event === 'message' && e.sock === uc.sock && e.destination === '10.79.0.2');
+    await b.waitEvent((e) => e.event === 'message' && e.sock === mc.sock && e.destination === '224.0.0.18');
+    expect(await b.call('stats', { sock: mc.sock })).toMatchObject({ received: 1, ignored: 1 });
+    expect(await b.call('stats', { sock: uc.sock })).toMatchObject({ received: 1 });
+  });
+
   it('a custom group (vrrp_mcast_group4) is joined, and after leave() nothing more arrives', async () => {
     const group = '224.1.111.1';
     const sa = await a.call<Sock>('open-vrrp', { ifName: 'eth0', family: 'ipv4', groups: [group] });

@@ -5,7 +5,7 @@ import { MsgHeader } from '../../../src/net/msghdr.js';
 import { broadcastOf, toAddressInfo } from '../../../src/net/rtnl-addr.js';
 import { toLinkInfo } from '../../../src/net/rtnl-link.js';
 import { in6Pktinfo, ipMreqn, ipv6Mreq, sockaddrIn, sockaddrIn6, sockaddrLl, sockaddrText } from '../../../src/net/sockaddr.js';
-import { ipv4Header } from '../../../src/net/vrrp-socket.js';
+import { ipv4Header, isMulticast } from '../../../src/net/vrrp-socket.js';
 
 describe('socket address layouts (LP64 Linux)', () => {
   it('sockaddr_in: family 2 (host order), port 0, address', () => {
@@ -42,6 +42,13 @@ describe('IPv4 advert header', () => {
   it('takes a TTL override (for tests that inject TTL 254) and refuses IPv6 addresses', () => {
     expect(ipv4Header(8, 2, { source: '10.0.0.1', destination: '10.0.0.2', ttl: 254 })[8]).toBe(254);
     expect(() => ipv4Header(8, 2, { source: 'fe80::1', destination: '224.0.0.18' })).toThrow(/KAD_ERR_NET_FAMILY|IPv6 address/);
+  });
+});
+
+describe('destination kinds', () => {
+  it('tells multicast from unicast for both families', () => {
+    for (const m of ['224.0.0.18', '224.1.111.1', '239.255.255.255', 'ff02::12', 'FF05::1']) expect(isMulticast(m), m).toBe(true);
+    for (const u of ['10.0.0.1', '223.255.255.255', '240.0.0.1', 'fd00::1', 'fe80::1']) expect(isMulticast(u), u).toBe(false);
   });
 });
 
