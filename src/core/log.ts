@@ -92,7 +92,7 @@ export function syslogFacility(value: string | undefined): number {
 export function ctime(wallMs: number): string {
   const s = new Date(wallMs).toString(); // "Tue Nov 24 2026 10:05:44 GMT+0000 (...)"
   const [dow, mon, day, year, time] = s.split(' ');
-  return `${dow} ${mon} ${(day ?? '').padStart(2, ' ')} ${time} ${year}`;
+  return `${dow} ${mon} ${String(Number(day)).padStart(2, ' ')} ${time} ${year}`;
 }
 
 /** A pino record rendered as keepalived's readable line (without the timestamp). */

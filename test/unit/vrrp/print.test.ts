@@ -1,0 +1,96 @@
+// The dump formatters against files keepalived 2.2.7 wrote (test/fixtures/processes/keepalived-2.2.7,
+// see its README for provenance): same field names, order, indentation, and byte-identical
+// output for the stats and JSON files given the same values.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { GlobalDefs } from '../../../src/config/model.js';
+import { formatData, formatGlobalDefs, formatJson, formatStats, timevalSeconds, zeroCounters, type InstanceDump } from '../../../src/vrrp/print.js';
+import { formatParentData } from '../../../src/supervisor/parent-dump.js';
+import { globalDefs } from '../../fixtures/check/model.js';
+
+const REF = new URL('../../fixtures/processes/keepalived-2.2.7/', import.meta.url);
+const ref = (name: string): string => readFileSync(new URL(name, REF), 'utf8');
+
+// The recorded instance: VI_1 MASTER, PASS auth, one VIP, MASTER since 1795514748.523452.
+const lastTransitionWallMs = 1795514748523.452;
+const instance = (counters = zeroCounters()): InstanceDump => ({
+  name: 'VI_1', version: 2, state: 'MASTER', wantState: 'MASTER', configFaults: 0, interfaceFaults: 0,
+  trackScriptsInit: 0, lastTransitionWallMs, readTimeoutWallMs: 1795514750523.564, masterDownTimerUs: 3609375,
+  interface: 'eth0', srcIp: '10.232.0.11', mcastAddress: '224.0.0.18', unicastPeers: [], garpDelayS: 5,
+  garpRepeat: 5, garpRefreshS: 0, garpRefreshRepeat: 1, garpLowerPrioDelayS: 5, garpLowerPrioRepeat: 5,
+  downTimerAdverts: 3, lowerPrioNoAdvert: false, higherPrioSendAdvert: false, vrid: 51, basePriority: 100,
+  effectivePriority: 100, totalPriority: 100, masterPriority: 0, advertIntMs: 1000, masterAdvertIntMs: 1000,
+  accept: true, preempt: true, preemptDelayMs: 0, promoteSecondaries: false, dontTrackPrimary: false,
+  skipCheckAdvAddr: false, strict: false, auth: { type: 'PASS', password: 'secret1' },
+  vips: ['10.232.0.100/24 dev eth0 scope global set'], evips: [], vipSet: true, smtpAlert: false,
+  notifyDeleted: false, notifyPriorityChanges: false, fdIn: 13, fdOut: 14, counters,
+});
+
+const global: GlobalDefs = globalDefs({ routerId: 'ka1' });
+
+describe('keepalived.stats (USR2)', () => {
+  it('is byte-identical to keepalived 2.2.7 for the same counters', () => {
+    const text = ref('keepalived.stats');
+    const sent = Number(/Sent: (\d+)/.exec(text)?.[1]);
+    const out = formatStats([instance({ ...zeroCounters(), advertSent: sent, becomeMaster: 1 })]);
+    expect(out).toBe(text);
+    expect(out.split('\n')).toHaveLength(20);
+  });
+
+  it('each counter lands on its own labelled line', () => {
+    const c = zeroCounters();
+    let n = 1;
+    for (const k of Object.keys(c) as (keyof typeof c)[]) c[k] = n++;
+    const lines = formatStats([instance(c)]).split('\n');
+    expect(lines).toContain('    TTL: 7');
+    expect(lines).toContain('    Address List: 9');
+    expect(lines).toContain('    Type Mismatch: 11');
+  });
+});
+
+describe('keepalived.json (SIGRTMIN+2)', () => {
+  it('is byte-identical to keepalived 2.2.7 (keys, order, number formats, escaped slashes)', () => {
+    const text = ref('keepalived.json');
+    const parsed = JSON.parse(text) as { stats: { advert_sent: number } }[];
+    const counters = { ...zeroCounters(), advertSent: parsed[0]?.stats.advert_sent ?? -1, becomeMaster: 1 };
+    expect(formatJson([instance(counters)])).toBe(text);
+  });
+
+  it('omits auth_data without authentication and lists evips only when present', () => {
+    const i = { ...instance(), auth: { type: 'none' } as const, evips: ['10.0.0.9/32 dev eth0 scope global'] };
+    const [obj] = JSON.parse(formatJson([i])) as { data: Record<string, unknown> }[];
+    expect(obj?.data.auth_type).toBe(0);
+    expect(obj?.data).not.toHaveProperty('auth_data');
+    expect(obj?.data.evips).toEqual(['10.0.0.9/32 dev eth0 scope global']);
+  });
+
+  it('prints timevals with 6 decimals', () => {
+    expect(timevalSeconds(1000.5)).toBe('1.000500');
+    expect(timevalSeconds(lastTransitionWallMs)).toBe('1795514748.523452');
+  });
+});
+
+describe('keepalived.data (USR1)', () => {
+  const refLines = ref('keepalived.data').split('\n');
+  const topo = refLines.indexOf('------< VRRP Topology >------');
+  const topoEnd = refLines.indexOf('------< VRRP Sockpool >------');
+
+  it('the VRRP Topology block is line-identical (local time zone of the recording: UTC)', () => {
+    process.env.TZ = 'UTC';
+    const out = formatData(global, [instance()]).split('\n');
+    const start = out.indexOf('------< VRRP Topology >------');
+    expect(start).toBeGreaterThan(0);
+    expect(out.slice(start, start + (topoEnd - topo))).toEqual(refLines.slice(topo, topoEnd));
+  });
+
+  it('the Global definitions block has keepalived\'s keys in order (libnftnl version aside)', () => {
+    const want = refLines.slice(0, topo).filter((l) => !l.startsWith(' libnftnl version'));
+    expect(formatGlobalDefs(global, true)).toEqual(want);
+  });
+
+  it('the parent data is the global block without the VRRP-only lines', () => {
+    const parent = ref('keepalived_parent.data').split('\n').filter((l) => l !== '' && !l.startsWith(' libnftnl'));
+    const keys = (ls: string[]): string[] => ls.map((l) => l.split(' = ')[0] as string);
+    expect(keys(formatParentData(global).trimEnd().split('\n'))).toEqual(keys(parent));
+  });
+});
