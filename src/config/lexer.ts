@@ -10,6 +10,9 @@ export interface Token {
   /** 1-based column of the first character. */
   col: number;
   quoted: boolean;
+  file: string;
+  /** 1-based line number. */
+  line: number;
 }
 
 export interface LexedLine {
@@ -20,15 +23,15 @@ export interface LexedLine {
 
 const BLANK = new Set([' ', '\t', '\r', '\v', '\f']);
 
-/** Split one line into tokens. Never throws. */
-export function lexLine(text: string): LexedLine {
+/** Split one line into tokens (tagged with the file and line given). Never throws. */
+export function lexLine(text: string, file = '', line = 0): LexedLine {
   const tokens: Token[] = [];
   let unmatchedQuoteCol: number | undefined;
   let word = '';
   let wordCol = 0;
   let quoted = false;
   const flush = (): void => {
-    if (word.length > 0 || quoted) tokens.push({ text: word, col: wordCol, quoted });
+    if (word.length > 0 || quoted) tokens.push({ text: word, col: wordCol, quoted, file, line });
     word = '';
     quoted = false;
   };
@@ -42,7 +45,7 @@ export function lexLine(text: string): LexedLine {
       break;
     } else if (c === '{' || c === '}') {
       flush();
-      tokens.push({ text: c, col: i + 1, quoted: false });
+      tokens.push({ text: c, col: i + 1, quoted: false, file, line });
       i++;
     } else if (c === '"' || c === "'") {
       if (word.length === 0 && !quoted) wordCol = i + 1;

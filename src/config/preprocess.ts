@@ -22,10 +22,7 @@ export interface ConfigIo {
 }
 
 /** A token with the place it came from. */
-export interface SourceToken extends Token {
-  file: string;
-  line: number;
-}
+export type SourceToken = Token;
 
 export interface SourceLine {
   file: string;
@@ -167,14 +164,14 @@ export class Preprocessor {
   }
 
   private emit(file: string, lineNo: number, text: string): void {
-    const lexed = lexLine(text);
+    const lexed = lexLine(text, file, lineNo);
     if (lexed.unmatchedQuoteCol !== undefined) {
       this.sink.report({ file, line: lineNo, col: lexed.unmatchedQuoteCol }, 'KAD_ERR_CONFIG_UNMATCHED_QUOTE',
         'unterminated quoted string; line ignored');
       return;
     }
     if (lexed.tokens.length === 0) return;
-    const tokens = lexed.tokens.map((tk) => ({ ...tk, file, line: lineNo }));
+    const tokens = lexed.tokens;
     const first = tokens[0]!;
     if (!first.quoted && /^include[rmwba]?$/.test(first.text)) {
       this.include(first, tokens.slice(1));

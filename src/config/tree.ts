@@ -56,8 +56,8 @@ export function buildTree(lines: readonly SourceLine[], sink: DiagnosticSink): N
         } else {
           owner.children = [];
         }
-        const dropped = top().dropped || stack.length > MAX_DEPTH || !owner;
-        if (stack.length > MAX_DEPTH && !deepReported) {
+        const dropped = top().dropped || stack.length >= MAX_DEPTH || !owner;
+        if (stack.length >= MAX_DEPTH && !deepReported) {
           deepReported = true;
           sink.report(tk, 'KAD_ERR_CONFIG_TOO_DEEP', `blocks nested deeper than ${MAX_DEPTH}; inner blocks ignored`);
         }

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { DiagnosticSink } from '../../../src/config/diagnostics.js';
+import { Preprocessor } from '../../../src/config/preprocess.js';
+import { buildTree, MAX_DEPTH, type Node } from '../../../src/config/tree.js';
+import { memIo } from './mem-io.js';
+
+function tree(text: string): { nodes: Node[]; sink: DiagnosticSink } {
+  const sink = new DiagnosticSink();
+  const p = new Preprocessor(memIo({ '/c': text }), sink, { configId: 'a', allConfig: false });
+  p.run('/c');
+  return { nodes: buildTree(p.lines, sink), sink };
+}
+
+const shape = (ns: Node[] | undefined): unknown => ns?.map((n) => (n.children ? { [n.name]: shape(n.children) } : [n.name, ...n.args.map((a) => a.text)].join(' ')));
+
+describe('buildTree', () => {
+  it('attaches a brace on the same line or on the next line', () => {
+    expect(shape(tree('a {\n x 1\n}\nb\n{\n y 2\n}').nodes)).toEqual([{ a: ['x 1'] }, { b: ['y 2'] }]);
+  });
+
+  it('handles several statements and blocks on one line', () => {
+    expect(shape(tree('auth { type PASS\n pass x }\nv { 10.0.0.1 }').nodes)).toEqual([{ auth: ['type PASS', 'pass x'] }, { v: ['10.0.0.1'] }]);
+  });
+
+  it('reports an extra closing brace and keeps going', () => {
+    const { nodes, sink } = tree('a {\n}\n}\nb 1');
+    expect(shape(nodes)).toEqual([{ a: [] }, 'b 1']);
+    expect(sink.list[0]).toMatchObject({ code: 'KAD_ERR_CONFIG_UNEXPECTED_BRACE', line: 3, col: 1 });
+  });
+
+  it('reports blocks left open at the end of the file, pointing at the outermost', () => {
+    const { sink } = tree('x 1\nouter {\n inner {\n');
+    expect(sink.list).toHaveLength(1);
+    expect(sink.list[0]).toMatchObject({ code: 'KAD_ERR_CONFIG_MISSING_BRACE', line: 2, col: 1 });
+  });
+
+  it('reports a brace with no keyword before it', () => {
+    const { sink } = tree('a {\n}\n{\n}');
+    expect(sink.list.map((d) => d.code)).toEqual(['KAD_ERR_CONFIG_UNEXPECTED_BRACE']);
+  });
+
+  it('limits nesting depth without recursion', () => {
+    const depth = 20_000;
+    const { nodes, sink } = tree('x {\n'.repeat(depth) + '}\n'.repeat(depth));
+    expect(nodes).toHaveLength(1);
+    expect(sink.list.map((d) => d.code)).toEqual(['KAD_ERR_CONFIG_TOO_DEEP']);
+    let d = 0;
+    for (let n: Node | undefined = nodes[0]; n; n = n.children?.[0]) d++;
+    expect(d).toBe(MAX_DEPTH);
+  });
+});
