@@ -189,7 +189,7 @@ export class Lab {
   /** Capture every frame crossing segment `seg`'s bridge into a pcap file. */
   async startCapture(seg = 0): Promise<PcapCapture> {
     const file = join(this.dir, `seg${seg}-${this.seq++}.pcap`);
-    const child = this.hub.spawn('tcpdump', ['-U', '-n', '-s', '256', '-w', file, '-i', this.bridges[seg] ?? 'br0']);
+    const child = this.hub.spawn('tcpdump', ['-U', '--immediate-mode', '-n', '-s', '256', '-w', file, '-i', this.bridges[seg] ?? 'br0']);
     let err = '';
     const exited = new Promise<void>((r) => child.on('exit', () => r()));
     await new Promise<void>((resolve, reject) => {

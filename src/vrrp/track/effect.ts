@@ -1,106 +1,73 @@
 /**
- * What the tracked objects mean for one VRRP instance: FAULT or not, and how much to add to its
- * configured priority. Pure: the runtime feeds it the current status of every tracker.
+ * Which tracked objects act on one VRRP instance, with which weight, and the effect of each on
+ * the instance (`setTracker(id, effect)`). Pure: the runtime feeds current statuses in.
  *
- * keepalived's weight rules (keepalived.conf(5), track_interface / track_script / track_file):
- * - weight 0: the tracker failing puts the instance in FAULT.
- * - weight > 0: added while the tracker is good (interface up, script succeeding).
- * - weight < 0: added (so subtracted) while the tracker is bad.
- * - `reverse` inverts the direction of the adjustment.
- * - track_file: weight 0 → a non-zero value is a failure; otherwise value × weight is added, and a
- *   result at or below -254 means FAULT.
- * The effective priority is clamped to 1..254; an address owner (255) is never adjusted.
+ * Weight rules for interfaces and scripts are the core's `trackerEffect` (keepalived.conf(5)).
+ * track_file values are numbers (keepalived.conf(5), track_file): weight 0 → a non-zero value
+ * means FAULT; otherwise value × weight (negated with `reverse`) is added, and a result at or
+ * below -254 means FAULT. Sync-group trackers apply to every member with weight 0 (keepalived
+ * ignores weights on group trackers unless sync_group_tracking_weight is set).
+ * The instance's own interface is not listed: the instance tracks it itself (linkChanged).
  */
-import type { TrackRef, VrrpInstance } from '../../config/model.js';
+import type { Config, SyncGroup, TrackRef, VrrpInstance } from '../../config/model.js';
+import { trackerEffect, type TrackerEffect } from '../instance-types.js';
 
-/** Snapshot of every tracker's status, by name. */
-export interface TrackStatus {
-  /** Interface name → link is up and running. */
-  interfaces: ReadonlyMap<string, boolean>;
-  /** vrrp_script name → succeeding. */
-  scripts: ReadonlyMap<string, boolean>;
-  /** track_file name → current value. */
-  files: ReadonlyMap<string, number>;
+export type TrackKind = 'interface' | 'script' | 'file';
+
+/** One tracked object as seen by one instance. */
+export interface TrackBinding {
+  /** Unique per instance: `interface:eth1`, `script:chk_nginx`, `file:weight`. */
+  id: string;
+  kind: TrackKind;
+  name: string;
+  weight: number;
+  reverse: boolean;
 }
 
-export interface TrackEffect {
-  /** Names of trackers that force FAULT (empty when none). */
-  faultBy: readonly string[];
-  /** Sum of weight adjustments. */
-  priorityDelta: number;
+/** Effect of a track_file value. */
+export function fileEffect(value: number, weight: number, reverse: boolean): TrackerEffect {
+  if (weight === 0) return { faulted: value !== 0, priorityDelta: 0 };
+  const delta = value * weight * (reverse ? -1 : 1);
+  if (delta <= -254) return { faulted: true, priorityDelta: 0 };
+  return { faulted: false, priorityDelta: delta };
 }
 
-/** Default weights of the tracked objects themselves (a ref without `weight` uses these). */
-export interface TrackWeights {
-  scripts: ReadonlyMap<string, { weight: number; reverse: boolean }>;
-  files: ReadonlyMap<string, { weight: number; reverse: boolean }>;
+/** Effect of one binding given the tracker's status (boolean for interfaces and scripts). */
+export function bindingEffect(b: TrackBinding, status: boolean | number): TrackerEffect {
+  if (b.kind === 'file') return fileEffect(typeof status === 'number' ? status : 0, b.weight, b.reverse);
+  return trackerEffect(status === true, b.weight, b.reverse);
 }
 
-function weightOf(ref: TrackRef, own: { weight: number; reverse: boolean } | undefined): { w: number; rev: boolean } {
-  if (ref.weight !== undefined) return { w: ref.weight, rev: ref.reverse };
-  return { w: own?.weight ?? 0, rev: ref.reverse || (own?.reverse ?? false) };
+function bind(kind: TrackKind, refs: readonly TrackRef[], own: (name: string) => { weight: number; reverse: boolean } | undefined): TrackBinding[] {
+  return refs.map((r) => {
+    const o = own(r.name);
+    const weight = r.weight ?? o?.weight ?? 0;
+    const reverse = r.weight !== undefined ? r.reverse : r.reverse || (o?.reverse ?? false);
+    return { id: `${kind}:${r.name}`, kind, name: r.name, weight, reverse };
+  });
 }
 
-/** Effect of one good/bad tracker with weight `w`. */
-function boolEffect(name: string, good: boolean, w: number, rev: boolean, acc: { fault: string[]; delta: number }): void {
-  if (w === 0) {
-    if (!good) acc.fault.push(name);
-    return;
-  }
-  const sign = rev ? -1 : 1;
-  if (w > 0 && good) acc.delta += sign * w;
-  if (w < 0 && !good) acc.delta += sign * w;
-}
-
-/** Compute FAULT and priority adjustment for `refs` given `status`. */
-export function trackEffect(
-  refs: { interfaces: readonly TrackRef[]; scripts: readonly TrackRef[]; files: readonly TrackRef[] },
-  status: TrackStatus,
-  weights: TrackWeights,
-): TrackEffect {
-  const acc = { fault: [] as string[], delta: 0 };
-  for (const r of refs.interfaces) {
-    boolEffect(r.name, status.interfaces.get(r.name) ?? false, r.weight ?? 0, r.reverse, acc);
-  }
-  for (const r of refs.scripts) {
-    const { w, rev } = weightOf(r, weights.scripts.get(r.name));
-    boolEffect(r.name, status.scripts.get(r.name) ?? true, w, rev, acc);
-  }
-  for (const r of refs.files) {
-    const { w, rev } = weightOf(r, weights.files.get(r.name));
-    const v = status.files.get(r.name) ?? 0;
-    if (w === 0) {
-      if (v !== 0) acc.fault.push(r.name);
-      continue;
-    }
-    const d = v * w * (rev ? -1 : 1);
-    if (d <= -254) acc.fault.push(r.name);
-    else acc.delta += d;
-  }
-  return { faultBy: acc.fault, priorityDelta: acc.delta };
-}
-
-/** Refs that apply to an instance: its own plus its sync group's (group trackers only fault). */
-export function instanceRefs(
-  inst: VrrpInstance,
-  group: { trackInterfaces: readonly TrackRef[]; trackScripts: readonly TrackRef[]; trackFiles: readonly TrackRef[] } | undefined,
-): { interfaces: TrackRef[]; scripts: TrackRef[]; files: TrackRef[] } {
-  const asFault = (rs: readonly TrackRef[]): TrackRef[] => rs.map((r) => ({ name: r.name, weight: 0, reverse: false }));
-  const interfaces = [...inst.trackInterfaces];
-  // An instance cannot speak VRRP on a link that is down: like keepalived, its own interface is
-  // tracked (FAULT when down) unless dont_track_primary is set.
-  if (inst.interface !== undefined && !inst.dontTrackPrimary && !interfaces.some((r) => r.name === inst.interface)) {
-    interfaces.push({ name: inst.interface, weight: 0, reverse: false });
-  }
-  return {
-    interfaces: [...interfaces, ...asFault(group?.trackInterfaces ?? [])],
-    scripts: [...inst.trackScripts, ...asFault(group?.trackScripts ?? [])],
-    files: [...inst.trackFiles, ...asFault(group?.trackFiles ?? [])],
+/** Every tracker binding of `inst`, its sync group's included (as weight-0 faults). */
+export function bindingsFor(inst: VrrpInstance, config: Pick<Config, 'vrrpScripts' | 'trackFiles' | 'syncGroups'>): TrackBinding[] {
+  const script = (n: string): { weight: number; reverse: boolean } | undefined => {
+    const s = config.vrrpScripts.find((x) => x.name === n);
+    return s && { weight: s.weight, reverse: s.weightReverse };
   };
-}
-
-/** Priority an instance runs with: configured + delta, clamped 1..254; 255 stays 255. */
-export function effectivePriority(configured: number, delta: number): number {
-  if (configured === 255) return 255;
-  return Math.max(1, Math.min(254, configured + delta));
+  const file = (n: string): { weight: number; reverse: boolean } | undefined => {
+    const f = config.trackFiles.find((x) => x.name === n);
+    return f && { weight: f.weight, reverse: f.weightReverse };
+  };
+  const group: SyncGroup | undefined = config.syncGroups.find((g) => g.name === inst.syncGroup || g.members.includes(inst.name));
+  const faultOnly = (rs: readonly TrackRef[]): TrackRef[] => rs.map((r) => ({ name: r.name, weight: 0, reverse: false }));
+  const all = [
+    ...bind('interface', inst.trackInterfaces, () => undefined),
+    ...bind('script', inst.trackScripts, script),
+    ...bind('file', inst.trackFiles, file),
+    ...bind('interface', faultOnly(group?.trackInterfaces ?? []), () => undefined),
+    ...bind('script', faultOnly(group?.trackScripts ?? []), () => undefined),
+    ...bind('file', faultOnly(group?.trackFiles ?? []), () => undefined),
+  ];
+  // The same object listed twice (instance and group) keeps the first binding.
+  const seen = new Set<string>();
+  return all.filter((b) => !seen.has(b.id) && seen.add(b.id));
 }

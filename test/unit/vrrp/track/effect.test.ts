@@ -1,46 +1,49 @@
 import { describe, expect, it } from 'vitest';
-import type { TrackRef } from '../../../../src/config/model.js';
-import { effectivePriority, trackEffect, type TrackStatus, type TrackWeights } from '../../../../src/vrrp/track/effect.js';
+import type { SyncGroup, TrackFile, VrrpScript } from '../../../../src/config/model.js';
+import { defaultSpec } from '../../../../src/vrrp/spec-defaults.js';
+import { bindingEffect, bindingsFor, fileEffect } from '../../../../src/vrrp/track/effect.js';
 
-const ref = (name: string, weight?: number, reverse = false): TrackRef => ({ name, weight, reverse });
-const noWeights: TrackWeights = { scripts: new Map(), files: new Map() };
+const script = (name: string, weight: number, weightReverse = false): VrrpScript => ({
+  name, script: { text: '/bin/true', argv: ['/bin/true'] }, intervalMs: 1000, timeoutMs: 1000, weight, weightReverse, rise: 1, fall: 1, initFail: false,
+});
+const tfile = (name: string, weight: number): TrackFile => ({ name, file: `/tmp/${name}`, weight, weightReverse: false });
 
-function status(p: Partial<{ i: [string, boolean][]; s: [string, boolean][]; f: [string, number][] }>): TrackStatus {
-  return { interfaces: new Map(p.i ?? []), scripts: new Map(p.s ?? []), files: new Map(p.f ?? []) };
-}
-
-describe('trackEffect', () => {
-  it('an unweighted interface or script that is down means FAULT', () => {
-    const e = trackEffect(
-      { interfaces: [ref('eth1')], scripts: [ref('chk')], files: [] },
-      status({ i: [['eth1', false]], s: [['chk', false]] }),
-      noWeights,
-    );
-    expect(e.faultBy).toEqual(['eth1', 'chk']);
+describe('track bindings', () => {
+  it('takes the tracked object weight when the reference has none, and the reference weight otherwise', () => {
+    const inst = {
+      ...defaultSpec(),
+      trackScripts: [{ name: 'a', reverse: false }, { name: 'b', weight: 7, reverse: false }],
+      trackInterfaces: [{ name: 'eth1', weight: -20, reverse: false }],
+      trackFiles: [{ name: 'f', reverse: false }],
+    };
+    const b = bindingsFor(inst, { vrrpScripts: [script('a', -30), script('b', 0)], trackFiles: [tfile('f', 2)], syncGroups: [] });
+    expect(b.map((x) => [x.id, x.weight])).toEqual([['interface:eth1', -20], ['script:a', -30], ['script:b', 7], ['file:f', 2]]);
   });
 
-  it('positive weight adds while good, negative subtracts while bad, reverse flips', () => {
-    const refs = { interfaces: [ref('eth1', -20)], scripts: [ref('up', 10), ref('rev', 5, true)], files: [] };
-    expect(trackEffect(refs, status({ i: [['eth1', true]], s: [['up', true], ['rev', true]] }), noWeights).priorityDelta).toBe(5);
-    expect(trackEffect(refs, status({ i: [['eth1', false]], s: [['up', false], ['rev', false]] }), noWeights).priorityDelta).toBe(-20);
+  it('adds the sync group trackers as weight-0 faults', () => {
+    const inst = { ...defaultSpec(), name: 'VI_1', syncGroup: 'G' };
+    const g: SyncGroup = {
+      name: 'G', members: ['VI_1'], trackInterfaces: [{ name: 'eth9', weight: 50, reverse: false }], trackScripts: [], trackFiles: [],
+      trackProcesses: [], notify: {}, source: { file: 'x', line: 1 },
+    };
+    const b = bindingsFor(inst, { vrrpScripts: [], trackFiles: [], syncGroups: [g] });
+    expect(b).toEqual([{ id: 'interface:eth9', kind: 'interface', name: 'eth9', weight: 0, reverse: false }]);
   });
+});
 
-  it('a script ref without weight takes the vrrp_script weight', () => {
-    const weights: TrackWeights = { scripts: new Map([['chk', { weight: -30, reverse: false }]]), files: new Map() };
-    const e = trackEffect({ interfaces: [], scripts: [ref('chk')], files: [] }, status({ s: [['chk', false]] }), weights);
-    expect(e).toEqual({ faultBy: [], priorityDelta: -30 });
+describe('track effects', () => {
+  it('interfaces and scripts follow the weight rules', () => {
+    const b = { id: 'script:a', kind: 'script' as const, name: 'a', weight: -30, reverse: false };
+    expect(bindingEffect(b, false)).toEqual({ faulted: false, priorityDelta: -30 });
+    expect(bindingEffect(b, true)).toEqual({ faulted: false, priorityDelta: 0 });
+    expect(bindingEffect({ ...b, weight: 0 }, false).faulted).toBe(true);
   });
 
   it('track_file: value × weight, weight 0 faults on non-zero, -254 or below faults', () => {
-    const w: TrackWeights = { scripts: new Map(), files: new Map([['f', { weight: 2, reverse: false }]]) };
-    expect(trackEffect({ interfaces: [], scripts: [], files: [ref('f')] }, status({ f: [['f', -5]] }), w).priorityDelta).toBe(-10);
-    expect(trackEffect({ interfaces: [], scripts: [], files: [ref('f', 0)] }, status({ f: [['f', 1]] }), w).faultBy).toEqual(['f']);
-    expect(trackEffect({ interfaces: [], scripts: [], files: [ref('f')] }, status({ f: [['f', -127]] }), w).faultBy).toEqual(['f']);
-  });
-
-  it('clamps the effective priority and never moves an owner', () => {
-    expect(effectivePriority(100, -200)).toBe(1);
-    expect(effectivePriority(250, 50)).toBe(254);
-    expect(effectivePriority(255, -50)).toBe(255);
+    expect(fileEffect(-5, 2, false)).toEqual({ faulted: false, priorityDelta: -10 });
+    expect(fileEffect(5, 2, true)).toEqual({ faulted: false, priorityDelta: -10 });
+    expect(fileEffect(1, 0, false).faulted).toBe(true);
+    expect(fileEffect(0, 0, false).faulted).toBe(false);
+    expect(fileEffect(-127, 2, false).faulted).toBe(true);
   });
 });

@@ -1,0 +1,143 @@
+/**
+ * Entry of the VRRP child (dist/vrrp/daemon.js). Forked by the supervisor with an IPC channel,
+ * or started directly (no channel) with the same KAD_CHILD_OPTIONS environment variable. Reads
+ * the configuration itself, runs the instances, reports readiness and every state change, and
+ * handles reload / dump / stop. SIGTERM, SIGINT, a `stop` message and the parent going away
+ * (IPC 'disconnect') all mean a graceful stop: priority-0 adverts, VIPs removed unless -V.
+ */
+import type { Config } from '../config/model.js';
+import { formatDiagnostic, loadConfig } from '../config/loader.js';
+import { SystemClock } from '../core/clock.js';
+import { CHILD_OPTIONS_ENV, isParentMessage, type ChildMessage, type ChildOptions, type DumpKind } from '../core/ipc.js';
+import { createLogger, type Logger } from '../core/log.js';
+import { DUMP_FILES, writeDumpFile } from '../supervisor/dump-files.js';
+import { formatData, formatJson, formatStats } from './print.js';
+import { VrrpRuntime } from './runtime.js';
+import { ProcessScriptRunner } from './track/exec.js';
+
+const EXIT_CONFIG = 2;
+const EXIT_FATAL = 1;
+
+function send(msg: ChildMessage): void {
+  if (process.send && process.connected) process.send(msg);
+}
+
+function readOptions(): ChildOptions {
+  const raw = process.env[CHILD_OPTIONS_ENV];
+  if (!raw) throw new Error(`${CHILD_OPTIONS_ENV} is not set`);
+  return JSON.parse(raw) as ChildOptions;
+}
+
+/** The file name and content of a dump (USR1 data, USR2 stats, JSON). */
+function dumpText(what: Exclude<DumpKind, 'stats-clear'>, rt: VrrpRuntime): { name: string; text: string } {
+  const dumps = rt.dumps();
+  if (what === 'data') return { name: DUMP_FILES.vrrpData, text: formatData(rt.config.global, dumps) };
+  if (what === 'stats') return { name: DUMP_FILES.stats, text: formatStats(dumps) };
+  return { name: DUMP_FILES.json, text: formatJson(dumps) };
+}
+
+function load(opts: ChildOptions, log: Logger): Config | undefined {
+  const r = loadConfig(opts.cli.useFile, { configId: opts.cli.configId, allConfig: opts.cli.allConfig });
+  for (const d of r.diagnostics) {
+    const line = formatDiagnostic(d);
+    if (d.severity === 'error') log.error({ code: 'KAD_ERR_VRRP_CONFIG' }, line);
+    else log.warn(line);
+  }
+  return r.config;
+}
+
+class VrrpChild {
+  private runtime: VrrpRuntime | undefined;
+  private stopping = false;
+  private readonly clock = new SystemClock();
+  private readonly runner = new ProcessScriptRunner(this.clock);
+
+  constructor(
+    private readonly opts: ChildOptions,
+    private readonly log: Logger,
+  ) {}
+
+  private makeRuntime(config: Config, resumeMaster: readonly string[]): VrrpRuntime {
+    return new VrrpRuntime({
+      config, clock: this.clock, log: this.log, runner: this.runner, resumeMaster,
+      keepVipsOnStop: this.opts.cli.dontReleaseVrrp,
+      onState: (instance, state, priority) => send({ type: 'state', instance, state, priority }),
+    });
+  }
+
+  async start(): Promise<number | undefined> {
+    const config = load(this.opts, this.log);
+    if (!config) {
+      send({ type: 'fatal', exitCode: EXIT_CONFIG, message: `cannot load ${this.opts.cli.useFile}` });
+      return EXIT_CONFIG;
+    }
+    this.runtime = this.makeRuntime(config, this.opts.resumeMaster ?? []);
+    await this.runtime.start();
+    send({ type: 'ready' });
+    return undefined;
+  }
+
+  /** SIGHUP path: keep MASTER instances (they resume without losing their VIPs), rebuild the rest. */
+  async reload(): Promise<void> {
+    const config = load(this.opts, this.log);
+    if (!config || !this.runtime || this.stopping) {
+      send({ type: 'reloaded', ok: false, message: 'configuration not loaded; keeping the running one' });
+      return;
+    }
+    const old = this.runtime;
+    const masters = old.instances.filter((i) => i.state === 'MASTER').map((i) => i.name);
+    const kept = new Set(config.vrrpInstances.map((i) => i.name));
+    await old.detach(kept);
+    this.runtime = this.makeRuntime(config, masters.filter((m) => kept.has(m)));
+    await this.runtime.start();
+    send({ type: 'reloaded', ok: true });
+  }
+
+  dump(what: DumpKind): void {
+    if (!this.runtime) return;
+    if (what === 'stats-clear') {
+      for (const i of this.runtime.instances) i.clearStats();
+      return;
+    }
+    const { name, text } = dumpText(what, this.runtime);
+    send({ type: 'dumped', what, file: writeDumpFile(name, text) });
+  }
+
+  async stop(code = 0): Promise<never> {
+    if (!this.stopping) {
+      this.stopping = true;
+      this.log.info('Stopping');
+      try {
+        await this.runtime?.stop();
+      } catch (err) {
+        this.log.error({ code: 'KAD_ERR_VRRP_STOP', err: (err as Error).message }, 'error while stopping');
+      }
+    }
+    process.exit(code);
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = readOptions();
+  const log = createLogger({ name: 'kad_vrrp', detail: opts.cli.logDetail });
+  const child = new VrrpChild(opts, log);
+  const stop = (): void => void child.stop();
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('disconnect', stop);
+  process.on('message', (m: unknown) => {
+    if (!isParentMessage(m)) return;
+    if (m.type === 'stop') stop();
+    else if (m.type === 'reload') void child.reload();
+    else if (m.type === 'dump') child.dump(m.what);
+  });
+  const code = await child.start();
+  if (code !== undefined) await child.stop(code);
+}
+
+main().catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`kad_vrrp: ${message}\n`);
+  send({ type: 'fatal', exitCode: EXIT_FATAL, message });
+  process.exit(EXIT_FATAL);
+});

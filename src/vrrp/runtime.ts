@@ -1,0 +1,355 @@
+/**
+ * The VRRP child's wiring: builds one VrrpInstance per configured instance and implements its
+ * ports on the kernel seams: raw VRRP sockets (one per interface, family and multicast/unicast,
+ * demultiplexed by VRID), rtnetlink for VIPs and link state, AF_PACKET for gratuitous ARP and
+ * unsolicited NA, trackers and notify scripts. Stale VIPs are removed before the instances
+ * start (unless an instance resumes MASTER after a respawn); `virtual_ipaddress_excluded`
+ * addresses follow the VIPs. An interface going down moves its instances to FAULT.
+ *
+ * VIP changes are queued on one promise chain so that add and remove reach the kernel in the
+ * order the instances asked for them.
+ */
+import type { RtNetlinkSocket } from 'netlink';
+import type { Config, IpAddress, VrrpInstance as InstanceSpec } from '../config/model.js';
+import type { Clock } from '../core/clock.js';
+import type { VrrpStateName } from '../core/ipc.js';
+import type { Logger } from '../core/log.js';
+import { RateLimiter } from '../core/rate-limit.js';
+import { PacketSocket } from '../net/packet-socket.js';
+import { addAddress, linkLocalIpv6, primaryIpv4, removeAddress, type AddressSpec } from '../net/rtnl-addr.js';
+import { LinkWatcher, listLinks, openRtnl, type LinkInfo } from '../net/rtnl-link.js';
+import { VrrpSocket, type ReceivedDatagram } from '../net/vrrp-socket.js';
+import { AH_HEADER_LEN, IPPROTO_AH } from './auth.js';
+import { buildGratuitousArp, buildUnsolicitedNa } from './garp.js';
+import { VrrpInstance, type InstancePorts } from './instance.js';
+import type { InstanceDump } from './print.js';
+import { Notifier } from './notify.js';
+import { SyncGroup } from './sync-group.js';
+import type { ScriptRunner } from './track/exec.js';
+import { TrackerRegistry } from './track/registry.js';
+
+export interface RuntimeOptions {
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  runner: ScriptRunner;
+  /** Instances that were MASTER before a respawn: they keep their VIPs and advertise at once. */
+  resumeMaster?: readonly string[];
+  /** `-V`: leave VIPs in place when stopping. */
+  keepVipsOnStop?: boolean;
+  /** Every state change (for the parent). */
+  onState?: (instance: string, state: VrrpStateName, priority: number) => void;
+}
+
+interface SocketEntry {
+  sock: VrrpSocket;
+  instances: VrrpInstance[];
+}
+
+const ifOf = (spec: InstanceSpec, config: Config): string => spec.interface ?? config.global.defaultInterface;
+
+/** The VRRP child's instances on real sockets; see the file header. */
+export class VrrpRuntime {
+  readonly instances: VrrpInstance[] = [];
+  readonly groups: SyncGroup[] = [];
+  /** Packets dropped before reaching an instance, by reason. */
+  readonly drops: Record<string, number> = {};
+  private readonly sockets = new Map<string, SocketEntry>();
+  private readonly packetSockets = new Map<string, PacketSocket>();
+  private readonly links = new Map<string, LinkInfo>();
+  private readonly dropLog = new RateLimiter(10, 1);
+  private readonly notifier: Notifier;
+  private readonly trackers: TrackerRegistry;
+  private rt: RtNetlinkSocket | undefined;
+  private watcher: LinkWatcher | undefined;
+  private addrQueue: Promise<void> = Promise.resolve();
+  private addrPending = 0;
+  private stopping = false;
+  /** Instances handed over to the next runtime on reload: their outputs are muted. */
+  private readonly silent = new Set<string>();
+
+  constructor(private readonly o: RuntimeOptions) {
+    this.notifier = new Notifier(o.runner, o.log);
+    this.trackers = new TrackerRegistry(o.config, o.clock, o.runner, o.log);
+  }
+
+  /** The configuration this runtime runs. */
+  get config(): Config {
+    return this.o.config;
+  }
+
+  /** Open the seams, clear stale VIPs, start every instance and tracker. */
+  async start(): Promise<void> {
+    const { config, log } = this.o;
+    this.rt = openRtnl(false);
+    for (const l of await listLinks(this.rt)) this.links.set(l.name, l);
+    this.watcher = new LinkWatcher();
+    this.watcher.on('link', (ev) => this.onLink(ev));
+    for (const spec of config.vrrpInstances) {
+      const inst = await this.build(spec);
+      if (inst) this.instances.push(inst);
+    }
+    const resume = new Set(this.o.resumeMaster ?? []);
+    await Promise.all(
+      this.instances.filter((i) => !resume.has(i.name)).map((i) => this.changeAddresses(i.spec, this.allAddresses(i.spec), false)),
+    );
+    for (const g of config.syncGroups) {
+      const members = this.instances.filter((i) => g.members.includes(i.name));
+      if (members.length === 0) continue;
+      let last: string | undefined;
+      this.groups.push(new SyncGroup(g.name, members, log, (state) => {
+        if (state === last || state === 'INIT') return;
+        last = state;
+        this.notifier.notify('GROUP', g.name, g.notify, state, 0);
+      }));
+    }
+    for (const inst of this.instances) {
+      this.trackers.attach(inst);
+      inst.linkChanged(this.links.get(ifOf(inst.spec, config))?.running ?? false);
+    }
+    for (const name of this.trackers.trackedInterfaces()) this.trackers.linkChanged(name, this.links.get(name)?.running ?? false);
+    this.trackers.applyInitial();
+    for (const inst of this.instances) this.packetSocketFor(ifOf(inst.spec, config));
+    for (const inst of this.instances) inst.start({ resumeMaster: resume.has(inst.name) });
+    this.trackers.start();
+  }
+
+  /** Build one instance and attach it to its socket; undefined (logged) when it cannot run. */
+  private async build(spec: InstanceSpec): Promise<VrrpInstance | undefined> {
+    const { config, log, clock } = this.o;
+    const ifName = ifOf(spec, config);
+    const link = this.links.get(ifName);
+    if (!link) {
+      log.error({ code: 'KAD_ERR_VRRP_NO_INTERFACE', instance: spec.name, interface: ifName }, `(${spec.name}) interface ${ifName} does not exist`);
+      return undefined;
+    }
+    const primary = spec.family === 4
+      ? spec.unicastSrcIp ?? spec.mcastSrcIp ?? (await primaryIpv4(this.rtnl(), link.index))
+      : spec.unicastSrcIp ?? spec.mcastSrcIp ?? (await linkLocalIpv6(this.rtnl(), link.index));
+    if (!primary) {
+      log.error({ code: 'KAD_ERR_VRRP_NO_SOURCE_ADDRESS', instance: spec.name, interface: ifName }, `(${spec.name}) no IPv${spec.family} source address on ${ifName}`);
+      return undefined;
+    }
+    const mcastGroup = spec.mcastDstIp ?? (spec.family === 4 ? config.global.vrrpMcastGroup4 : config.global.vrrpMcastGroup6);
+    const unicast = spec.unicastPeers.length > 0;
+    const entry = this.socketFor(ifName, spec.family, unicast);
+    if (!unicast) entry.sock.join(mcastGroup);
+    const ref: { inst?: VrrpInstance } = {};
+    const ports = this.portsFor(spec, ifName, entry.sock, primary, () => ref.inst);
+    const inst = new VrrpInstance(spec, { clock, log, ports, primaryAddress: primary, mcastGroup });
+    ref.inst = inst;
+    entry.instances.push(inst);
+    return inst;
+  }
+
+  private rtnl(): RtNetlinkSocket {
+    if (!this.rt) throw new Error('runtime not started');
+    return this.rt;
+  }
+
+  private socketFor(ifName: string, family: 4 | 6, unicast: boolean): SocketEntry {
+    const key = `${ifName}/${family}/${unicast ? 'u' : 'm'}`;
+    const have = this.sockets.get(key);
+    if (have) return have;
+    const entry: SocketEntry = {
+      instances: [],
+      sock: VrrpSocket.open({
+        ifName,
+        family: family === 4 ? 'ipv4' : 'ipv6',
+        groups: [],
+        // Unicast adverts may cross routers: the instance checks min_ttl/max_ttl instead.
+        requireTtl255: !unicast,
+        onMessage: (d) => this.demux(entry, d),
+        onDrop: (reason, detail) => this.countDrop(reason === 'ttl' ? 'ttlInvalid' : reason, `${ifName}: ${detail}`),
+        onError: (err) => this.o.log.warn({ code: 'KAD_WARN_VRRP_SOCKET_ERROR', interface: ifName, err: err.message }, `VRRP socket on ${ifName}: ${err.message}`),
+      }),
+    };
+    this.sockets.set(key, entry);
+    return entry;
+  }
+
+  /** Hand a datagram to the instances of its VRID (IPv4: the whole IP packet, AH included). */
+  private demux(entry: SocketEntry, d: ReceivedDatagram): void {
+    let bytes: Buffer = d.payload;
+    let vridOffset = 1;
+    if (d.family === 'ipv4' && d.ipHeader) {
+      bytes = Buffer.concat([d.ipHeader, d.payload]);
+      if (d.ipHeader[9] === IPPROTO_AH) vridOffset = AH_HEADER_LEN + 1;
+    }
+    const vrid = d.payload[vridOffset];
+    const meta = { srcAddress: d.source, dstAddress: d.destination, ttl: d.ttl, ifname: entry.sock.ifName };
+    let delivered = false;
+    for (const inst of entry.instances) {
+      if (inst.spec.vrid !== vrid) continue;
+      delivered = true;
+      inst.receive(bytes, meta);
+    }
+    if (!delivered) this.countDrop('vridUnknown', `${entry.sock.ifName}: VRID ${vrid ?? '?'} from ${d.source}`);
+  }
+
+  private countDrop(reason: string, detail: string): void {
+    this.drops[reason] = (this.drops[reason] ?? 0) + 1;
+    const suppressed = this.dropLog.take(this.o.clock.nowMs());
+    if (suppressed >= 0) {
+      this.o.log.warn({ code: 'KAD_WARN_VRRP_PACKET_DROPPED', drop: reason, detail, suppressed }, `dropped packet: ${reason} (${detail})`);
+    }
+  }
+
+  private portsFor(spec: InstanceSpec, ifName: string, sock: VrrpSocket, source: string, inst: () => VrrpInstance | undefined): InstancePorts {
+    const { log } = this.o;
+    return {
+      sendAdvert: (bytes, dest) => {
+        if (this.silent.has(spec.name)) return;
+        const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        const r = spec.family === 4 ? sock.sendIpv4Packet(buf, dest) : sock.send(buf, { destination: dest, source });
+        if (!r.ok) log.debug({ instance: spec.name, errno: r.error.code }, `(${spec.name}) advert send failed: ${r.error.code}`);
+      },
+      addVips: () => this.enqueueAddresses(spec, this.allAddresses(spec), true),
+      removeVips: () => {
+        if (this.silent.has(spec.name) || (this.stopping && this.o.keepVipsOnStop)) return;
+        this.enqueueAddresses(spec, this.allAddresses(spec), false);
+      },
+      sendGratuitous: () => this.sendGratuitous(spec, ifName),
+      notify: (state, priority) => this.silent.has(spec.name) || this.notifier.notify('INSTANCE', spec.name, spec.notify, state, priority),
+      notifyRxLowerPriority: () => this.notifier.notifyRxLowerPri(spec.name, spec.notify),
+      stateChanged: (_from, to) => {
+        if (this.silent.has(spec.name)) return;
+        const i = inst();
+        this.o.onState?.(spec.name, to === 'INIT' ? 'STOP' : to, i?.effectivePriority ?? spec.priority);
+      },
+    };
+  }
+
+  /** VIPs of both families plus `virtual_ipaddress_excluded`. */
+  private allAddresses(spec: InstanceSpec): IpAddress[] {
+    return [...spec.vips, ...spec.excludedVips];
+  }
+
+  private enqueueAddresses(spec: InstanceSpec, addrs: readonly IpAddress[], add: boolean): void {
+    // When nothing is pending, start at once: the netlink request leaves before the GARPs and
+    // anything else the takeover does in the same tick.
+    const run = (): Promise<void> => this.changeAddresses(spec, addrs, add);
+    const next = this.addrPending === 0 ? run() : this.addrQueue.then(run);
+    this.addrPending++;
+    this.addrQueue = next.finally(() => this.addrPending--);
+  }
+
+  private async changeAddresses(spec: InstanceSpec, addrs: readonly IpAddress[], add: boolean): Promise<void> {
+    for (const a of addrs) {
+      const dev = a.dev ?? ifOf(spec, this.o.config);
+      const link = this.links.get(dev);
+      if (!link) {
+        this.o.log.warn({ code: 'KAD_WARN_VRRP_VIP_DEVICE', instance: spec.name, dev }, `(${spec.name}) no interface ${dev} for ${a.address}`);
+        continue;
+      }
+      const s: AddressSpec = {
+        ifIndex: link.index, address: a.address, prefixLen: a.prefixLen, brd: a.brd, label: a.label, peer: a.peer,
+        scope: a.scope, noDad: a.noDad || a.family === 6, noPrefixRoute: a.noPrefixRoute,
+      };
+      try {
+        const r = add ? await addAddress(this.rtnl(), s) : await removeAddress(this.rtnl(), s);
+        if (r === 'added' || r === 'removed') this.o.log.debug({ instance: spec.name, address: a.address, dev }, `(${spec.name}) ${r} ${a.address}/${a.prefixLen} dev ${dev}`);
+      } catch (err) {
+        this.o.log.error({ code: 'KAD_ERR_VRRP_VIP', instance: spec.name, address: a.address, err: (err as Error).message }, `(${spec.name}) cannot ${add ? 'add' : 'remove'} ${a.address}: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /** One round of GARP / unsolicited NA for every VIP (RFC 5798 §6.4.1, §6.4.2). */
+  private sendGratuitous(spec: InstanceSpec, ifName: string): void {
+    for (const a of this.allAddresses(spec)) {
+      const dev = a.dev ?? ifName;
+      const mac = this.links.get(dev)?.mac;
+      if (!mac) continue;
+      const ps = this.packetSocketFor(dev);
+      if (!ps) continue;
+      ps.send(a.family === 4 ? buildGratuitousArp(mac, a.address) : buildUnsolicitedNa(mac, a.address));
+    }
+  }
+
+  /** The AF_PACKET socket of `dev`, opened on first use; undefined (logged) when it cannot be. */
+  private packetSocketFor(dev: string): PacketSocket | undefined {
+    const have = this.packetSockets.get(dev);
+    if (have) return have;
+    try {
+      const ps = PacketSocket.open(dev);
+      this.packetSockets.set(dev, ps);
+      return ps;
+    } catch (err) {
+      this.o.log.warn({ code: 'KAD_WARN_VRRP_SOCKET_ERROR', interface: dev, err: (err as Error).message }, `cannot open packet socket on ${dev}`);
+      return undefined;
+    }
+  }
+
+  private onLink(ev: LinkInfo & { deleted: boolean }): void {
+    const before = this.links.get(ev.name);
+    if (ev.deleted) this.links.delete(ev.name);
+    else this.links.set(ev.name, ev);
+    const running = !ev.deleted && ev.running;
+    if (before?.running === running && !ev.deleted) return;
+    this.o.log.info({ interface: ev.name, running }, `Netlink reports ${ev.name} ${running ? 'up' : 'down'}`);
+    for (const inst of this.instances) if (ifOf(inst.spec, this.o.config) === ev.name) inst.linkChanged(running);
+    this.trackers.linkChanged(ev.name, running);
+  }
+
+  /**
+   * Graceful stop: every MASTER sends priority 0 and (unless -V) drops its VIPs; waits until
+   * the address changes reached the kernel, then closes the seams.
+   */
+  async stop(): Promise<void> {
+    await this.detach(new Set());
+  }
+
+  /**
+   * Reload: stop this runtime, silently for the instances named in `keep` (no advert, no VIP
+   * change, no notify: the next runtime takes them over), gracefully for the others.
+   */
+  async detach(keep: ReadonlySet<string>): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const name of keep) this.silent.add(name);
+    this.trackers.stop();
+    for (const inst of this.instances) inst.shutdown();
+    await this.addrQueue;
+    this.watcher?.close();
+    for (const e of this.sockets.values()) e.sock.close();
+    for (const p of this.packetSockets.values()) p.close();
+    this.rt?.socket.close();
+  }
+
+  /** Per-instance dump records (USR1 data, USR2 stats, JSON). */
+  dumps(): InstanceDump[] {
+    return this.instances.map((i) => instanceDump(i, ifOf(i.spec, this.o.config), this.o.config));
+  }
+}
+
+function instanceDump(inst: VrrpInstance, ifName: string, config: Config): InstanceDump {
+  const s = inst.snapshot();
+  const spec = inst.spec;
+  const st = s.stats;
+  const vipText = (a: IpAddress): string => `${a.address}/${a.prefixLen} dev ${a.dev ?? ifName} scope ${a.scope ?? 'global'}${s.vipsSet ? ' set' : ''}`;
+  const group = spec.mcastDstIp ?? (spec.family === 4 ? config.global.vrrpMcastGroup4 : config.global.vrrpMcastGroup6);
+  return {
+    name: s.name, version: spec.version, state: s.state === 'INIT' ? 'INIT' : s.state, wantState: s.state,
+    configFaults: 0, interfaceFaults: s.faults.includes('interface') ? 1 : 0, trackScriptsInit: 0,
+    lastTransitionWallMs: s.lastTransitionWallMs ?? 0, readTimeoutWallMs: 0, masterDownTimerUs: 0,
+    interface: ifName, srcIp: spec.unicastSrcIp ?? spec.mcastSrcIp ?? '',
+    mcastAddress: spec.unicastPeers.length > 0 ? undefined : group, unicastPeers: spec.unicastPeers.map((p) => p.address),
+    garpDelayS: spec.garpMasterDelayMs / 1000, garpRepeat: spec.garpMasterRepeat, garpRefreshS: spec.garpMasterRefreshMs / 1000,
+    garpRefreshRepeat: spec.garpMasterRefreshRepeat, garpLowerPrioDelayS: spec.garpLowerPrioDelayMs / 1000,
+    garpLowerPrioRepeat: spec.garpLowerPrioRepeat, downTimerAdverts: spec.downTimerAdverts,
+    lowerPrioNoAdvert: spec.lowerPrioNoAdvert, higherPrioSendAdvert: spec.higherPrioSendAdvert, vrid: spec.vrid,
+    basePriority: s.basePriority, effectivePriority: s.effectivePriority, totalPriority: s.effectivePriority,
+    masterPriority: s.state === 'MASTER' ? 0 : s.masterPriority ?? 0, advertIntMs: s.advertIntMs, masterAdvertIntMs: s.masterAdverIntMs,
+    accept: spec.accept, preempt: spec.preempt, preemptDelayMs: spec.preemptDelayMs, promoteSecondaries: spec.promoteSecondaries,
+    dontTrackPrimary: spec.dontTrackPrimary, skipCheckAdvAddr: spec.skipCheckAdvAddr, strict: spec.strict, auth: spec.auth,
+    vips: spec.vips.map(vipText), evips: spec.excludedVips.map(vipText), vipSet: s.vipsSet, smtpAlert: spec.smtpAlert ?? false,
+    notifyDeleted: spec.notify.deleted !== undefined, notifyPriorityChanges: spec.notifyPriorityChanges, fdIn: 0, fdOut: 0,
+    counters: {
+      advertRcvd: st.advert_rcvd, advertSent: st.advert_sent, becomeMaster: st.become_master, releaseMaster: st.release_master,
+      packetLenErr: st.packet_len_err, advertIntervalErr: st.advert_interval_err, ipTtlErr: st.ip_ttl_err,
+      invalidTypeRcvd: st.invalid_type_rcvd, addrListErr: st.addr_list_err, invalidAuthtype: st.invalid_authtype,
+      authtypeMismatch: st.authtype_mismatch, authFailure: st.auth_failure, priZeroRcvd: st.pri_zero_rcvd, priZeroSent: st.pri_zero_sent,
+    },
+  };
+}
