@@ -107,7 +107,8 @@ describe.skipIf(skipReason !== undefined)('raw VRRP socket (network namespaces)'
     await b.waitEvent((e) => e.event === 'message' && e.sock === uc.sock && e.destination === '10.79.0.2');
     await b.waitEvent((e) => e.event === 'message' && e.sock === mc.sock && e.destination === '224.0.0.18');
     expect(await b.call('stats', { sock: mc.sock })).toMatchObject({ received: 1, ignored: 1 });
-    expect(await b.call('stats', { sock: uc.sock })).toMatchObject({ received: 1 });
+    // IP_MULTICAST_ALL is off: the group joined by the other socket is not delivered to this one.
+    expect(await b.call('stats', { sock: uc.sock })).toMatchObject({ received: 1, ignored: 0 });
   });
 
   it('a custom group (vrrp_mcast_group4) is joined, and after leave() nothing more arrives', async () => {
