@@ -14,7 +14,7 @@ import type { Logger } from '../core/log.js';
 import { RateLimiter } from '../core/rate-limit.js';
 import { desiredTable } from './desired.js';
 import { execute, readTable, type IpvsOps } from './execute.js';
-import { serviceKey } from './model.js';
+import { serviceKey, type IpvsTable } from './model.js';
 import type { CheckerSnapshot, IpvsPort } from './port.js';
 import { reconcile, summarize, type IpvsOpKind } from './reconcile.js';
 import { syncDaemonSpec, type SyncRole } from './sync-daemon.js';
@@ -47,6 +47,7 @@ export class KernelIpvsPort implements IpvsPort {
   private ipvs: IpvsOps | undefined;
   private readonly owned = new Set<string>();
   private last: { config: Config; snapshot: CheckerSnapshot } | undefined;
+  private desired: { config: Config; snapshot: CheckerSnapshot; table: IpvsTable } | undefined;
   private timeoutsFor: Config | undefined;
   private flushed = false;
   private timer: TimerHandle | undefined;
@@ -81,7 +82,11 @@ export class KernelIpvsPort implements IpvsPort {
 
   /** One reconcile pass; returns how many operations it ran. */
   private pass(ipvs: IpvsOps, config: Config, snapshot: CheckerSnapshot, periodic: boolean): number {
-    const desired = desiredTable(config, snapshot);
+    // Periodic passes re-use the desired table while config and snapshot are the same objects.
+    if (this.desired?.config !== config || this.desired.snapshot !== snapshot) {
+      this.desired = { config, snapshot, table: desiredTable(config, snapshot) };
+    }
+    const desired = this.desired.table;
     const ops = reconcile(desired, readTable(ipvs), this.owned);
     const failures = execute(ipvs, ops);
     for (const e of desired) this.owned.add(serviceKey(e.service));
