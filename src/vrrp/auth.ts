@@ -29,7 +29,9 @@ export function passwordBytes(password: string): Uint8Array {
 /** True when PASS Authentication Data equals the expected 8 bytes (constant time). */
 export function passMatches(received: Uint8Array | undefined, expected: Uint8Array): boolean {
   if (!received || received.length !== expected.length) return false;
-  return timingSafeEqual(received, expected);
+  let diff = 0;
+  for (let i = 0; i < expected.length; i++) diff |= received[i]! ^ expected[i]!;
+  return diff === 0;
 }
 
 /** Fields of a decoded AH header. */

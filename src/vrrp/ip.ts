@@ -59,9 +59,22 @@ export function parseIpv6(text: string): Uint8Array | undefined {
   return out;
 }
 
-/** Parses an address of the given family. */
+const parsedCache = new Map<string, Uint8Array | undefined>();
+const PARSED_CACHE_MAX = 4096;
+
+/**
+ * Parses an address of the given family. Results are memoised (the same few addresses are
+ * parsed for every advert); callers must not modify the returned bytes.
+ */
 export function parseAddress(text: string, family: AddrFamily): Uint8Array | undefined {
-  return family === 4 ? parseIpv4(text) : parseIpv6(text);
+  const key = family === 4 ? text : `6/${text}`;
+  let v = parsedCache.get(key);
+  if (v === undefined && !parsedCache.has(key)) {
+    v = family === 4 ? parseIpv4(text) : parseIpv6(text);
+    if (parsedCache.size >= PARSED_CACHE_MAX) parsedCache.clear();
+    parsedCache.set(key, v);
+  }
+  return v;
 }
 
 /** Dotted-quad text of 4 bytes at `off`. */

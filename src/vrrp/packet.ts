@@ -46,8 +46,10 @@ export interface Advert {
   checksum: number;
   /** Which checksum form matched (v3 IPv4 may use either). */
   checksumMode: ChecksumMode;
-  /** Addresses in canonical text. */
-  addrs: string[];
+  /** Addresses in canonical text (formatted on first access). */
+  readonly addrs: string[];
+  /** The raw address list (a view into the decoded bytes). */
+  addrBytes: Uint8Array;
   /** v2 only: the 8 Authentication Data bytes. */
   authData?: Uint8Array;
   /** v3 only: the 4 reserved bits (MUST be 0 on send, ignored on receipt). */
@@ -82,10 +84,53 @@ function addrLen(family: AddrFamily): number {
   return family === 4 ? 4 : 16;
 }
 
-function checksumModes(version: number, family: AddrFamily): ChecksumMode[] {
-  if (version === 2) return ['plain'];
-  // v3 IPv4: keepalived's default pseudo-header, or RFC 9568's none; accept either.
-  return family === 4 ? ['pseudo4', 'plain'] : ['pseudo6'];
+const MODES_V2: readonly ChecksumMode[] = ['plain'];
+// v3 IPv4: keepalived's default pseudo-header, or RFC 9568's none; accept either.
+const MODES_V3_IPV4: readonly ChecksumMode[] = ['pseudo4', 'plain'];
+const MODES_V3_IPV6: readonly ChecksumMode[] = ['pseudo6'];
+
+function checksumModes(version: number, family: AddrFamily): readonly ChecksumMode[] {
+  if (version === 2) return MODES_V2;
+  return family === 4 ? MODES_V3_IPV4 : MODES_V3_IPV6;
+}
+
+function findMode(msg: Uint8Array, modes: readonly ChecksumMode[], ctx: DecodeContext, checksum: number): ChecksumMode | undefined {
+  for (const m of modes) if (vrrpChecksum(msg, m, ctx.src, ctx.dst) === checksum) return m;
+  return undefined;
+}
+
+/** Canonical text of each address in a raw address list. */
+export function formatAddressList(bytes: Uint8Array, family: AddrFamily): string[] {
+  const alen = addrLen(family);
+  const out: string[] = [];
+  for (let off = 0; off + alen <= bytes.length; off += alen) {
+    out.push(family === 4 ? formatIpv4(bytes, off) : formatIpv6(bytes, off));
+  }
+  return out;
+}
+
+/** A decoded advert; the address text is formatted only when asked for. */
+class DecodedAdvert implements Advert {
+  type = VRRP_TYPE_ADVERT;
+  authType = 0;
+  authData?: Uint8Array;
+  rsvd?: number;
+  private addrText: string[] | undefined;
+
+  constructor(
+    readonly version: 2 | 3,
+    readonly vrid: number,
+    readonly priority: number,
+    readonly advertIntMs: number,
+    readonly checksum: number,
+    readonly checksumMode: ChecksumMode,
+    readonly addrBytes: Uint8Array,
+    private readonly family: AddrFamily,
+  ) {}
+
+  get addrs(): string[] {
+    return (this.addrText ??= formatAddressList(this.addrBytes, this.family));
+  }
 }
 
 /**
@@ -105,27 +150,20 @@ export function decodeAdvert(b: Uint8Array, ctx: DecodeContext): DecodeResult {
   if (b.length < need) return fail('badLength', `${b.length} bytes for ${count} addresses`);
   const msg = b.length === need ? b : b.subarray(0, need);
   const checksum = (b[6]! << 8) | b[7]!;
-  const mode = checksumModes(version, ctx.family).find(
-    (m) => vrrpChecksum(msg, m, ctx.src, ctx.dst) === checksum,
-  );
+  const mode = findMode(msg, checksumModes(version, ctx.family), ctx, checksum);
   if (!mode) return fail('badChecksum', `checksum 0x${checksum.toString(16).padStart(4, '0')}`);
-  const addrs: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const off = 8 + i * alen;
-    addrs.push(ctx.family === 4 ? formatIpv4(b, off) : formatIpv6(b, off));
-  }
-  const advert: Advert = {
+  const advert = new DecodedAdvert(
     version,
-    type,
-    vrid: b[1]!,
-    priority: b[2]!,
-    authType: version === 2 ? b[4]! : 0,
-    advertIntMs: version === 2 ? b[5]! * 1000 : (((b[4]! & 0x0f) << 8) | b[5]!) * 10,
+    b[1]!,
+    b[2]!,
+    version === 2 ? b[5]! * 1000 : (((b[4]! & 0x0f) << 8) | b[5]!) * 10,
     checksum,
-    checksumMode: mode,
-    addrs,
-  };
-  if (version === 2) advert.authData = b.slice(8 + count * alen, need);
+    mode,
+    msg.subarray(8, 8 + count * alen),
+    ctx.family,
+  );
+  if (version === 2) advert.authType = b[4]!;
+  if (version === 2) advert.authData = msg.subarray(8 + count * alen, need);
   else advert.rsvd = b[4]! >> 4;
   return { ok: true, advert };
 }

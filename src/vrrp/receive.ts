@@ -89,6 +89,8 @@ interface Unwrapped {
   payload: Uint8Array;
   src: string;
   dst: string;
+  srcBytes: Uint8Array | undefined;
+  dstBytes: Uint8Array | undefined;
   ttl: number;
   ah?: { offset: number; spi: number; seq: number; packet: Uint8Array };
 }
@@ -96,11 +98,26 @@ interface Unwrapped {
 function unwrap(bytes: Uint8Array, meta: ReceiveMeta, p: ReceivePolicy): Unwrapped | ReceiveResult {
   if (p.family === 6) {
     if (!meta.srcAddress) return drop('ipHeaderInvalid', 'IPv6 source address unknown');
-    return { payload: bytes, src: meta.srcAddress, dst: meta.dstAddress ?? p.mcastGroup, ttl: meta.ttl ?? ADVERT_TTL };
+    const dst = meta.dstAddress ?? p.mcastGroup;
+    return {
+      payload: bytes,
+      src: meta.srcAddress,
+      dst,
+      srcBytes: parseAddress(meta.srcAddress, 6),
+      dstBytes: parseAddress(dst, 6),
+      ttl: meta.ttl ?? ADVERT_TTL,
+    };
   }
   const f = parseIpv4Frame(bytes);
   if (!f.ok) return drop(f.drop, f.detail);
-  const u: Unwrapped = { payload: f.payload, src: f.header.src, dst: f.header.dst, ttl: f.header.ttl };
+  const u: Unwrapped = {
+    payload: f.payload,
+    src: f.header.src,
+    dst: f.header.dst,
+    srcBytes: bytes.subarray(12, 16),
+    dstBytes: bytes.subarray(16, 20),
+    ttl: f.header.ttl,
+  };
   if (f.ah && f.ahOffset !== undefined) u.ah = { offset: f.ahOffset, spi: f.ah.spi, seq: f.ah.seq, packet: bytes };
   return u;
 }
@@ -131,20 +148,33 @@ function checkAuth(a: Advert, u: Unwrapped, p: ReceivePolicy, lastAhSeq: number)
     if (!verifyAh(u.ah.packet, u.ah.offset, p.authKey, p.unicastPeers.length > 0)) {
       return drop('authFailure', 'AH ICV mismatch', a.vrid);
     }
-    const srcBytes = parseAddress(u.src, 4)!;
-    const srcU32 = ((srcBytes[0]! << 24) >>> 0) + ((srcBytes[1]! << 16) | (srcBytes[2]! << 8) | srcBytes[3]!);
+    const sb = u.srcBytes!;
+    const srcU32 = ((sb[0]! << 24) >>> 0) + ((sb[1]! << 16) | (sb[2]! << 8) | sb[3]!);
     if (u.ah.spi !== srcU32) return drop('authFailure', 'AH SPI is not the source address', a.vrid);
     if (u.ah.seq <= lastAhSeq) return drop('authFailure', `AH sequence ${u.ah.seq} already seen`, a.vrid);
   }
   return undefined;
 }
 
+function containsAddress(list: Uint8Array, addr: Uint8Array): boolean {
+  outer: for (let off = 0; off + addr.length <= list.length; off += addr.length) {
+    for (let i = 0; i < addr.length; i++) if (list[off + i] !== addr[i]) continue outer;
+    return true;
+  }
+  return false;
+}
+
 function checkAddresses(a: Advert, p: ReceivePolicy): ReceiveResult | undefined {
   if (p.skipCheckAdvAddr) return undefined;
-  if (a.addrs.length !== p.vips.length) {
-    return drop('addressListMismatch', `received an unexpected ip number count ${a.addrs.length}, expected ${p.vips.length}`, a.vrid);
+  const alen = p.family === 4 ? 4 : 16;
+  const count = a.addrBytes.length / alen;
+  if (count !== p.vips.length) {
+    return drop('addressListMismatch', `received an unexpected ip number count ${count}, expected ${p.vips.length}`, a.vrid);
   }
-  const missing = p.vips.find((v) => !a.addrs.includes(v));
+  const missing = p.vips.find((v) => {
+    const vb = parseAddress(v, p.family);
+    return !vb || !containsAddress(a.addrBytes, vb);
+  });
   return missing ? drop('addressListMismatch', `address ${missing} missing from advert`, a.vrid) : undefined;
 }
 
@@ -164,11 +194,7 @@ export function checkReceived(
   if ('ok' in u) return u;
   const ttlDrop = checkTtl(u, p);
   if (ttlDrop) return ttlDrop;
-  const d = decodeAdvert(u.payload, {
-    family: p.family,
-    src: parseAddress(u.src, p.family),
-    dst: parseAddress(u.dst, p.family),
-  });
+  const d = decodeAdvert(u.payload, { family: p.family, src: u.srcBytes, dst: u.dstBytes });
   if (!d.ok) return drop(d.drop, d.detail);
   const a = d.advert;
   if (a.vrid !== p.vrid) return drop('vridMismatch', `vrid ${a.vrid}`, a.vrid);

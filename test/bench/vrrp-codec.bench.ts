@@ -1,0 +1,63 @@
+// VRRP codec micro-benchmark: decode+validate and encode per advert, the golden adverts as input.
+// Run: npx tsx test/bench/vrrp-codec.bench.ts   (prints a Markdown table for docs/benchmarks.md)
+import { AdvertTx } from '../../src/vrrp/advert-tx.js';
+import { passwordBytes } from '../../src/vrrp/auth.js';
+import { parseAddress } from '../../src/vrrp/ip.js';
+import { decodeAdvert, encodeAdvert } from '../../src/vrrp/packet.js';
+import { checkReceived, type ReceivePolicy } from '../../src/vrrp/receive.js';
+
+const hex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));
+// keepalived 2.2.7 adverts from /work/shared/captures (v2-pass frame 3, v3-ipv4 frame 3, v3-ipv6 frame 3).
+const V2_PASS_IP = hex('45c0002800010000ff70cf9f0ae8000be000001221336401010101320ae800647365637265743100');
+const V3_IPV4_IP = hex('45c0002000010000ff70cfa70ae8000be000001231336401006473990ae80064');
+const V3_IPV6 = hex('3134640100643e79fd000232000000000000000000000100');
+const V2_AH_IP = hex('45c0004000010000ff33cfc40ae8000be000001270040000' + '0ae8000b000000010f41ce1f8d41d3e5135ef70c2133640102016d7e0ae800640000000000000000');
+
+function policy(over: Partial<ReceivePolicy>): ReceivePolicy {
+  return {
+    family: 4, version: 2, vrid: 51, advertIntMs: 1000, ownerStrict: false, authType: 0, authKey: new Uint8Array(8),
+    vips: ['10.232.0.100'], skipCheckAdvAddr: false, unicastPeers: [], checkUnicastSrc: false, mcastGroup: '224.0.0.18', ...over,
+  };
+}
+
+function nsPerOp(fn: () => unknown, iterations: number): number {
+  for (let i = 0; i < 20_000; i++) fn(); // warm-up (JIT)
+  const runs: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < iterations; i++) fn();
+    runs.push(Number(process.hrtime.bigint() - t0) / iterations);
+  }
+  return runs.sort((a, b) => a - b)[2]!;
+}
+
+const N = 200_000;
+const pass = passwordBytes('secret1');
+const src4 = parseAddress('10.232.0.11', 4);
+const dst4 = parseAddress('224.0.0.18', 4);
+const v6src = parseAddress('fe80::90c2:14ff:fea8:8931', 6);
+const v6dst = parseAddress('ff02::12', 6);
+const txV2 = new AdvertTx({ version: 2, family: 4, vrid: 51, advertIntMs: 1000, srcAddress: '10.232.0.11', vips: ['10.232.0.100'], authType: 1, authKey: pass, v3ChecksumAsV2: false, destinations: ['224.0.0.18'], unicastTtl: 255, unicast: false });
+const txV3 = new AdvertTx({ version: 3, family: 4, vrid: 51, advertIntMs: 1000, srcAddress: '10.232.0.11', vips: ['10.232.0.100'], authType: 0, authKey: pass, v3ChecksumAsV2: false, destinations: ['224.0.0.18'], unicastTtl: 255, unicast: false });
+const txV6 = new AdvertTx({ version: 3, family: 6, vrid: 52, advertIntMs: 1000, srcAddress: 'fe80::90c2:14ff:fea8:8931', vips: ['fd00:232::100'], authType: 0, authKey: pass, v3ChecksumAsV2: false, destinations: ['ff02::12'], unicastTtl: 255, unicast: false });
+const txAh = new AdvertTx({ version: 2, family: 4, vrid: 51, advertIntMs: 1000, srcAddress: '10.232.0.11', vips: ['10.232.0.100'], authType: 2, authKey: pass, v3ChecksumAsV2: false, destinations: ['224.0.0.18'], unicastTtl: 255, unicast: false });
+
+const rows: [string, number][] = [
+  ['decode only, v2 PASS (VRRP message)', nsPerOp(() => decodeAdvert(V2_PASS_IP.subarray(20), { family: 4 }), N)],
+  ['decode only, v3 IPv4 pseudo-header checksum', nsPerOp(() => decodeAdvert(V3_IPV4_IP.subarray(20), { family: 4, src: src4, dst: dst4 }), N)],
+  ['decode+validate, v2 PASS (IP packet → accepted)', nsPerOp(() => checkReceived(V2_PASS_IP, {}, policy({ authType: 1, authKey: pass })), N)],
+  ['decode+validate, v3 IPv4 (IP packet → accepted)', nsPerOp(() => checkReceived(V3_IPV4_IP, {}, policy({ version: 3 })), N)],
+  ['decode+validate, v3 IPv6 (message → accepted)', nsPerOp(() => checkReceived(V3_IPV6, { srcAddress: 'fe80::90c2:14ff:fea8:8931', ttl: 255 }, policy({ family: 6, version: 3, vrid: 52, vips: ['fd00:232::100'], mcastGroup: 'ff02::12' })), N)],
+  ['decode+validate, v2 AH (HMAC-MD5 verify)', nsPerOp(() => checkReceived(V2_AH_IP, {}, policy({ authType: 2, authKey: pass })), N / 4)],
+  ['encode only, v2 PASS message', nsPerOp(() => encodeAdvert({ version: 2, vrid: 51, priority: 100, advertIntMs: 1000, addrs: ['10.232.0.100'], family: 4, authType: 1, authData: pass }, { checksumMode: 'plain' }), N)],
+  ['encode only, v3 IPv6 message', nsPerOp(() => encodeAdvert({ version: 3, vrid: 52, priority: 100, advertIntMs: 1000, addrs: ['fd00:232::100'], family: 6 }, { checksumMode: 'pseudo6', src: v6src, dst: v6dst }), N)],
+  ['encode+frame, v2 PASS (instance transmitter, IP packet)', nsPerOp(() => txV2.build(100), N)],
+  ['encode+frame, v3 IPv4 (instance transmitter, IP packet)', nsPerOp(() => txV3.build(100), N)],
+  ['encode, v3 IPv6 (instance transmitter)', nsPerOp(() => txV6.build(100), N)],
+  ['encode+frame+sign, v2 AH (HMAC-MD5)', nsPerOp(() => txAh.build(100), N / 4)],
+];
+
+console.log(`node ${process.version}, ${process.arch}; median of 5 runs of ${N} iterations (AH: ${N / 4})\n`);
+console.log('| operation | ns per advert |');
+console.log('|---|---|');
+for (const [name, ns] of rows) console.log(`| ${name} | ${ns.toFixed(0)} |`);
