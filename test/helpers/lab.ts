@@ -4,7 +4,8 @@
 // keepalived daemons started inside directors exactly as operators start them. Everything is
 // removed at cleanup (netns.ts), also when a test fails. Addresses are private and exist only
 // inside the namespaces.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,25 @@ import { readPcap, type LabPacket } from './lab-pcap.js';
 export { readPcap, type LabPacket } from './lab-pcap.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+function newestMtimeMs(dir: string): number {
+  let best = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    best = Math.max(best, st.isDirectory() ? newestMtimeMs(p) : st.mtimeMs);
+  }
+  return best;
+}
+
+/** Build dist/ when the VRRP child is missing or older than its sources (the suite builds first). */
+export function ensureBuilt(): void {
+  const out = join(ROOT, 'dist/vrrp/daemon.js');
+  const srcMs = Math.max(...['src/vrrp', 'src/net', 'src/config', 'src/supervisor'].map((d) => newestMtimeMs(join(ROOT, d))));
+  if (existsSync(out) && statSync(out).mtimeMs >= srcMs) return;
+  spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'ignore' });
+  if (!existsSync(out)) throw new Error('build did not produce dist/vrrp/daemon.js');
+}
 
 /** One broadcast segment: every director gets `ifName` on it. */
 export interface Segment {
@@ -279,4 +299,42 @@ export class Lab {
   get observerMac(): string {
     return '02:6b:6c:00:00:fa';
   }
+}
+
+/** A takeover measured on the wire: from the old master's last advert to the VIP on the new one. */
+export interface Takeover {
+  /** Capture time of the old master's last advert (priority 0 for a graceful stop). */
+  lastAdvertMs: number;
+  lastPriority: number;
+  /** When the VIP appeared on the new master (`ip monitor` in its namespace). */
+  vipMs: number;
+  deltaMs: number;
+}
+
+/**
+ * Measure a takeover: `oldSrc` is the old master's advert source, `vip` the address the new
+ * master adds (seen by `monitor`). Throws when either end is missing.
+ */
+export function measureTakeover(packets: readonly LabPacket[], monitor: AddrMonitor, oldSrc: string, vip: string): Takeover {
+  const adverts = packets.filter((p): p is Extract<LabPacket, { kind: 'vrrp' }> => p.kind === 'vrrp' && p.src === oldSrc);
+  const last = adverts[adverts.length - 1];
+  if (!last) throw new Error(`no advert from ${oldSrc} in the capture`);
+  const add = monitor.events.find((e) => e.op === 'add' && e.address === vip && e.tMs > last.tMs);
+  if (!add) throw new Error(`${vip} never appeared after ${oldSrc}'s last advert`);
+  return { lastAdvertMs: last.tMs, lastPriority: last.priority, vipMs: add.tMs, deltaMs: add.tMs - last.tMs };
+}
+
+/** Wait until exactly director `holder` (or none, with -1) has `vip`. */
+export async function waitForHolder(lab: Lab, vip: string, holder: number, timeoutMs: number): Promise<void> {
+  await waitUntil(
+    () => lab.directors.every((_, i) => lab.hasAddress(i, vip) === (i === holder)),
+    timeoutMs,
+    `${vip} on director ${holder} only`,
+    20,
+  );
+}
+
+/** Resolve after `ms` of real time (only where a test must watch that nothing happens). */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }

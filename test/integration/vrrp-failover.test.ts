@@ -1,0 +1,99 @@
+// Two kad directors fail over for real (issue 4, group 1): VIP only on the master; a hard kill
+// (SIGSTOP then SIGKILL of the master's process tree) hands the VIP to the backup within
+// Master_Down_Interval + 20 ms of the master's last advert on the wire; a graceful stop
+// (SIGTERM → priority-0 advert) within Skew_Time + 20 ms; a restarted master preempts, unless
+// nopreempt. kad is started as operators start keepalived: kad -n -l -D -f -p -r -c -P.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { masterDownIntervalMs, skewTimeMs } from '../../src/vrrp/timers.js';
+import { ensureBuilt, Lab, measureTakeover, sleep, waitForHolder, type Daemon } from '../helpers/lab.js';
+import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
+
+const why = netnsUnavailableReason();
+if (why) console.warn(`SKIPPED vrrp-failover: ${why}`);
+
+const VIP = '10.231.0.100';
+const BACKUP_PRIO = 90;
+const conf = (prio: number, extra = ''): string => `
+vrrp_instance VI_1 {
+  state BACKUP
+  interface eth0
+  virtual_router_id 51
+  priority ${prio}
+  advert_int 1
+  ${extra}
+  authentication {
+    auth_type PASS
+    auth_pass secret1
+  }
+  virtual_ipaddress {
+    ${VIP}/24
+  }
+}
+`;
+
+describe.skipIf(why !== undefined)('two kad directors fail over', () => {
+  let lab: Lab;
+  let master: Daemon;
+  let backup: Daemon;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    lab = Lab.create({ directors: 2 });
+    backup = lab.startKad(1, conf(BACKUP_PRIO));
+    master = lab.startKad(0, conf(100));
+    await waitForHolder(lab, VIP, 0, 10_000);
+  });
+  afterAll(async () => {
+    await Promise.all([master?.stop(), backup?.stop()]);
+    cleanupAll();
+  });
+
+  it('hard kill: the backup holds the VIP within Master_Down_Interval + 20 ms of the last advert', async () => {
+    const cap = await lab.startCapture();
+    const mon = await lab.monitorAddresses(1);
+    await sleep(1100); // at least one advert in the capture
+    await master.hardKill();
+    await waitForHolder(lab, VIP, 1, 6000).catch(() => undefined);
+    await sleep(50);
+    const t = measureTakeover(await cap.stop(), mon, lab.ipv4(0), VIP);
+    mon.stop();
+    const limitMs = masterDownIntervalMs(BACKUP_PRIO, 1000);
+    console.log(`hard failover ${t.deltaMs.toFixed(1)} ms (limit ${limitMs} ms)`);
+    expect(t.lastPriority).toBe(100);
+    expect(t.deltaMs).toBeGreaterThanOrEqual(limitMs - 1);
+    expect(t.deltaMs).toBeLessThanOrEqual(limitMs + 20);
+    // The frozen master could not release its VIP (like keepalived): only the backup holds it once it is gone.
+    expect(lab.hasAddress(1, VIP)).toBe(true);
+  });
+
+  it('restart: the master removes its stale VIP and preempts', async () => {
+    master = lab.startKad(0, conf(100));
+    await waitForHolder(lab, VIP, 0, 10_000);
+    expect(backup.output).toMatch(/Entering BACKUP STATE/);
+  });
+
+  it('graceful stop: priority-0 advert, the backup holds the VIP within Skew_Time + 20 ms', async () => {
+    const cap = await lab.startCapture();
+    const mon = await lab.monitorAddresses(1);
+    await sleep(300);
+    await master.stop();
+    await waitForHolder(lab, VIP, 1, 3000);
+    await sleep(50);
+    const t = measureTakeover(await cap.stop(), mon, lab.ipv4(0), VIP);
+    mon.stop();
+    const limitMs = skewTimeMs(BACKUP_PRIO, 1000);
+    console.log(`graceful failover ${t.deltaMs.toFixed(1)} ms (limit ${limitMs} ms)`);
+    expect(t.lastPriority).toBe(0);
+    expect(t.deltaMs).toBeGreaterThanOrEqual(limitMs - 1);
+    expect(t.deltaMs).toBeLessThanOrEqual(limitMs + 20);
+    expect((await master.exited).code).toBe(0);
+  });
+
+  it('nopreempt: a restarted higher-priority director does not take the VIP back', async () => {
+    master = lab.startKad(0, conf(100, 'nopreempt'));
+    await master.waitForOutput(/Entering BACKUP STATE/, 5000);
+    await sleep(masterDownIntervalMs(100, 1000) + 1000);
+    expect(lab.hasAddress(1, VIP)).toBe(true);
+    expect(lab.hasAddress(0, VIP)).toBe(false);
+  });
+});
