@@ -46,8 +46,7 @@ export class VrrpInstance {
   private readonly tx: AdvertTx;
   private readonly announce: AnnounceSchedule;
   private readonly primaryBytes: Uint8Array;
-  private adverTimer: TimerHandle | undefined;
-  private downTimer: TimerHandle | undefined;
+  private readonly timers: { adver?: TimerHandle; down?: TimerHandle } = {};
   private readonly trackers = new Map<string, TrackerEffect>();
   private linkUp = true;
   private groupFault = false;
@@ -242,8 +241,8 @@ export class VrrpInstance {
   /** Graceful stop: priority-0 advert and VIP removal when MASTER, then INIT. */
   shutdown(): void {
     this.dispatch({ type: 'shutdown' });
-    this.deps.clock.clearTimer(this.adverTimer);
-    this.deps.clock.clearTimer(this.downTimer);
+    this.cancel('adver');
+    this.cancel('down');
     this.announce.cancel();
   }
 
@@ -335,37 +334,39 @@ export class VrrpInstance {
     if (priority === 0) this.stats.pri_zero_sent++;
   }
 
+  /** Adver_Timer and Master_Down_Timer (RFC 5798 §6.2): (re)armed or cancelled by FSM actions. */
+  private arm(which: 'adver' | 'down', delayMs: number, fire: () => void): void {
+    this.cancel(which);
+    this.timers[which] = this.deps.clock.setTimer(delayMs, () => {
+      this.timers[which] = undefined;
+      fire();
+    });
+  }
+
+  private cancel(which: 'adver' | 'down'): void {
+    this.deps.clock.clearTimer(this.timers[which]);
+    this.timers[which] = undefined;
+  }
+
   private execute(a: Action): void {
-    const { clock, ports } = this.deps;
+    const { ports } = this.deps;
     switch (a.type) {
       case 'sendAdvert':
         return this.sendAdvert(this.effectivePriority);
       case 'sendPriorityZero':
         return this.sendAdvert(0);
       case 'armAdverTimer':
-        clock.clearTimer(this.adverTimer);
-        this.adverTimer = clock.setTimer(a.delayMs, () => {
-          this.adverTimer = undefined;
-          this.dispatch({ type: 'adverTimer' });
-        });
-        return;
+        return this.arm('adver', a.delayMs, () => this.dispatch({ type: 'adverTimer' }));
       case 'cancelAdverTimer':
-        clock.clearTimer(this.adverTimer);
-        this.adverTimer = undefined;
-        return;
+        return this.cancel('adver');
       case 'armMasterDownTimer':
-        clock.clearTimer(this.downTimer);
-        this.downTimer = clock.setTimer(a.delayMs, () => {
-          this.downTimer = undefined;
+        return this.arm('down', a.delayMs, () => {
           this.ahSeqBySrc.clear(); // the master is gone: a restarted one counts from 1 again
           this.deps.log.info({ instance: this.name }, `(${this.name}) Receive advertisement timeout`);
           this.dispatch({ type: 'masterDownTimer' });
         });
-        return;
       case 'cancelMasterDownTimer':
-        clock.clearTimer(this.downTimer);
-        this.downTimer = undefined;
-        return;
+        return this.cancel('down');
       case 'setMasterAdverInt':
         this.masterAdverIntMs = a.ms;
         return;

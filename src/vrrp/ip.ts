@@ -5,56 +5,25 @@
  * TOS 0xc0 (internetwork control), id counting up from 1, no DF, TTL 255, protocol 112 (or 51
  * when IPsec AH is in use). kad writes the same header so its adverts are byte-identical.
  */
+import { formatIpv6 as formatIpv6Groups, parseIpv4 as parseIpv4Quad, parseIpv6 as parseIpv6Groups } from '../config/ip.js';
 import { internetChecksum } from './checksum.js';
 
 export type AddrFamily = 4 | 6;
 
 /** Parses dotted-quad IPv4 text; undefined when malformed. */
 export function parseIpv4(text: string): Uint8Array | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i]!;
-    if (!/^\d{1,3}$/.test(p)) return undefined;
-    const v = Number(p);
-    if (v > 255) return undefined;
-    out[i] = v;
-  }
-  return out;
+  const q = parseIpv4Quad(text);
+  return q ? Uint8Array.from(q) : undefined;
 }
 
-/** Parses IPv6 text (with `::`, optionally an embedded IPv4 tail, no zone); undefined when malformed. */
+/** Parses IPv6 text (with `::`, an embedded IPv4 tail, a zone); undefined when malformed. */
 export function parseIpv6(text: string): Uint8Array | undefined {
-  const pct = text.indexOf('%');
-  const t = pct >= 0 ? text.slice(0, pct) : text;
-  const halves = t.split('::');
-  if (halves.length > 2) return undefined;
-  const groups = (s: string): number[] | undefined => {
-    if (s === '') return [];
-    const out: number[] = [];
-    const items = s.split(':');
-    for (let i = 0; i < items.length; i++) {
-      const it = items[i]!;
-      if (i === items.length - 1 && it.includes('.')) {
-        const v4 = parseIpv4(it);
-        if (!v4) return undefined;
-        out.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
-      } else if (/^[0-9a-fA-F]{1,4}$/.test(it)) out.push(parseInt(it, 16));
-      else return undefined;
-    }
-    return out;
-  };
-  const head = groups(halves[0]!);
-  const tail = halves.length === 2 ? groups(halves[1]!) : [];
-  if (!head || !tail) return undefined;
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
-  const all = [...head, ...new Array<number>(missing).fill(0), ...tail];
+  const g = parseIpv6Groups(text);
+  if (!g) return undefined;
   const out = new Uint8Array(16);
-  all.forEach((g, i) => {
-    out[i * 2] = g >> 8;
-    out[i * 2 + 1] = g & 0xff;
+  g.forEach((w, i) => {
+    out[i * 2] = w >> 8;
+    out[i * 2 + 1] = w & 0xff;
   });
   return out;
 }
@@ -82,28 +51,11 @@ export function formatIpv4(b: Uint8Array, off = 0): string {
   return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
 }
 
-/** RFC 5952 canonical text of 16 bytes at `off` (longest zero run of 2+ groups becomes `::`). */
+/** RFC 5952 canonical text of 16 bytes at `off`. */
 export function formatIpv6(b: Uint8Array, off = 0): string {
   const g: number[] = [];
   for (let i = 0; i < 8; i++) g.push((b[off + i * 2]! << 8) | b[off + i * 2 + 1]!);
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (arr: number[]): string => arr.map((x) => x.toString(16)).join(':');
-  if (bestStart < 0) return hex(g);
-  return `${hex(g.slice(0, bestStart))}::${hex(g.slice(bestStart + bestLen))}`;
+  return formatIpv6Groups(g);
 }
 
 /** Canonical text of an address of either family, or undefined when malformed. */
