@@ -1,51 +1,22 @@
 /**
- * The parent's only view of the configuration: which children to start. It uses the config
- * loader (src/config/loader.ts, `loadConfig`) when that module is present; until then, and if the
- * loader throws, it falls back to a keyword scan of the main file and its includes, which is enough
- * to tell whether vrrp_instance and virtual_server blocks exist. Validation proper happens in
- * `kad -t`, in a separate process (reload.ts).
+ * The parent's only view of the configuration: which children to start, and global_defs for
+ * its data dump. It uses the config loader; when the loader rejects the file, a keyword scan of
+ * the main file and its includes tells whether vrrp_instance and virtual_server blocks exist.
+ * Reload validation proper happens in `kad -t`, in a separate process (reload.ts).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { GlobalDefs } from '../config/model.js';
+import { loadConfig } from '../config/loader.js';
+import type { Config } from '../config/model.js';
 import type { ConfigSummary } from './plan.js';
 import { KadError } from '../core/errors.js';
 
-interface LoaderModule {
-  loadConfig: (file: string, opts?: Record<string, unknown>) => unknown;
-}
-
-interface ModelLike {
-  vrrpInstances?: readonly { name: string }[];
-  virtualServers?: readonly unknown[];
-  global?: GlobalDefs;
-}
-
-function summaryOf(model: ModelLike): ConfigSummary | undefined {
-  if (!Array.isArray(model.vrrpInstances) || !Array.isArray(model.virtualServers)) return undefined;
+function summaryOf(model: Config): ConfigSummary {
   return {
     vrrpInstances: model.vrrpInstances.map((i) => i.name),
     virtualServers: model.virtualServers.length,
-    ...(model.global ? { global: model.global } : {}),
+    global: model.global,
   };
-}
-
-async function viaLoader(file: string, configId: string | undefined): Promise<ConfigSummary | undefined> {
-  // A computed specifier: the loader module is optional at build time.
-  const spec = '../config/loader.js';
-  let mod: LoaderModule;
-  try {
-    mod = (await import(spec)) as LoaderModule;
-  } catch {
-    return undefined;
-  }
-  if (typeof mod.loadConfig !== 'function') return undefined;
-  try {
-    const out = (await mod.loadConfig(file, { configId })) as ModelLike & { config?: ModelLike };
-    return summaryOf(out.config ?? out);
-  } catch {
-    return undefined;
-  }
 }
 
 const INCLUDE = /^\s*include\s+(\S+)/;
@@ -76,7 +47,19 @@ export function scanConfigText(file: string, read: (p: string) => string, depth 
   return out;
 }
 
-/** Summarise the configuration at `file` for the child plan. */
-export async function summariseConfig(file: string, configId?: string): Promise<ConfigSummary> {
-  return (await viaLoader(file, configId)) ?? scanConfigText(file, (p) => readFileSync(p, 'utf8'));
+export interface SummaryOptions {
+  configId?: string;
+  allConfig?: boolean;
+}
+
+/**
+ * Summarise the configuration at `file` for the child plan. A configuration the loader rejects
+ * is still scanned: the children then fail on it with a permanent error, as keepalived's do.
+ */
+export async function summariseConfig(file: string, opts: SummaryOptions = {}): Promise<ConfigSummary> {
+  const r = loadConfig(file, {
+    allConfig: opts.allConfig ?? false,
+    ...(opts.configId !== undefined ? { configId: opts.configId } : {}),
+  });
+  return r.config ? summaryOf(r.config) : scanConfigText(file, (p) => readFileSync(p, 'utf8'));
 }

@@ -73,7 +73,7 @@ export async function runParent(cli: CliOptions, o: ParentOverrides = {}): Promi
   const notifier = createNotifier(env.NOTIFY_SOCKET, log);
   let latest: ConfigSummary | undefined;
   const summarise = async (file: string): Promise<ConfigSummary> => {
-    latest = await summariseConfig(file, cli.configId);
+    latest = await summariseConfig(file, { configId: cli.configId, allConfig: cli.allConfig });
     return latest;
   };
   const sup = new Supervisor({
@@ -87,6 +87,8 @@ export async function runParent(cli: CliOptions, o: ParentOverrides = {}): Promi
   if (intake.unhooked.length > 0) {
     log.warn({ code: 'KAD_WARN_SUPERVISOR_RT_SIGNALS', signals: intake.unhooked }, `signals ${intake.unhooked.join(', ')} cannot be caught by this Node.js; use USR2 for stats`);
   }
+  // Signal watchers do not hold the event loop; a parent with no child must still wait for them.
+  const keepAlive = setInterval(() => undefined, 2 ** 30);
   let code: number;
   try {
     await sup.start();
@@ -98,6 +100,7 @@ export async function runParent(cli: CliOptions, o: ParentOverrides = {}): Promi
     sup.stop(1);
     code = await sup.done;
   }
+  clearInterval(keepAlive);
   intake.dispose();
   removePidFile(cli.pid, process.pid);
   log.info(`Stopped ${versionText().split('\n')[0]}`);
