@@ -1,0 +1,98 @@
+// Guest program: the seed LVS-NAT scenario end to end on a real kernel. Client namespace →
+// VIP on the director → two real-server namespaces with HTTP servers (wrr 2:1), HTTP_GET
+// checks run by kad's checker scheduler (src/check/) driving KernelIpvsPort. Stops and
+// restarts real servers and records the table, the request split and detection times.
+// Prints one JSON object; test/kernel/e2e.test.ts asserts on it.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Scheduler } from '../../../src/check/scheduler.js';
+import { loadConfig } from '../../../src/config/loader.js';
+import { SystemClock } from '../../../src/core/clock.js';
+import { silentLogger } from '../../../src/core/log.js';
+import { KernelIpvsPort } from '../../../src/ipvs/kernel-port.js';
+
+const [project, scratch] = [process.argv[2]!, process.argv[3]!];
+const guest = `${project}/test/kernel/guest`;
+const sh = (cmd: string): string => execFileSync('/bin/sh', ['-c', cmd], { encoding: 'utf8' });
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const out: Record<string, unknown> = {};
+
+/**
+ * The seed, re-addressed into the lab; retries shortened so CI waits seconds, not tens. The
+ * seed's `sorry_server 127.0.0.1 80` moves to the director's own 10.10.2.1: Linux refuses to
+ * DNAT forwarded traffic to a loopback address (ip_vs_nat_xmit: "stopping DNAT to loopback
+ * address"), so with that literal line no outside client ever reaches the sorry server, under
+ * keepalived or kad alike. The table programming of the literal line is checked separately.
+ */
+function seedConfig(): string {
+  return readFileSync(`${project}/test/fixtures/seeds/lvs-nat-master.conf`, 'utf8')
+    .replaceAll('sorry_server 127.0.0.1 80', 'sorry_server 10.10.2.1 80')
+    .replaceAll('172.16.1.99', '10.10.1.100')
+    .replaceAll('192.168.1.130', '10.10.2.11')
+    .replaceAll('192.168.1.129', '10.10.2.12')
+    .replaceAll('nb_get_retry 3', 'nb_get_retry 1')
+    .replaceAll('delay_before_retry 2', 'delay_before_retry 1')
+    .replaceAll('connect_timeout 4', 'connect_timeout 1');
+}
+
+function httpServer(ns: string | undefined, name: string): ChildProcess {
+  const dir = `${scratch}/www-${name}`;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}/index.html`, `${name}\n`);
+  const argv = ['python3', '-m', 'http.server', '80', '--bind', '0.0.0.0', '--directory', dir];
+  return spawn(ns ? 'ip' : argv[0]!, ns ? ['netns', 'exec', ns, ...argv] : argv.slice(1), { stdio: 'ignore' });
+}
+
+const requests = (n: number): Record<string, number> =>
+  JSON.parse(sh(`ip netns exec kadcl python3 ${guest}/http_count.py 10.10.1.100 80 ${n}`)) as Record<string, number>;
+
+async function waitTable(pred: (t: string) => boolean, limitMs = 20_000): Promise<number> {
+  const t0 = Date.now();
+  while (!pred(sh('ipvsadm -Ln')) && Date.now() - t0 < limitMs) await sleep(100);
+  return Date.now() - t0;
+}
+
+const main = async (): Promise<void> => {
+  sh(`sh ${guest}/lan.sh 2`);
+  const file = `${scratch}/keepalived.conf`;
+  writeFileSync(file, seedConfig());
+  const loaded = loadConfig(file, { interfaceExists: () => true });
+  if (!loaded.config) throw new Error(JSON.stringify(loaded.diagnostics));
+  const config = loaded.config;
+  const servers: Record<string, ChildProcess> = { rs1: httpServer('kadrs1', 'RS1'), rs2: httpServer('kadrs2', 'RS2') };
+  const sorry = httpServer(undefined, 'SORRY');
+  const port = new KernelIpvsPort({ clock: new SystemClock(), log: silentLogger(), repairPeriodMs: 2000 });
+  const scheduler = new Scheduler(config, { clock: new SystemClock(), log: silentLogger(), port });
+  scheduler.start();
+  const both = (t: string): boolean => /10\.10\.2\.11:80\s+Masq\s+2/.test(t) && /10\.10\.2\.12:80\s+Masq\s+1/.test(t);
+  out.startMs = await waitTable(both);
+  await sleep(1500); // the python servers need a moment in the slow guest
+  out.tableBoth = sh('ipvsadm -Ln');
+  out.splitBoth = requests(30);
+
+  servers.rs1!.kill();
+  out.rs1DownMs = await waitTable((t) => !t.includes('10.10.2.11'));
+  out.tableRs1Down = sh('ipvsadm -Ln');
+  out.splitRs1Down = requests(10);
+
+  servers.rs1 = httpServer('kadrs1', 'RS1');
+  out.rs1UpMs = await waitTable(both);
+  out.splitRs1Back = requests(30);
+
+  servers.rs1.kill();
+  servers.rs2!.kill();
+  out.bothDownMs = await waitTable((t) => t.includes('10.10.2.1:80') && !t.includes('10.10.2.11') && !t.includes('10.10.2.12'));
+  out.tableSorry = sh('ipvsadm -Ln');
+  out.splitSorry = requests(5);
+
+  scheduler.stop();
+  await port.clear(config);
+  out.tableCleared = sh('ipvsadm -Ln');
+  port.close();
+  sorry.kill();
+  console.log(JSON.stringify(out));
+};
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
