@@ -30,8 +30,8 @@ export interface LoadResult {
   exitCode: ExitCode;
 }
 
-/** Files larger than this are refused (keepalived.conf files are kilobytes). */
-export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+/** Files larger than this are refused: 30 times the 20,000-real-server benchmark config. */
+export const MAX_FILE_BYTES = 32 * 1024 * 1024;
 const SCRIPT_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
 function readFile(path: string): ReadResult {

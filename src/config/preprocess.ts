@@ -40,7 +40,7 @@ const MAX_INCLUDE_DEPTH = 32;
 const MAX_SUBST_DEPTH = 16;
 const MAX_SEQ_LINES = 100_000;
 const NAME_RE = /\$(\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
-const DEF_RE = /^\$([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/;
+const DEF_RE = /^\$([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/s;
 
 /** Reads the main file and everything it includes into one stream of lexed lines. */
 export class Preprocessor {
@@ -109,7 +109,8 @@ export class Preprocessor {
   private conditional(line: string): string | undefined {
     const t = line.trimStart();
     if (!t.startsWith('@')) return line;
-    const m = /^@(\^?)(\S*)(.*)$/.exec(t)!;
+    const m = /^@(\^?)(\S*)(.*)$/s.exec(t);
+    if (!m) return line;
     const negate = m[1] === '^';
     const matches = m[2] === this.opts.configId;
     if (matches === negate) return undefined;
@@ -139,7 +140,7 @@ export class Preprocessor {
   }
 
   private expandSeq(file: string, lineNo: number, line: string, t: string, depth: number): void {
-    const m = /^~SEQ(x?)\(([^)]*)\)(.*)$/.exec(t);
+    const m = /^~SEQ(x?)\(([^)]*)\)(.*)$/s.exec(t);
     const args = m ? m[2]!.split(',').map((s) => s.trim()) : [];
     const nums = args.slice(1).map((s) => Number(this.substitute(s)));
     if (!m || args.length < 2 || args.length > 4 || !/^[A-Za-z_]\w*$/.test(args[0]!) || nums.some((n) => !Number.isInteger(n))) {
