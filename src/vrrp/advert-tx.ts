@@ -37,6 +37,8 @@ export interface OutgoingAdvert {
 export class AdvertTx {
   private ipId = 0;
   private ahSeq = 0;
+  /** Encoded VRRP messages by destination and priority: only the priority ever varies. */
+  private readonly messages = new Map<string, Uint8Array>();
 
   constructor(private readonly cfg: AdvertTxConfig) {}
 
@@ -46,13 +48,12 @@ export class AdvertTx {
     return this.cfg.v3ChecksumAsV2 ? 'plain' : 'pseudo4';
   }
 
-  /** The packets of one advert with `priority` (one per destination). */
-  build(priority: number): OutgoingAdvert[] {
-    const c = this.cfg;
-    const src = parseAddress(c.srcAddress, c.family);
-    const out: OutgoingAdvert[] = [];
-    for (const dest of c.destinations) {
-      const vrrp = encodeAdvert(
+  private message(dest: string, priority: number, src: Uint8Array | undefined): Uint8Array {
+    const key = `${priority}/${dest}`;
+    let m = this.messages.get(key);
+    if (!m) {
+      const c = this.cfg;
+      m = encodeAdvert(
         {
           version: c.version,
           vrid: c.vrid,
@@ -66,6 +67,18 @@ export class AdvertTx {
         },
         { checksumMode: this.checksumMode(), src, dst: parseAddress(dest, c.family) },
       );
+      this.messages.set(key, m);
+    }
+    return m;
+  }
+
+  /** The packets of one advert with `priority` (one per destination). */
+  build(priority: number): OutgoingAdvert[] {
+    const c = this.cfg;
+    const src = parseAddress(c.srcAddress, c.family);
+    const out: OutgoingAdvert[] = [];
+    for (const dest of c.destinations) {
+      const vrrp = this.message(dest, priority, src);
       if (c.family === 6) {
         out.push({ bytes: vrrp, dest });
         continue;

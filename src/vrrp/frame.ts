@@ -5,7 +5,7 @@
  */
 import { AH_HEADER_LEN, IPPROTO_AH, readAh, signAh, writeAh, type AhHeader } from './auth.js';
 import { IPPROTO_VRRP } from './checksum.js';
-import { ADVERT_TOS, ADVERT_TTL, parseIpv4, readIpv4Header, writeIpv4Header, type Ipv4Header } from './ip.js';
+import { ADVERT_TOS, ADVERT_TTL, parseAddress, readIpv4Header, writeIpv4Header, type Ipv4Header } from './ip.js';
 
 /** How to frame one IPv4 advert. */
 export interface Ipv4FrameOptions {
@@ -21,8 +21,8 @@ export interface Ipv4FrameOptions {
 
 /** Builds the IPv4 packet around a VRRP message. */
 export function buildIpv4Frame(vrrp: Uint8Array, o: Ipv4FrameOptions): Uint8Array {
-  const src = parseIpv4(o.src) ?? new Uint8Array(4);
-  const dst = parseIpv4(o.dst) ?? new Uint8Array(4);
+  const src = parseAddress(o.src, 4) ?? new Uint8Array(4);
+  const dst = parseAddress(o.dst, 4) ?? new Uint8Array(4);
   const ahLen = o.ah ? AH_HEADER_LEN : 0;
   const out = new Uint8Array(20 + ahLen + vrrp.length);
   writeIpv4Header(out, {

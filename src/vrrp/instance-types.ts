@@ -12,7 +12,7 @@ import type { VrrpInstance } from './instance.js';
 
 /** Actions executed on the outside world. Implemented on real sockets by the wire layer. */
 export interface InstancePorts {
-  /** Send one advert packet to `dest` (multicast group or unicast peer); see file header for format. */
+  /** Send one advert packet to `dest` (multicast group or unicast peer); see file header for format. The bytes may be shared: do not modify them. */
   sendAdvert(bytes: Uint8Array, dest: string): void;
   /** Add the VIPs (and virtual routes/rules) to the interface; idempotent. */
   addVips(vips: readonly IpAddress[]): void;

@@ -88,6 +88,7 @@ export class VrrpInstance {
       authType: authTypeOf(spec),
       authKey,
       vips: vipText,
+      vipBytes: vipText.map((v) => parseAddress(v, spec.family) ?? new Uint8Array(0)),
       skipCheckAdvAddr: spec.skipCheckAdvAddr,
       unicastPeers: peers,
       checkUnicastSrc: spec.checkUnicastSrc,

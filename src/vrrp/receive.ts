@@ -70,6 +70,8 @@ export interface ReceivePolicy {
   authKey: Uint8Array;
   /** VIP addresses of the instance's family, canonical, in config order. */
   vips: readonly string[];
+  /** The same VIPs as bytes (parsed from `vips` when absent). */
+  vipBytes?: readonly Uint8Array[];
   skipCheckAdvAddr: boolean;
   /** Unicast peers (canonical), empty for multicast, with optional TTL bounds. */
   unicastPeers: readonly { address: string; minTtl?: number; maxTtl?: number }[];
@@ -171,11 +173,13 @@ function checkAddresses(a: Advert, p: ReceivePolicy): ReceiveResult | undefined 
   if (count !== p.vips.length) {
     return drop('addressListMismatch', `received an unexpected ip number count ${count}, expected ${p.vips.length}`, a.vrid);
   }
-  const missing = p.vips.find((v) => {
-    const vb = parseAddress(v, p.family);
-    return !vb || !containsAddress(a.addrBytes, vb);
-  });
-  return missing ? drop('addressListMismatch', `address ${missing} missing from advert`, a.vrid) : undefined;
+  for (let i = 0; i < p.vips.length; i++) {
+    const vb = p.vipBytes?.[i] ?? parseAddress(p.vips[i]!, p.family);
+    if (!vb || !containsAddress(a.addrBytes, vb)) {
+      return drop('addressListMismatch', `address ${p.vips[i]} missing from advert`, a.vrid);
+    }
+  }
+  return undefined;
 }
 
 /**
