@@ -1,11 +1,11 @@
 // `kad -t`, `--json`, `-d` and bad input through the built binary: every run ends with an exit
 // code in {0, 4, 5, 6} and diagnostics, never a stack trace. No root needed.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, truncateSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKad } from '../helpers/run-kad.js';
-import { run } from '../helpers/netns.js';
+import { ensureDist } from '../unit/config/dist.js';
 import { corpusTexts, mutate, prng } from '../unit/config/fuzz.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kad-cfg-'));
@@ -21,14 +21,7 @@ const noTrace = (s: string): void => {
 };
 
 beforeAll(() => {
-  if (!existsSync('dist/config/loader.js')) {
-    try {
-      run('node_modules/.bin/tsc', ['-p', 'tsconfig.json']);
-    } catch {
-      // type errors elsewhere still emit JavaScript; the check below decides
-    }
-  }
-  expect(existsSync('dist/config/loader.js')).toBe(true);
+  expect(ensureDist()).toBe(true);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

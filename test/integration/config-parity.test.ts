@@ -2,11 +2,11 @@
 // keepalived sample and every kad case, run side by side in one network namespace that holds
 // the interfaces the configs name (bridges: the test kernel has no dummy links).
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupAll, createNetns, netnsUnavailableReason, run, type Netns } from '../helpers/netns.js';
 import { KAD_BIN } from '../helpers/run-kad.js';
+import { ensureDist } from '../unit/config/dist.js';
 import { readRecorded, type RecordedCase } from '../unit/config/recorded.js';
 
 function keepalivedMissing(): string | undefined {
@@ -34,14 +34,7 @@ describe.skipIf(skipReason !== undefined)('kad -t vs keepalived -t in a namespac
   let ns: Netns;
 
   beforeAll(() => {
-    if (!existsSync('dist/config/loader.js')) {
-      try {
-        run('node_modules/.bin/tsc', ['-p', 'tsconfig.json']);
-      } catch {
-        // type errors elsewhere still emit JavaScript; the existence check below decides
-      }
-    }
-    expect(existsSync('dist/config/loader.js')).toBe(true);
+    expect(ensureDist()).toBe(true);
     ns = createNetns('kcp');
     for (const i of recorded.interfaces) ns.ip('link', 'add', i, 'type', 'bridge');
   });
