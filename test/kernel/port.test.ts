@@ -58,4 +58,12 @@ describe.skipIf(skip !== undefined)('KernelIpvsPort in a real kernel', () => {
     expect(out.clientExit).toBe(0);
     expect(out.client).toBe('rs1:first\nrs1:second\n');
   });
+
+  it('runs the sync daemon as master, then backup (syncid = the instance VRID), then none', () => {
+    expect(out.syncMaster).toContain('master sync daemon (mcast=kadsync0, syncid=61, maxlen=1400');
+    expect(out.syncMaster).not.toContain('backup');
+    expect(out.syncBackup).toContain('backup sync daemon (mcast=kadsync0, syncid=61');
+    expect(out.syncBackup).not.toContain('master');
+    expect(String(out.syncNone).trim()).toBe('');
+  });
 });

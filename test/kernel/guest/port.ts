@@ -1,6 +1,7 @@
 // Guest program: KernelIpvsPort on the real kernel. (1) The DR seed and a TUN variant programmed
 // as configured; (2) out-of-band `ipvsadm -D` / `-d` repaired by the periodic pass; (3) a
-// weight change applied in place while a client holds a connection through the director.
+// weight change applied in place while a client holds a connection through the director;
+// (4) the connection sync daemon following the VRRP role (lvs_sync_daemon).
 // Prints one JSON object; test/kernel/port.test.ts asserts on it.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -93,12 +94,37 @@ async function weightInPlace(): Promise<void> {
   port.close();
 }
 
+async function syncDaemon(): Promise<void> {
+  sh('ip link add kadsync0 type veth peer name kadsync1 && ip link set kadsync0 up && ip link set kadsync1 up');
+  const cfg = load(`global_defs {
+  lvs_sync_daemon kadsync0 VI_1 maxlen 1400 ttl 2
+}
+vrrp_instance VI_1 {
+  interface kadsync0
+  virtual_router_id 61
+  priority 100
+  virtual_ipaddress {
+    10.30.0.1
+  }
+}
+`);
+  const port = new KernelIpvsPort({ clock: new SystemClock(), log: silentLogger(), repairPeriodMs: 0 });
+  await port.setSyncDaemon(cfg, 'master');
+  out.syncMaster = sh('ipvsadm -L --daemon');
+  await port.setSyncDaemon(cfg, 'backup');
+  out.syncBackup = sh('ipvsadm -L --daemon');
+  await port.setSyncDaemon(cfg, 'none');
+  out.syncNone = sh('ipvsadm -L --daemon');
+  port.close();
+}
+
 const main = async (): Promise<void> => {
   const port = new KernelIpvsPort({ clock: new SystemClock(), log: silentLogger(), repairPeriodMs: 0 });
   await seeds(port);
   port.close();
   await repair();
   await weightInPlace();
+  await syncDaemon();
   console.log(JSON.stringify(out));
 };
 main().catch((e: unknown) => {
