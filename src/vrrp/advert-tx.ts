@@ -72,6 +72,15 @@ export class AdvertTx {
     return m;
   }
 
+  /**
+   * An AH sequence number accepted from a peer. keepalived keeps one counter for what it sends
+   * and what it accepts, so it drops any AH advert numbered at or below the highest it has seen:
+   * kad continues above it, as a keepalived peer would, so that a returning master is heard.
+   */
+  observeAhSeq(seq: number): void {
+    if (seq > this.ahSeq) this.ahSeq = seq;
+  }
+
   /** The packets of one advert with `priority` (one per destination). */
   build(priority: number): OutgoingAdvert[] {
     const c = this.cfg;

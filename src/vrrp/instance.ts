@@ -158,7 +158,10 @@ export class VrrpInstance {
       return { accepted: false, drop: r.drop, detail: r.detail };
     }
     this.stats.advert_rcvd++;
-    if (r.ahSeq !== undefined) this.ahSeqBySrc.set(r.src, r.ahSeq);
+    if (r.ahSeq !== undefined) {
+      this.ahSeqBySrc.set(r.src, r.ahSeq);
+      this.tx.observeAhSeq(r.ahSeq);
+    }
     if (r.advert.priority === 0) {
       this.stats.pri_zero_rcvd++;
       this.ahSeqBySrc.delete(r.src); // a stopping sender restarts its sequence from 1
