@@ -1,0 +1,144 @@
+/**
+ * Entry of the checker child (dist/check/daemon.js), forked by the supervisor with an IPC
+ * channel and KAD_CHILD_OPTIONS. Reads the configuration itself, opens IPVS (exit 1 with
+ * keepalived's "IPVS: Can't initialize ipvs" when the kernel has none), runs the scheduler,
+ * reports readiness and handles reload / dump / stop / vrrp-state. Exits when the channel closes.
+ * KAD_CHECK_DRY_RUN=1 runs against an in-memory IPVS table instead of the kernel (no IPVS needed).
+ */
+import type { Config, ScriptSpec } from '../config/model.js';
+import { formatDiagnostic, loadConfig } from '../config/loader.js';
+import { SystemClock, type Clock } from '../core/clock.js';
+import { CHILD_OPTIONS_ENV, isParentMessage, type ChildMessage, type ChildOptions, type ParentMessage } from '../core/ipc.js';
+import { createLogger, type Logger } from '../core/log.js';
+import type { IpvsPort } from '../ipvs/port.js';
+import { DUMP_FILES, writeDumpFile } from '../supervisor/dump-files.js';
+import { formatCheckData } from './dump.js';
+import { MemoryPort } from './memory-port.js';
+import { Scheduler } from './scheduler.js';
+import { runScript } from './script.js';
+
+const EXIT_FATAL = 1;
+const EXIT_CONFIG = 2;
+
+function send(msg: ChildMessage): void {
+  if (process.send && process.connected) process.send(msg);
+}
+
+function load(opts: ChildOptions, log: Logger): Config | undefined {
+  const r = loadConfig(opts.cli.useFile, { configId: opts.cli.configId, allConfig: opts.cli.allConfig });
+  for (const d of r.diagnostics) {
+    if (d.severity === 'error') log.error({ code: 'KAD_ERR_CHECK_CONFIG' }, formatDiagnostic(d));
+    else log.warn(formatDiagnostic(d));
+  }
+  return r.config;
+}
+
+/** The kernel seam: open IPVS through src/ipvs, or an in-memory table for dry runs. */
+export async function openPort(clock: Clock, log: Logger): Promise<IpvsPort> {
+  if (process.env.KAD_CHECK_DRY_RUN === '1') return new MemoryPort();
+  const { Ipvs } = await import('../ipvs/ffi.js');
+  const { KernelIpvsPort } = await import('../ipvs/kernel-port.js');
+  const ops = Ipvs.open();
+  return new KernelIpvsPort({ clock, log, open: () => ops });
+}
+
+class CheckerChild {
+  private sched: Scheduler | undefined;
+  private port: IpvsPort | undefined;
+  private stopping = false;
+  private readonly clock = new SystemClock();
+
+  constructor(private readonly opts: ChildOptions, private readonly log: Logger) {}
+
+  private runNotify = (spec: ScriptSpec, why: string): void => {
+    void runScript(spec, this.clock).then((r) => {
+      if (r.kind !== 'exit' || r.code !== 0) this.log.warn({ code: 'KAD_WARN_CHECK_SCRIPT', why, result: r }, `${why} script ${spec.text} failed`);
+    });
+  };
+
+  async start(): Promise<number | undefined> {
+    const config = load(this.opts, this.log);
+    if (!config) {
+      send({ type: 'fatal', exitCode: EXIT_CONFIG, message: `cannot load ${this.opts.cli.useFile}` });
+      return EXIT_CONFIG;
+    }
+    try {
+      this.port = await openPort(this.clock, this.log);
+    } catch (err) {
+      this.log.error({ code: 'KAD_ERR_CHECK_NO_IPVS', err: (err as Error).message }, "IPVS: Can't initialize ipvs");
+      send({ type: 'fatal', exitCode: EXIT_FATAL, message: "IPVS: Can't initialize ipvs" });
+      return EXIT_FATAL;
+    }
+    this.sched = new Scheduler(config, { clock: this.clock, log: this.log, port: this.port, runScript: this.runNotify });
+    this.sched.start();
+    send({ type: 'ready' });
+    return undefined;
+  }
+
+  reload(): void {
+    const config = load(this.opts, this.log);
+    if (!config || !this.sched || this.stopping) {
+      send({ type: 'reloaded', ok: false, message: 'configuration not loaded; keeping the running one' });
+      return;
+    }
+    this.sched.reload(config);
+    send({ type: 'reloaded', ok: true });
+  }
+
+  handle(m: ParentMessage): void {
+    if (m.type === 'stop') void this.stop();
+    else if (m.type === 'reload') this.reload();
+    else if (m.type === 'dump' && m.what === 'data' && this.sched) {
+      const file = writeDumpFile(DUMP_FILES.checkData, formatCheckData(this.sched.state, this.clock.wallMs()));
+      send({ type: 'dumped', what: 'data', file });
+    } else if (m.type === 'vrrp-state' && this.sched) {
+      this.sched.setVrrpState(m.instance, m.state);
+      const sync = this.sched.currentConfig.global.lvsSyncDaemon;
+      if (sync?.instance === m.instance && this.port) {
+        void this.port.setSyncDaemon(this.sched.currentConfig, m.state === 'MASTER' ? 'master' : 'backup');
+      }
+    }
+  }
+
+  async stop(code = 0): Promise<never> {
+    if (!this.stopping) {
+      this.stopping = true;
+      this.log.info('Stopping');
+      try {
+        if (this.sched) {
+          this.sched.stop();
+          await this.sched.settled();
+          if (this.opts.cli.dontReleaseIpvs !== true) await this.port?.clear(this.sched.currentConfig);
+        }
+        this.port?.close();
+      } catch (err) {
+        this.log.error({ code: 'KAD_ERR_CHECK_STOP', err: (err as Error).message }, 'error while stopping');
+      }
+    }
+    process.exit(code);
+  }
+}
+
+async function main(): Promise<void> {
+  const raw = process.env[CHILD_OPTIONS_ENV];
+  if (!raw) throw new Error(`${CHILD_OPTIONS_ENV} is not set`);
+  const opts = JSON.parse(raw) as ChildOptions;
+  const log = createLogger({ name: 'kad_checkers', detail: opts.cli.logDetail });
+  const child = new CheckerChild(opts, log);
+  const stop = (): void => void child.stop();
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('disconnect', stop);
+  process.on('message', (m: unknown) => {
+    if (isParentMessage(m)) child.handle(m);
+  });
+  const code = await child.start();
+  if (code !== undefined) await child.stop(code);
+}
+
+main().catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`kad_checkers: ${message}\n`);
+  send({ type: 'fatal', exitCode: EXIT_FATAL, message });
+  process.exit(EXIT_FATAL);
+});

@@ -1,0 +1,94 @@
+// The checker child as the supervisor runs it: forked from dist/check/daemon.js, reads the
+// config, reports ready, follows real servers, writes keepalived_check.data on a dump request,
+// keeps state across a reload, exits when the channel closes, and exits FATAL without IPVS.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureCheckBuilt, forkChecker } from '../fixtures/check/daemon.js';
+import { freePort, startHttp, type Route } from '../fixtures/check/servers.js';
+
+const hasIpvs = existsSync('/proc/net/ip_vs');
+if (hasIpvs) console.warn('check-daemon: this kernel has IPVS: the "no IPVS → FATAL" test is SKIPPED');
+const dir = mkdtempSync(join(tmpdir(), 'kad-chkd-'));
+beforeAll(() => ensureCheckBuilt());
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function conf(httpPort: number, tcpPort: number): string {
+  return `global_defs {
+  router_id kadtest
+}
+virtual_server 127.0.0.1 80 {
+  delay_loop 1
+  lb_algo rr
+  lb_kind NAT
+  protocol TCP
+  real_server 127.0.0.1 ${httpPort} {
+    weight 2
+    HTTP_GET {
+      url {
+        path /
+        status_code 200
+      }
+      connect_timeout 1
+      retry 0
+      warmup 0
+    }
+  }
+  real_server 127.0.0.1 ${tcpPort} {
+    TCP_CHECK {
+      connect_timeout 1
+      retry 0
+      warmup 0
+    }
+  }
+}
+`;
+}
+
+describe('checker child', () => {
+  it('ready, follows real servers, dumps data, reloads keeping state, exits on disconnect', async () => {
+    const http = await startHttp(new Map<string, Route>([['/', { body: 'ok' }]]));
+    const tcpPort = await freePort();
+    const file = join(dir, 'keepalived.conf');
+    writeFileSync(file, conf(http.port, tcpPort));
+    const c = forkChecker(file, { KAD_CHECK_DRY_RUN: '1', TMPDIR: dir });
+    try {
+      await c.waitFor(() => c.messages.find((m) => m.type === 'ready'));
+      const removed = `Removing service [127.0.0.1]:tcp:${tcpPort} to VS [127.0.0.1]:tcp:80`;
+      await c.waitFor(() => c.logs.find((l) => l.msg === removed));
+      expect(c.logs.some((l) => l.msg.includes(`[127.0.0.1]:tcp:${http.port} to VS`))).toBe(false);
+
+      c.proc.send({ type: 'dump', what: 'data' });
+      const dumped = await c.waitFor(() => c.messages.find((m) => m.type === 'dumped'));
+      expect(dumped).toEqual({ type: 'dumped', what: 'data', file: join(dir, 'keepalived_check.data') });
+      const data = readFileSync(join(dir, 'keepalived_check.data'), 'utf8');
+      expect(data).toContain(`   Real Server = [127.0.0.1]:tcp:${http.port}\n     weight = 2\n     alive = yes`);
+      expect(data).toContain(`   Real Server = [127.0.0.1]:tcp:${tcpPort}\n     weight = 1\n     alive = no`);
+
+      const before = c.logs.length;
+      c.proc.send({ type: 'reload' });
+      await c.waitFor(() => c.messages.find((m) => m.type === 'reloaded'));
+      expect(c.messages.find((m) => m.type === 'reloaded')).toEqual({ type: 'reloaded', ok: true });
+      await http.close();
+      const httpDown = `Removing service [127.0.0.1]:tcp:${http.port} to VS [127.0.0.1]:tcp:80`;
+      await c.waitFor(() => c.logs.find((l) => l.msg === httpDown));
+      // The TCP server was already down before the reload: no new transition for it.
+      expect(c.logs.slice(before).filter((l) => l.msg.includes(`:${tcpPort} to VS`))).toEqual([]);
+      c.proc.disconnect();
+      expect(await c.exited).toBe(0);
+    } finally {
+      c.proc.kill('SIGKILL');
+      await http.close().catch(() => undefined);
+    }
+  });
+
+  it.skipIf(hasIpvs)('exits FATAL (1) without IPVS, like keepalived', async () => {
+    const file = join(dir, 'noipvs.conf');
+    writeFileSync(file, conf(await freePort(), await freePort()));
+    const c = forkChecker(file, { TMPDIR: dir });
+    expect(await c.exited).toBe(1);
+    expect(c.messages).toContainEqual({ type: 'fatal', exitCode: 1, message: "IPVS: Can't initialize ipvs" });
+    expect(c.logs.some((l) => l.msg === "IPVS: Can't initialize ipvs")).toBe(true);
+  });
+});
