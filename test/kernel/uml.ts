@@ -9,7 +9,7 @@
  * A boot → script → power-off cycle takes 2–3 s.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, existsSync, symlinkSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, existsSync, symlinkSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,20 @@ export function umlUnavailableReason(): string | undefined {
 
 let counter = 0;
 
+/**
+ * Where UML keeps the guest's memory file: /dev/shm when it has room (fast), else the scratch
+ * directory (containers often give /dev/shm only 64 MB, and a guest touching more would die).
+ */
+function memoryDir(scratch: string, memMb: number): string {
+  try {
+    const st = statfsSync('/dev/shm');
+    if ((st.bavail * st.bsize) / 2 ** 20 > memMb + 256) return '/dev/shm';
+  } catch {
+    /* no /dev/shm */
+  }
+  return scratch;
+}
+
 /** A fresh scratch directory: unique per process and call. */
 function scratchDir(): string {
   const dir = join(tmpdir(), `kad-uml-${process.pid}-${++counter}-${Date.now().toString(36)}`);
@@ -79,8 +93,9 @@ export async function runInUml(script: string, opts: UmlOptions = {}): Promise<U
     symlinkSync(join(PROJECT_DIR, 'node_modules'), join(dir, 'node_modules'));
     const fds = ['out', 'err', 'console'].map((n) => openSync(join(dir, n), 'w'));
     const umid = `kad${process.pid}x${counter}`;
+    const memMb = opts.memMb ?? 512;
     const args = [
-      `mem=${opts.memMb ?? 512}M`, 'rootfstype=hostfs', 'rootflags=/', 'ro', `init=${INIT}`,
+      `mem=${memMb}M`, 'rootfstype=hostfs', 'rootflags=/', 'ro', `init=${INIT}`,
       `KAD_SCRATCH=${dir}`, `KAD_PROJECT=${PROJECT_DIR}`, `umid=${umid}`, `uml_dir=${dir}`,
       'con=null', 'ssl=null', 'con0=null,fd:5', 'con1=null,fd:3', 'con2=null,fd:4',
     ];
@@ -90,7 +105,7 @@ export async function runInUml(script: string, opts: UmlOptions = {}): Promise<U
       cwd: dir,
       detached: true,
       stdio: ['ignore', 'ignore', 'ignore', fds[0], fds[1], fds[2]],
-      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', TMPDIR: '/dev/shm' },
+      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', TMPDIR: memoryDir(dir, memMb) },
     });
     fds.forEach((fd) => closeSync(fd));
     await new Promise<void>((resolve) => {
