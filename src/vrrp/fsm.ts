@@ -29,7 +29,8 @@ export interface FsmContext {
 }
 
 export type FsmEvent =
-  | { type: 'startup'; resumeMaster?: boolean }
+  /** `garp: false` with resumeMaster: keep quiet on the ARP side (reload with unchanged VIPs). */
+  | { type: 'startup'; resumeMaster?: boolean; garp?: boolean }
   | { type: 'masterDownTimer' }
   | { type: 'adverTimer' }
   | { type: 'advert'; priority: number; advertIntMs: number; srcAddress: Uint8Array }
@@ -93,17 +94,17 @@ function downIntervalMs(ctx: FsmContext, masterAdverIntMs: number): number {
 }
 
 /** RFC 5798 §6.4.1/§6.4.2: send an advert, then (keepalived order) VIPs, then GARPs. */
-function enterMaster(ctx: FsmContext, reason: StepReason, pre: Action[] = []): StepResult {
+function enterMaster(ctx: FsmContext, reason: StepReason, garp = true): StepResult {
+  const announce: Action[] = garp ? [{ type: 'garpMaster' }] : [];
   return {
     state: 'MASTER',
     reason,
     actions: [
-      ...pre,
       { type: 'cancelMasterDownTimer' },
       { type: 'setMasterAdverInt', ms: ctx.advertIntMs },
       { type: 'sendAdvert' },
       { type: 'addVips' },
-      { type: 'garpMaster' },
+      ...announce,
       { type: 'armAdverTimer', delayMs: ctx.advertIntMs },
       { type: 'notify', state: 'MASTER' },
     ],
@@ -189,7 +190,7 @@ function masterAdvert(ctx: FsmContext, ev: Extract<FsmEvent, { type: 'advert' }>
 function fromInit(ctx: FsmContext, ev: FsmEvent): StepResult {
   if (ev.type === 'fault') return enterFault('INIT');
   if (ev.type !== 'startup') return stay('INIT', 'ignored');
-  if (ev.resumeMaster) return enterMaster(ctx, 'resumeMaster');
+  if (ev.resumeMaster) return enterMaster(ctx, 'resumeMaster', ev.garp !== false);
   // RFC 5798 §6.4.1: the owner (priority 255) becomes Master at once; everyone else Backup.
   if (ctx.effectivePriority === 255) return enterMaster(ctx, 'startupOwner');
   return enterBackup(ctx, 'startupBackup', ctx.advertIntMs);

@@ -141,13 +141,15 @@ export class VrrpInstance {
   }
 
   /**
-   * Starts the instance. `resumeMaster`: a respawned VRRP child whose predecessor was MASTER
-   * takes MASTER at once, keeps the VIPs and advertises immediately.
+   * Starts the instance. `resumeMaster`: a respawned VRRP child (or a reloaded instance) whose
+   * predecessor was MASTER takes MASTER at once, keeps the VIPs and advertises immediately;
+   * `garp: false` skips the takeover GARP/NA schedule (keepalived sends none on a reload that
+   * leaves the VIPs unchanged).
    */
-  start(opts: { resumeMaster?: boolean } = {}): void {
+  start(opts: { resumeMaster?: boolean; garp?: boolean } = {}): void {
     this.preemptAllowedAtMs = this.deps.clock.nowMs() + this.spec.preemptDelayMs;
     if (this.faulted) this.dispatch({ type: 'fault' });
-    else this.dispatch({ type: 'startup', resumeMaster: opts.resumeMaster });
+    else this.dispatch({ type: 'startup', resumeMaster: opts.resumeMaster, garp: opts.garp });
   }
 
   /** Handles one received packet; see the file header for the byte format. Never throws. */

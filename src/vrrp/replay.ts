@@ -133,7 +133,7 @@ class Runner {
     const op = str(line.do);
     for (const s of this.targets(line)) {
       const i = s.instance;
-      if (op === 'start') i.start({ resumeMaster: line.resumeMaster === true });
+      if (op === 'start') i.start({ resumeMaster: line.resumeMaster === true, garp: line.garp !== false });
       else if (op === 'advert') {
         const p = this.peerPacket(s, line);
         s.lastReceive = i.receive(p.bytes, p.meta);
