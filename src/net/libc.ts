@@ -18,6 +18,8 @@ if (process.platform !== 'linux' || !['x64', 'arm64'].includes(process.arch)) {
 export const AF_INET = 2;
 export const AF_INET6 = 10;
 export const AF_PACKET = 17;
+export const AF_NETLINK = 16;
+export const NETLINK_ROUTE = 0;
 export const SOCK_RAW = 3;
 export const SOCK_NONBLOCK = 0o4000;
 export const SOCK_CLOEXEC = 0o2000000;
@@ -28,6 +30,7 @@ export const MSG_TRUNC = 0x20;
 export const SOL_SOCKET = 1;
 export const SO_BINDTODEVICE = 25;
 export const SO_RCVBUF = 8;
+export const SO_RCVBUFFORCE = 33;
 export const IPPROTO_IP = 0;
 export const IPPROTO_IPV6 = 41;
 export const IP_TOS = 1;
@@ -169,15 +172,29 @@ export interface FdWatcher {
   close(): void;
 }
 
-/** Call `onReadable` whenever `fd` becomes readable, from the Node event loop. */
+/**
+ * Call `onReadable` whenever `fd` becomes readable, from the Node event loop. A pending socket
+ * error (POLLERR: ENOBUFS on netlink, an ICMP error on a raw socket) makes libuv stop the watcher
+ * and report a status; the callback still runs (its recvmsg collects and clears the error) and
+ * the watcher is restarted, so one error never silences a socket.
+ */
 export function watchReadable(fd: number, onReadable: () => void): FdWatcher {
+  let closed = false;
   // koffi calls back with (status, events); its bundled typings show only the events object.
+  type PollCb = (ev: { readable: boolean }) => void;
   const cb = (status: number, ev: { readable: boolean }): void => {
-    if (status === 0 && ev.readable) onReadable();
+    if (closed) return;
+    if (status !== 0) {
+      onReadable();
+      if (!closed) handle.start({ readable: true }, cb as unknown as PollCb);
+      return;
+    }
+    if (ev.readable) onReadable();
   };
-  const handle = koffi.node.poll(fd, { readable: true }, cb as unknown as (ev: { readable: boolean }) => void);
+  const handle = koffi.node.poll(fd, { readable: true }, cb as unknown as PollCb);
   return {
     close(): void {
+      closed = true;
       handle.close();
     },
   };

@@ -3,15 +3,17 @@
  * RTNLGRP_IPV6_IFADDR notification groups through npm `netlink`). Opens the rtnetlink socket kad
  * shares between address and link requests, looks interfaces up (index, name, MAC, up/running,
  * MTU), and turns kernel notifications into typed `link` and `addr` events: the VRRP runtime
- * moves an instance to FAULT when its interface goes down and back when it comes up.
+ * moves an instance to FAULT when its interface goes down and back when it comes up. Requests go
+ * through npm `netlink`; notifications through ./rtnl-notify.ts (see there why).
  */
 import { EventEmitter } from 'node:events';
 import netlink from 'netlink';
 import type { RtNetlinkSocket, rt as rtTypes, ifla } from 'netlink';
-import { KadError } from '../core/errors.js';
+import { errnoInfo, KadError } from '../core/errors.js';
 import { formatMac } from './inet-addr.js';
 import { toAddressInfo, type AddressInfo } from './rtnl-addr.js';
 import { rtnlError } from './rtnl-errors.js';
+import { NotifySocket, RTMGRP_IPV4_IFADDR, RTMGRP_IPV6_IFADDR, RTMGRP_LINK } from './rtnl-notify.js';
 
 const RTM_NEWLINK = 16;
 const RTM_DELLINK = 17;
@@ -31,14 +33,41 @@ export interface LinkInfo {
   mtu?: number;
 }
 
-/** Open an rtnetlink socket. `ref` keeps the event loop alive (true for a watcher). */
-export function openRtnl(ref = false): RtNetlinkSocket {
+/** Options of {@link openRtnl}. */
+export interface RtnlOptions {
+  /** Keep the event loop alive (true for a watcher). Default false. */
+  ref?: boolean;
+  /** SO_RCVBUF in bytes. Default 1 MiB: a link flap on a busy host is a burst of notifications. */
+  recvBufferBytes?: number;
+  /**
+   * Asynchronous socket errors (ENOBUFS when notifications overflowed the receive buffer).
+   * Without it they are dropped here rather than crashing the process.
+   */
+  onError?: (err: KadError) => void;
+}
+
+/** Open an rtnetlink socket (a boolean is the `ref` option alone). */
+export function openRtnl(options: RtnlOptions | boolean = {}): RtNetlinkSocket {
+  const opts = typeof options === 'boolean' ? { ref: options } : options;
+  let rt: RtNetlinkSocket;
   try {
-    // A large receive buffer: a link flap on a busy host is a burst of notifications.
-    return netlink.createRtNetlink({ ref, recvBufferSize: 1 << 20, sendBufferSize: 1 << 16 });
+    rt = netlink.createRtNetlink({ ref: opts.ref ?? false, recvBufferSize: opts.recvBufferBytes ?? 1 << 20, sendBufferSize: 1 << 16 });
   } catch (err) {
     throw rtnlError(err, 'socket', 'NETLINK_ROUTE');
   }
+  // An 'error' event without a listener would throw from the event loop.
+  rt.socket.on('error', (err: unknown) => opts.onError?.(socketError(err)));
+  return rt;
+}
+
+/** The KadError for an asynchronous netlink socket error (the package gives errno as a number or in the text). */
+function socketError(err: unknown): KadError {
+  const errno = (err as { errno?: unknown }).errno;
+  if (typeof errno === 'number') {
+    const info = errnoInfo(errno, 'recvmsg');
+    return new KadError('KAD_ERR_NET_RTNL', `NETLINK_ROUTE recvmsg: ${info.code}`, info);
+  }
+  return rtnlError(err, 'recvmsg', 'NETLINK_ROUTE');
 }
 
 /** Convert one RTM_NEWLINK message to LinkInfo. */
@@ -85,31 +114,36 @@ export interface AddrEvent extends AddressInfo {
 interface WatcherEvents {
   link: [LinkEvent];
   addr: [AddrEvent];
+  /** Notifications were lost (ENOBUFS): re-read links and addresses to resynchronise. */
+  overrun: [KadError];
 }
 
 /**
- * Kernel notifications for links and addresses. Emits `link` (LinkEvent) and `addr` (AddrEvent).
- * The kernel also repeats RTM_NEWLINK for changes that are not up/down (statistics, MTU), so
- * listeners compare with the previous state they saw.
+ * Kernel notifications for links and addresses. Emits `link` (LinkEvent), `addr` (AddrEvent) and
+ * `overrun` when the kernel dropped notifications (the listener re-reads state). The kernel also
+ * repeats RTM_NEWLINK for changes that are not up/down (statistics, MTU), so listeners compare
+ * with the previous state they saw.
  */
 export class LinkWatcher extends EventEmitter<WatcherEvents> {
-  private readonly rt: RtNetlinkSocket;
+  private readonly sock: NotifySocket;
 
-  constructor() {
+  /** `recvBufferBytes` is for tests that provoke an overrun; the default suits production. */
+  constructor(recvBufferBytes?: number) {
     super();
-    this.rt = openRtnl(true);
-    for (const g of ['LINK', 'IPV4_IFADDR', 'IPV6_IFADDR'] as const) this.rt.addMembership(g);
-    // The rtnetlink layer's parsed messages drop the header type, which is what tells RTM_NEWLINK
-    // from RTM_DELLINK: listen one layer down and parse here.
-    this.rt.socket.on('message', (msgs) => {
-      for (const raw of msgs) {
-        if (![RTM_NEWLINK, RTM_DELLINK, RTM_NEWADDR, RTM_DELADDR].includes(raw.type)) continue;
-        try {
-          this.dispatch(raw.type, netlink.rt.parseMessage(raw.type, raw.data));
-        } catch {
-          // A message the package cannot parse carries nothing kad acts on.
+    this.sock = NotifySocket.open({
+      groups: RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR,
+      recvBufferBytes,
+      onOverrun: (err) => this.emit('overrun', err),
+      onMessages: (msgs) => {
+        for (const raw of msgs) {
+          if (![RTM_NEWLINK, RTM_DELLINK, RTM_NEWADDR, RTM_DELADDR].includes(raw.type)) continue;
+          try {
+            this.dispatch(raw.type, netlink.rt.parseMessage(raw.type, raw.data));
+          } catch {
+            // A message the package cannot parse carries nothing kad acts on.
+          }
         }
-      }
+      },
     });
   }
 
@@ -125,7 +159,7 @@ export class LinkWatcher extends EventEmitter<WatcherEvents> {
 
   /** Stop listening. */
   close(): void {
-    this.rt.socket.close();
+    this.sock.close();
     this.removeAllListeners();
   }
 }
