@@ -36,13 +36,36 @@ export function netmaskPrefixLen(mask: string): number | undefined {
   return bits.slice(ones).includes('1') ? undefined : ones;
 }
 
-/** Every IPv4 address from first to last inclusive (virtual_server_group ranges). */
-export function ipv4Range(first: string, last: string): string[] {
-  const toNum = (a: string): number => ipv4Bytes(a).readUInt32BE(0);
+const toBig = (b: Uint8Array, len: number): bigint => b.subarray(0, len).reduce((n, x) => (n << 8n) | BigInt(x), 0n);
+
+function fromBig(n: bigint, len: number): Uint8Array {
+  const out = new Uint8Array(16);
+  for (let i = len - 1; i >= 0; i--, n >>= 8n) out[i] = Number(n & 0xffn);
+  return out;
+}
+
+/**
+ * Every address of a virtual_server_group range, first to last inclusive. `last` is a whole
+ * address or, as keepalived writes ranges (`10.0.0.1-10`, `2001:db8::1-1f`), only the last
+ * IPv4 octet (decimal) or IPv6 group (hex). Empty when last < first; at most `max` addresses.
+ */
+export function addressRange(first: string, last: string, family: Family, max = 65536): string[] {
+  const len = family === 4 ? 4 : 16;
+  const a = addressBytes(first, family);
+  let b: Uint8Array;
+  if (family === 4 && /^\d{1,3}$/.test(last)) {
+    b = a.slice();
+    b[3] = Number(last);
+  } else if (family === 6 && /^[0-9a-fA-F]{1,4}$/.test(last)) {
+    b = a.slice();
+    const w = parseInt(last, 16);
+    [b[14], b[15]] = [w >> 8, w & 0xff];
+  } else {
+    b = addressBytes(last, family);
+  }
   const out: string[] = [];
-  const end = toNum(last);
-  for (let n = toNum(first); n <= end; n++) {
-    out.push([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff].join('.'));
+  for (let n = toBig(a, len), end = toBig(b, len); n <= end && out.length < max; n++) {
+    out.push(formatAddress(fromBig(n, len), family));
   }
   return out;
 }

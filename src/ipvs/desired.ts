@@ -16,7 +16,7 @@
 import type { Config, Forwarding, RealServer, SorryServer, VirtualServer, VirtualServerGroup } from '../config/model.js';
 import { rsKey } from './port.js';
 import type { CheckerSnapshot, VsStatus } from './port.js';
-import { canonicalAddress, ipv4Range, netmaskPrefixLen } from './addr.js';
+import { addressRange, canonicalAddress, netmaskPrefixLen } from './addr.js';
 import { SVC_F, type IpvsDest, type IpvsService, type IpvsTable, type TableEntry } from './model.js';
 
 /** Scheduler flag keywords (`lvs_sched_flags` / `sh-port` ...) → `IP_VS_SVC_F_*`. */
@@ -66,8 +66,8 @@ function serviceIdentities(vs: VirtualServer, groups: ReadonlyMap<string, Virtua
   return group.entries.flatMap((e) => {
     if (e.kind === 'fwmark') return [{ family: vs.ipFamily ?? e.family, address: '', port: 0, fwmark: e.fwmark ?? 0 }];
     const port = e.port ?? 0;
-    if (e.kind === 'range' && e.family === 4 && e.lastAddress) {
-      return ipv4Range(e.address!, e.lastAddress).map((address) => ({ family: 4 as const, address, port, fwmark: 0 }));
+    if (e.kind === 'range' && e.lastAddress) {
+      return addressRange(e.address!, e.lastAddress, e.family).map((address) => ({ family: e.family, address, port, fwmark: 0 }));
     }
     return [{ family: e.family, address: canonicalAddress(e.address!, e.family), port, fwmark: 0 }];
   });

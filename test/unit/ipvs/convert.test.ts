@@ -1,7 +1,7 @@
 // Pure conversions at the FFI boundary: addresses, ports, families, methods, tunnel and sync
 // daemon fields, both directions; and the sync daemon spec a configuration asks for.
 import { describe, expect, it } from 'vitest';
-import { canonicalAddress, ipv4Range, netmaskPrefixLen } from '../../../src/ipvs/addr.js';
+import { addressRange, canonicalAddress, netmaskPrefixLen } from '../../../src/ipvs/addr.js';
 import { fromNativeDaemon, fromNativeDest, fromNativeService, toNativeDaemon, toNativeDest, toNativeService } from '../../../src/ipvs/convert.js';
 import type { IpvsDest, IpvsService } from '../../../src/ipvs/model.js';
 import { syncDaemonInstance, syncDaemonSpec } from '../../../src/ipvs/sync-daemon.js';
@@ -20,7 +20,11 @@ describe('addresses', () => {
   it('canonicalises, expands ranges and converts netmasks', () => {
     expect(canonicalAddress('2001:0DB8:0:0:0:0:0:1', 6)).toBe('2001:db8::1');
     expect(canonicalAddress('::ffff:10.0.0.1', 6)).toBe('::ffff:a00:1');
-    expect(ipv4Range('10.0.0.254', '10.0.1.1')).toEqual(['10.0.0.254', '10.0.0.255', '10.0.1.0', '10.0.1.1']);
+    expect(addressRange('10.0.0.254', '10.0.1.1', 4)).toEqual(['10.0.0.254', '10.0.0.255', '10.0.1.0', '10.0.1.1']);
+    expect(addressRange('10.0.0.1', '3', 4)).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
+    expect(addressRange('2001:db8::fe', '101', 6)).toEqual(['2001:db8::fe', '2001:db8::ff', '2001:db8::100', '2001:db8::101']);
+    expect(addressRange('10.0.0.5', '4', 4)).toEqual([]);
+    expect(addressRange('10.0.0.0', '10.255.255.255', 4, 10)).toHaveLength(10);
     expect(netmaskPrefixLen('255.255.240.0')).toBe(20);
     expect(netmaskPrefixLen('255.0.255.0')).toBeUndefined();
     expect(() => canonicalAddress('10.0.0.300', 4)).toThrow(RangeError);

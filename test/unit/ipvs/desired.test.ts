@@ -61,7 +61,7 @@ describe('desiredTable', () => {
       virtualServerGroups: [{
         name: 'G', source: web.source, entries: [
           { kind: 'ip', address: '10.0.0.5', port: 80, family: 4 },
-          { kind: 'range', address: '10.0.1.1', lastAddress: '10.0.1.3', port: 443, family: 4 },
+          { kind: 'range', address: '10.0.1.1', lastAddress: '3', port: 443, family: 4 },
           { kind: 'fwmark', fwmark: 9, family: 4 },
         ],
       }],
