@@ -137,7 +137,10 @@ class Runner {
       else if (op === 'advert') {
         const p = this.peerPacket(s, line);
         s.lastReceive = i.receive(p.bytes, p.meta);
-      } else if (op === 'raw') s.lastReceive = i.receive(new Uint8Array(Buffer.from(str(line.hex), 'hex')), {});
+      } else if (op === 'raw') {
+        const meta = line.from ? { srcAddress: str(line.from), ttl: num(line.ttl, 255), dstAddress: str(line.dst, 'ff02::12') } : {};
+        s.lastReceive = i.receive(new Uint8Array(Buffer.from(str(line.hex), 'hex')), meta);
+      }
       else if (op === 'link') i.linkChanged(line.up !== false);
       else if (op === 'track') i.setTracker(str(line.id, 'script'), trackerEffect(line.up !== false, num(line.weight, 0), line.reverse === true));
       else if (op === 'priority') i.setBasePriority(num(line.priority, 100));
