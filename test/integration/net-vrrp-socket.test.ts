@@ -138,6 +138,24 @@ describe.skipIf(skipReason !== undefined)('raw VRRP socket (network namespaces)'
     expect(stats.received).toBe(1);
   });
 
+  it('opens on an interface that is down (kad starting in FAULT) and receives once it comes up', async () => {
+    lan.nodes[1]!.ip('link', 'set', 'eth0', 'down');
+    let s4: Sock;
+    let s6: Sock;
+    try {
+      s4 = await b.call<Sock>('open-vrrp', { ifName: 'eth0', family: 'ipv4' });
+      s6 = await b.call<Sock>('open-vrrp', { ifName: 'eth0', family: 'ipv6' });
+    } finally {
+      lan.nodes[1]!.ip('link', 'set', 'eth0', 'up');
+    }
+    const sa = await a.call<Sock>('open-vrrp', { ifName: 'eth0', family: 'ipv4' });
+    const sa6 = await a.call<Sock>('open-vrrp', { ifName: 'eth0', family: 'ipv6' });
+    await a.call('send-vrrp', { sock: sa.sock, payload: V2_ADVERT, destination: '224.0.0.18', source: '10.79.0.1' });
+    await a.call('send-vrrp', { sock: sa6.sock, payload: V3_ADVERT6, destination: 'ff02::12', source: llA });
+    await b.waitEvent((e) => e.event === 'message' && e.sock === s4.sock);
+    await b.waitEvent((e) => e.event === 'message' && e.sock === s6.sock);
+  });
+
   it('a send on a down interface returns the errno as data and counts it', async () => {
     const sa = await a.call<Sock>('open-vrrp', { ifName: 'eth0', family: 'ipv4' });
     lan.nodes[0]!.ip('link', 'set', 'eth0', 'down');
