@@ -79,12 +79,17 @@ int kad_transact(struct kad_ipvs *h, struct kad_nl_req *r, kad_msg_cb cb, void *
 	if (!buf)
 		return -ENOMEM;
 	while (rc == 0) {
-		ssize_t n = recv(h->fd, buf, RECV_SIZE, 0);
+		/* MSG_TRUNC makes recv report the datagram's real length, so a cut one is caught. */
+		ssize_t n = recv(h->fd, buf, RECV_SIZE, MSG_TRUNC);
 
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			rc = -errno;
+			break;
+		}
+		if (n > RECV_SIZE) {
+			rc = -EMSGSIZE;
 			break;
 		}
 		rc = walk(h, buf, (size_t)n, seq, cb, ctx);
