@@ -106,7 +106,7 @@ class CheckerChild {
       this.log.info('Stopping');
       try {
         if (this.sched) {
-          this.sched.stop();
+          this.sched.shutdown();
           await this.sched.settled();
           if (this.opts.cli.dontReleaseIpvs !== true) await this.port?.clear(this.sched.currentConfig);
         }

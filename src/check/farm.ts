@@ -104,6 +104,15 @@ export class Farm {
     if (script) this.runScript(script, q.up ? 'quorum_up' : 'quorum_down');
   }
 
+  /** omega: at shutdown, notify_down for every live server and quorum_down for VSs with quorum. */
+  omega(): void {
+    for (const v of this.virtualServers) {
+      if (!v.vs.omega) continue;
+      for (const r of v.realServers) if (r.alive && r.rs.notifyDown) this.runScript(r.rs.notifyDown, 'notify_down');
+      if (v.quorumUp && v.vs.quorumDown) this.runScript(v.vs.quorumDown, 'quorum_down');
+    }
+  }
+
   /** What the IPVS port should install. */
   snapshot(): CheckerSnapshot {
     const out = new Map<string, VsStatus>();

@@ -80,6 +80,12 @@ export class Scheduler {
     for (const s of this.slots) this.deps.clock.clearTimer(s.timer);
   }
 
+  /** Stop for good: like stop(), then the omega scripts of the virtual servers that ask for them. */
+  shutdown(): void {
+    this.stop();
+    this.farm.omega();
+  }
+
   /**
    * Swap in a new configuration. Real servers whose checkers are unchanged keep their verdicts
    * and their place in the schedule; new ones start as at startup.

@@ -173,4 +173,18 @@ describe('check scheduler', () => {
     h.sched.stop();
     expect(h.clock.pendingCount).toBe(0);
   });
+
+  it('omega runs notify_down for live servers and quorum_down at shutdown', async () => {
+    const cfg = config([vs('10.0.0.1', 80, [
+      rs('10.0.0.2', 80, [tcp()], { notifyDown: script('down2') }),
+      rs('10.0.0.3', 80, [tcp({ retry: 0 })], { notifyDown: script('down3') }),
+    ], { omega: true, quorumDown: script('qdown') })]);
+    const h = harness(cfg);
+    h.results.set('10.0.0.3', DOWN);
+    h.sched.start();
+    await h.step(0);
+    expect(h.scripts).toEqual(['notify_down:down3']);
+    h.sched.shutdown();
+    expect(h.scripts).toEqual(['notify_down:down3', 'notify_down:down2', 'quorum_down:qdown']);
+  });
 });
