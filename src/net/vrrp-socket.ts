@@ -61,6 +61,11 @@ export interface VrrpSocketOptions {
    */
   requireTtl255?: boolean;
   /**
+   * IP protocol the socket receives: 112 (VRRP, default) or 51 (AH) for VRRPv2 with
+   * `auth_type AH`, whose adverts are AH packets carrying VRRP (RFC 2338 §5.3.6.2).
+   */
+  protocol?: number;
+  /**
    * Which destinations this socket delivers. A raw socket sees every protocol-112 datagram the
    * host receives on its interface, unicast included, whatever groups it joined; with one socket
    * for multicast instances and one for unicast instances on the same interface, each takes its
@@ -125,7 +130,7 @@ export class VrrpSocket {
   static open(opts: VrrpSocketOptions): VrrpSocket {
     const ifIndex = c.ifIndex(opts.ifName);
     const v6 = opts.family === 'ipv6';
-    const fd = c.openSocket(v6 ? c.AF_INET6 : c.AF_INET, c.SOCK_RAW, IPPROTO_VRRP);
+    const fd = c.openSocket(v6 ? c.AF_INET6 : c.AF_INET, c.SOCK_RAW, opts.protocol ?? IPPROTO_VRRP);
     try {
       c.setOption(fd, c.SOL_SOCKET, c.SO_BINDTODEVICE, Buffer.from(`${opts.ifName}\0`), 'SO_BINDTODEVICE');
       if (v6) configureV6(fd, ifIndex);
