@@ -7,6 +7,7 @@
  * instance is MASTER and as backup otherwise, so a director pair keeps connections on failover.
  */
 import type { Config } from '../config/model.js';
+import type { VrrpStateName } from '../core/ipc.js';
 import type { SyncDaemonSpec } from './model.js';
 
 export type SyncRole = 'master' | 'backup' | 'none';
@@ -37,4 +38,15 @@ export function syncDaemonInstance(config: Config): string | undefined {
   const g = config.global.lvsSyncDaemon;
   if (g) return g.instance;
   return config.vrrpInstances.find((i) => i.lvsSyncDaemonInterface !== undefined)?.name;
+}
+
+/**
+ * The role for the current VRRP states: master while the driving instance is MASTER, backup
+ * otherwise; master always when `lvs_sync_daemon` names no instance; none without a daemon.
+ */
+export function syncRole(config: Config, states: ReadonlyMap<string, VrrpStateName>): SyncRole {
+  if (!syncDaemonSpec(config, 'master')) return 'none';
+  const inst = syncDaemonInstance(config);
+  if (inst === undefined) return 'master';
+  return states.get(inst) === 'MASTER' ? 'master' : 'backup';
 }

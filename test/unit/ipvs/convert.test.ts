@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { addressRange, canonicalAddress, netmaskPrefixLen } from '../../../src/ipvs/addr.js';
 import { fromNativeDaemon, fromNativeDest, fromNativeService, toNativeDaemon, toNativeDest, toNativeService } from '../../../src/ipvs/convert.js';
 import type { IpvsDest, IpvsService } from '../../../src/ipvs/model.js';
-import { syncDaemonInstance, syncDaemonSpec } from '../../../src/ipvs/sync-daemon.js';
+import { syncDaemonInstance, syncDaemonSpec, syncRole } from '../../../src/ipvs/sync-daemon.js';
 import { config, globalDefs } from '../../fixtures/check/model.js';
 
 const svc: IpvsService = {
@@ -77,5 +77,15 @@ describe('syncDaemonSpec', () => {
     expect(syncDaemonSpec(cfg, 'backup')).toEqual({ state: 'backup', interface: 'eth2', syncId: 7, maxlen: 0, port: 0, ttl: 0 });
     expect(syncDaemonInstance(cfg)).toBe('VI_2');
     expect(syncDaemonSpec(config([]), 'master')).toBeUndefined();
+  });
+
+  it('follows the driving instance: master on MASTER, backup otherwise, master without instance', () => {
+    const cfg = config([], { global: globalDefs({ lvsSyncDaemon: { interface: 'eth1', instance: 'VI_1', port: 8848 } }), vrrpInstances: [inst] });
+    expect(syncRole(cfg, new Map([['VI_1', 'MASTER']]))).toBe('master');
+    expect(syncRole(cfg, new Map([['VI_1', 'FAULT']]))).toBe('backup');
+    expect(syncRole(cfg, new Map())).toBe('backup');
+    const noInst = config([], { global: globalDefs({ lvsSyncDaemon: { interface: 'eth1', port: 8848 } }) });
+    expect(syncRole(noInst, new Map())).toBe('master');
+    expect(syncRole(config([]), new Map([['VI_1', 'MASTER']]))).toBe('none');
   });
 });
