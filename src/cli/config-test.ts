@@ -10,6 +10,7 @@ export async function runConfigTest(opts: CliOptions): Promise<number> {
   const { loadConfig, formatDiagnostic } = await import('../config/loader.js');
   const r = loadConfig(opts.useFile, {
     allConfig: opts.allConfig,
+    freeze: false,
     ...(opts.configId !== undefined ? { configId: opts.configId } : {}),
   });
   if (opts.json) {

@@ -14,6 +14,18 @@ export type Table<T> = Readonly<Record<string, Handler<T>>>;
 /** Accepts a keyword and does nothing with it (documented as ignored). */
 export const ignore: Handler<unknown> = () => undefined;
 
+const maps = new WeakMap<object, Map<string, Handler<never>>>();
+
+/** Tables are objects for readability; lookups go through a Map built once per table. */
+function handlers<T>(table: Table<T>): Map<string, Handler<never>> {
+  let m = maps.get(table);
+  if (!m) {
+    m = new Map(Object.entries(table) as [string, Handler<never>][]);
+    maps.set(table, m);
+  }
+  return m;
+}
+
 export class Cx {
   constructor(readonly sink: DiagnosticSink) {}
 
@@ -27,8 +39,9 @@ export class Cx {
 
   /** Runs each statement through the table; unknown keywords are reported with a suggestion. */
   run<T>(nodes: readonly Node[] | undefined, table: Table<T>, target: T, block: string): void {
+    const map = handlers(table);
     for (const n of nodes ?? []) {
-      const h = Object.prototype.hasOwnProperty.call(table, n.name) ? table[n.name] : undefined;
+      const h = map.get(n.name) as Handler<T> | undefined;
       if (h) {
         h(n, target, this);
         continue;

@@ -21,51 +21,68 @@ export interface LexedLine {
   unmatchedQuoteCol?: number;
 }
 
-const BLANK = new Set([' ', '\t', '\r', '\v', '\f']);
+const SPACE = 32;
+const TAB = 9;
+const CR = 13;
+const VT = 11;
+const FF = 12;
+const HASH = 35;
+const BANG = 33;
+const OPEN = 123;
+const CLOSE = 125;
+const DQUOTE = 34;
+const SQUOTE = 39;
+
+function isBlank(c: number): boolean {
+  return c === SPACE || c === TAB || c === CR || c === VT || c === FF;
+}
+
+/** Ends a plain (unquoted) run of characters. */
+function isBreak(c: number): boolean {
+  return isBlank(c) || c === HASH || c === BANG || c === OPEN || c === CLOSE || c === DQUOTE || c === SQUOTE;
+}
 
 /** Split one line into tokens (tagged with the file and line given). Never throws. */
 export function lexLine(text: string, file = '', line = 0): LexedLine {
   const tokens: Token[] = [];
-  let unmatchedQuoteCol: number | undefined;
-  let word = '';
-  let wordCol = 0;
-  let quoted = false;
-  const flush = (): void => {
-    if (word.length > 0 || quoted) tokens.push({ text: word, col: wordCol, quoted, file, line });
-    word = '';
-    quoted = false;
-  };
+  const n = text.length;
   let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (BLANK.has(c)) {
-      flush();
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (isBlank(c)) {
       i++;
-    } else if (c === '#' || c === '!') {
-      break;
-    } else if (c === '{' || c === '}') {
-      flush();
-      tokens.push({ text: c, col: i + 1, quoted: false, file, line });
-      i++;
-    } else if (c === '"' || c === "'") {
-      if (word.length === 0 && !quoted) wordCol = i + 1;
-      const end = text.indexOf(c, i + 1);
-      if (end < 0) {
-        unmatchedQuoteCol = i + 1;
-        word += text.slice(i + 1);
-        quoted = true;
-        i = text.length;
-      } else {
-        word += text.slice(i + 1, end);
-        quoted = true;
-        i = end + 1;
-      }
-    } else {
-      if (word.length === 0 && !quoted) wordCol = i + 1;
-      word += c;
-      i++;
+      continue;
     }
+    if (c === HASH || c === BANG) break;
+    if (c === OPEN || c === CLOSE) {
+      tokens.push({ text: c === OPEN ? '{' : '}', col: i + 1, quoted: false, file, line });
+      i++;
+      continue;
+    }
+    // A word: plain runs and quoted runs glued together until a blank, brace or comment.
+    const col = i + 1;
+    let word = '';
+    let quoted = false;
+    while (i < n) {
+      const d = text.charCodeAt(i);
+      if (d === DQUOTE || d === SQUOTE) {
+        const end = text.indexOf(d === DQUOTE ? '"' : "'", i + 1);
+        quoted = true;
+        if (end < 0) {
+          tokens.push({ text: word + text.slice(i + 1), col, quoted, file, line });
+          return { tokens, unmatchedQuoteCol: i + 1 };
+        }
+        word += text.slice(i + 1, end);
+        i = end + 1;
+        continue;
+      }
+      if (isBreak(d)) break;
+      let j = i + 1;
+      while (j < n && !isBreak(text.charCodeAt(j))) j++;
+      word += text.slice(i, j);
+      i = j;
+    }
+    tokens.push({ text: word, col, quoted, file, line });
   }
-  flush();
-  return unmatchedQuoteCol === undefined ? { tokens } : { tokens, unmatchedQuoteCol };
+  return { tokens };
 }

@@ -22,6 +22,8 @@ export interface LoadOptions {
   allConfig?: boolean;
   /** Interface existence; default: /sys/class/net (down interfaces count as existing). */
   interfaceExists?: (name: string) => boolean;
+  /** Deep-freeze the model (default true); `kad -t` skips it, it only reads the result. */
+  freeze?: boolean;
 }
 
 export interface LoadResult {
@@ -152,6 +154,6 @@ export function loadConfig(file: string, opts: LoadOptions = {}): LoadResult {
     allConfig: opts.allConfig ?? false,
   });
   const result: LoadResult = { diagnostics: r.diagnostics, exitCode: r.exitCode };
-  if (r.config) result.config = deepFreeze(r.config);
+  if (r.config) result.config = opts.freeze === false ? r.config : deepFreeze(r.config);
   return result;
 }

@@ -8,7 +8,7 @@ import { DiagnosticSink, type Diagnostic, type ExitCode } from './diagnostics.js
 import type { ConfigEnv } from './env.js';
 import type { Config, IpAddress, RouteSpec, SourceRef, TrackFile, TrackProcess, VirtualServerGroup } from './model.js';
 import { Preprocessor, type ConfigIo } from './preprocess.js';
-import { buildTree } from './tree.js';
+import { TreeBuilder } from './tree.js';
 import { defaultGlobals, GLOBAL_TABLE, type GlobalDraft } from './blocks/global.js';
 import { parseAddressBlock, parseRouteBlock } from './blocks/address.js';
 import { parseTrackFile, parseTrackProcess, parseVrrpScript, type ScriptDraft } from './blocks/track.js';
@@ -97,9 +97,11 @@ function finish(cx: Cx, d: Drafts, env: ConfigEnv): Omit<Config, 'file' | 'files
 export function parseConfig(mainFile: string, io: ConfigIo, env: ConfigEnv, opts: ParseOptions = {}): ParseResult {
   const sink = new DiagnosticSink();
   const cx = new Cx(sink);
-  const pre = new Preprocessor(io, sink, { configId: opts.configId ?? env.hostname, allConfig: opts.allConfig ?? false });
+  const builder = new TreeBuilder(sink);
+  const pre = new Preprocessor(io, sink, { configId: opts.configId ?? env.hostname, allConfig: opts.allConfig ?? false },
+    (tokens) => builder.line(tokens));
   if (!pre.run(mainFile)) return { diagnostics: sink.finish(), exitCode: sink.exitCode };
-  const tree = buildTree(pre.lines, sink);
+  const tree = builder.finish(mainFile);
   const drafts: Drafts = {
     global: defaultGlobals(env.hostname), staticAddresses: [], staticRoutes: [], staticRules: [], scripts: [],
     trackFiles: [], trackProcesses: [], groups: [], instances: [], vsGroups: [], servers: [],

@@ -40,6 +40,7 @@ const MAX_INCLUDE_DEPTH = 32;
 const MAX_SUBST_DEPTH = 16;
 const MAX_SEQ_LINES = 100_000;
 const NAME_RE = /\$(\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+const FIRST_WORD_RE = /\S/;
 const DEF_RE = /^\$([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/s;
 
 /** Reads the main file and everything it includes into one stream of lexed lines. */
@@ -50,10 +51,12 @@ export class Preprocessor {
   private readonly stack: string[] = [];
   private seqLines = 0;
 
+  /** `onLine` receives each line as it is produced; without it lines are collected in `lines`. */
   constructor(
     private readonly io: ConfigIo,
     private readonly sink: DiagnosticSink,
     private readonly opts: PreprocessOptions,
+    private readonly onLine?: (tokens: SourceToken[]) => void,
   ) {}
 
   /** Returns false when the main file itself cannot be read. */
@@ -87,6 +90,13 @@ export class Preprocessor {
           this.defs.set(pending.name, pending.value);
           pending = undefined;
         }
+        continue;
+      }
+      // Fast path: most lines start with neither '@', '$' nor '~' and hold no '$'.
+      const first = FIRST_WORD_RE.exec(line)?.[0];
+      if (first !== '@' && first !== '$' && first !== '~') {
+        if (this.defs.size === 0 || !line.includes('$')) this.emit(file, lineNo, line);
+        else this.expandLine(file, lineNo, line, 0);
         continue;
       }
       const cond = this.conditional(line);
@@ -178,7 +188,8 @@ export class Preprocessor {
       this.include(first, tokens.slice(1));
       return;
     }
-    this.lines.push({ file, line: lineNo, tokens });
+    if (this.onLine) this.onLine(tokens);
+    else this.lines.push({ file, line: lineNo, tokens });
   }
 
   private include(at: SourceToken, args: SourceToken[]): void {

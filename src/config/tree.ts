@@ -27,58 +27,78 @@ interface Frame {
 
 /** Builds the statement tree; never throws. */
 export function buildTree(lines: readonly SourceLine[], sink: DiagnosticSink): Node[] {
-  const root: Frame = { children: [], dropped: false };
-  const stack: Frame[] = [root];
-  let deepReported = false;
-  let lastFromPrevLine: Node | undefined;
-  for (const line of lines) {
-    let stmt: SourceToken[] = [];
-    let lastOnThisLine: Node | undefined;
-    const top = (): Frame => stack[stack.length - 1]!;
-    const flush = (): Node | undefined => {
-      if (stmt.length === 0) return undefined;
-      const node: Node = { name: stmt[0]!.text, head: stmt[0]!, args: stmt.slice(1) };
-      if (!top().dropped) top().children.push(node);
-      stmt = [];
-      lastOnThisLine = node;
-      return node;
-    };
-    for (const tk of line.tokens) {
-      if (tk.quoted || (tk.text !== '{' && tk.text !== '}')) {
-        stmt.push(tk);
-        continue;
-      }
-      if (tk.text === '{') {
-        let owner = flush();
-        if (!owner && !lastOnThisLine && lastFromPrevLine && !lastFromPrevLine.children) owner = lastFromPrevLine;
-        if (!owner) {
-          sink.report(tk, 'KAD_ERR_CONFIG_UNEXPECTED_BRACE', "'{' without a keyword before it");
-        } else {
-          owner.children = [];
-        }
-        const dropped = top().dropped || stack.length >= MAX_DEPTH || !owner;
-        if (stack.length >= MAX_DEPTH && !deepReported) {
-          deepReported = true;
-          sink.report(tk, 'KAD_ERR_CONFIG_TOO_DEEP', `blocks nested deeper than ${MAX_DEPTH}; inner blocks ignored`);
-        }
-        stack.push({ children: owner?.children ?? [], opener: owner, dropped });
-        lastOnThisLine = undefined;
-        lastFromPrevLine = undefined;
-      } else {
-        flush();
-        if (stack.length > 1) stack.pop();
-        else sink.report(tk, 'KAD_ERR_CONFIG_UNEXPECTED_BRACE', "extra '}' with no block to close");
-        lastOnThisLine = undefined;
-      }
+  const b = new TreeBuilder(sink);
+  for (const line of lines) b.line(line.tokens);
+  return b.finish(lines[0]?.file ?? '');
+}
+
+/** Builds the tree one line at a time (the preprocessor can feed it directly). */
+export class TreeBuilder {
+  private readonly root: Frame = { children: [], dropped: false };
+  private readonly stack: Frame[] = [this.root];
+  private deepReported = false;
+  private lastFromPrevLine: Node | undefined;
+  private lastOnThisLine: Node | undefined;
+  private stmt: SourceToken[] = [];
+
+  constructor(private readonly sink: DiagnosticSink) {}
+
+  /** Adds one lexed line. */
+  line(tokens: readonly SourceToken[]): void {
+    this.lastOnThisLine = undefined;
+    for (const tk of tokens) {
+      if (tk.quoted || (tk.text !== '{' && tk.text !== '}')) this.stmt.push(tk);
+      else if (tk.text === '{') this.open(tk);
+      else this.close(tk);
     }
-    flush();
-    lastFromPrevLine = lastOnThisLine;
+    this.flush();
+    this.lastFromPrevLine = this.lastOnThisLine;
   }
-  if (stack.length > 1) {
-    const open = stack[1]!.opener;
-    const at = open?.head ?? { file: lines[0]?.file ?? '', line: 0, col: 0 };
-    sink.report(at, 'KAD_ERR_CONFIG_MISSING_BRACE',
-      `${stack.length - 1} block(s) not closed at end of file; the outermost is '${open?.name ?? '{'}' opened here`);
+
+  /** Reports blocks left open and returns the top-level statements. */
+  finish(file: string): Node[] {
+    if (this.stack.length > 1) {
+      const open = this.stack[1]!.opener;
+      const at = open?.head ?? { file, line: 0, col: 0 };
+      this.sink.report(at, 'KAD_ERR_CONFIG_MISSING_BRACE',
+        `${this.stack.length - 1} block(s) not closed at end of file; the outermost is '${open?.name ?? '{'}' opened here`);
+    }
+    return this.root.children;
   }
-  return root.children;
+
+  private top(): Frame {
+    return this.stack[this.stack.length - 1]!;
+  }
+
+  private flush(): Node | undefined {
+    if (this.stmt.length === 0) return undefined;
+    const node: Node = { name: this.stmt[0]!.text, head: this.stmt[0]!, args: this.stmt.slice(1) };
+    if (!this.top().dropped) this.top().children.push(node);
+    this.stmt = [];
+    this.lastOnThisLine = node;
+    return node;
+  }
+
+  private open(tk: SourceToken): void {
+    let owner = this.flush();
+    const prev = this.lastFromPrevLine;
+    if (!owner && !this.lastOnThisLine && prev && !prev.children) owner = prev;
+    if (!owner) this.sink.report(tk, 'KAD_ERR_CONFIG_UNEXPECTED_BRACE', "'{' without a keyword before it");
+    else owner.children = [];
+    const tooDeep = this.stack.length >= MAX_DEPTH;
+    if (tooDeep && !this.deepReported) {
+      this.deepReported = true;
+      this.sink.report(tk, 'KAD_ERR_CONFIG_TOO_DEEP', `blocks nested deeper than ${MAX_DEPTH}; inner blocks ignored`);
+    }
+    this.stack.push({ children: owner?.children ?? [], opener: owner, dropped: this.top().dropped || tooDeep || !owner });
+    this.lastOnThisLine = undefined;
+    this.lastFromPrevLine = undefined;
+  }
+
+  private close(tk: SourceToken): void {
+    this.flush();
+    if (this.stack.length > 1) this.stack.pop();
+    else this.sink.report(tk, 'KAD_ERR_CONFIG_UNEXPECTED_BRACE', "extra '}' with no block to close");
+    this.lastOnThisLine = undefined;
+  }
 }

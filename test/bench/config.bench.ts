@@ -1,0 +1,84 @@
+// kad -t vs keepalived -t on generated configurations, side by side in one run: 200
+// vrrp_instances, 2000 virtual_servers × 1 real_server, 2000 × 10. Median wall time over RUNS
+// runs (each through `ip netns exec` in a namespace holding eth0, as keepalived was measured)
+// and peak RSS (GNU time %M). Run as root: `npx tsx test/bench/config.bench.ts` (after
+// `npm run build`). Prints a markdown table for docs/benchmarks.md.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const RUNS = Number(process.env.RUNS ?? 21);
+const KAD = resolve('bin/kad.js');
+
+function vrrpConfig(n: number): string {
+  let s = 'global_defs {\n    router_id bench\n}\n';
+  for (let i = 1; i <= n; i++) {
+    s += `vrrp_instance VI_${i} {\n    state BACKUP\n    interface eth0\n    virtual_router_id ${((i - 1) % 255) + 1}\n` +
+      `    priority 100\n    advert_int 1\n    authentication {\n        auth_type PASS\n        auth_pass pw${i}\n    }\n` +
+      `    virtual_ipaddress {\n        10.${i >> 8}.${i & 255}.1/32 dev eth0\n    }\n}\n`;
+  }
+  return s;
+}
+
+function lvsConfig(servers: number, reals: number): string {
+  let s = 'global_defs {\n    router_id bench\n}\n';
+  for (let v = 0; v < servers; v++) {
+    s += `virtual_server 10.${100 + (v >> 8)}.${v & 255}.1 80 {\n    delay_loop 6\n    lb_algo rr\n    lb_kind NAT\n    protocol TCP\n`;
+    for (let r = 0; r < reals; r++) {
+      s += `    real_server 192.168.${v % 250}.${r + 1} 80 {\n        weight 1\n        TCP_CHECK {\n            connect_timeout 3\n        }\n    }\n`;
+    }
+    s += '}\n';
+  }
+  return s;
+}
+
+interface Sample { ms: number; rssKb: number; exit: number }
+
+function once(ns: string, argv: string[]): Sample {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('ip', ['netns', 'exec', ns, '/usr/bin/time', '-f', 'RSS %M', ...argv], { encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const m = /RSS (\d+)/.exec(r.stderr ?? '');
+  return { ms, rssKb: m ? Number(m[1]) : NaN, exit: r.status ?? -1 };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function main(): void {
+  const dir = mkdtempSync(join(tmpdir(), 'kad-bench-'));
+  const ns = `kadb${process.pid.toString(36)}`;
+  execFileSync('ip', ['netns', 'add', ns]);
+  try {
+    execFileSync('ip', ['-n', ns, 'link', 'add', 'eth0', 'type', 'bridge']);
+    const cases: [string, string][] = [
+      ['200 vrrp_instances', vrrpConfig(200)],
+      ['2000 virtual_servers × 1 real_server', lvsConfig(2000, 1)],
+      ['2000 virtual_servers × 10 real_servers', lvsConfig(2000, 10)],
+    ];
+    console.log(`| config | lines | keepalived -t median | kad -t median | ratio | keepalived peak RSS | kad peak RSS | exits (ka/kad) |`);
+    console.log('|---|---|---|---|---|---|---|---|');
+    for (const [name, text] of cases) {
+      const file = join(dir, `${name.replace(/\W+/g, '_')}.conf`);
+      writeFileSync(file, text);
+      const ka: Sample[] = [];
+      const kad: Sample[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        ka.push(once(ns, ['keepalived', '-t', '-f', file]));
+        kad.push(once(ns, [process.execPath, KAD, '-t', '-f', file]));
+      }
+      const [a, b] = [median(ka.map((s) => s.ms)), median(kad.map((s) => s.ms))];
+      console.log(`| ${name} | ${text.split('\n').length} | ${a.toFixed(1)} ms | ${b.toFixed(1)} ms | ${(b / a).toFixed(2)}× | ` +
+        `${(median(ka.map((s) => s.rssKb)) / 1024).toFixed(1)} MB | ${(median(kad.map((s) => s.rssKb)) / 1024).toFixed(1)} MB | ` +
+        `${ka[0]!.exit}/${kad[0]!.exit} |`);
+    }
+    const base: number[] = [];
+    for (let i = 0; i < RUNS; i++) base.push(once(ns, [process.execPath, '-e', '0']).ms);
+    console.log(`\nnode -e 0 (start-up floor) median: ${median(base).toFixed(1)} ms; runs per cell: ${RUNS}`);
+  } finally {
+    execFileSync('ip', ['netns', 'del', ns]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main();
