@@ -31,7 +31,7 @@ export class ManagedChild {
   /** Monotonic ms at the last start. */
   startedAtMs = 0;
   ready = false;
-  /** The last process reported ready before it exited (kept after exit, for the respawn policy). */
+  /** The last process reported ready or a state before it exited (kept after exit, for the respawn policy). */
   wasReady = false;
   /** Pid of the current or last process (kept after exit, for log lines). */
   lastPid: number | undefined;
@@ -97,7 +97,11 @@ export class ManagedChild {
       this.ready = true;
       this.wasReady = true;
     }
-    if (m.type === 'state') this.instanceStates.set(m.instance, m.state);
+    if (m.type === 'state') {
+      this.instanceStates.set(m.instance, m.state);
+      // A child reporting instance states is up and working, even before its 'ready'.
+      this.wasReady = true;
+    }
     if (m.type === 'fatal') this.fatal = { exitCode: m.exitCode, message: m.message };
   }
 
