@@ -89,5 +89,16 @@ describe.skipIf(skipReason !== undefined)('rtnetlink addresses and links (networ
     await agent.waitEvent((e) => e.event === 'addr' && e.address === '10.80.0.150' && e.change === 'added');
     ns.ip('addr', 'del', '10.80.0.150/24', 'dev', 'eth0');
     await agent.waitEvent((e) => e.event === 'addr' && e.address === '10.80.0.150' && e.change === 'removed');
+    ns.ip('addr', 'add', 'fd80::150/64', 'dev', 'eth0', 'nodad');
+    await agent.waitEvent((e) => e.event === 'addr' && e.address === 'fd80::150' && e.family === 'ipv6' && e.change === 'added');
+  });
+
+  it('reports a deleted interface as a link event with deleted: true', async () => {
+    await agent.call('watch');
+    ns.ip('link', 'add', 'dum0', 'type', 'veth', 'peer', 'name', 'dum1');
+    const added = await agent.waitEvent((e) => e.event === 'link' && e.name === 'dum0' && e.deleted === false);
+    ns.ip('link', 'del', 'dum0');
+    const gone = await agent.waitEvent((e) => e.event === 'link' && e.name === 'dum0' && e.deleted === true);
+    expect(gone.index).toBe(added.index);
   });
 });
