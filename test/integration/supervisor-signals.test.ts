@@ -77,6 +77,16 @@ describe('supervisor signals', () => {
     for (const f of [r.pidFile, r.vrrpPid, r.checkersPid]) expect(existsSync(f)).toBe(false);
   });
 
+  it('parent SIGKILLed: every child sees its IPC channel close and exits', async () => {
+    run = startParent();
+    const r = run;
+    await ready(r);
+    r.kill('SIGKILL');
+    await r.exited;
+    await r.waitFor(() => r.events().filter((e) => e.ev === 'exit').length === 2, 5_000, 'children exit');
+    expect(r.events().filter((e) => e.ev === 'disconnect').map((e) => e.kind).sort()).toEqual(['checker', 'vrrp']);
+  });
+
   it('a child ignoring SIGTERM is killed after child_wait_time', async () => {
     run = startParent({ spec: { checker: { ignoreTerm: true } }, env: { KAD_FIXTURE_CHILD_WAIT_MS: '300' } });
     const r = run;
