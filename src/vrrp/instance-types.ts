@@ -84,4 +84,6 @@ export type ReceiveOutcome = { accepted: true; reason: StepReason } | { accepted
 export interface SyncHook {
   memberTransition(member: VrrpInstance, from: VrrpState, to: VrrpState, reason: StepReason): void;
   memberFaultChanged(member: VrrpInstance): void;
+  /** May `member`, whose down timer expired, become MASTER without splitting the group? */
+  canGoMaster(member: VrrpInstance): boolean;
 }

@@ -21,6 +21,7 @@ import { canonicalAddress, parseAddress } from './ip.js';
 import { AUTH_AH, AUTH_NONE, AUTH_PASS } from './packet.js';
 import { checkReceived, DROP_STAT, type DropReason, type ReceiveMeta, type ReceivePolicy } from './receive.js';
 import { emptyStats } from './stats.js';
+import { masterDownIntervalMs } from './timers.js';
 
 import type { InstanceDeps, InstanceSnapshot, ReceiveOutcome, SyncHook, TrackerEffect } from './instance-types.js';
 
@@ -340,6 +341,26 @@ export class VrrpInstance {
     if (priority === 0) this.stats.pri_zero_sent++;
   }
 
+  /** Master_Down_Timer expired: the master is gone (RFC 5798 §6.4.2), unless the group holds us back. */
+  private masterDown(): void {
+    this.ahSeqBySrc.clear(); // a restarted master counts its AH sequence from 1 again
+    this.master = undefined;
+    this.deps.log.info({ instance: this.name }, `(${this.name}) Receive advertisement timeout`);
+    if (this.sync && !this.sync.canGoMaster(this)) {
+      // keepalived: a sync-group member does not take over while another member still hears
+      // its master; wait another Master_Down_Interval.
+      const ms = masterDownIntervalMs(this.effectivePriority, this.masterAdverIntMs, this.spec.downTimerAdverts);
+      this.arm('down', ms, () => this.masterDown());
+      return;
+    }
+    this.dispatch({ type: 'masterDownTimer' });
+  }
+
+  /** True while BACKUP and a master is being heard (its down timer is running). */
+  get hearsMaster(): boolean {
+    return this.st === 'BACKUP' && this.master !== undefined && this.timers.down !== undefined;
+  }
+
   /** Adver_Timer and Master_Down_Timer (RFC 5798 §6.2): (re)armed or cancelled by FSM actions. */
   private arm(which: 'adver' | 'down', delayMs: number, fire: () => void): void {
     this.cancel(which);
@@ -366,11 +387,7 @@ export class VrrpInstance {
       case 'cancelAdverTimer':
         return this.cancel('adver');
       case 'armMasterDownTimer':
-        return this.arm('down', a.delayMs, () => {
-          this.ahSeqBySrc.clear(); // the master is gone: a restarted one counts from 1 again
-          this.deps.log.info({ instance: this.name }, `(${this.name}) Receive advertisement timeout`);
-          this.dispatch({ type: 'masterDownTimer' });
-        });
+        return this.arm('down', a.delayMs, () => this.masterDown());
       case 'cancelMasterDownTimer':
         return this.cancel('down');
       case 'setMasterAdverInt':

@@ -58,6 +58,11 @@ export class SyncGroup implements SyncHook {
     this.onGroupState?.(this.state);
   }
 
+  /** keepalived: no member takes MASTER while another member is FAULT or still hears its master. */
+  canGoMaster(member: VrrpInstance): boolean {
+    return this.members.every((m) => m === member || (m.state !== 'FAULT' && !m.hearsMaster));
+  }
+
   /** A member's own fault appeared or cleared: each member is group-faulted while another has a fault. */
   memberFaultChanged(_member: VrrpInstance): void {
     if (this.propagating) return;
