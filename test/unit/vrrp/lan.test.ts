@@ -142,3 +142,48 @@ describe.each([
     expect(Object.keys(snap.drops)).toEqual([]);
   });
 });
+
+describe('in-memory LAN, random perturbations (seeded)', () => {
+  it.each([1, 2, 3, 4, 5])('seed %i: VIPs held exactly while MASTER, one master after settling', (seed) => {
+    const { clock, routers, holdsVips, ops } = setup(seed % 2 ? 2 : 3, seed === 3 ? 'AH' : 'none');
+    let x = seed * 7919;
+    const rnd = (n: number): number => ((x = (x * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    for (const r of routers) r.inst.start();
+    for (let round = 0; round < 40; round++) {
+      const r = routers[rnd(3)]!;
+      switch (rnd(6)) {
+        case 0:
+          if (r.alive) ops.crash(r);
+          else ops.restart(r);
+          break;
+        case 1:
+          if (r.alive) ops.stop(r);
+          break;
+        case 2:
+          if (r.alive) ops.unplug(r, r.linked);
+          break;
+        case 3:
+          if (r.alive) r.inst.setTracker('t', trackerEffect(rnd(2) === 0, -80));
+          break;
+        case 4:
+          if (r.alive) r.inst.linkChanged(rnd(3) !== 0);
+          break;
+        default:
+          if (r.alive) r.inst.setBasePriority(50 + rnd(150));
+      }
+      clock.advance(rnd(5000));
+      for (const q of routers) if (q.alive) expect(holdsVips(q), `${q.name} round ${round}`).toBe(q.inst.state === 'MASTER');
+    }
+    // Heal everything, then exactly one master among the live routers.
+    for (const r of routers) {
+      if (!r.alive) ops.restart(r);
+      ops.unplug(r, false);
+      r.inst.linkChanged(true);
+    }
+    clock.advance(15_000);
+    const masters = routers.filter((r) => r.inst.state === 'MASTER');
+    expect(masters).toHaveLength(1);
+    const best = Math.max(...routers.map((r) => r.inst.effectivePriority));
+    expect(masters[0]!.inst.effectivePriority).toBe(best);
+  });
+});
