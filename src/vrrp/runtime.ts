@@ -132,7 +132,8 @@ export class VrrpRuntime {
     }
     const mcastGroup = spec.mcastDstIp ?? (spec.family === 4 ? config.global.vrrpMcastGroup4 : config.global.vrrpMcastGroup6);
     const unicast = spec.unicastPeers.length > 0;
-    const entry = this.socketFor(ifName, spec.family, unicast);
+    const ah = spec.family === 4 && spec.version === 2 && spec.auth.type === 'AH';
+    const entry = this.socketFor(ifName, spec.family, unicast, ah);
     if (!unicast) entry.sock.join(mcastGroup);
     const ref: { inst?: VrrpInstance } = {};
     const ports = this.portsFor(spec, ifName, entry.sock, primary, () => ref.inst);
@@ -147,8 +148,8 @@ export class VrrpRuntime {
     return this.rt;
   }
 
-  private socketFor(ifName: string, family: 4 | 6, unicast: boolean): SocketEntry {
-    const key = `${ifName}/${family}/${unicast ? 'u' : 'm'}`;
+  private socketFor(ifName: string, family: 4 | 6, unicast: boolean, ah: boolean): SocketEntry {
+    const key = `${ifName}/${family}/${unicast ? 'u' : 'm'}${ah ? '/ah' : ''}`;
     const have = this.sockets.get(key);
     if (have) return have;
     const entry: SocketEntry = {
@@ -159,6 +160,7 @@ export class VrrpRuntime {
         groups: [],
         // Unicast adverts may cross routers: the instance checks min_ttl/max_ttl instead.
         requireTtl255: !unicast,
+        protocol: ah ? IPPROTO_AH : undefined,
         onMessage: (d) => this.demux(entry, d),
         onDrop: (reason, detail) => this.countDrop(reason === 'ttl' ? 'ttlInvalid' : reason, `${ifName}: ${detail}`),
         onError: (err) => this.o.log.warn({ code: 'KAD_WARN_VRRP_SOCKET_ERROR', interface: ifName, err: err.message }, `VRRP socket on ${ifName}: ${err.message}`),
