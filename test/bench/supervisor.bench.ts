@@ -1,0 +1,101 @@
+// Supervisor operations, kad vs keepalived 2.2.7 side by side in the same two-director lab
+// (test/helpers/lab.ts, real bridge, priorities 100/90, advert_int 1):
+// - VRRP child SIGKILL on the master: kill → new child forked, kill → first advert from the
+//   master, the master's VIP gap, whether the backup took over;
+// - graceful stop of the master's parent: SIGTERM → parent exit.
+// Run as root after `npm run build`: `npx tsx test/bench/supervisor.bench.ts`. Prints a markdown
+// table for docs/benchmarks.md.
+import { ensureBuilt, Lab, sleep, waitForHolder, waitUntil, type Daemon } from '../helpers/lab.js';
+import { cleanupAll } from '../helpers/netns.js';
+
+const KILLS = Number(process.env.KILLS ?? 5);
+const VIP = '10.231.0.100';
+const conf = (prio: number): string => `
+vrrp_instance VI_1 {
+  state BACKUP
+  interface eth0
+  virtual_router_id 51
+  priority ${prio}
+  advert_int 1
+  virtual_ipaddress {
+    ${VIP}/24
+  }
+}
+`;
+
+type Kind = 'kad' | 'keepalived';
+
+interface Result {
+  forkMs: number[];
+  firstAdvertMs: number[];
+  vipGapMs: number[];
+  takeovers: number;
+  stopMs: number;
+}
+
+const childPids = (d: Daemon): number[] => [...d.output.matchAll(/Starting VRRP child process, pid=(\d+)/g)].map((m) => Number(m[1]));
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+async function killOnce(lab: Lab, master: Daemon, backup: Daemon, r: Result): Promise<void> {
+  const cap = await lab.startCapture();
+  const mon = await lab.monitorAddresses(0);
+  const backupSeen = backup.output.length;
+  const before = childPids(master);
+  const killedAt = Date.now();
+  const t0 = performance.now();
+  process.kill(before.at(-1) as number, 'SIGKILL');
+  await waitUntil(() => childPids(master).length > before.length, 10_000, 'respawn');
+  r.forkMs.push(performance.now() - t0);
+  await waitUntil(() => cap.peek().some((p) => p.kind === 'vrrp' && p.src === lab.ipv4(0) && p.tMs > killedAt && p.priority === 100), 15_000, 'master advert');
+  r.firstAdvertMs.push(performance.now() - t0);
+  await waitForHolder(lab, VIP, 0, 15_000);
+  await sleep(300);
+  await cap.stop();
+  mon.stop();
+  const del = mon.events.find((e) => e.address === VIP && e.op === 'del');
+  const add = mon.events.find((e) => e.address === VIP && e.op === 'add' && (!del || e.tMs >= del.tMs));
+  r.vipGapMs.push(del ? (add ? add.tMs - del.tMs : Infinity) : 0);
+  if (/Entering MASTER STATE/.test(backup.output.slice(backupSeen))) r.takeovers++;
+  await sleep(500);
+}
+
+async function measure(kind: Kind): Promise<Result> {
+  const lab = Lab.create({ directors: 2 });
+  const start = (i: number, prio: number): Daemon => (kind === 'kad' ? lab.startKad(i, conf(prio)) : lab.startKeepalived(i, conf(prio)));
+  const backup = start(1, 90);
+  const master = start(0, 100);
+  const r: Result = { forkMs: [], firstAdvertMs: [], vipGapMs: [], takeovers: 0, stopMs: NaN };
+  try {
+    await waitForHolder(lab, VIP, 0, 20_000);
+    await sleep(1_500);
+    for (let i = 0; i < KILLS; i++) await killOnce(lab, master, backup, r);
+    const t0 = performance.now();
+    master.proc.kill('SIGTERM');
+    await master.exited;
+    r.stopMs = performance.now() - t0;
+  } finally {
+    await Promise.all([master.stop(), backup.stop()]);
+    cleanupAll();
+  }
+  return r;
+}
+
+async function main(): Promise<void> {
+  ensureBuilt();
+  const rows: string[] = [];
+  for (const kind of ['kad', 'keepalived'] as const) {
+    const r = await measure(kind);
+    const fmt = (xs: number[]): string => `${median(xs).toFixed(0)} / ${Math.max(...xs).toFixed(0)}`;
+    rows.push(`| ${kind} | ${fmt(r.forkMs)} | ${fmt(r.firstAdvertMs)} | ${fmt(r.vipGapMs)} | ${r.takeovers}/${KILLS} | ${r.stopMs.toFixed(0)} |`);
+  }
+  console.log(`VRRP child SIGKILLed ${KILLS} times on the master (median / max, ms); then SIGTERM to the master's parent.\n`);
+  console.log('| daemon | kill → child forked | kill → first advert (prio 100) | VIP gap on master | backup took over | SIGTERM → parent exit (ms) |');
+  console.log('|---|---|---|---|---|---|');
+  for (const row of rows) console.log(row);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  cleanupAll();
+  process.exitCode = 1;
+});
