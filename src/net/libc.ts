@@ -167,6 +167,23 @@ export function ifIndex(name: string): number {
   return idx;
 }
 
+/**
+ * The KadError for an exception thrown by code kad's seams call back (a message handler). It is
+ * passed to `report`, or printed as a process warning when there is none: never rethrown.
+ */
+export function handlerError(err: unknown, where: string, report?: (e: KadError) => void): void {
+  const e = new KadError('KAD_ERR_NET_HANDLER', `${where} handler threw: ${err instanceof Error ? err.message : String(err)}`);
+  if (report) {
+    try {
+      report(e);
+      return;
+    } catch {
+      // the reporter failed too: fall through to the warning
+    }
+  }
+  process.emitWarning(e.message, { code: e.code });
+}
+
 /** A poll watcher over an fd, driven by libuv (koffi.node.poll). */
 export interface FdWatcher {
   close(): void;
@@ -176,20 +193,29 @@ export interface FdWatcher {
  * Call `onReadable` whenever `fd` becomes readable, from the Node event loop. A pending socket
  * error (POLLERR: ENOBUFS on netlink, an ICMP error on a raw socket) makes libuv stop the watcher
  * and report a status; the callback still runs (its recvmsg collects and clears the error) and
- * the watcher is restarted, so one error never silences a socket.
+ * the watcher is restarted, so one error never silences a socket. An exception thrown by
+ * `onReadable` would otherwise vanish inside the native poll callback and stop the watcher: it is
+ * caught and handed to `onThrow`.
  */
-export function watchReadable(fd: number, onReadable: () => void): FdWatcher {
+export function watchReadable(fd: number, onReadable: () => void, onThrow: (err: unknown) => void): FdWatcher {
   let closed = false;
   // koffi calls back with (status, events); its bundled typings show only the events object.
   type PollCb = (ev: { readable: boolean }) => void;
+  const run = (): void => {
+    try {
+      onReadable();
+    } catch (err) {
+      onThrow(err);
+    }
+  };
   const cb = (status: number, ev: { readable: boolean }): void => {
     if (closed) return;
     if (status !== 0) {
-      onReadable();
+      run();
       if (!closed) handle.start({ readable: true }, cb as unknown as PollCb);
       return;
     }
-    if (ev.readable) onReadable();
+    if (ev.readable) run();
   };
   const handle = koffi.node.poll(fd, { readable: true }, cb as unknown as PollCb);
   return {

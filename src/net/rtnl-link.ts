@@ -13,6 +13,7 @@ import { errnoInfo, KadError } from '../core/errors.js';
 import { formatMac } from './inet-addr.js';
 import { toAddressInfo, type AddressInfo } from './rtnl-addr.js';
 import { rtnlError } from './rtnl-errors.js';
+import { handlerError } from './libc.js';
 import { NotifySocket, RTMGRP_IPV4_IFADDR, RTMGRP_IPV6_IFADDR, RTMGRP_LINK } from './rtnl-notify.js';
 
 const RTM_NEWLINK = 16;
@@ -116,6 +117,8 @@ interface WatcherEvents {
   addr: [AddrEvent];
   /** Notifications were lost (ENOBUFS): re-read links and addresses to resynchronise. */
   overrun: [KadError];
+  /** A `link`/`addr` listener threw (KAD_ERR_NET_HANDLER); watching goes on. */
+  handlerError: [KadError];
 }
 
 /**
@@ -137,10 +140,18 @@ export class LinkWatcher extends EventEmitter<WatcherEvents> {
       onMessages: (msgs) => {
         for (const raw of msgs) {
           if (![RTM_NEWLINK, RTM_DELLINK, RTM_NEWADDR, RTM_DELADDR].includes(raw.type)) continue;
+          let parsed: rtTypes.Message;
           try {
-            this.dispatch(raw.type, netlink.rt.parseMessage(raw.type, raw.data));
+            parsed = netlink.rt.parseMessage(raw.type, raw.data);
           } catch {
-            // A message the package cannot parse carries nothing kad acts on.
+            continue; // a message the package cannot parse carries nothing kad acts on
+          }
+          try {
+            this.dispatch(raw.type, parsed);
+          } catch (err) {
+            handlerError(err, 'link watcher', (e) => {
+              if (!this.emit('handlerError', e)) throw e;
+            });
           }
         }
       },

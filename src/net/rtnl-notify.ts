@@ -31,6 +31,8 @@ export interface NotifySocketOptions {
   onMessages: (msgs: NetlinkMessage[]) => void;
   /** Notifications were lost (ENOBUFS) or the socket failed: re-read state. */
   onOverrun: (err: KadError) => void;
+  /** `onMessages` threw (KAD_ERR_NET_HANDLER); the socket goes on. Default: a process warning. */
+  onHandlerError?: (err: KadError) => void;
 }
 
 /** sockaddr_nl {family, pad, pid = 0 (kernel assigns), groups}. */
@@ -53,7 +55,7 @@ export class NotifySocket {
     private readonly fd: number,
     private readonly opts: NotifySocketOptions,
   ) {
-    this.watcher = c.watchReadable(fd, () => this.drain());
+    this.watcher = c.watchReadable(fd, () => this.drain(), (err) => c.handlerError(err, 'rtnetlink notification', opts.onHandlerError));
   }
 
   /** Open and bind. Throws KadError (KAD_ERR_NET_SYSCALL) on failure. */
@@ -99,7 +101,11 @@ export class NotifySocket {
     } catch {
       return; // a malformed datagram carries nothing kad can act on
     }
-    this.opts.onMessages(msgs);
+    try {
+      this.opts.onMessages(msgs);
+    } catch (err) {
+      c.handlerError(err, 'rtnetlink notification', this.opts.onHandlerError);
+    }
   }
 
   /** Stop and close the fd. Idempotent. */

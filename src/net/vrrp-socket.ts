@@ -74,7 +74,10 @@ export interface VrrpSocketOptions {
   destinations?: 'any' | 'multicast' | 'unicast';
   onMessage: (msg: ReceivedDatagram) => void;
   onDrop?: (reason: SocketDropReason, detail: string) => void;
-  /** A receive error other than EAGAIN (rare: ENOBUFS, ENETDOWN). */
+  /**
+   * A receive error other than EAGAIN (rare: ENOBUFS, ENETDOWN), or KAD_ERR_NET_HANDLER when
+   * `onMessage` threw (the socket goes on with the next datagram).
+   */
   onError?: (err: KadError) => void;
 }
 
@@ -123,7 +126,7 @@ export class VrrpSocket {
     private readonly opts: VrrpSocketOptions,
   ) {
     if (family === 'ipv6') this.sendHdr = new MsgHeader(RECV_CAPACITY, CONTROL_CAPACITY);
-    this.watcher = c.watchReadable(fd, () => this.drain());
+    this.watcher = c.watchReadable(fd, () => this.drain(), (err) => c.handlerError(err, `VRRP socket ${ifName}`, opts.onError));
   }
 
   /** Open, configure and start receiving. Throws KadError (KAD_ERR_NET_SYSCALL with errno). */
@@ -254,7 +257,11 @@ export class VrrpSocket {
       return this.drop('ttl', `${this.family === 'ipv6' ? 'hop limit' : 'TTL'} ${msg.ttl} from ${msg.source}`);
     }
     this.stats.received++;
-    this.opts.onMessage(msg);
+    try {
+      this.opts.onMessage(msg);
+    } catch (err) {
+      c.handlerError(err, `VRRP socket ${this.ifName} message`, this.opts.onError);
+    }
   }
 
   private parseV4(n: number): ReceivedDatagram | undefined {

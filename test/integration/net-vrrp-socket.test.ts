@@ -172,6 +172,18 @@ describe.skipIf(skipReason !== undefined)('raw VRRP socket (network namespaces)'
     }
   });
 
+  it('a message handler that throws is reported and the socket keeps receiving', async () => {
+    const sa = await a.call<Sock>('open-vrrp', { ifName: 'eth0', family: 'ipv4' });
+    const sb = await b.call<Sock>('open-vrrp', { ifName: 'eth0', family: 'ipv4', throwingHandler: true });
+    for (let i = 0; i < 2; i++) {
+      await a.call('send-vrrp', { sock: sa.sock, payload: V2_ADVERT, destination: '224.0.0.18', source: '10.79.0.1' });
+    }
+    const err = await b.waitEvent((e) => e.event === 'sock-error' && e.sock === sb.sock);
+    expect(err).toMatchObject({ code: 'KAD_ERR_NET_HANDLER', message: expect.stringContaining('handler failure injected') });
+    await b.waitEvent(() => b.events.filter((e) => e.event === 'message' && e.sock === sb.sock).length === 2);
+    expect(await b.call('stats', { sock: sb.sock })).toMatchObject({ received: 2 });
+  });
+
   it('opening on a missing interface fails with ENODEV as data, not a crash', async () => {
     await expect(b.call('open-vrrp', { ifName: 'nosuch0', family: 'ipv4' })).rejects.toThrow(/"code":"KAD_ERR_NET_SYSCALL".*"code":"ENODEV"/);
   });
