@@ -126,6 +126,21 @@ describe('VrrpInstance', () => {
     expect(rx.inst.receive(sent[0]!.bytes)).toMatchObject({ accepted: false, drop: 'authFailure' });
   });
 
+  it('AH: after accepting a peer sequence, own adverts continue above it (keepalived shares one counter)', () => {
+    const peer = make({ priority: 255, auth: { type: 'AH', password: 'pw' }, name: 'peer' }, '10.0.0.2');
+    peer.inst.start();
+    peer.clock.advance(40_000); // 41 adverts: sequence 1..41
+    const me = make({ priority: 100, auth: { type: 'AH', password: 'pw' } });
+    me.inst.start();
+    expect(me.inst.receive(peer.sent.at(-1)!.bytes)).toMatchObject({ accepted: true });
+    me.inst.setTracker('t', trackerEffect(false, 0));
+    me.inst.setTracker('t', trackerEffect(true, 0));
+    me.inst.receive(peer.sent.at(-1)!.bytes); // replayed: dropped
+    me.clock.advance(4000); // peer silent: takeover
+    expect(me.inst.state).toBe('MASTER');
+    expect(parseIpv4Frame(me.sent[0]!.bytes)).toMatchObject({ ok: true, ah: { seq: 42 } });
+  });
+
   it('v3_checksum_as_v2 sends the RFC 9568 checksum; IPv6 sends the bare message', () => {
     const v3 = make({ priority: 255, version: 3, v3ChecksumAsV2: true });
     v3.inst.start();
