@@ -1,7 +1,8 @@
 // A VRRP child crash must not cost the VIP: two kad directors on a real bridge, the master's VRRP
 // child is SIGKILLed 20 times; the parent respawns it with resumeMaster, so the VIP never leaves
 // the master (address monitor), the backup never becomes MASTER, and the master's adverts never
-// pause for a Master_Down_Interval (capture on the bridge).
+// pause for a Master_Down_Interval (capture on the bridge). Then 100 HUPs with the config
+// unchanged (each validated by `kad -t` in a separate process): no VIP gap, no advert gap.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, Lab, sleep, waitForHolder, waitUntil, type Daemon } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
@@ -82,4 +83,32 @@ describe.skipIf(why !== undefined)('VRRP child crash keeps the VIP', () => {
     expect(maxGapMs).toBeLessThan(masterDownIntervalMs(90, 1000));
     expect(master.running).toBe(true);
   }, 120_000);
+
+  it('100 HUPs with the config unchanged: no VIP gap, no advert gap longer than the advert interval', async () => {
+    const HUPS = 100;
+    const backupSeen = backup.output.length;
+    const cap = await lab.startCapture();
+    const monMaster = await lab.monitorAddresses(0);
+    const done = (): number => master.output.split('Reload complete').length - 1;
+    const t0 = performance.now();
+    for (let i = 0; i < HUPS; i++) {
+      const before = done();
+      master.proc.kill('SIGHUP');
+      await waitUntil(() => done() > before, 10_000, `reload ${i + 1}`);
+    }
+    const perReloadMs = (performance.now() - t0) / HUPS;
+    await sleep(1_200);
+    const packets = await cap.stop();
+    monMaster.stop();
+    const adverts = packets.filter((p) => p.kind === 'vrrp' && p.src === lab.ipv4(0)).map((p) => p.tMs);
+    let maxGapMs = 0;
+    for (let k = 1; k < adverts.length; k++) maxGapMs = Math.max(maxGapMs, (adverts[k] as number) - (adverts[k - 1] as number));
+    console.log(`${HUPS} HUPs: ${perReloadMs.toFixed(0)} ms per reload (config test included); longest advert gap ${maxGapMs.toFixed(0)} ms`);
+    expect(monMaster.events.filter((e) => e.address === VIP)).toEqual([]);
+    expect(backup.output.slice(backupSeen)).not.toMatch(/Entering MASTER STATE/);
+    expect(master.output).not.toMatch(/failed the config test/);
+    // One advert interval plus scheduling slack on a loaded 2-core machine.
+    expect(maxGapMs).toBeLessThanOrEqual(1_000 + 50);
+    expect(lab.hasAddress(0, VIP)).toBe(true);
+  }, 300_000);
 });
