@@ -189,10 +189,11 @@ export class Lab {
     return `${this.segments[seg]?.ipv4Prefix}.${i === 'observer' ? 250 : i + 1}`;
   }
 
-  /** Link-local IPv6 address of director `i` on segment `seg`. */
-  linkLocal(i: number, seg = 0): string {
+  /** Link-local IPv6 address of director `i` (or the observer) on segment `seg`. */
+  linkLocal(i: number | 'observer', seg = 0): string {
     const ifName = this.segments[seg]?.ifName ?? 'eth0';
-    const addrs = this.directors[i]?.ipJson<{ addr_info: { family: string; local: string; scope: string }[] }[]>('addr', 'show', 'dev', ifName) ?? [];
+    const ns = i === 'observer' ? this.observer : this.directors[i];
+    const addrs = ns?.ipJson<{ addr_info: { family: string; local: string; scope: string }[] }[]>('addr', 'show', 'dev', ifName) ?? [];
     const ll = addrs.flatMap((a) => a.addr_info).find((a) => a.family === 'inet6' && a.scope === 'link');
     if (!ll) throw new Error(`no link-local address on director ${i} ${ifName}`);
     return ll.local;

@@ -1,0 +1,139 @@
+// On the wire with two kad directors and an observer (issue 4, groups 4, 5 and 6):
+// - bad packets injected from the observer are dropped and counted, state unchanged, no crash;
+// - a new master sends 5 gratuitous ARPs (and 5 unsolicited NAs) at takeover and 5 more after
+//   garp_master_delay (5 s);
+// - the master's interface going down puts it in FAULT, removes its VIPs, and the backup takes over.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { passwordBytes } from '../../src/vrrp/auth.js';
+import { buildIpv4Frame } from '../../src/vrrp/frame.js';
+import { parseAddress } from '../../src/vrrp/ip.js';
+import { encodeAdvert, type AdvertFields } from '../../src/vrrp/packet.js';
+import { ensureBuilt, Lab, sleep, waitForHolder, waitUntil, type Daemon, type LabPacket, type PcapCapture } from '../helpers/lab.js';
+import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
+
+const why = netnsUnavailableReason();
+if (why) console.warn(`SKIPPED vrrp-wire: ${why}`);
+
+const VIP = '10.231.0.100';
+const VIP6 = 'fd31::100';
+const conf = (prio: number): string => `
+vrrp_instance VI_1 {
+  state BACKUP
+  interface eth0
+  virtual_router_id 51
+  priority ${prio}
+  advert_int 1
+  authentication {
+    auth_type PASS
+    auth_pass secret1
+  }
+  virtual_ipaddress {
+    ${VIP}/24
+  }
+}
+vrrp_instance VI_6 {
+  state BACKUP
+  interface eth0
+  virtual_router_id 52
+  priority ${prio}
+  advert_int 1
+  version 3
+  virtual_ipaddress {
+    ${VIP6}/64
+  }
+}
+`;
+
+const mac = (m: string): Buffer => Buffer.from(m.split(':').map((x) => parseInt(x, 16)));
+
+describe.skipIf(why !== undefined)('VRRP on the wire', () => {
+  let lab: Lab;
+  let cap: PcapCapture;
+  let master: Daemon;
+  let backup: Daemon;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    lab = Lab.create({ directors: 2 });
+    cap = await lab.startCapture();
+    master = lab.startKad(0, conf(100));
+    backup = lab.startKad(1, conf(90));
+    await waitForHolder(lab, VIP, 0, 10_000);
+    await waitForHolder(lab, VIP6, 0, 2000);
+  });
+  afterAll(async () => {
+    await Promise.all([master?.stop(), backup?.stop()]);
+    cleanupAll();
+  });
+
+  const v4Frame = (vrrp: Uint8Array, ttl = 255): Buffer => {
+    const ip = buildIpv4Frame(vrrp, { src: lab.ipv4('observer'), dst: '224.0.0.18', id: 1, ttl });
+    return Buffer.concat([mac('01:00:5e:00:00:12'), mac(lab.observerMac), Buffer.from([0x08, 0x00]), ip]);
+  };
+  const v2 = (o: Partial<AdvertFields> = {}): Uint8Array => encodeAdvert(
+    { version: 2, vrid: 51, priority: 254, advertIntMs: 1000, addrs: [VIP], family: 4, authType: 1, authData: passwordBytes('secret1'), ...o },
+    { checksumMode: 'plain' },
+  );
+  const v6Frame = (hopLimit: number): Buffer => {
+    const src = parseAddress(lab.linkLocal('observer'), 6) ?? new Uint8Array(16);
+    const dst = parseAddress('ff02::12', 6) ?? new Uint8Array(16);
+    const vrrp = encodeAdvert({ version: 3, vrid: 52, priority: 254, advertIntMs: 1000, addrs: [VIP6], family: 6 }, { checksumMode: 'pseudo6', src, dst });
+    const ip6 = Buffer.alloc(40);
+    ip6[0] = 0x60;
+    ip6.writeUInt16BE(vrrp.length, 4);
+    ip6[6] = 112;
+    ip6[7] = hopLimit;
+    Buffer.from(src).copy(ip6, 8);
+    Buffer.from(dst).copy(ip6, 24);
+    return Buffer.concat([mac('33:33:00:00:00:12'), mac(lab.observerMac), Buffer.from([0x86, 0xdd]), ip6, vrrp]);
+  };
+
+  it('drops and counts bad packets from the observer; state unchanged', async () => {
+    const badChecksum = v2();
+    badChecksum[6] = (badChecksum[6] ?? 0) ^ 0xff;
+    const injected: [string, Buffer][] = [
+      ['ttlInvalid', v4Frame(v2(), 254)],
+      ['ttlInvalid', v6Frame(254)],
+      ['authFailure', v4Frame(v2({ authData: passwordBytes('wrongpw') }))],
+      ['badChecksum', v4Frame(badChecksum)],
+      ['vridUnknown', v4Frame(v2({ vrid: 99 }))],
+      ['packetTooShort', v4Frame(v2().subarray(0, 6))],
+      ['versionMismatch', v4Frame(encodeAdvert({ version: 3, vrid: 51, priority: 254, advertIntMs: 1000, addrs: [VIP], family: 4 }, { checksumMode: 'plain' }))],
+      ['addressListMismatch', v4Frame(v2({ addrs: ['10.231.0.199'] }))],
+    ];
+    const before = master.output.length;
+    for (const [, frame] of injected) lab.inject(frame);
+    await waitUntil(() => injected.every(([reason]) => master.output.includes(`: ${reason} (`)), 3000, 'every drop logged').catch(() => undefined);
+    for (const [reason] of injected) expect(master.output, `no ${reason} drop logged`).toContain(`: ${reason} (`);
+    await sleep(300);
+    expect(master.running).toBe(true);
+    expect(lab.hasAddress(0, VIP)).toBe(true);
+    expect(lab.hasAddress(1, VIP)).toBe(false);
+    expect(master.output.slice(before)).not.toMatch(/Entering \w+ STATE/);
+  });
+
+  it('sends 5 GARPs and 5 NAs at takeover and 5 more of each after garp_master_delay', async () => {
+    const isOurs = (p: LabPacket): boolean => (p.kind === 'garp' && p.ip === VIP) || (p.kind === 'na' && p.target === VIP6);
+    const first = cap.peek().find(isOurs);
+    expect(first, 'no GARP at takeover').toBeDefined();
+    const t0 = first?.tMs ?? 0;
+    await waitUntil(() => cap.peek().filter(isOurs).some((p) => p.tMs > t0 + 4500), 8000, 'second GARP burst', 100);
+    await sleep(200);
+    const all = cap.peek();
+    const count = (kind: 'garp' | 'na', from: number, to: number): number =>
+      all.filter((p) => isOurs(p) && p.kind === kind && p.tMs >= from && p.tMs < to).length;
+    expect([count('garp', t0, t0 + 1000), count('na', t0, t0 + 1000)]).toEqual([5, 5]);
+    expect([count('garp', t0 + 4500, t0 + 6000), count('na', t0 + 4500, t0 + 6000)]).toEqual([5, 5]);
+  });
+
+  it('interface down on the master: FAULT, VIPs removed, the backup takes over; up again: BACKUP', async () => {
+    lab.directors[0]?.ip('link', 'set', 'eth0', 'down');
+    await master.waitForOutput(/\(VI_1\) Entering FAULT STATE/, 3000);
+    await waitUntil(() => !lab.hasAddress(0, VIP) && !lab.hasAddress(0, VIP6), 2000, 'VIPs removed from the faulted master');
+    await waitForHolder(lab, VIP, 1, 6000);
+    lab.directors[0]?.ip('link', 'set', 'eth0', 'up');
+    await master.waitForOutput(/FAULT STATE[\s\S]*\(VI_1\) Entering BACKUP STATE/, 5000);
+    // Preempt: the higher-priority director takes the VIP back after its own down interval.
+    await waitForHolder(lab, VIP, 0, 6000);
+  });
+});
