@@ -47,6 +47,10 @@ describe('kad -t through the binary', () => {
     expect(readFileSync(out, 'utf8')).toMatch(/vrrp-minimal-master.conf.* OK|error|warning/);
     const model = JSON.parse(r.stdout) as { vrrpInstances: { name: string; vrid: number }[] };
     expect(model.vrrpInstances[0]).toMatchObject({ name: 'VI_1', vrid: 30 });
+    const both = await runKad(['-t', '--json', '-d', '-f', 'test/fixtures/seeds/vrrp-minimal-master.conf']);
+    const doc = JSON.parse(both.stdout) as { exitCode: number; config: { vrrpInstances: unknown[] } };
+    expect(doc.config.vrrpInstances).toHaveLength(1);
+    expect(doc.exitCode).toBe(both.code);
   });
 
   it('exits 4 for a missing file or a directory (keepalived 2.2.7 exits 0, issue #955)', async () => {
