@@ -51,9 +51,14 @@ export interface InstanceDump {
   interface: string;
   vmacIfname?: string;
   srcIp: string;
+  /** unicast_src_ip / mcast_src_ip was configured (printed as "(from configuration)"). */
+  srcIpFromConfig?: boolean;
   /** Multicast group; undefined when unicast peers are used. */
   mcastAddress?: string;
   unicastPeers: readonly string[];
+  /** unicast_ttl (default 255). */
+  unicastTtl?: number;
+  checkUnicastSrc?: boolean;
   garpDelayS: number;
   garpRepeat: number;
   garpRefreshS: number;
@@ -160,7 +165,7 @@ function jsonData(i: InstanceDump): string {
     ['garp_lower_prio_rep', i.garpLowerPrioRepeat], ['lower_prio_no_advert', b(i.lowerPrioNoAdvert)],
     ['higher_prio_send_advert', b(i.higherPrioSendAdvert)], ['vrid', i.vrid], ['base_priority', i.basePriority],
     ['effective_priority', i.effectivePriority], ['vipset', i.vipSet], ['promote_secondaries', i.promoteSecondaries],
-    ['adver_int', advertUnits(i.version, i.advertIntMs)], ['master_adver_int', advertUnits(i.version, i.masterAdvertIntMs)],
+    ['adver_int', i.advertIntMs / 1000], ['master_adver_int', i.masterAdvertIntMs / 1000],
     ['accept', b(i.accept)], ['nopreempt', !i.preempt], ['preempt_delay', Math.round(i.preemptDelayMs / 1000)],
     ['state', STATE_NUMBER[i.state]], ['wantstate', STATE_NUMBER[i.wantState]], ['version', i.version],
     ['smtp_alert', i.smtpAlert], ['notify_deleted', i.notifyDeleted], ['vips', i.vips],
@@ -179,11 +184,6 @@ function jsonStats(c: VrrpCounters): string {
     ['invalid_authtype', c.invalidAuthtype], ['authtype_mismatch', c.authtypeMismatch], ['auth_failure', c.authFailure],
     ['pri_zero_rcvd', c.priZeroRcvd], ['pri_zero_sent', c.priZeroSent],
   ]);
-}
-
-/** Advert interval in the unit keepalived prints: seconds for v2, centiseconds for v3. */
-function advertUnits(version: 2 | 3, ms: number): number {
-  return version === 2 ? Math.round(ms / 1000) : Math.round(ms / 10);
 }
 
 /** SIGRTMIN+2: one line and a newline, '/' written as '\/' like keepalived's writer. */
@@ -279,7 +279,18 @@ function authLines(a: AuthSpec): string[] {
 
 function addressLines(title: string, list: readonly string[]): string[] {
   if (list.length === 0) return [];
-  return [`   ${title} (${list.length}):`, ...list.map((v) => `     ${v}`)];
+  return [title, ...list.map((v) => `     ${v}`)];
+}
+
+function unicastLines(i: InstanceDump): string[] {
+  if (i.unicastPeers.length === 0) return [];
+  return [
+    `   Unicast TTL = ${i.unicastTtl ?? 255}`,
+    `   Check unicast src : ${i.checkUnicastSrc ? 'yes' : 'no'}`,
+    '   Unicast Peer :',
+    ...i.unicastPeers.map((p) => `     ${p} min_ttl 0 max_ttl 255`),
+    '   Unicast checksum compatibility = no',
+  ];
 }
 
 /** One instance of "------< VRRP Topology >------". */
@@ -288,7 +299,7 @@ export function formatInstance(i: InstanceDump): string[] {
     ` VRRP Instance = ${i.name}`,
     `   VRRP Version = ${i.version}`,
     `   State = ${i.state}`,
-    '   Flags: none',
+    ...(i.unicastPeers.length > 0 ? ['   Flags:', '     Using unicast'] : ['   Flags: none']),
     `   Wantstate = ${i.wantState}`,
     `   Number of config faults = ${i.configFaults}`,
     `   Number of interface and track script faults = ${i.interfaceFaults}`,
@@ -298,9 +309,8 @@ export function formatInstance(i: InstanceDump): string[] {
     `   Master down timer = ${i.masterDownTimerUs} usecs`,
     `   Interface = ${i.interface}`,
     ...(i.vmacIfname ? [`   Use VMAC, is_up = true, xmit_base = false, interface = ${i.vmacIfname}`] : []),
-    `   Using src_ip = ${i.srcIp}`,
-    ...(i.mcastAddress ? [`   Multicast address ${i.mcastAddress}`] : []),
-    ...i.unicastPeers.map((p) => `   Unicast Peer = ${p}`),
+    `   Using src_ip = ${i.srcIp}${i.srcIpFromConfig ? ' (from configuration)' : ''}`,
+    ...(i.mcastAddress && i.unicastPeers.length === 0 ? [`   Multicast address ${i.mcastAddress}`] : []),
     `   Gratuitous ARP delay = ${i.garpDelayS}`,
     `   Gratuitous ARP repeat = ${i.garpRepeat}`,
     `   Gratuitous ARP refresh = ${i.garpRefreshS}`,
@@ -320,8 +330,9 @@ export function formatInstance(i: InstanceDump): string[] {
     ...(i.preemptDelayMs > 0 ? [`   Preempt delay = ${i.preemptDelayMs / 1000} secs`] : []),
     `   Promote_secondaries = ${i.promoteSecondaries ? 'enabled' : 'disabled'}`,
     ...authLines(i.auth),
-    ...addressLines('Virtual IP', i.vips),
-    ...addressLines('Virtual IP Excluded', i.evips),
+    ...addressLines(`   Virtual IP (${i.vips.length}):`, i.vips),
+    ...addressLines('   Virtual IP Excluded :', i.evips),
+    ...unicastLines(i),
     `   fd_in ${i.fdIn}, fd_out ${i.fdOut}`,
     `   Using smtp notification = ${i.smtpAlert ? 'yes' : 'no'}`,
     `   Notify deleted = ${i.notifyDeleted ? 'Deleted' : 'Fault'}`,

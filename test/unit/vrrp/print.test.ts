@@ -94,3 +94,30 @@ describe('keepalived.data (USR1)', () => {
     expect(keys(formatParentData(global).trimEnd().split('\n'))).toEqual(keys(parent));
   });
 });
+
+describe('unicast VRRPv3 instance (keepalived-2.2.7/unicast-v3)', () => {
+  const unicast = (): InstanceDump => ({
+    ...instance(), name: 'VI_2', version: 3, vrid: 52, basePriority: 150, effectivePriority: 150, totalPriority: 150,
+    lastTransitionWallMs: 1795516145113.783, readTimeoutWallMs: 1795516146617.677, masterDownTimerUs: 1707031,
+    srcIpFromConfig: true, mcastAddress: undefined, unicastPeers: ['10.232.0.12', '10.232.0.13'],
+    advertIntMs: 500, masterAdvertIntMs: 500, preemptDelayMs: 10_000, auth: { type: 'none' },
+    vips: ['10.232.0.100/24 dev eth0 scope global set', '10.232.0.101/24 dev eth0 scope global set'],
+    evips: ['10.232.0.200 dev eth0 scope global set'],
+  });
+
+  it('the VRRP Topology block is line-identical', () => {
+    process.env.TZ = 'UTC';
+    const want = ref('unicast-v3/keepalived.data').split('\n');
+    const from = want.indexOf('------< VRRP Topology >------');
+    const to = want.indexOf('------< VRRP Sockpool >------');
+    const out = formatData(globalDefs({ routerId: 'ka2' }), [unicast()]).split('\n');
+    const start = out.indexOf('------< VRRP Topology >------');
+    expect(out.slice(start, start + (to - from))).toEqual(want.slice(from, to));
+  });
+
+  it('the JSON is byte-identical (v3 interval in seconds, evips, auth_type 0 without auth_data)', () => {
+    const text = ref('unicast-v3/keepalived.json');
+    const sent = (JSON.parse(text) as { stats: { advert_sent: number } }[])[0]?.stats.advert_sent ?? -1;
+    expect(formatJson([{ ...unicast(), counters: { ...zeroCounters(), advertSent: sent, becomeMaster: 1 } }])).toBe(text);
+  });
+});
