@@ -5,7 +5,7 @@
  * gone is done. Any other failure is returned, not thrown, so one bad entry does not stop the rest.
  */
 import { KadError } from '../core/errors.js';
-import type { DumpedDest, DumpedService, IpvsDest, IpvsService, IpvsTable, IpvsTimeouts, SyncDaemonSpec } from './model.js';
+import type { DumpedDest, DumpedService, IpvsDest, IpvsService, IpvsTable, IpvsTimeouts, SyncDaemonSpec, TableEntry } from './model.js';
 import type { IpvsOp } from './reconcile.js';
 
 /** What the port needs from an IPVS handle (src/ipvs/ffi.ts `Ipvs`; a fake in unit tests). */
@@ -35,9 +35,20 @@ function codeOf(e: unknown): string {
   return e instanceof KadError ? e.code : 'KAD_ERR_IPVS_KERNEL';
 }
 
-/** Read the whole actual table (one dump for services, one per service for its dests). */
+/**
+ * Read the whole actual table (one dump for services, one per service for its dests). A service
+ * deleted by someone else between the two dumps is left out: it is gone.
+ */
 export function readTable(ipvs: IpvsOps): IpvsTable {
-  return ipvs.services().map((service) => ({ service, dests: ipvs.dests(service) }));
+  const table: TableEntry[] = [];
+  for (const service of ipvs.services()) {
+    try {
+      table.push({ service, dests: ipvs.dests(service) });
+    } catch (e) {
+      if (codeOf(e) !== 'KAD_ERR_IPVS_NOT_FOUND') throw e;
+    }
+  }
+  return table;
 }
 
 function runOne(ipvs: IpvsOps, o: IpvsOp): void {

@@ -117,4 +117,21 @@ describe('KernelIpvsPort', () => {
     expect(fake.log).toEqual(['startDaemon master eth1 51', 'stopDaemon master', 'startDaemon backup eth1 51', 'stopDaemon backup']);
     port.close();
   });
+
+  it('reads past a service deleted between the service dump and its destination dump', async () => {
+    const { fake, port } = setup();
+    await port.apply(config([web]), snap(2));
+    const realDests = fake.dests.bind(fake);
+    let first = true;
+    fake.dests = (s) => {
+      if (first) {
+        first = false;
+        fake.table.delete('TCP 10.0.0.1:80');
+      }
+      return realDests(s);
+    };
+    await port.apply(config([web]), snap(2));
+    expect(fake.view()).toEqual({ 'TCP 10.0.0.1:80': { '192.168.1.1:80': 2, '192.168.1.2:80': 1 } });
+    port.close();
+  });
 });
