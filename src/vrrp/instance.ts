@@ -13,12 +13,11 @@
 import type { TimerHandle } from '../core/clock.js';
 import { RateLimiter } from '../core/rate-limit.js';
 import type { IpAddress, VrrpInstance as VrrpInstanceSpec } from '../config/model.js';
-import { AdvertTx } from './advert-tx.js';
+import type { AdvertTx } from './advert-tx.js';
 import { AnnounceSchedule } from './announce.js';
-import { passwordBytes } from './auth.js';
+import { logAdvert, wireSetup } from './instance-setup.js';
 import { step, type Action, type FsmContext, type FsmEvent, type NotifyState, type StepReason, type VrrpState } from './fsm.js';
-import { canonicalAddress, parseAddress } from './ip.js';
-import { AUTH_AH, AUTH_NONE, AUTH_PASS } from './packet.js';
+import { parseAddress } from './ip.js';
 import { checkReceived, DROP_STAT, type DropReason, type ReceiveMeta, type ReceivePolicy } from './receive.js';
 import { emptyStats } from './stats.js';
 import { masterDownIntervalMs } from './timers.js';
@@ -28,13 +27,6 @@ import type { InstanceDeps, InstanceSnapshot, ReceiveOutcome, SyncHook, TrackerE
 export type { DropReason, ReceiveMeta } from './receive.js';
 export type { VrrpState, StepReason, NotifyState } from './fsm.js';
 export * from './instance-types.js';
-
-const DEFAULT_GROUP = { 4: '224.0.0.18', 6: 'ff02::12' } as const;
-
-function authTypeOf(spec: VrrpInstanceSpec): number {
-  if (spec.version === 3) return AUTH_NONE;
-  return spec.auth.type === 'PASS' ? AUTH_PASS : spec.auth.type === 'AH' ? AUTH_AH : AUTH_NONE;
-}
 
 /** A VRRP instance (RFC 5798 §6 router for one VRID), see the file header. */
 export class VrrpInstance {
@@ -72,43 +64,11 @@ export class VrrpInstance {
     this.name = spec.name;
     this.basePriority = spec.priority;
     this.masterAdverIntMs = spec.advertIntMs;
-    this.vips = spec.vips.filter((v) => v.family === spec.family);
-    const vipText = this.vips.map((v) => canonicalAddress(v.address, spec.family) ?? v.address);
-    const group = deps.mcastGroup ?? spec.mcastDstIp ?? DEFAULT_GROUP[spec.family];
-    const unicast = spec.unicastPeers.length > 0;
-    const authKey = spec.auth.type === 'none' ? new Uint8Array(8) : passwordBytes(spec.auth.password);
-    const src = spec.unicastSrcIp ?? spec.mcastSrcIp ?? deps.primaryAddress;
-    this.primaryBytes = parseAddress(src, spec.family) ?? new Uint8Array(spec.family === 4 ? 4 : 16);
-    const peers = spec.unicastPeers.map((p) => ({ ...p, address: canonicalAddress(p.address, spec.family) ?? p.address }));
-    this.policy = {
-      family: spec.family,
-      version: spec.version,
-      vrid: spec.vrid,
-      advertIntMs: spec.advertIntMs,
-      ownerStrict: spec.strict && spec.priority === 255,
-      authType: authTypeOf(spec),
-      authKey,
-      vips: vipText,
-      vipBytes: vipText.map((v) => parseAddress(v, spec.family) ?? new Uint8Array(0)),
-      skipCheckAdvAddr: spec.skipCheckAdvAddr,
-      unicastPeers: peers,
-      checkUnicastSrc: spec.checkUnicastSrc,
-      mcastGroup: group,
-    };
-    this.tx = new AdvertTx({
-      version: spec.version,
-      family: spec.family,
-      vrid: spec.vrid,
-      advertIntMs: spec.advertIntMs,
-      srcAddress: src,
-      vips: vipText,
-      authType: authTypeOf(spec),
-      authKey,
-      v3ChecksumAsV2: spec.v3ChecksumAsV2,
-      destinations: unicast ? peers.map((p) => p.address) : [group],
-      unicastTtl: spec.unicastTtl,
-      unicast,
-    });
+    const wire = wireSetup(spec, deps.primaryAddress, deps.mcastGroup);
+    this.vips = wire.vips;
+    this.policy = wire.policy;
+    this.tx = wire.tx;
+    this.primaryBytes = wire.primaryBytes;
     this.announce = new AnnounceSchedule(deps.clock, spec, () => deps.ports.sendGratuitous(this.vips));
   }
 
@@ -171,7 +131,9 @@ export class VrrpInstance {
     }
     this.lastRx = { priority: r.advert.priority, src: r.src };
     const srcAddress = parseAddress(r.src, this.spec.family) ?? new Uint8Array(0);
+    const ours = this.effectivePriority;
     const reason = this.dispatch({ type: 'advert', priority: r.advert.priority, advertIntMs: r.advert.advertIntMs, srcAddress });
+    logAdvert(this.deps.log, this.name, this.st, reason, { priority: r.advert.priority, ours, src: r.src });
     if (this.st === 'BACKUP' && r.advert.priority !== 0 && reason !== 'lowerPriorityDiscarded') {
       this.master = { priority: r.advert.priority, address: r.src };
     }
@@ -394,10 +356,12 @@ export class VrrpInstance {
         this.masterAdverIntMs = a.ms;
         return;
       case 'addVips':
+        this.deps.log.info({ instance: this.name }, `(${this.name}) setting VIPs.`);
         ports.addVips(this.vips);
         this.vipsSet = true;
         return;
       case 'removeVips':
+        if (this.vipsSet) this.deps.log.info({ instance: this.name }, `(${this.name}) removing VIPs.`);
         ports.removeVips(this.vips);
         this.vipsSet = false;
         return;

@@ -96,6 +96,31 @@ describe('VrrpInstance', () => {
     expect(inst.snapshot().faults).toEqual(['interface', 'script:y']);
   });
 
+  it("logs election events in keepalived's wording", () => {
+    const { inst, logs } = make({ priority: 100 });
+    inst.start();
+    const peer = (priority: number) => {
+      const p = make({ priority: 255, name: 'peer' }, '10.0.0.2');
+      p.inst.start();
+      p.inst.setBasePriority(priority);
+      p.clock.advance(1000);
+      if (priority === 0) p.inst.shutdown();
+      return p.sent.at(-1)!.bytes;
+    };
+    inst.receive(peer(50));
+    inst.receive(peer(0));
+    const msgs = logs.map((r) => r.msg);
+    expect(msgs).toContain('(VI_1) received lower priority (50) advert from 10.0.0.2 - discarding');
+    expect(msgs).toContain('(VI_1) Backup received priority 0 advertisement');
+    const m = make({ priority: 255 });
+    m.inst.start();
+    m.inst.setBasePriority(100);
+    m.inst.receive(peer(200));
+    expect(m.logs.map((r) => r.msg)).toEqual(
+      expect.arrayContaining(['(VI_1) setting VIPs.', '(VI_1) Master received advert from 10.0.0.2 with higher priority 200, ours 100', '(VI_1) removing VIPs.', '(VI_1) Entering BACKUP STATE']),
+    );
+  });
+
   it('logs drops as records with a stable code, rate-limited', () => {
     const { inst, logs } = make();
     inst.start();
