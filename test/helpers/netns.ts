@@ -96,6 +96,16 @@ export function netnsUnavailableReason(): string | undefined {
   return undefined;
 }
 
+/**
+ * True when namespace tests must be skipped here; says so loudly (console.warn naming `suite`
+ * and the reason). Use as `describe.skipIf(skipWithoutNetns('net-rtnl'))(...)`.
+ */
+export function skipWithoutNetns(suite: string): boolean {
+  const reason = netnsUnavailableReason();
+  if (reason) console.warn(`SKIPPED ${suite}: ${reason}`);
+  return reason !== undefined;
+}
+
 /** One network namespace created by this test run. */
 export class Netns {
   private readonly children = new Set<ChildProcess>();

@@ -3,12 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGratuitousArp, buildUnsolicitedNa } from '../../src/vrrp/garp.js';
 import { startAgent, type Agent } from '../fixtures/net/agent-client.js';
-import { cleanupAll, createLan, netnsUnavailableReason, startCapture, type Lan } from '../helpers/netns.js';
+import { cleanupAll, createLan, skipWithoutNetns, startCapture, type Lan } from '../helpers/netns.js';
 
-const skipReason = netnsUnavailableReason();
-if (skipReason) console.warn(`SKIPPED net-packet-socket: ${skipReason}`);
+const skip = skipWithoutNetns('net-packet-socket');
 
-describe.skipIf(skipReason !== undefined)('AF_PACKET sender (network namespaces)', () => {
+describe.skipIf(skip)('AF_PACKET sender (network namespaces)', () => {
   let lan: Lan;
   let agent: Agent;
   let mac: string;

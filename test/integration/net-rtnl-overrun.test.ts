@@ -4,12 +4,11 @@
 // instance of 'Napi::Error'", which is why src/net/rtnl-notify.ts reads notifications itself.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent, type Agent } from '../fixtures/net/agent-client.js';
-import { cleanupAll, createLan, netnsUnavailableReason, type Lan } from '../helpers/netns.js';
+import { cleanupAll, createLan, skipWithoutNetns, type Lan } from '../helpers/netns.js';
 
-const skipReason = netnsUnavailableReason();
-if (skipReason) console.warn(`SKIPPED net-rtnl-overrun: ${skipReason}`);
+const skip = skipWithoutNetns('net-rtnl-overrun');
 
-describe.skipIf(skipReason !== undefined)('rtnetlink notification overrun (network namespace)', () => {
+describe.skipIf(skip)('rtnetlink notification overrun (network namespace)', () => {
   let lan: Lan;
   let agent: Agent;
 

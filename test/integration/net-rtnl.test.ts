@@ -3,10 +3,9 @@
 // interface lookups, and link / address notifications when the interface goes down and up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent, type Agent } from '../fixtures/net/agent-client.js';
-import { cleanupAll, createLan, netnsUnavailableReason, type Lan, type Netns } from '../helpers/netns.js';
+import { cleanupAll, createLan, skipWithoutNetns, type Lan, type Netns } from '../helpers/netns.js';
 
-const skipReason = netnsUnavailableReason();
-if (skipReason) console.warn(`SKIPPED net-rtnl: ${skipReason}`);
+const skip = skipWithoutNetns('net-rtnl');
 
 interface IpAddrInfo {
   family: string;
@@ -19,7 +18,7 @@ interface IpAddrInfo {
 const ipAddrs = (ns: Netns): IpAddrInfo[] =>
   ns.ipJson<{ addr_info: IpAddrInfo[] }[]>('addr', 'show', 'dev', 'eth0')[0]?.addr_info ?? [];
 
-describe.skipIf(skipReason !== undefined)('rtnetlink addresses and links (network namespaces)', () => {
+describe.skipIf(skip)('rtnetlink addresses and links (network namespaces)', () => {
   let lan: Lan;
   let ns: Netns;
   let agent: Agent;

@@ -3,10 +3,9 @@
 // is removed idempotently.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent, type Agent } from '../fixtures/net/agent-client.js';
-import { cleanupAll, createLan, netnsUnavailableReason, startCapture, type Lan } from '../helpers/netns.js';
+import { cleanupAll, createLan, skipWithoutNetns, startCapture, type Lan } from '../helpers/netns.js';
 
-const skipReason = netnsUnavailableReason();
-if (skipReason) console.warn(`SKIPPED net-vmac: ${skipReason}`);
+const skip = skipWithoutNetns('net-vmac');
 
 interface IpLinkDetail {
   ifname: string;
@@ -16,7 +15,7 @@ interface IpLinkDetail {
   linkinfo?: { info_kind: string; info_data?: { mode: string } };
 }
 
-describe.skipIf(skipReason !== undefined)('macvlan for use_vmac (network namespaces)', () => {
+describe.skipIf(skip)('macvlan for use_vmac (network namespaces)', () => {
   let lan: Lan;
   let agent: Agent;
 

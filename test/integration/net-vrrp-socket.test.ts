@@ -4,10 +4,9 @@
 // computes the IPv6 checksum (IPV6_CHECKSUM 6), which the test checks on the receiving side.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent, type Agent } from '../fixtures/net/agent-client.js';
-import { cleanupAll, createLan, netnsUnavailableReason, startCapture, type Lan } from '../helpers/netns.js';
+import { cleanupAll, createLan, skipWithoutNetns, startCapture, type Lan } from '../helpers/netns.js';
 
-const skipReason = netnsUnavailableReason();
-if (skipReason) console.warn(`SKIPPED net-vrrp-socket: ${skipReason}`);
+const skip = skipWithoutNetns('net-vrrp-socket');
 
 // v2 advert, VRID 51, priority 100, one address 10.79.0.100, simple auth "secret1" (v2-pass shape).
 const V2_ADVERT = '21336401010101320a4f00647365637265743100';
@@ -16,7 +15,7 @@ const V3_ADVERT6 = '313464010064 0000 fd790000000000000000000000000100'.replace(
 
 type Sock = { sock: number; ifIndex: number };
 
-describe.skipIf(skipReason !== undefined)('raw VRRP socket (network namespaces)', () => {
+describe.skipIf(skip)('raw VRRP socket (network namespaces)', () => {
   let lan: Lan;
   let a: Agent;
   let b: Agent;
