@@ -111,6 +111,8 @@ export class VrrpInstance {
     this.preemptAllowedAtMs = this.deps.clock.nowMs() + this.spec.preemptDelayMs;
     if (this.faulted) this.dispatch({ type: 'fault' });
     else this.dispatch({ type: 'startup', resumeMaster: opts.resumeMaster, garp: opts.garp });
+    // A fault present before start must reach the sync group too.
+    if (this.hasOwnFault) this.sync?.memberFaultChanged(this);
   }
 
   /** Handles one received packet; see the file header for the byte format. Never throws. */
