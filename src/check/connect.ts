@@ -16,6 +16,7 @@ export interface TlsOptions {
 /**
  * One connection attempt: `onConnect` drives the conversation and calls `done` once; the
  * deadline (`timeoutMs`, from the start) ends it with `timeout`. Resolves exactly once.
+ * `abortiveClose`: end an established plain-TCP connection with RST instead of FIN.
  */
 export function withConnection(
   target: CheckTarget,
@@ -23,10 +24,11 @@ export function withConnection(
   clock: Clock,
   tls: TlsOptions | undefined,
   onConnect: (sock: Socket | TLSSocket, done: (r: CheckResult) => void) => void,
+  abortiveClose = false,
 ): Promise<CheckResult> {
   return new Promise((resolve) => {
     let finished = false;
-
+    let connected = false;
     const sock = openSocket(target, tls);
     const done = (r: CheckResult): void => {
       if (finished) return;
@@ -34,12 +36,18 @@ export function withConnection(
       clock.clearTimer(timer);
       sock.removeAllListeners();
       sock.on('error', () => undefined);
-      sock.destroy();
+      // An established plain-TCP probe is closed with RST when asked (TCP_CHECK): no FIN exchange
+      // and no TIME_WAIT entry per check, which matters at thousands of checks per second.
+      if (abortiveClose && !tls && connected) (sock as Socket).resetAndDestroy();
+      else sock.destroy();
       resolve(r);
     };
     const timer: TimerHandle = clock.setTimer(timeoutMs, () => done({ ok: false, reason: 'timeout', detail: 'timeout' }));
     sock.on('error', (err: NodeJS.ErrnoException) => done(socketFailure(err)));
-    sock.once(tls ? 'secureConnect' : 'connect', () => onConnect(sock, done));
+    sock.once(tls ? 'secureConnect' : 'connect', () => {
+      connected = true;
+      onConnect(sock, done);
+    });
   });
 }
 

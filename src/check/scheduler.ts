@@ -131,6 +131,17 @@ export class Scheduler {
     return this.applying;
   }
 
+  /**
+   * Schedule the next attempt `delayMs` after the start the last one was due at, so checks keep
+   * the warmup spread instead of clumping behind a busy moment of the loop. An attempt that ran
+   * longer than `delayMs` is followed `delayMs` after it ended (keepalived's rule).
+   */
+  private rearm(s: Slot, delayMs: number): void {
+    const now = this.deps.clock.nowMs();
+    const next = s.dueMs + delayMs;
+    this.arm(s, next > now ? next - now : delayMs);
+  }
+
   private arm(s: Slot, delayMs: number): void {
     this.deps.clock.clearTimer(s.timer);
     s.dueMs = this.deps.clock.nowMs() + delayMs;
@@ -145,12 +156,12 @@ export class Scheduler {
     if (this.lateness.length < MAX_SAMPLES) this.lateness.push(now - s.dueMs);
     const spec = s.state.spec;
     if (s.inFlight || !vsActive(this.config, s.rs.vs, this.vrrpStates)) {
-      this.arm(s, spec.delayLoopMs);
+      this.rearm(s, spec.delayLoopMs);
       return;
     }
     const run = this.runners[spec.type];
     if (!run) {
-      this.arm(s, spec.delayLoopMs);
+      this.rearm(s, spec.delayLoopMs);
       return;
     }
     s.inFlight = true;
@@ -177,7 +188,7 @@ export class Scheduler {
       c.up = true;
       c.retriesLeft = spec.retry;
       c.weight = r.weight;
-      this.arm(s, spec.delayLoopMs);
+      this.rearm(s, spec.delayLoopMs);
       if (changed) this.changed(s.rs);
       return;
     }
@@ -188,13 +199,13 @@ export class Scheduler {
     }
     if (c.up && c.retriesLeft > 0) {
       c.retriesLeft--;
-      this.arm(s, spec.delayBeforeRetryMs);
+      this.rearm(s, spec.delayBeforeRetryMs);
       return;
     }
     const wasUp = c.up;
     c.up = false;
     c.retriesLeft = spec.retry;
-    this.arm(s, spec.delayLoopMs);
+    this.rearm(s, spec.delayLoopMs);
     if (wasUp) {
       this.deps.log.info({ rs: s.rs.name, checker: spec.type }, serviceFailureText(spec, name, spec.retry));
       this.changed(s.rs);

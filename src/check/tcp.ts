@@ -6,5 +6,5 @@ import type { CheckEnv, CheckResult, CheckTarget } from './types.js';
 export function runTcpCheck(checker: TcpChecker, target: CheckTarget, env: CheckEnv): Promise<CheckResult> {
   return withConnection(target, checker.connectTimeoutMs, env.clock, undefined, (_sock, done) => {
     done({ ok: true });
-  });
+  }, true);
 }

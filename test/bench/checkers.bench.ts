@@ -1,0 +1,121 @@
+// Health-checker load: 5000 real servers with TCP_CHECK at delay_loop 1 s, then 1000 with
+// HTTP_GET (delay_loop 1 s), against local servers on loopback. The checker runs in its own
+// process (the scheduler with the real checkers and an in-memory IPVS table, as the checker
+// child does with KAD_CHECK_DRY_RUN); the servers live in this process so their CPU is not
+// counted. Measured over WINDOW_S seconds after a warm-up: checker CPU (% of one core), RSS,
+// checks done, and lateness (actual start minus scheduled start) p50/p99/max.
+// Run: `npx tsx test/bench/checkers.bench.ts` (prints a markdown table for docs/benchmarks.md).
+import { fork } from 'node:child_process';
+import { createServer as createHttp } from 'node:http';
+import { createServer as createNet, type Server } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { SystemClock } from '../../src/core/clock.js';
+import { silentLogger } from '../../src/core/log.js';
+import type { Checker, RealServer, VirtualServer } from '../../src/config/model.js';
+import { MemoryPort } from '../../src/check/memory-port.js';
+import { Scheduler } from '../../src/check/scheduler.js';
+import { common, config, rs, vs } from '../fixtures/check/model.js';
+
+const WINDOW_S = Number(process.env.WINDOW_S ?? 20);
+const WARMUP_S = Number(process.env.WARMUP_S ?? 3);
+const PORTS = 50;
+
+interface WorkerArgs { kind: 'TCP_CHECK' | 'HTTP_GET'; count: number; ports: number[] }
+interface WorkerResult { cpuPct: number; rssMb: number; checks: number; failures: number; p50: number; p99: number; max: number }
+
+function checker(kind: WorkerArgs['kind']): Checker {
+  const c = common({ delayLoopMs: 1000, warmupMs: 1000, connectTimeoutMs: 3000, retry: 1, delayBeforeRetryMs: 1000 });
+  if (kind === 'TCP_CHECK') return { type: 'TCP_CHECK', ...c };
+  return { type: 'HTTP_GET', ...c, urls: [{ path: '/', statusCodes: [[200, 200]], regexNoMatch: false, digest: 'f2fbc3748db8fbaa92a69ae6d6bae65a' }],
+    httpProtocol: '1.0', enableSni: false, verifyCert: false, fastRecovery: false };
+}
+
+/** `count` real servers spread over VSs of PORTS servers each (one per listening port). */
+function farm(a: WorkerArgs): VirtualServer[] {
+  const out: VirtualServer[] = [];
+  for (let v = 0; v * PORTS < a.count; v++) {
+    const rss: RealServer[] = [];
+    for (let i = 0; i < PORTS && v * PORTS + i < a.count; i++) rss.push(rs('127.0.0.1', a.ports[i]!, [checker(a.kind)]));
+    out.push(vs(`10.${v >> 8}.${v & 255}.1`, 80, rss));
+  }
+  return out;
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
+async function worker(a: WorkerArgs): Promise<WorkerResult> {
+  const sched = new Scheduler(config(farm(a)), { clock: new SystemClock(), log: silentLogger(), port: new MemoryPort() });
+  sched.start();
+  await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
+  sched.lateness.length = 0;
+  const attempts0 = [...sched.state.realServers()].reduce((s, r) => s + r.checkers[0]!.attempts, 0);
+  const fail0 = [...sched.state.realServers()].reduce((s, r) => s + r.checkers[0]!.failures, 0);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, WINDOW_S * 1000));
+  const cpu = process.cpuUsage(cpu0);
+  const wallMs = performance.now() - t0;
+  const lat = [...sched.lateness].sort((x, y) => x - y);
+  const attempts = [...sched.state.realServers()].reduce((s, r) => s + r.checkers[0]!.attempts, 0) - attempts0;
+  const failures = [...sched.state.realServers()].reduce((s, r) => s + r.checkers[0]!.failures, 0) - fail0;
+  sched.stop();
+  return {
+    cpuPct: ((cpu.user + cpu.system) / 1000 / wallMs) * 100, rssMb: process.memoryUsage().rss / 1048576,
+    checks: attempts, failures, p50: pct(lat, 0.5), p99: pct(lat, 0.99), max: lat.at(-1) ?? NaN,
+  };
+}
+
+async function listenAll(make: () => Server): Promise<{ ports: number[]; close: () => void }> {
+  const servers: Server[] = [];
+  for (let i = 0; i < PORTS; i++) {
+    const s = make();
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', 4096, r));
+    servers.push(s);
+  }
+  return { ports: servers.map((s) => (s.address() as { port: number }).port), close: () => servers.forEach((s) => s.close()) };
+}
+
+function runWorker(a: WorkerArgs): Promise<WorkerResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), ['worker'], { execArgv: process.execArgv });
+    child.once('message', (m) => {
+      resolve(m as WorkerResult);
+      child.kill();
+    });
+    child.once('error', reject);
+    child.send(a);
+  });
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === 'worker') {
+    process.once('message', (a) => void worker(a as WorkerArgs).then((r) => process.send!(r)));
+    return;
+  }
+  // The probe closes with RST; the server never closes first, so no TIME_WAIT piles up on loopback.
+  const tcp = await listenAll(() => createNet((c) => {
+    c.on('error', () => undefined);
+    c.on('end', () => c.destroy());
+  }));
+  const body = 'kad checker benchmark page\n';
+  const http = await listenAll(() => createHttp((_q, res) => {
+    res.writeHead(200, { 'Content-Length': body.length });
+    res.end(body);
+  }));
+  const rows: string[] = [];
+  for (const [kind, count, ports] of [['TCP_CHECK', 5000, tcp.ports], ['HTTP_GET', 1000, http.ports]] as const) {
+    const r = await runWorker({ kind, count, ports: [...ports] });
+    rows.push(`| ${count} × ${kind}, delay_loop 1 s | ${r.cpuPct.toFixed(1)} % | ${r.rssMb.toFixed(0)} MB | ${(r.checks / WINDOW_S).toFixed(0)}/s | ${r.failures} | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | ${r.max.toFixed(1)} ms |`);
+    process.stderr.write(`${kind}: ${JSON.stringify(r)}\n`);
+  }
+  tcp.close();
+  http.close();
+  const load = (await import('node:os')).loadavg()[0]!.toFixed(1);
+  process.stdout.write(`load average during the run: ${load} on ${(await import('node:os')).cpus().length} cores\n`);
+  process.stdout.write('| farm | checker CPU (one core) | RSS | checks | failed | lateness p50 | p99 | max |\n|---|---|---|---|---|---|---|---|\n');
+  process.stdout.write(rows.join('\n') + '\n');
+}
+
+void main();
