@@ -1,15 +1,11 @@
 // Guest program: the seed LVS-NAT scenario end to end on a real kernel. Client namespace →
 // VIP on the director → two real-server namespaces with HTTP servers (wrr 2:1), HTTP_GET
-// checks run by kad's checker scheduler (src/check/) driving KernelIpvsPort. Stops and
-// restarts real servers and records the table, the request split and detection times.
+// checks run by the real daemon (`kad -C -n`, the checker child driving KernelIpvsPort).
+// Stops and restarts real servers and records the table, the request split and detection
+// times; stops kad and records that the table is gone.
 // Prints one JSON object; test/kernel/e2e.test.ts asserts on it.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { Scheduler } from '../../../src/check/scheduler.js';
-import { loadConfig } from '../../../src/config/loader.js';
-import { SystemClock } from '../../../src/core/clock.js';
-import { silentLogger } from '../../../src/core/log.js';
-import { KernelIpvsPort } from '../../../src/ipvs/kernel-port.js';
+import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 
 const [project, scratch] = [process.argv[2]!, process.argv[3]!];
 const guest = `${project}/test/kernel/guest`;
@@ -27,6 +23,8 @@ const out: Record<string, unknown> = {};
 function seedConfig(): string {
   return readFileSync(`${project}/test/fixtures/seeds/lvs-nat-master.conf`, 'utf8')
     .replaceAll('sorry_server 127.0.0.1 80', 'sorry_server 10.10.2.1 80')
+    .replaceAll('ens33', 'kadc0')
+    .replaceAll('ens37', 'kadbr0')
     .replaceAll('172.16.1.99', '10.10.1.100')
     .replaceAll('192.168.1.130', '10.10.2.11')
     .replaceAll('192.168.1.129', '10.10.2.12')
@@ -56,16 +54,15 @@ const main = async (): Promise<void> => {
   sh(`sh ${guest}/lan.sh 2`);
   const file = `${scratch}/keepalived.conf`;
   writeFileSync(file, seedConfig());
-  const loaded = loadConfig(file, { interfaceExists: () => true });
-  if (!loaded.config) throw new Error(JSON.stringify(loaded.diagnostics));
-  const config = loaded.config;
   const servers: Record<string, ChildProcess> = { rs1: httpServer('kadrs1', 'RS1'), rs2: httpServer('kadrs2', 'RS2') };
   const sorry = httpServer(undefined, 'SORRY');
-  const port = new KernelIpvsPort({ clock: new SystemClock(), log: silentLogger(), repairPeriodMs: 2000 });
-  const scheduler = new Scheduler(config, { clock: new SystemClock(), log: silentLogger(), port });
-  scheduler.start();
+  const logFd = openSync(`${scratch}/kad.log`, 'w');
+  const kad = spawn('/usr/bin/node', [`${project}/bin/kad.js`, '-C', '-n', '-l', '-D', '-f', file, '-p', `${scratch}/kad.pid`, '-c', `${scratch}/kad_checkers.pid`], {
+    cwd: project, stdio: ['ignore', logFd, logFd],
+  });
+  const kadExit = new Promise<number | null>((r) => kad.on('exit', r));
   const both = (t: string): boolean => /10\.10\.2\.11:80\s+Masq\s+2/.test(t) && /10\.10\.2\.12:80\s+Masq\s+1/.test(t);
-  out.startMs = await waitTable(both);
+  out.startMs = await waitTable(both, 60_000);
   await sleep(1500); // the python servers need a moment in the slow guest
   out.tableBoth = sh('ipvsadm -Ln');
   out.splitBoth = requests(30);
@@ -85,11 +82,11 @@ const main = async (): Promise<void> => {
   out.tableSorry = sh('ipvsadm -Ln');
   out.splitSorry = requests(5);
 
-  scheduler.stop();
-  await port.clear(config);
+  kad.kill('SIGTERM');
+  out.kadExit = await kadExit;
   out.tableCleared = sh('ipvsadm -Ln');
-  port.close();
   sorry.kill();
+  out.kadLogTail = readFileSync(`${scratch}/kad.log`, 'utf8').split('\n').slice(-40).join('\n');
   console.log(JSON.stringify(out));
 };
 main().catch((e: unknown) => {
