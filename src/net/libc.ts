@@ -64,15 +64,22 @@ export const CMSGHDR_SIZE = 16;
 const lib = koffi.load('libc.so.6');
 
 // The prototypes take `void *` for every buffer: koffi passes a Node Buffer as a pointer to its
-// bytes for the duration of the call, and a pointer from koffi.alloc() as is.
-const cSocket = lib.func('int socket(int domain, int type, int protocol)');
-const cSetsockopt = lib.func('int setsockopt(int fd, int level, int name, const void *val, uint32_t len)');
-const cBind = lib.func('int bind(int fd, const void *addr, uint32_t len)');
-const cSendto = lib.func('intptr_t sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t alen)');
-const cSendmsg = lib.func('intptr_t sendmsg(int fd, const void *msg, int flags)');
-const cRecvmsg = lib.func('intptr_t recvmsg(int fd, void *msg, int flags)');
-const cClose = lib.func('int close(int fd)');
-const cIfNameToIndex = lib.func('uint32_t if_nametoindex(const char *name)');
+// bytes for the duration of the call, and a pointer from koffi.alloc() as is. Each binding gets
+// an explicit TypeScript signature here, so nothing untyped leaves this file. intptr_t results
+// may come back as number or bigint.
+type Ret = number | bigint;
+const cSocket: (domain: number, type: number, protocol: number) => number = lib.func('int socket(int domain, int type, int protocol)');
+const cSetsockopt: (fd: number, level: number, name: number, val: Buffer, len: number) => number = lib.func(
+  'int setsockopt(int fd, int level, int name, const void *val, uint32_t len)',
+);
+const cBind: (fd: number, addr: Buffer, len: number) => number = lib.func('int bind(int fd, const void *addr, uint32_t len)');
+const cSendto: (fd: number, buf: Buffer, len: number, flags: number, addr: Buffer, alen: number) => Ret = lib.func(
+  'intptr_t sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t alen)',
+);
+const cSendmsg: (fd: number, msg: unknown, flags: number) => Ret = lib.func('intptr_t sendmsg(int fd, const void *msg, int flags)');
+const cRecvmsg: (fd: number, msg: unknown, flags: number) => Ret = lib.func('intptr_t recvmsg(int fd, void *msg, int flags)');
+const cClose: (fd: number) => number = lib.func('int close(int fd)');
+const cIfNameToIndex: (name: string) => number = lib.func('uint32_t if_nametoindex(const char *name)');
 
 /** Opaque native memory from {@link allocNative}: stable address, viewable without copying. */
 export interface NativeBlock {
@@ -117,12 +124,12 @@ function check(rc: number | bigint, syscall: string, what?: string): number {
 
 /** socket(2); always non-blocking and close-on-exec. Returns the fd. */
 export function openSocket(domain: number, type: number, protocol: number): number {
-  return check(cSocket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol) as number, 'socket');
+  return check(cSocket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol), 'socket');
 }
 
 /** setsockopt(2) with raw option bytes. `what` names the option in error messages. */
 export function setOption(fd: number, level: number, name: number, value: Buffer, what: string): void {
-  check(cSetsockopt(fd, level, name, value, value.length) as number, 'setsockopt', what);
+  check(cSetsockopt(fd, level, name, value, value.length), 'setsockopt', what);
 }
 
 /** setsockopt(2) with a C int value. */
@@ -134,7 +141,7 @@ export function setIntOption(fd: number, level: number, name: number, value: num
 
 /** bind(2) to a sockaddr. */
 export function bindSocket(fd: number, addr: Buffer): void {
-  check(cBind(fd, addr, addr.length) as number, 'bind');
+  check(cBind(fd, addr, addr.length), 'bind');
 }
 
 /** sendto(2); returns bytes sent or -errno (EAGAIN etc. are not thrown: the caller counts them). */
