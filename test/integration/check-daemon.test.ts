@@ -83,6 +83,45 @@ describe('checker child', () => {
     }
   });
 
+  it('ha_suspend: checks start only when the VRRP instance holding the VIP reports MASTER', async () => {
+    const tcpPort = await freePort();
+    const file = join(dir, 'ha.conf');
+    writeFileSync(file, `vrrp_instance VI_1 {
+  interface lo
+  virtual_router_id 51
+  priority 100
+  virtual_ipaddress {
+    127.0.0.100/32
+  }
+}
+virtual_server 127.0.0.100 80 {
+  delay_loop 1
+  ha_suspend
+  lb_algo rr
+  lb_kind NAT
+  protocol TCP
+  real_server 127.0.0.1 ${tcpPort} {
+    TCP_CHECK {
+      connect_timeout 1
+      retry 0
+      warmup 0
+    }
+  }
+}
+`);
+    const c = forkChecker(file, { KAD_CHECK_DRY_RUN: '1', TMPDIR: dir });
+    try {
+      await c.waitFor(() => c.messages.find((m) => m.type === 'ready'));
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(c.logs.filter((l) => l.msg.includes('TCP connection'))).toEqual([]);
+      c.proc.send({ type: 'vrrp-state', instance: 'VI_1', state: 'MASTER' });
+      await c.waitFor(() => c.logs.find((l) => l.msg === `Removing service [127.0.0.1]:tcp:${tcpPort} to VS [127.0.0.100]:tcp:80`));
+    } finally {
+      c.proc.kill('SIGKILL');
+      await c.exited;
+    }
+  });
+
   it.skipIf(hasIpvs)('exits FATAL (1) without IPVS, like keepalived', async () => {
     const file = join(dir, 'noipvs.conf');
     writeFileSync(file, conf(await freePort(), await freePort()));

@@ -1,6 +1,7 @@
 // Each checker against real servers on loopback: up, down (refused, timeout, wrong status, wrong
 // digest, wrong DNS answer, wrong reply), and the scheduler end to end in real time.
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../src/core/clock.js';
 import type { Checker, DnsChecker, HttpChecker, HttpUrl, SmtpChecker, UdpChecker } from '../../src/config/model.js';
@@ -45,6 +46,31 @@ describe('TCP_CHECK', () => {
       expect(await runTcpCheck(c, target(c, await freePort()), env)).toMatchObject({ ok: false, reason: 'refused' });
     } finally {
       await srv.close();
+    }
+  });
+});
+
+describe('connection options', () => {
+  it('bindto / bind_port set the source of the probe; IPv6 targets work', async () => {
+    const seen: string[] = [];
+    const srv = createServer((c) => {
+      seen.push(`${c.remoteAddress}:${c.remotePort}`);
+      c.destroy();
+    });
+    await new Promise<void>((r) => srv.listen(0, '::', r));
+    const port = (srv.address() as { port: number }).port;
+    try {
+      const bindPort = await freePort();
+      const c: Checker = { type: 'TCP_CHECK', ...common({ bindTo: '127.0.0.2', bindPort }) };
+      expect(await runTcpCheck(c, target(c, port), env)).toEqual({ ok: true });
+      expect(seen.at(-1)).toBe(`::ffff:127.0.0.2:${bindPort}`);
+      const v6: Checker = { type: 'TCP_CHECK', ...common({ connectIp: '::1' }) };
+      const t6 = target(v6, port);
+      expect(t6.name).toBe(`[::1]:tcp:${port}`);
+      expect(await runTcpCheck(v6, t6, env)).toEqual({ ok: true });
+      expect(seen.at(-1)).toMatch(/^::1:/);
+    } finally {
+      await new Promise((r) => srv.close(r));
     }
   });
 });
