@@ -33,12 +33,14 @@ export class Cx {
     this.sink.report(at, code, message);
   }
 
-  src(n: Node): SourceRef {
-    return { file: n.head.file, line: n.head.line };
+  /** The model's source reference for a statement or a token. */
+  src(n: Node | Position): SourceRef {
+    const p = 'head' in n ? n.head : n;
+    return { file: p.file, line: p.line };
   }
 
   /** Runs each statement through the table; unknown keywords are reported with a suggestion. */
-  run<T>(nodes: readonly Node[] | undefined, table: Table<T>, target: T, block: string): void {
+  run<T>(nodes: readonly Node[] | undefined, table: Table<T>, target: T, block: string | (() => string)): void {
     const map = handlers(table);
     for (const n of nodes ?? []) {
       const h = map.get(n.name) as Handler<T> | undefined;
@@ -48,7 +50,7 @@ export class Cx {
       }
       const hint = didYouMean(n.name, Object.keys(table));
       this.report(n.head, 'KAD_ERR_CONFIG_UNKNOWN_KEYWORD',
-        `unknown keyword '${n.name}' in ${block}` + (hint ? `; did you mean '${hint}'?` : '') +
+        `unknown keyword '${n.name}' in ${typeof block === 'string' ? block : block()}` + (hint ? `; did you mean '${hint}'?` : '') +
         (n.children ? ' (its block is skipped)' : ''));
     }
   }

@@ -47,13 +47,13 @@ function finishRs(cx: Cx, r: RsDraft, vs: VsDraft, g: GlobalDefs): RealServer {
     ...(r.virtualhost ?? vs.virtualhost ? { virtualhost: r.virtualhost ?? vs.virtualhost } : {}),
     ...(r.smtpAlert !== undefined ? { smtpAlert: r.smtpAlert } : {}),
     checkers: r.checkers.map((c) => finishChecker(c, resolveTiming(c.type, c.timing, r.timing, vs.timing),
-      Boolean(c.common.logAllFailures ?? g.checkerLogAllFailures), cx.src(c.node))),
-    source: cx.src(r.node),
+      Boolean(c.common.logAllFailures ?? g.checkerLogAllFailures), cx.src(c.head))),
+    source: cx.src(r.head),
   };
 }
 
 function vsChecks(cx: Cx, v: VsDraft, key: VsKey, name: string): void {
-  const at = v.node.head;
+  const at = v.head;
   if (key.kind === 'fwmark' && v.protocol !== undefined) {
     cx.report(at, 'KAD_ERR_CONFIG_INCONSISTENT', `virtual_server ${name}: protocol is ignored for a fwmark service`);
   } else if (key.kind !== 'fwmark' && v.protocol === undefined) {
@@ -78,12 +78,12 @@ export function finishVirtualServers(cx: Cx, drafts: readonly VsDraft[], groups:
     const name = vsName(key, protocol);
     if (key.kind === 'group' && !groupNames.has(key.group)) {
       // keepalived drops such a service without a word (and without checking it further).
-      cx.report(v.node.head, 'KAD_WARN_CONFIG_UNKNOWN_GROUP', `virtual_server group '${key.group}': no virtual_server_group of that name; the service is ignored`);
+      cx.report(v.head, 'KAD_WARN_CONFIG_UNKNOWN_GROUP', `virtual_server group '${key.group}': no virtual_server_group of that name; the service is ignored`);
       continue;
     }
     vsChecks(cx, v, key, name);
     const id = `${name}|${protocol}`;
-    if (seen.has(id)) cx.report(v.node.head, 'KAD_ERR_CONFIG_DUPLICATE', `virtual_server ${name} is defined twice`);
+    if (seen.has(id)) cx.report(v.head, 'KAD_ERR_CONFIG_DUPLICATE', `virtual_server ${name} is defined twice`);
     seen.add(id);
     out.push({
       key, name, protocol, scheduler: v.scheduler ?? 'wlc', schedFlags: v.schedFlags, forwarding: v.forwarding ?? { method: 'NAT' },
@@ -98,7 +98,7 @@ export function finishVirtualServers(cx: Cx, drafts: readonly VsDraft[], groups:
       delayLoopMs: v.timing.delayLoopMs ?? DEFAULT_DELAY_LOOP_MS, inhibitOnFailure: v.inhibitOnFailure,
       realServers: v.realServers.map((r) => finishRs(cx, r, v, g)),
       ...(v.smtpAlert !== undefined ? { smtpAlert: v.smtpAlert } : {}),
-      source: cx.src(v.node),
+      source: cx.src(v.head),
     });
   }
   return out;

@@ -97,16 +97,16 @@ function finish(cx: Cx, d: Drafts, env: ConfigEnv): Omit<Config, 'file' | 'files
 export function parseConfig(mainFile: string, io: ConfigIo, env: ConfigEnv, opts: ParseOptions = {}): ParseResult {
   const sink = new DiagnosticSink();
   const cx = new Cx(sink);
-  const builder = new TreeBuilder(sink);
-  const pre = new Preprocessor(io, sink, { configId: opts.configId ?? env.hostname, allConfig: opts.allConfig ?? false },
-    (tokens) => builder.line(tokens));
-  if (!pre.run(mainFile)) return { diagnostics: sink.finish(), exitCode: sink.exitCode };
-  const tree = builder.finish(mainFile);
   const drafts: Drafts = {
     global: defaultGlobals(env.hostname), staticAddresses: [], staticRoutes: [], staticRules: [], scripts: [],
     trackFiles: [], trackProcesses: [], groups: [], instances: [], vsGroups: [], servers: [],
   };
-  cx.run(tree, ROOT_TABLE, drafts, 'the top level');
+  // Each top-level block is read into its draft as soon as it closes, then dropped.
+  const builder = new TreeBuilder(sink, (n) => cx.run([n], ROOT_TABLE, drafts, 'the top level'));
+  const pre = new Preprocessor(io, sink, { configId: opts.configId ?? env.hostname, allConfig: opts.allConfig ?? false },
+    (tokens) => builder.line(tokens));
+  if (!pre.run(mainFile)) return { diagnostics: sink.finish(), exitCode: sink.exitCode };
+  builder.finish(mainFile);
   const body = finish(cx, drafts, env);
   const scriptSources = new Map<string, SourceRef>(drafts.scripts.map((s) => [`vrrp_script ${s.name}`, cx.src(s.source)]));
   checkScriptSecurity(cx, body, env, scriptSources);

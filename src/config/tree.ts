@@ -41,7 +41,14 @@ export class TreeBuilder {
   private lastOnThisLine: Node | undefined;
   private stmt: SourceToken[] = [];
 
-  constructor(private readonly sink: DiagnosticSink) {}
+  /**
+   * With `onTop`, each finished top-level statement is handed over as soon as it is complete
+   * and not kept, so a large file's tree never lives in memory all at once.
+   */
+  constructor(
+    private readonly sink: DiagnosticSink,
+    private readonly onTop?: (n: Node) => void,
+  ) {}
 
   /** Adds one lexed line. */
   line(tokens: readonly SourceToken[]): void {
@@ -53,6 +60,17 @@ export class TreeBuilder {
     }
     this.flush();
     this.lastFromPrevLine = this.lastOnThisLine;
+    if (this.onTop && this.stack.length === 1) this.drain(false);
+  }
+
+  /** Hands over finished top-level statements; a trailing one without a block may still get one. */
+  private drain(all: boolean): void {
+    const list = this.root.children;
+    const last = list[list.length - 1];
+    const keep = !all && last !== undefined && !last.children ? 1 : 0;
+    const n = list.length - keep;
+    for (let i = 0; i < n; i++) this.onTop!(list[i]!);
+    list.splice(0, n);
   }
 
   /** Reports blocks left open and returns the top-level statements. */
@@ -63,6 +81,7 @@ export class TreeBuilder {
       this.sink.report(at, 'KAD_ERR_CONFIG_MISSING_BRACE',
         `${this.stack.length - 1} block(s) not closed at end of file; the outermost is '${open?.name ?? '{'}' opened here`);
     }
+    if (this.onTop) this.drain(true);
     return this.root.children;
   }
 

@@ -1,12 +1,14 @@
 // kad -t vs keepalived -t on generated configurations, side by side in one run: 200
-// vrrp_instances, 2000 virtual_servers × 1 real_server, 2000 × 10. Median wall time over RUNS
-// runs (each through `ip netns exec` in a namespace holding eth0, as keepalived was measured)
-// and peak RSS (GNU time %M). Run as root: `npx tsx test/bench/config.bench.ts` (after
-// `npm run build`). Prints a markdown table for docs/benchmarks.md.
+// vrrp_instances, 2000 virtual_servers × 1 real_server, 2000 × 10. Median wall time and CPU
+// time (user + sys) over RUNS alternating runs, each through `ip netns exec` in a namespace
+// holding eth0 (as keepalived was measured), peak RSS (GNU time %M), and kad's in-process parse
+// time without Node start-up. Run as root after `npm run build`:
+// `npx tsx test/bench/config.bench.ts`. Prints a markdown table for docs/benchmarks.md.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { loadConfig } from '../../src/config/loader.js';
 
 const RUNS = Number(process.env.RUNS ?? 21);
 const KAD = resolve('bin/kad.js');
@@ -33,14 +35,14 @@ function lvsConfig(servers: number, reals: number): string {
   return s;
 }
 
-interface Sample { ms: number; rssKb: number; exit: number }
+interface Sample { ms: number; cpuMs: number; rssKb: number; exit: number }
 
 function once(ns: string, argv: string[]): Sample {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('ip', ['netns', 'exec', ns, '/usr/bin/time', '-f', 'RSS %M', ...argv], { encoding: 'utf8' });
+  const r = spawnSync('ip', ['netns', 'exec', ns, '/usr/bin/time', '-f', 'RSS %M CPU %U %S', ...argv], { encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  const m = /RSS (\d+)/.exec(r.stderr ?? '');
-  return { ms, rssKb: m ? Number(m[1]) : NaN, exit: r.status ?? -1 };
+  const m = /RSS (\d+) CPU ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
+  return { ms, cpuMs: m ? (Number(m[2]) + Number(m[3])) * 1000 : NaN, rssKb: m ? Number(m[1]) : NaN, exit: r.status ?? -1 };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -56,8 +58,8 @@ function main(): void {
       ['2000 virtual_servers × 1 real_server', lvsConfig(2000, 1)],
       ['2000 virtual_servers × 10 real_servers', lvsConfig(2000, 10)],
     ];
-    console.log(`| config | lines | keepalived -t median | kad -t median | ratio | keepalived peak RSS | kad peak RSS | exits (ka/kad) |`);
-    console.log('|---|---|---|---|---|---|---|---|');
+    console.log('| config | lines | keepalived -t wall / CPU | kad -t wall / CPU | wall ratio | kad parse in-process | keepalived peak RSS | kad peak RSS | exits (ka/kad) |');
+    console.log('|---|---|---|---|---|---|---|---|---|');
     for (const [name, text] of cases) {
       const file = join(dir, `${name.replace(/\W+/g, '_')}.conf`);
       writeFileSync(file, text);
@@ -67,9 +69,16 @@ function main(): void {
         ka.push(once(ns, ['keepalived', '-t', '-f', file]));
         kad.push(once(ns, [process.execPath, KAD, '-t', '-f', file]));
       }
+      const inProc: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const t0 = process.hrtime.bigint();
+        loadConfig(file, { interfaceExists: () => true, freeze: false });
+        inProc.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
       const [a, b] = [median(ka.map((s) => s.ms)), median(kad.map((s) => s.ms))];
-      console.log(`| ${name} | ${text.split('\n').length} | ${a.toFixed(1)} ms | ${b.toFixed(1)} ms | ${(b / a).toFixed(2)}× | ` +
-        `${(median(ka.map((s) => s.rssKb)) / 1024).toFixed(1)} MB | ${(median(kad.map((s) => s.rssKb)) / 1024).toFixed(1)} MB | ` +
+      const cpu = (xs: Sample[]): string => median(xs.map((s) => s.cpuMs)).toFixed(0);
+      console.log(`| ${name} | ${text.split('\n').length} | ${a.toFixed(1)} / ${cpu(ka)} ms | ${b.toFixed(1)} / ${cpu(kad)} ms | ${(b / a).toFixed(2)}× | ` +
+        `${median(inProc).toFixed(1)} ms | ${(median(ka.map((s) => s.rssKb)) / 1024).toFixed(1)} MB | ${(median(kad.map((s) => s.rssKb)) / 1024).toFixed(1)} MB | ` +
         `${ka[0]!.exit}/${kad[0]!.exit} |`);
     }
     const base: number[] = [];

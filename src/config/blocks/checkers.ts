@@ -7,6 +7,7 @@
 import { ignore, type Cx, type Handler, type Table } from '../context.js';
 import type { Checker, CheckerType, HttpUrl, ScriptSpec, SmtpHost } from '../model.js';
 import { readScript } from '../script.js';
+import type { SourceToken } from '../preprocess.js';
 import type { Node } from '../tree.js';
 
 /** Timing a checker may leave unset; filled from RS, VS, then per-type defaults. */
@@ -22,7 +23,7 @@ export interface Timing {
 /** A checker as written; `fields` holds the type-specific model fields. */
 export interface CheckerDraft {
   type: CheckerType;
-  node: Node;
+  head: SourceToken;
   timing: Timing;
   common: Record<string, unknown>;
   fields: Record<string, unknown>;
@@ -111,7 +112,7 @@ const HTTP: Table<CheckerDraft> = {
 };
 
 function smtpHost(n: Node, d: CheckerDraft, cx: Cx): void {
-  const h: CheckerDraft = { type: 'SMTP_CHECK', node: n, timing: {}, common: {}, fields: {} };
+  const h: CheckerDraft = { type: 'SMTP_CHECK', head: n.head, timing: {}, common: {}, fields: {} };
   cx.run(n.children, CONNECTION, h, 'host');
   const host: SmtpHost = { ...(h.common as SmtpHost), ...(h.timing.connectTimeoutMs !== undefined ? { connectTimeoutMs: h.timing.connectTimeoutMs } : {}) };
   (d.fields.hosts as SmtpHost[]).push(host);
@@ -193,7 +194,7 @@ function initialFields(type: CheckerType): Record<string, unknown> {
 
 /** Parses one checker block into a draft. */
 export function parseChecker(cx: Cx, n: Node, type: CheckerType): CheckerDraft {
-  const d: CheckerDraft = { type, node: n, timing: {}, common: {}, fields: initialFields(type) };
+  const d: CheckerDraft = { type, head: n.head, timing: {}, common: {}, fields: initialFields(type) };
   cx.run(n.children, TABLES[type], d, type);
   if ((type === 'HTTP_GET' || type === 'SSL_GET') && (d.fields.urls as unknown[]).length === 0) {
     cx.report(n.head, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `${type} has no url { path ... }; the checker cannot run`);

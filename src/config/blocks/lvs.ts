@@ -7,13 +7,15 @@ import { ignore, type Cx, type Table } from '../context.js';
 import { parseIp, parseIpv4, parseIpv6 } from '../ip.js';
 import type { Family, Forwarding, ScriptSpec, VirtualServer, VirtualServerGroupEntry, VsKey } from '../model.js';
 import { readScript } from '../script.js';
+import type { SourceToken } from '../preprocess.js';
 import type { Node } from '../tree.js';
 import { CHECKER_TYPES, parseChecker, TIMING_TABLE, type CheckerDraft, type Timing } from './checkers.js';
 
 export const SCHEDULERS = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'sh', 'mh', 'dh', 'fo', 'ovf', 'lblcr', 'sed', 'nq', 'twos'] as const;
 
 export interface RsDraft {
-  node: Node;
+  /** Where the real_server keyword is (drafts keep no subtree, so parsed blocks can be freed). */
+  head: SourceToken;
   address: string;
   family: Family;
   port: number;
@@ -34,7 +36,7 @@ export interface RsDraft {
 export type VsDraft = Partial<Pick<VirtualServer, 'protocol' | 'scheduler' | 'forwarding' | 'persistenceTimeoutS'
   | 'persistenceGranularity' | 'persistenceEngine' | 'ipFamily' | 'virtualhost' | 'quorumUp' | 'quorumDown' | 'sorryServer'
   | 'smtpAlert'>> & Pick<VirtualServer, 'haSuspend' | 'omega' | 'quorum' | 'hysteresis' | 'inhibitOnFailure'> & {
-  node: Node;
+  head: SourceToken;
   key?: VsKey;
   schedFlags: string[];
   timing: Timing;
@@ -74,8 +76,8 @@ const RS_TABLE: Table<RsDraft> = {
 function parseRealServer(cx: Cx, n: Node, vs: VsDraft): void {
   const ip = cx.ip(n, 0, 'an address');
   const port = n.args[1] ? cx.int(n, 1, 0, 65535) : 0;
-  const r: RsDraft = { node: n, address: ip?.address ?? '', family: ip?.family ?? 4, port: port ?? 0, weight: 1, timing: {}, checkers: [] };
-  cx.run(n.children, RS_TABLE, r, `real_server ${n.args.map((a) => a.text).join(' ')}`);
+  const r: RsDraft = { head: n.head, address: ip?.address ?? '', family: ip?.family ?? 4, port: port ?? 0, weight: 1, timing: {}, checkers: [] };
+  cx.run(n.children, RS_TABLE, r, () => `real_server ${n.args.map((a) => a.text).join(' ')}`);
   if (ip && port !== undefined) vs.realServers.push(r);
 }
 
@@ -144,10 +146,10 @@ function vsKey(cx: Cx, n: Node): VsKey | undefined {
 
 export function parseVirtualServer(cx: Cx, n: Node): VsDraft {
   const v: VsDraft = {
-    node: n, key: vsKey(cx, n), schedFlags: [], haSuspend: false, omega: false, quorum: 1, hysteresis: 0,
+    head: n.head, key: vsKey(cx, n), schedFlags: [], haSuspend: false, omega: false, quorum: 1, hysteresis: 0,
     inhibitOnFailure: false, timing: {}, realServers: [],
   };
-  cx.run(n.children, VS_TABLE, v, `virtual_server ${n.args.map((a) => a.text).join(' ')}`);
+  cx.run(n.children, VS_TABLE, v, () => `virtual_server ${n.args.map((a) => a.text).join(' ')}`);
   return v;
 }
 
