@@ -84,6 +84,15 @@ describe.skipIf(skip)('raw VRRP socket (network namespaces)', () => {
     expect(stats).toMatchObject({ received: 1, drops: { ttl: 1 } });
   });
 
+  it('why recvmsg: the kernel ignores IPV6_MINHOPCOUNT on raw sockets (hop limit 254 still delivered)', async () => {
+    const sa = await a.call<Sock>('open-vrrp', { ifName: 'eth0', family: 'ipv6' });
+    const sb = await b.call<Sock>('open-vrrp', { ifName: 'eth0', family: 'ipv6', requireTtl255: false });
+    await b.call('set-int-option', { sock: sb.sock, level: 41, name: 73, value: 255, what: 'IPV6_MINHOPCOUNT' });
+    await a.call('send-vrrp', { sock: sa.sock, payload: V3_ADVERT6, destination: 'ff02::12', source: llA, ttl: 254 });
+    const msg = await b.waitEvent((e) => e.event === 'message' && e.sock === sb.sock);
+    expect(msg.ttl).toBe(254);
+  });
+
   it('unicast: an advert sent to the peer address arrives on a socket that joined no group', async () => {
     const sa = await a.call<Sock>('open-vrrp', { ifName: 'eth0', family: 'ipv4', groups: [] });
     const sb = await b.call<Sock>('open-vrrp', { ifName: 'eth0', family: 'ipv4', groups: [] });
