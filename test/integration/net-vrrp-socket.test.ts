@@ -93,6 +93,19 @@ describe.skipIf(skip)('raw VRRP socket (network namespaces)', () => {
     expect(msg.ttl).toBe(254);
   });
 
+  it('protocol 51: a prebuilt AH packet is sent as is and received with its IP header', async () => {
+    // IPv4 header (proto 51, TTL 255, TOS 0xc0, id 7) + a 24-byte AH header + the v2 advert.
+    const ah = '3305000000000001' + '00000001' + '00'.repeat(12);
+    const total = (20 + ah.length / 2 + V2_ADVERT.length / 2).toString(16).padStart(4, '0');
+    const packet = `45c0${total}00070000ff330000` + '0a4f0001' + 'e0000012' + ah + V2_ADVERT;
+    const sa = await a.call<Sock>('open-vrrp', { ifName: 'eth0', family: 'ipv4', protocol: 51 });
+    const sb = await b.call<Sock>('open-vrrp', { ifName: 'eth0', family: 'ipv4', protocol: 51 });
+    expect(await a.call('send-ip4', { sock: sa.sock, packet, destination: '224.0.0.18' })).toMatchObject({ ok: true, bytes: packet.length / 2 });
+    const msg = await b.waitEvent((e) => e.event === 'message' && e.sock === sb.sock);
+    expect(msg).toMatchObject({ source: '10.79.0.1', ttl: 255, payload: ah + V2_ADVERT });
+    expect(String(msg.ipHeader).slice(0, 20)).toBe(`45c0${total}00070000ff33`);
+  });
+
   it('unicast: an advert sent to the peer address arrives on a socket that joined no group', async () => {
     const sa = await a.call<Sock>('open-vrrp', { ifName: 'eth0', family: 'ipv4', groups: [] });
     const sb = await b.call<Sock>('open-vrrp', { ifName: 'eth0', family: 'ipv4', groups: [] });
