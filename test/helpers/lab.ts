@@ -45,6 +45,8 @@ export interface Segment {
   ipv4Prefix?: string;
   /** "fd31::" → director i gets fd31::(i+1)/64. Link-local addresses exist anyway. */
   ipv6Prefix?: string;
+  /** Host number of director 0 (default 1): director i gets firstHost + i. */
+  firstHost?: number;
 }
 
 export interface LabOptions {
@@ -174,7 +176,7 @@ export class Lab {
     segments.forEach((seg, s) => {
       const members = s === 0 ? [...directors, observer] : directors;
       members.forEach((ns, i) => {
-        const host = ns === observer ? 250 : i + 1;
+        const host = ns === observer ? 250 : (seg.firstHost ?? 1) + i;
         const mac = `02:6b:6c:${s.toString(16).padStart(2, '0')}:00:${host.toString(16).padStart(2, '0')}`;
         plugIntoBridge(ns, seg.ifName, hub, bridges[s] ?? 'br0', mac);
         if (seg.ipv4Prefix) ns.ip('addr', 'add', `${seg.ipv4Prefix}.${host}/24`, 'dev', seg.ifName);
@@ -186,7 +188,8 @@ export class Lab {
 
   /** IPv4 address of director `i` (or the observer with i = 'observer') on segment `seg`. */
   ipv4(i: number | 'observer', seg = 0): string {
-    return `${this.segments[seg]?.ipv4Prefix}.${i === 'observer' ? 250 : i + 1}`;
+    const s = this.segments[seg];
+    return `${s?.ipv4Prefix}.${i === 'observer' ? 250 : (s?.firstHost ?? 1) + i}`;
   }
 
   /** Link-local IPv6 address of director `i` (or the observer) on segment `seg`. */
