@@ -7,7 +7,7 @@ import { AdvertTx } from '../../../src/vrrp/advert-tx.js';
 import { passwordBytes, verifyAh } from '../../../src/vrrp/auth.js';
 import { buildIpv4Frame, parseIpv4Frame } from '../../../src/vrrp/frame.js';
 import { parseAddress } from '../../../src/vrrp/ip.js';
-import { decodeAdvert, encodeAdvert } from '../../../src/vrrp/packet.js';
+import { decodeAdvert, encodeAdvert, type Advert } from '../../../src/vrrp/packet.js';
 import { checkReceived } from '../../../src/vrrp/receive.js';
 
 interface GoldenAdvert {
@@ -22,6 +22,7 @@ interface GoldenAdvert {
   ip_proto?: number;
   ah?: { next_header: number; spi: string; seq: number; icv_hex: string };
   vrrp_hex: string;
+  tcpdump: string;
   vrrp: {
     version: 2 | 3;
     type: number;
@@ -49,6 +50,18 @@ const authType = (config: string): number => (/auth_type\s+AH/.test(config) ? 2 
 
 const cases = Object.entries(golden.cases);
 
+/** tcpdump 4.99's one-line VRRP summary, rebuilt from kad's decoded advert. */
+function tcpdumpLine(a: Advert, length: number): string {
+  const parts = [`VRRPv${a.version}`, 'Advertisement', `vrid ${a.vrid}`, `prio ${a.priority}`];
+  if (a.version === 2) {
+    parts.push(`authtype ${['none', 'simple', 'ah'][a.authType]}`, `intvl ${a.advertIntMs / 1000}s`);
+  } else parts.push(`intvl ${a.advertIntMs / 10}cs`);
+  parts.push(`length ${length}`);
+  const addrs = a.addrs.length === 1 ? `addrs: ${a.addrs[0]}` : `addrs(${a.addrs.length}): ${a.addrs.join(',')}`;
+  const auth = a.authType === 1 ? ` auth "${Buffer.from(a.authData!).toString('latin1').replace(/\0+$/, '')}"` : '';
+  return `${parts.join(', ')}, ${addrs}${auth}`;
+}
+
 describe('golden adverts from keepalived 2.2.7', () => {
   it('the fixture holds every capture case, each with adverts and a priority-0 advert', () => {
     expect(cases.map(([k]) => k).sort()).toEqual(
@@ -75,6 +88,7 @@ describe('golden adverts from keepalived 2.2.7', () => {
       expect(d.advert.addrs).toEqual(v.addrs);
       expect(d.advert.addrs.length).toBe(v.count_addrs);
       expect(d.advert.checksum).toBe(parseInt(v.checksum, 16));
+      expect(tcpdumpLine(d.advert, a.vrrp_hex.length / 2)).toBe(a.tcpdump);
       if (v.version === 2) {
         expect(d.advert.authType).toBe(v.auth_type);
         expect(d.advert.advertIntMs).toBe(v.advert_int_s! * 1000);
