@@ -61,7 +61,7 @@ function vsChecks(cx: Cx, v: VsDraft, key: VsKey, name: string): void {
   }
   if (v.scheduler === undefined) cx.report(at, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `virtual_server ${name}: no lb_algo/lvs_sched set; using wlc`);
   if (v.forwarding === undefined) cx.report(at, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `virtual_server ${name}: no lb_kind/lvs_method set; using NAT`);
-  if (v.realServers.length === 0 && !v.sorryServer) {
+  if (v.realServers.length === 0) {
     cx.report(at, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `virtual_server ${name} has no real_server; it is ignored`);
   }
 }

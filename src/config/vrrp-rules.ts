@@ -101,6 +101,9 @@ export function finishInstance(cx: Cx, d: InstanceDraft, g: GlobalDefs, env: Con
   const { version, advertIntMs } = protocolRules(cx, d, g, family);
   const strict = d.strict ?? g.vrrpStrict;
   const accept = strict ? strictRules(cx, d, version, priority, family) : d.accept ?? true;
+  if (!d.preempt && d.preemptDelayMs > 0) {
+    cx.report(d.nopreemptNode?.head ?? at, 'KAD_ERR_CONFIG_INCONSISTENT', `${d.name}: preempt_delay does nothing with nopreempt; reset to 0`);
+  }
   if (!d.preempt && d.state === 'MASTER') {
     cx.report(d.nopreemptNode?.head ?? at, 'KAD_ERR_CONFIG_INCONSISTENT', `${d.name}: nopreempt does not work with state MASTER; nopreempt cleared`);
   }
@@ -118,7 +121,7 @@ export function finishInstance(cx: Cx, d: InstanceDraft, g: GlobalDefs, env: Con
     ...(d.mcastSrcIp ? { mcastSrcIp: d.mcastSrcIp } : {}), ...(d.unicastSrcIp ? { unicastSrcIp: d.unicastSrcIp } : {}),
     unicastPeers: d.unicastPeers, unicastTtl: d.unicastTtl ?? 255, unicastFaultNoPeer: d.unicastFaultNoPeer,
     checkUnicastSrc: d.checkUnicastSrc || g.vrrpCheckUnicastSrc, ...(d.mcastDstIp ? { mcastDstIp: d.mcastDstIp } : {}),
-    useVmac: d.useVmac, accept, preempt, preemptDelayMs: d.preemptDelayMs, dontTrackPrimary: d.dontTrackPrimary,
+    useVmac: d.useVmac, accept, preempt, preemptDelayMs: d.preempt ? d.preemptDelayMs : 0, dontTrackPrimary: d.dontTrackPrimary,
     skipCheckAdvAddr: d.skipCheckAdvAddr ?? g.vrrpSkipCheckAdvAddr, strict, v3ChecksumAsV2: d.v3ChecksumAsV2 ?? g.v3ChecksumAsV2,
     lowerPrioNoAdvert: d.lowerPrioNoAdvert ?? (g.vrrpLowerPrioNoAdvert || strict),
     higherPrioSendAdvert: d.higherPrioSendAdvert ?? g.vrrpHigherPrioSendAdvert,

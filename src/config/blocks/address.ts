@@ -75,6 +75,10 @@ export function parseRouteBlock(cx: Cx, n: Node, kind: 'route' | 'rule'): RouteS
       }
       family = p.family;
     }
-    return bad ? [] : [{ words, family, source: cx.src(e) }];
+    if (bad) return [];
+    if (kind === 'route' && !words.includes('dev') && !words.includes('no_track')) {
+      cx.report(e.head, 'KAD_ERR_CONFIG_MISSING_PARAMETER', `route '${words.join(' ')}' has no 'dev': it cannot be tracked (add dev IF or no_track)`);
+    }
+    return [{ words, family, source: cx.src(e) }];
   });
 }

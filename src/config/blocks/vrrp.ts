@@ -91,6 +91,10 @@ function authentication(n: Node, d: InstanceDraft, cx: Cx): void {
     },
   }, a, 'authentication');
   if (!n.children) cx.report(n.head, 'KAD_ERR_CONFIG_MISSING_PARAMETER', 'authentication needs a { } block');
+  if (a.type !== undefined && a.password === '') {
+    cx.report(n.head, 'KAD_ERR_CONFIG_MISSING_PARAMETER', `authentication ${a.type} without auth_pass; authentication ignored`);
+    a.type = undefined;
+  }
   d.auth = { type: (a.type as 'PASS' | 'AH' | undefined) ?? 'none', password: a.password, node: n };
 }
 
@@ -133,15 +137,7 @@ export const INSTANCE_TABLE: Table<InstanceDraft> = {
   virtual_ipaddress: (n, d, cx) => { d.vips.push(...parseAddressBlock(cx, n)); },
   virtual_ipaddress_excluded: (n, d, cx) => { d.excludedVips.push(...parseAddressBlock(cx, n)); },
   no_virtual_ipaddress: (_n, d) => { d.noVirtualIpaddress = true; },
-  virtual_routes: (n, d, cx) => {
-    for (const r of parseRouteBlock(cx, n, 'route')) {
-      if (!r.words.includes('dev') && !r.words.includes('no_track')) {
-        cx.report({ file: r.source.file, line: r.source.line, col: 1 }, 'KAD_ERR_CONFIG_MISSING_PARAMETER',
-          `virtual route '${r.words.join(' ')}' has no 'dev': it cannot be tracked (add dev IF or no_track)`);
-      }
-      d.virtualRoutes.push(r);
-    }
-  },
+  virtual_routes: (n, d, cx) => { d.virtualRoutes.push(...parseRouteBlock(cx, n, 'route')); },
   virtual_rules: (n, d, cx) => { d.virtualRules.push(...parseRouteBlock(cx, n, 'rule')); },
   promote_secondaries: (_n, d) => { d.promoteSecondaries = true; },
   accept: (_n, d) => { d.accept = true; },
