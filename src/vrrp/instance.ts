@@ -88,8 +88,14 @@ export class VrrpInstance {
   /** True when the instance itself (not its sync group) has a fault. */
   get hasOwnFault(): boolean {
     if (!this.linkUp && !this.spec.dontTrackPrimary) return true;
+    if (this.noUnicastPeer) return true;
     for (const t of this.trackers.values()) if (t.faulted) return true;
     return false;
+  }
+
+  /** `unicast_fault_no_peer`: a unicast instance (unicast_src_ip) left without peers is FAULT. */
+  private get noUnicastPeer(): boolean {
+    return this.spec.unicastFaultNoPeer && this.spec.unicastSrcIp !== undefined && this.spec.unicastPeers.length === 0;
   }
 
   private get faulted(): boolean {
@@ -221,6 +227,7 @@ export class VrrpInstance {
   snapshot(): InstanceSnapshot {
     const faults: string[] = [];
     if (!this.linkUp) faults.push('interface');
+    if (this.noUnicastPeer) faults.push('no-unicast-peer');
     for (const [id, t] of this.trackers) if (t.faulted) faults.push(id);
     if (this.groupFault) faults.push('sync-group');
     return {
