@@ -19,16 +19,21 @@ export type ParseState =
 
 const HEADER_END = Buffer.from('\r\n\r\n');
 const MAX_HEADER_BYTES = 64 * 1024;
+/** A page larger than this is refused rather than buffered (a check is not a download). */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 /** Accumulates bytes of one response; `feed` and `end` report when it is complete. */
 export class HttpResponseReader {
   private chunks: Buffer[] = [];
   private size = 0;
+  private head: { statusCode: number; headers: Map<string, string>; headerBytes: Buffer } | undefined;
 
   /** Add received bytes; returns done when the body is complete (Content-Length or chunked). */
   feed(data: Buffer): ParseState {
     this.chunks.push(data);
     this.size += data.length;
+    if (this.size > MAX_RESPONSE_BYTES) return { done: true, error: 'response too large' };
+    if (this.head && !this.mayBeComplete(data)) return { done: false };
     return this.tryParse(false);
   }
 
@@ -38,22 +43,35 @@ export class HttpResponseReader {
     return r.done ? r : { done: true, error: 'connection closed before end of headers' };
   }
 
+  /** Cheap test that avoids re-assembling the buffer on every packet once the header is known. */
+  private mayBeComplete(last: Buffer): boolean {
+    const h = this.head!.headers;
+    if ((h.get('transfer-encoding') ?? '').toLowerCase().includes('chunked')) {
+      return last.length >= 2 && last[last.length - 2] === 0x0d && last[last.length - 1] === 0x0a;
+    }
+    const cl = h.get('content-length');
+    return cl !== undefined && /^\d+$/.test(cl) && this.size >= this.head!.headerBytes.length + Number(cl);
+  }
+
   private tryParse(closed: boolean): ParseState {
     const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size);
     this.chunks = [all];
-    const headEnd = all.indexOf(HEADER_END);
-    if (headEnd < 0) {
-      if (all.length > MAX_HEADER_BYTES) return { done: true, error: 'header too long' };
-      return closed ? { done: true, error: 'no header' } : { done: false };
+    if (!this.head) {
+      const headEnd = all.indexOf(HEADER_END);
+      if (headEnd < 0) {
+        if (all.length > MAX_HEADER_BYTES) return { done: true, error: 'header too long' };
+        return closed ? { done: true, error: 'no header' } : { done: false };
+      }
+      const headerBytes = Buffer.from(all.subarray(0, headEnd + 4));
+      const head = parseHead(headerBytes.toString('latin1'));
+      if (!head) return { done: true, error: 'malformed status line' };
+      this.head = { ...head, headerBytes };
     }
-    const headerBytes = all.subarray(0, headEnd + 4);
-    const head = parseHead(headerBytes.toString('latin1'));
-    if (!head) return { done: true, error: 'malformed status line' };
-    const rest = all.subarray(headEnd + 4);
-    const body = bodyOf(head.headers, rest, closed);
+    const { statusCode, headers, headerBytes } = this.head;
+    const body = bodyOf(headers, all.subarray(headerBytes.length), closed);
     if (body === undefined) return { done: false };
     if (body === null) return { done: true, error: 'malformed chunked body' };
-    return { done: true, response: { statusCode: head.statusCode, headerBytes, headers: head.headers, body } };
+    return { done: true, response: { statusCode, headerBytes, headers, body } };
   }
 }
 

@@ -2,7 +2,7 @@
 // ICMP echo, MISC exit mapping, FILE_CHECK weights, SMTP reply lines.
 import { describe, expect, it } from 'vitest';
 import { encodeQuery, judgeAnswer, QTYPE } from '../../../src/check/dns-packet.js';
-import { buildRequest, hostHeader, HttpResponseReader, statusAccepted } from '../../../src/check/http-response.js';
+import { buildRequest, hostHeader, HttpResponseReader, MAX_RESPONSE_BYTES, statusAccepted } from '../../../src/check/http-response.js';
 import { encodeEcho, inetChecksum, isEchoReply } from '../../../src/check/icmp-packet.js';
 import { miscVerdict } from '../../../src/check/misc.js';
 import { fileVerdict } from '../../../src/check/file.js';
@@ -54,6 +54,9 @@ describe('HTTP response reader', () => {
     const r = new HttpResponseReader().feed(Buffer.from('SSH-2.0-OpenSSH\r\n\r\n'));
     expect(r).toEqual({ done: true, error: 'malformed status line' });
     expect(new HttpResponseReader().end()).toMatchObject({ done: true, error: expect.any(String) });
+    const big = new HttpResponseReader();
+    big.feed(Buffer.from('HTTP/1.0 200 OK\r\n\r\n'));
+    expect(big.feed(Buffer.alloc(MAX_RESPONSE_BYTES))).toEqual({ done: true, error: 'response too large' });
   });
   it('builds the request keepalived sends and matches status ranges', () => {
     expect(buildRequest('/x', 'h', '1.0')).toBe('GET /x HTTP/1.0\r\nUser-Agent: KeepAliveClient\r\nHost: h\r\n\r\n');
