@@ -1,10 +1,11 @@
 /**
- * Layer: the rtnetlink link seam (RTM_GETLINK and the RTNLGRP_LINK / RTNLGRP_IPV4_IFADDR /
- * RTNLGRP_IPV6_IFADDR notification groups through npm `netlink`). Opens the rtnetlink socket kad
- * shares between address and link requests, looks interfaces up (index, name, MAC, up/running,
- * MTU), and turns kernel notifications into typed `link` and `addr` events: the VRRP runtime
- * moves an instance to FAULT when its interface goes down and back when it comes up. Requests go
- * through npm `netlink`; notifications through ./rtnl-notify.ts (see there why).
+ * Layer: the rtnetlink link seam (RTM_GETLINK, and the RTNLGRP_LINK / RTNLGRP_IPV4_IFADDR /
+ * RTNLGRP_IPV6_IFADDR notification groups). Opens the rtnetlink request socket kad shares between
+ * address and link requests (npm `netlink`), looks interfaces up (index, name, MAC, up/running,
+ * MTU), and turns kernel notifications (read by ./rtnl-notify.ts, see there why not the package)
+ * into typed `link`, `addr` and `overrun` events: the VRRP runtime moves an instance to FAULT
+ * when its interface goes down and back when it comes up. An interface deleted and created again
+ * gets a new index: sockets bound to the old one must be reopened on the `deleted` event.
  */
 import { EventEmitter } from 'node:events';
 import netlink from 'netlink';
