@@ -16,7 +16,7 @@ import { formatParentData } from './parent-dump.js';
 import { checkPidFile, removePidFile, writePidFile } from './pidfile.js';
 import type { ConfigSummary } from './plan.js';
 import { kadConfigTestCommand, type ValidatorCommand } from './reload.js';
-import { createNotifier } from './sd-notify.js';
+import { createNotifier, type Notifier } from './sd-notify.js';
 import { installSignalHandlers } from './signals.js';
 import { Supervisor } from './supervisor.js';
 
@@ -56,20 +56,12 @@ function applyUmask(cli: CliOptions, log: Logger): void {
   process.umask(mask);
 }
 
-/** Run the parent until it stops; returns the process exit code. */
-export async function runParent(cli: CliOptions, o: ParentOverrides = {}): Promise<number> {
-  const env = o.env ?? process.env;
-  const log = o.log ?? createProcessLogger('parent', cli, env);
-  const clock = o.clock ?? new SystemClock();
-  applyUmask(cli, log);
-  if (!claimPidFiles(cli, log)) return 1;
-  try {
-    writePidFile(cli.pid, process.pid);
-  } catch (err) {
-    log.error({ code: (err as KadError).code }, (err as Error).message);
-    return 1;
-  }
-  log.info(`Starting ${versionText().split('\n')[0]}`);
+interface Parts {
+  sup: Supervisor;
+  notifier: Notifier;
+}
+
+function buildSupervisor(cli: CliOptions, o: ParentOverrides, log: Logger, env: NodeJS.ProcessEnv): Parts {
   const notifier = createNotifier(env.NOTIFY_SOCKET, log);
   let latest: ConfigSummary | undefined;
   const summarise = async (file: string): Promise<ConfigSummary> => {
@@ -77,33 +69,59 @@ export async function runParent(cli: CliOptions, o: ParentOverrides = {}): Promi
     return latest;
   };
   const sup = new Supervisor({
-    cli, clock, log, notifier, summarise, env,
+    cli, log, notifier, summarise, env,
+    clock: o.clock ?? new SystemClock(),
     validator: o.validator ?? kadConfigTestCommand(cli.configId),
     ...(o.resolveEntry ? { resolveEntry: o.resolveEntry } : {}),
     childWaitTimeMs: () => o.childWaitTimeMs ?? latest?.global?.childWaitTimeMs ?? 5_000,
     writeParentDump: () => writeDumpFile(DUMP_FILES.parentData, formatParentData(latest?.global), env),
   });
-  const intake = installSignalHandlers((action) => sup.handleSignal(action));
-  if (intake.unhooked.length > 0) {
-    log.warn({ code: 'KAD_WARN_SUPERVISOR_RT_SIGNALS', signals: intake.unhooked }, `signals ${intake.unhooked.join(', ')} cannot be caught by this Node.js; use USR2 for stats`);
-  }
+  return { sup, notifier };
+}
+
+/** Run the supervisor until it stops; returns the exit code. */
+async function supervise({ sup, notifier }: Parts, log: Logger): Promise<number> {
   // Signal watchers do not hold the event loop; a parent with no child must still wait for them.
   const keepAlive = setInterval(() => undefined, 2 ** 30);
-  let code: number;
   try {
     await sup.start();
-    code = await sup.done;
+    return await sup.done;
   } catch (err) {
     const msg = err instanceof KadError ? err.message : `startup failed: ${(err as Error).message}`;
     log.error({ code: err instanceof KadError ? err.code : 'KAD_ERR_SUPERVISOR_START' }, msg);
     notifier.errno(1);
     sup.stop(1);
-    code = await sup.done;
+    return await sup.done;
+  } finally {
+    clearInterval(keepAlive);
   }
-  clearInterval(keepAlive);
+}
+
+/** Run the parent until it stops; returns the process exit code. */
+export async function runParent(cli: CliOptions, o: ParentOverrides = {}): Promise<number> {
+  const env = o.env ?? process.env;
+  const log = o.log ?? createProcessLogger('parent', cli, env);
+  applyUmask(cli, log);
+  if (!claimPidFiles(cli, log)) return 1;
+  log.info(`Starting ${versionText().split('\n')[0]}`);
+  const parts = buildSupervisor(cli, o, log, env);
+  const intake = installSignalHandlers((action) => parts.sup.handleSignal(action));
+  if (intake.unhooked.length > 0) {
+    log.warn({ code: 'KAD_WARN_SUPERVISOR_RT_SIGNALS', signals: intake.unhooked }, `signals ${intake.unhooked.join(', ')} cannot be caught by this Node.js; use USR2 for stats`);
+  }
+  // The pid file is written once signals are handled: `kill -TERM $(cat kad.pid)` right after
+  // it appears must stop kad gracefully, not kill it with the default action.
+  try {
+    writePidFile(cli.pid, process.pid);
+  } catch (err) {
+    log.error({ code: (err as KadError).code }, (err as Error).message);
+    intake.dispose();
+    return 1;
+  }
+  const code = await supervise(parts, log);
   intake.dispose();
   removePidFile(cli.pid, process.pid);
   log.info(`Stopped ${versionText().split('\n')[0]}`);
-  notifier.close();
+  parts.notifier.close();
   return code;
 }

@@ -75,6 +75,8 @@ export class Supervisor {
   /** Start the children the configuration needs; resolves `done` with the exit code on stop. */
   async start(): Promise<void> {
     const summary = await this.deps.summarise(this.deps.cli.useFile);
+    // A stop signal may arrive while the configuration is read.
+    if (this.stopping) return;
     const kinds = plannedKinds(planChildren(this.deps.cli, summary));
     if (kinds.length === 0) this.deps.log.info('No VRRP instance or virtual server configured; no child started');
     for (const kind of kinds) this.startChild(kind);

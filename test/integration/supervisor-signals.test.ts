@@ -29,7 +29,8 @@ describe('supervisor signals', () => {
     r.kill('SIGUSR1');
     await r.waitFor(() => existsSync(`${r.dir}/keepalived_parent.data`), 5_000, 'parent data');
     expect(readFileSync(`${r.dir}/keepalived_parent.data`, 'utf8')).toMatch(/^------< Global definitions >------\n/);
-    expect(r.output()).toMatch(/Printing parent data for process\(\d+\) on signal/);
+    // stdout is a pipe (asynchronous): the line may arrive after the file.
+    await r.waitFor(() => /Printing parent data for process\(\d+\) on signal/.test(r.output()), 5_000, 'dump log line');
     r.kill('SIGUSR2');
     r.kill(36);
     r.kill(63);
