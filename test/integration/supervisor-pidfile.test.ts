@@ -2,7 +2,8 @@
 // the start, a stale one is removed, the files are written atomically and removed on exit, and
 // without -n the launcher returns 0 once the detached daemon has written its pid file.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, ensureBuilt, startParent, type ParentRun } from '../fixtures/processes/harness.js';
 import { isProcessAlive } from '../../src/supervisor/pidfile.js';
@@ -48,6 +49,18 @@ describe('pid files', () => {
     } finally {
       again.cleanup();
     }
+  });
+
+  it('-u sets the umask of the files kad creates; -g writes readable lines to the log file', async () => {
+    run = startParent({ config: NO_CHILDREN, command: kadBin, args: ['-u', '077', '-g', 'LOGFILE'] });
+    const r = run;
+    await r.waitFor(() => existsSync(r.pidFile), 10_000, 'pid file');
+    expect(statSync(r.pidFile).mode & 0o777).toBe(0o600);
+    r.kill('SIGTERM');
+    await r.exited;
+    const log = readFileSync(join(r.dir, 'LOGFILE'), 'utf8');
+    expect(log).toMatch(/^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}: Starting kad v/m);
+    expect(log).toMatch(/: Stopped kad v/);
   });
 
   it('without -n the launcher exits 0 once the detached daemon wrote its pid file', async () => {
