@@ -6,6 +6,12 @@
  * Child processes are forked from dist/vrrp/daemon.js and dist/check/daemon.js; they read their
  * options from the KAD_CHILD_OPTIONS environment variable (JSON of ChildOptions) and re-read the
  * configuration themselves, as keepalived's children do.
+ *
+ * The parent (src/supervisor/) writes and removes the children's pid files (-r, -c) itself.
+ * Children log through createProcessLogger('vrrp' | 'checker', cli) (src/supervisor/log-io.ts)
+ * so that -l, -g, -S, -G and the journal apply to them as to the parent.
+ * Respawn policy: a child that sent 'ready' or any 'state' counts as having come up and is
+ * restarted at once when it dies; one that dies before either is restarted with backoff.
  */
 import type { CliOptions } from '../cli/options.js';
 
@@ -37,11 +43,15 @@ export type VrrpStateName = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP';
 
 /** Child → parent. */
 export type ChildMessage =
-  /** The child has read its configuration and is running (sd_notify READY after all children). */
+  /**
+   * The child has read its configuration and is running (sd_notify READY after all children).
+   * A child started by a reload (its kind was not running) confirms the reload with 'ready'.
+   */
   | { type: 'ready' }
   /** VRRP child: an instance changed state (the parent remembers it for respawns). */
   | { type: 'state'; instance: string; state: VrrpStateName; priority: number }
-  /** A reload finished (ok=false: the child kept its old configuration). */
+  /** Answer to 'reload' (ok=false: the child kept its old configuration); the parent logs
+   * "Reload complete" and sends READY=1 once every child answered. */
   | { type: 'reloaded'; ok: boolean; message?: string }
   /** A dump file was written. */
   | { type: 'dumped'; what: DumpKind; file: string }

@@ -62,6 +62,18 @@ describe('supervisor signals', () => {
     expect(r.proc.exitCode).toBeNull();
   });
 
+  it('HUP starts a child the new config needs that was not running', async () => {
+    run = startParent({ config: 'vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 51\n}\n' });
+    const r = run;
+    await ready(r);
+    expect(r.events().filter((e) => e.ev === 'start').map((e) => e.kind)).toEqual(['vrrp']);
+    appendFileSync(r.config, 'virtual_server 10.0.0.1 80 {\n}\n');
+    r.kill('SIGHUP');
+    await r.waitFor(() => r.output().includes('Reload complete'), 10_000, 'reload');
+    expect(r.events().filter((e) => e.ev === 'start').map((e) => e.kind).sort()).toEqual(['checker', 'vrrp']);
+    expect(msgs(r.events(), 'vrrp', 'reload')).toHaveLength(1);
+  });
+
   it('TERM: children get SIGTERM, kad exits within 100 ms of the last child and removes its pid files', async () => {
     run = startParent({ spec: { vrrp: { stopDelayMs: 300 }, checker: { stopDelayMs: 100 } } });
     const r = run;
