@@ -99,7 +99,8 @@ function globOne(pattern: string): string[] {
   });
 }
 
-const IO: ConfigIo = { readFile, glob: globFiles };
+/** The real file system, for the pure pipeline. */
+export const FILE_IO: ConfigIo = { readFile, glob: globFiles };
 
 function findProgram(argv0: string): string | undefined {
   const candidates = argv0.includes('/') ? [argv0] : SCRIPT_PATH.map((d) => posix.join(d, argv0));
@@ -149,7 +150,7 @@ export function deepFreeze<T>(value: T): T {
 /** Reads, parses and validates a configuration file. Never throws on bad input. */
 export function loadConfig(file: string, opts: LoadOptions = {}): LoadResult {
   const abs = posix.resolve(file);
-  const r = parseConfig(abs, IO, systemEnv(opts.interfaceExists), {
+  const r = parseConfig(abs, FILE_IO, systemEnv(opts.interfaceExists), {
     ...(opts.configId !== undefined ? { configId: opts.configId } : {}),
     allConfig: opts.allConfig ?? false,
   });
