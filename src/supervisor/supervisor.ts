@@ -5,6 +5,7 @@
  *
  * Log lines keep keepalived's wording ("VRRP child process(1234) died: Respawning").
  */
+import { existsSync } from 'node:fs';
 import type { CliOptions } from '../cli/options.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { ChildKind, ChildMessage, ChildOptions, DumpKind } from '../core/ipc.js';
@@ -133,6 +134,11 @@ export class Supervisor {
     let child = this.children.get(kind);
     if (!child) {
       const entry = (this.deps.resolveEntry ?? defaultChildEntry)(kind);
+      if (!existsSync(entry)) {
+        // A build without this subsystem: run the other one rather than stop everything.
+        this.deps.log.error({ code: 'KAD_ERR_SUPERVISOR_CHILD_MISSING', child: kind, entry }, `${CHILD_LABEL[kind]} child program ${entry} is missing; not started`);
+        return;
+      }
       const pidFile = kind === 'vrrp' ? this.deps.cli.vrrpPid : this.deps.cli.checkersPid;
       child = new ManagedChild(kind, entry, pidFile, {
         message: (c, m) => this.onMessage(c, m),
@@ -189,8 +195,9 @@ export class Supervisor {
     if (signal) this.deps.log.warn({ child: child.kind, signal }, `${what} exited due to signal (${signal})`);
     const permanent = code === null ? undefined : PERMANENT_EXIT.get(code);
     if (permanent !== undefined && code !== null) {
+      // keepalived's wording: "pid 1234 exited with permanent error FATAL. Terminating".
       this.deps.log.error({ code: 'KAD_ERR_SUPERVISOR_CHILD_PERMANENT', child: child.kind, exitCode: code },
-        `${what} exited with permanent error ${permanent}. Terminating`);
+        `pid ${child.lastPid} exited with permanent error ${permanent}. Terminating`);
       this.deps.notifier.errno(code);
       this.stop(code);
       return;

@@ -71,6 +71,16 @@ describe('supervisor respawn', () => {
     for (const f of [r.pidFile, r.vrrpPid, r.checkersPid]) expect(existsSync(f)).toBe(false);
   });
 
+  it('a missing child program: that subsystem is not started, the other runs and kad is ready', async () => {
+    run = startParent({ env: { KAD_FIXTURE_MISSING: 'checker' } });
+    const r = run;
+    await r.waitFor(() => r.output().includes('Startup complete'), 10_000, 'startup');
+    expect(r.output()).toMatch(/Healthcheck child program .*not-installed\.mjs is missing; not started/);
+    expect(r.events().filter((e) => e.ev === 'start').map((e) => e.kind)).toEqual(['vrrp']);
+    r.kill('SIGTERM');
+    expect((await r.exited).code).toBe(0);
+  });
+
   it('-R: a dead child is not respawned, kad stops', async () => {
     run = startParent({ args: ['-R'], spec: { vrrp: { crashAfterMs: 50, exitCode: 3 } } });
     const r = run;
