@@ -1,7 +1,7 @@
 // The seed LVS-NAT scenario end to end in a real kernel (user-mode Linux, one boot): client
 // namespace → VIP on the director → two real-server namespaces with HTTP servers, wrr 2:1,
 // HTTP_GET checks by the real daemon (`kad -C -n`: the checker child driving KernelIpvsPort).
-// See guest/e2e.ts for the re-addressing of the seed.
+// Also a weight reload under a held connection. See guest/e2e.ts for how the seed is adapted.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_DIR, bundleGuest, ensureBuilt, guestNode, runInUml, umlUnavailableReason } from './uml.js';
 
@@ -39,6 +39,15 @@ describe.skipIf(skip !== undefined)('LVS-NAT seed end to end', () => {
   it('puts a restarted real server back, and the 2:1 split resumes', () => {
     expect(out.rs1UpMs, log()).toBeLessThan(DETECT_LIMIT_MS);
     expect(out.splitRs1Back).toEqual({ RS1: 20, RS2: 10 });
+  });
+
+  it('reloads a changed weight (SIGHUP) in place: the held keep-alive connection survives', () => {
+    expect(out.reloadMs, log()).toBeLessThan(10_000);
+    expect(out.reloadTable).toMatch(/-> 10\.10\.2\.11:80\s+Masq\s+4\s/);
+    const entry = (t: unknown): string => String(t).replace(/^(\w+\s+)\d+:\d\d\s/gm, '$1').trim();
+    expect(entry(out.reloadConnBefore)).toMatch(/ESTABLISHED 10\.10\.1\.2:\d+\s+10\.10\.1\.100:80\s+10\.10\.2\.11:80/);
+    expect(entry(out.reloadConnAfter)).toBe(entry(out.reloadConnBefore));
+    expect(out.reloadClient).toEqual({ first: 'RS1', second: 'RS1', sameSocket: true });
   });
 
   it('answers from the sorry_server when both real servers are down', () => {
