@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <linux/genetlink.h>
 #include <linux/ip_vs.h>
 #include "sock.h"
@@ -18,6 +19,7 @@ static int sock_open(struct kad_ipvs *h)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	socklen_t len = sizeof(sa);
+	struct timeval timeout = { .tv_sec = 5 };
 	int one = 1;
 
 	h->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
@@ -27,6 +29,9 @@ static int sock_open(struct kad_ipvs *h)
 	    getsockname(h->fd, (struct sockaddr *)&sa, &len) < 0)
 		return -errno;
 	h->port_id = sa.nl_pid;
+	/* The kernel always answers; a bound keeps a caller from blocking forever if it does not. */
+	if (setsockopt(h->fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)) < 0)
+		return -errno;
 	/* Extended acks are optional; ignore failure on old kernels. */
 	(void)setsockopt(h->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	return 0;
@@ -85,7 +90,7 @@ int kad_transact(struct kad_ipvs *h, struct kad_nl_req *r, kad_msg_cb cb, void *
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			rc = -errno;
+			rc = (errno == EAGAIN || errno == EWOULDBLOCK) ? -ETIMEDOUT : -errno;
 			break;
 		}
 		if (n > RECV_SIZE) {
