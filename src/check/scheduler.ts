@@ -13,6 +13,7 @@ import type { VrrpStateName } from '../core/ipc.js';
 import type { IpvsPort } from '../ipvs/port.js';
 import { Farm, type CheckerState, type RsState } from './farm.js';
 import { vsActive } from './ha-suspend.js';
+import { TimerWheel } from './timer-wheel.js';
 import { attemptFailureText, defaultRunners, serviceFailureText, successText, type Runners } from './runners.js';
 import type { CheckEnv, CheckResult } from './types.js';
 
@@ -50,8 +51,11 @@ export class Scheduler {
   readonly lateness: number[] = [];
   private readonly runners: Runners;
   private readonly random: () => number;
+  /** Every timer of the checkers (schedule and deadlines) lives on this one wheel. */
+  private readonly clock: TimerWheel;
 
   constructor(config: Config, private readonly deps: SchedulerDeps) {
+    this.clock = new TimerWheel(deps.clock);
     this.runners = deps.runners ?? defaultRunners;
     this.random = deps.random ?? Math.random;
     this.load(config);
@@ -77,7 +81,7 @@ export class Scheduler {
   stop(): void {
     this.running = false;
     this.generation++;
-    for (const s of this.slots) this.deps.clock.clearTimer(s.timer);
+    for (const s of this.slots) this.clock.clearTimer(s.timer);
   }
 
   /** Stop for good: like stop(), then the omega scripts of the virtual servers that ask for them. */
@@ -100,7 +104,7 @@ export class Scheduler {
       const prev = old.get(slotId(s));
       if (prev) {
         Object.assign(s.state, { up: prev.state.up, retriesLeft: prev.state.retriesLeft, weight: prev.state.weight });
-        this.arm(s, Math.max(0, prev.dueMs - this.deps.clock.nowMs()));
+        this.arm(s, Math.max(0, prev.dueMs - this.clock.nowMs()));
       } else {
         this.arm(s, s.state.spec.warmupMs > 0 ? Math.floor(this.random() * s.state.spec.warmupMs) : 0);
       }
@@ -137,22 +141,22 @@ export class Scheduler {
    * longer than `delayMs` is followed `delayMs` after it ended (keepalived's rule).
    */
   private rearm(s: Slot, delayMs: number): void {
-    const now = this.deps.clock.nowMs();
+    const now = this.clock.nowMs();
     const next = s.dueMs + delayMs;
     this.arm(s, next > now ? next - now : delayMs);
   }
 
   private arm(s: Slot, delayMs: number): void {
-    this.deps.clock.clearTimer(s.timer);
-    s.dueMs = this.deps.clock.nowMs() + delayMs;
+    this.clock.clearTimer(s.timer);
+    s.dueMs = this.clock.nowMs() + delayMs;
     const gen = this.generation;
-    s.timer = this.deps.clock.setTimer(delayMs, () => {
+    s.timer = this.clock.setTimer(delayMs, () => {
       if (gen === this.generation) void this.fire(s, gen);
     });
   }
 
   private async fire(s: Slot, gen: number): Promise<void> {
-    const now = this.deps.clock.nowMs();
+    const now = this.clock.nowMs();
     if (this.lateness.length < MAX_SAMPLES) this.lateness.push(now - s.dueMs);
     const spec = s.state.spec;
     if (s.inFlight || !vsActive(this.config, s.rs.vs, this.vrrpStates)) {
@@ -166,7 +170,7 @@ export class Scheduler {
     }
     s.inFlight = true;
     s.state.attempts++;
-    const env: CheckEnv = { clock: this.deps.clock, config: this.config };
+    const env: CheckEnv = { clock: this.clock, config: this.config };
     let result: CheckResult;
     try {
       result = await run(spec, s.state.target, env);
