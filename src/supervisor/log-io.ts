@@ -8,16 +8,17 @@ import { createCliLogger, type CliLogFlags, type Logger, type LogProcess } from 
 import { dumpDir } from './dump-files.js';
 import { UnixDgramSender } from './unix-dgram.js';
 
-const SYSLOG_SOCKET = '/dev/log';
+/** Where syslogd listens. */
+export const SYSLOG_SOCKET = '/dev/log';
 
-function syslogSender(): ((datagram: string) => void) | undefined {
-  if (!existsSync(SYSLOG_SOCKET)) return undefined;
+function syslogSender(socketPath: string): ((datagram: string) => void) | undefined {
+  if (!existsSync(socketPath)) return undefined;
   const sender = new UnixDgramSender();
   let broken = false;
   return (datagram) => {
     if (broken) return;
     try {
-      sender.send(SYSLOG_SOCKET, Buffer.from(datagram));
+      sender.send(socketPath, Buffer.from(datagram));
     } catch {
       // syslogd gone: stop trying rather than fail on every record.
       broken = true;
@@ -25,8 +26,13 @@ function syslogSender(): ((datagram: string) => void) | undefined {
   };
 }
 
-/** The logger for this process from its command-line flags. */
-export function createProcessLogger(proc: LogProcess, flags: CliLogFlags, env: NodeJS.ProcessEnv = process.env): Logger {
+/** The logger for this process from its command-line flags (`syslogPath` for tests). */
+export function createProcessLogger(
+  proc: LogProcess,
+  flags: CliLogFlags,
+  env: NodeJS.ProcessEnv = process.env,
+  syslogPath = SYSLOG_SOCKET,
+): Logger {
   return createCliLogger(proc, flags, {
     console: (t) => process.stdout.write(t),
     appendFile: (path, t) => {
@@ -36,7 +42,7 @@ export function createProcessLogger(proc: LogProcess, flags: CliLogFlags, env: N
         // an unwritable log file must not stop the daemon
       }
     },
-    syslog: flags.noSyslog ? undefined : syslogSender(),
+    syslog: flags.noSyslog ? undefined : syslogSender(syslogPath),
     tmpDir: dumpDir(env),
     env,
     nowMs: () => Date.now(),

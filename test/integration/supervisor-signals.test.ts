@@ -1,11 +1,10 @@
 // Signals to kad's parent with real processes: dumps (USR1, USR2, 36, 63), reload (valid and
 // invalid configuration), graceful stop timing, a child that ignores SIGTERM, and the
 // sd_notify sequence received on a NOTIFY_SOCKET the test owns.
-import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
 import { ensureBuilt, startParent, type FixtureEvent, type ParentRun } from '../fixtures/processes/harness.js';
+import { startDatagramReceiver } from '../fixtures/processes/receiver.js';
 
 let run: ParentRun | undefined;
 beforeAll(() => ensureBuilt(), 120_000);
@@ -115,37 +114,24 @@ describe('supervisor signals', () => {
 
   it('sd_notify: READY=1 after the children are ready, RELOADING=1 then READY=1 on HUP, STOPPING=1 on TERM', async () => {
     const sock = `@kad-notify-${process.pid}-${Date.now()}`;
-    const py = spawn('python3', [fileURLToPath(new URL('../fixtures/processes/notify-receiver.py', import.meta.url)), sock], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let got = '';
-    py.stdout.on('data', (d: Buffer) => (got += d.toString()));
+    const rx = await startDatagramReceiver(sock);
     try {
-      const lines = (): string[] => got.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as string);
-      await new Promise<void>((resolve, reject) => {
-        const t = setInterval(() => {
-          if (lines().includes('LISTENING')) {
-            clearInterval(t);
-            resolve();
-          }
-        }, 10);
-        py.on('exit', () => reject(new Error('receiver died')));
-      });
       run = startParent({ spec: { vrrp: { readyAfterMs: 200 } }, env: { NOTIFY_SOCKET: sock } });
       const r = run;
-      await r.waitFor(() => lines().some((l) => l.startsWith('READY=1')), 10_000, 'READY=1');
+      await r.waitFor(() => rx.datagrams().some((l) => l.startsWith('READY=1')), 10_000, 'READY=1');
       const readyAt = Date.now();
       const vrrpStart = r.events().find((e) => e.kind === 'vrrp' && e.ev === 'start');
       // READY only once the slower child (200 ms) reported ready.
       expect(readyAt - (vrrpStart?.t ?? 0)).toBeGreaterThanOrEqual(200);
-      expect(lines().find((l) => l.startsWith('READY=1'))).toContain(`MAINPID=${r.proc.pid}`);
+      expect(rx.datagrams()[0]).toContain(`MAINPID=${r.proc.pid}`);
       r.kill('SIGHUP');
-      await r.waitFor(() => lines().filter((l) => l.startsWith('READY=1')).length === 2, 10_000, 'READY after reload');
+      await r.waitFor(() => rx.datagrams().filter((l) => l.startsWith('READY=1')).length === 2, 10_000, 'READY after reload');
       r.kill('SIGTERM');
       await r.exited;
-      await r.waitFor(() => lines().some((l) => l.startsWith('STOPPING=1')), 5_000, 'STOPPING=1');
-      const seq = lines().filter((l) => l !== 'LISTENING').map((l) => l.split('\n')[0]);
-      expect(seq).toEqual(['READY=1', 'RELOADING=1', 'READY=1', 'STOPPING=1']);
+      await r.waitFor(() => rx.datagrams().some((l) => l.startsWith('STOPPING=1')), 5_000, 'STOPPING=1');
+      expect(rx.datagrams().map((l) => l.split('\n')[0])).toEqual(['READY=1', 'RELOADING=1', 'READY=1', 'STOPPING=1']);
     } finally {
-      py.kill('SIGKILL');
+      rx.stop();
     }
   });
 });

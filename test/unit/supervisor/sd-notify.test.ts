@@ -1,35 +1,13 @@
 // sd_notify datagrams through the real koffi seam to a socket this test owns (python3 receiver),
 // both as an abstract '@' name and as a filesystem path.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createNotifier, formatNotify } from '../../../src/supervisor/sd-notify.js';
 import { sockaddrUn } from '../../../src/supervisor/unix-dgram.js';
 import { memoryLogger } from '../../../src/core/log.js';
-
-const RECEIVER = fileURLToPath(new URL('../../fixtures/processes/notify-receiver.py', import.meta.url));
-
-async function receiver(name: string): Promise<{ proc: ChildProcess; lines: () => string[] }> {
-  const proc = spawn('python3', [RECEIVER, name], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  const lines = (): string[] => out.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as string);
-  const until = Date.now() + 10_000;
-  while (!lines().includes('LISTENING')) {
-    if (Date.now() > until) throw new Error('receiver did not start');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return { proc, lines };
-}
-
-async function collect(lines: () => string[], n: number): Promise<string[]> {
-  const until = Date.now() + 5_000;
-  while (lines().length < n + 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-  return lines().slice(1);
-}
+import { startDatagramReceiver } from '../../fixtures/processes/receiver.js';
 
 describe('sd_notify', () => {
   it.each([
@@ -38,7 +16,7 @@ describe('sd_notify', () => {
   ])('sends READY/RELOADING/STOPPING/ERRNO to a %s socket', async (_kind, name) => {
     const dir = mkdtempSync(join(tmpdir(), 'kad-sdn-'));
     const sock = name === '' ? join(dir, 'notify') : name;
-    const r = await receiver(sock);
+    const rx = await startDatagramReceiver(sock);
     try {
       const { log, records } = memoryLogger();
       const n = createNotifier(sock, log);
@@ -47,8 +25,7 @@ describe('sd_notify', () => {
       n.stopping();
       n.errno(2);
       n.close();
-      const got = await collect(r.lines, 4);
-      expect(got).toEqual([
+      expect(await rx.waitFor(4)).toEqual([
         'READY=1\nSTATUS=running\nMAINPID=1234',
         'RELOADING=1\nSTATUS=reloading\nMONOTONIC_USEC=99',
         'STOPPING=1\nSTATUS=stopping',
@@ -56,7 +33,7 @@ describe('sd_notify', () => {
       ]);
       expect(records).toEqual([]);
     } finally {
-      r.proc.kill('SIGKILL');
+      rx.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   });
