@@ -29,6 +29,7 @@ interface CodeInfo {
 export const CONFIG_CODES = {
   KAD_ERR_CONFIG_FILE_UNREADABLE: { severity: 'error', exit: 4 },
   KAD_ERR_CONFIG_BINARY: { severity: 'error', exit: 5 },
+  KAD_ERR_CONFIG_LINE_TOO_LONG: { severity: 'error', exit: 5 },
   KAD_ERR_CONFIG_UNKNOWN_KEYWORD: { severity: 'error', exit: 5 },
   KAD_ERR_CONFIG_UNEXPECTED_BRACE: { severity: 'error', exit: 5 },
   KAD_ERR_CONFIG_MISSING_BRACE: { severity: 'error', exit: 5 },

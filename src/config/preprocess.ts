@@ -37,6 +37,10 @@ export interface PreprocessOptions {
 }
 
 const MAX_INCLUDE_DEPTH = 32;
+/** keepalived reads lines into a fixed buffer too; nothing real comes close to this. */
+export const MAX_LINE_CHARS = 65_536;
+/** A line after $NAME substitution (multi-line definitions included) may not grow past this. */
+const MAX_EXPANDED_CHARS = 1_048_576;
 const MAX_SUBST_DEPTH = 16;
 const MAX_SEQ_LINES = 100_000;
 const NAME_RE = /\$(\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
@@ -79,6 +83,11 @@ export class Preprocessor {
     for (let i = 0; i < raw.length; i++) {
       const lineNo = i + 1;
       let line = raw[i]!;
+      if (line.length > MAX_LINE_CHARS) {
+        this.sink.report({ file, line: lineNo, col: MAX_LINE_CHARS + 1 }, 'KAD_ERR_CONFIG_LINE_TOO_LONG',
+          `line is ${line.length} characters long (limit ${MAX_LINE_CHARS}); line ignored`);
+        continue;
+      }
       if (line.includes('\0')) {
         this.sink.report({ file, line: lineNo, col: line.indexOf('\0') + 1 }, 'KAD_ERR_CONFIG_BINARY',
           'binary data (NUL byte) in the configuration; line ignored');
@@ -127,13 +136,18 @@ export class Preprocessor {
     return ' '.repeat(line.length - t.length + 1 + m[1]!.length + m[2]!.length) + m[3]!;
   }
 
-  private substitute(text: string): string {
+  /** Expands $NAME / ${NAME}; undefined when the result would exceed MAX_EXPANDED_CHARS. */
+  private substitute(text: string): string | undefined {
     let out = text;
     for (let depth = 0; depth < MAX_SUBST_DEPTH && out.includes('$'); depth++) {
+      let size = out.length;
       const next = out.replace(NAME_RE, (all, _b, braced?: string, bare?: string) => {
         const v = this.defs.get((braced ?? bare)!);
-        return v === undefined ? all : v;
+        if (v === undefined || size > MAX_EXPANDED_CHARS) return all;
+        size += v.length;
+        return v;
       });
+      if (size > MAX_EXPANDED_CHARS) return undefined;
       if (next === out) break;
       out = next;
     }
@@ -146,13 +160,19 @@ export class Preprocessor {
       this.expandSeq(file, lineNo, line, t, depth);
       return;
     }
-    for (const part of this.substitute(line).split('\n')) this.emit(file, lineNo, part);
+    const expanded = this.substitute(line);
+    if (expanded === undefined) {
+      this.sink.report({ file, line: lineNo, col: 1 }, 'KAD_ERR_CONFIG_LINE_TOO_LONG',
+        `parameter substitution grows this line past ${MAX_EXPANDED_CHARS} characters (recursive definition?); line ignored`);
+      return;
+    }
+    for (const part of expanded.split('\n')) this.emit(file, lineNo, part);
   }
 
   private expandSeq(file: string, lineNo: number, line: string, t: string, depth: number): void {
     const m = /^~SEQ(x?)\(([^)]*)\)(.*)$/s.exec(t);
     const args = m ? m[2]!.split(',').map((s) => s.trim()) : [];
-    const nums = args.slice(1).map((s) => Number(this.substitute(s)));
+    const nums = args.slice(1).map((s) => Number(this.substitute(s) ?? NaN));
     if (!m || args.length < 2 || args.length > 4 || !/^[A-Za-z_]\w*$/.test(args[0]!) || nums.some((n) => !Number.isInteger(n))) {
       this.sink.report({ file, line: lineNo, col: line.length - t.length + 1 }, 'KAD_ERR_CONFIG_INVALID_VALUE',
         '~SEQ needs (var, [start,] [step,] end) with integer bounds');

@@ -37,6 +37,8 @@ export class TreeBuilder {
   private readonly root: Frame = { children: [], dropped: false };
   private readonly stack: Frame[] = [this.root];
   private deepReported = false;
+  /** Blocks opened beyond MAX_DEPTH: counted, not stacked, so memory stays bounded. */
+  private droppedDepth = 0;
   private lastFromPrevLine: Node | undefined;
   private lastOnThisLine: Node | undefined;
   private stmt: SourceToken[] = [];
@@ -79,7 +81,7 @@ export class TreeBuilder {
       const open = this.stack[1]!.opener;
       const at = open?.head ?? { file, line: 0, col: 0 };
       this.sink.report(at, 'KAD_ERR_CONFIG_MISSING_BRACE',
-        `${this.stack.length - 1} block(s) not closed at end of file; the outermost is '${open?.name ?? '{'}' opened here`);
+        `${this.stack.length - 1 + this.droppedDepth} block(s) not closed at end of file; the outermost is '${open?.name ?? '{'}' opened here`);
     }
     if (this.onTop) this.drain(true);
     return this.root.children;
@@ -92,7 +94,7 @@ export class TreeBuilder {
   private flush(): Node | undefined {
     if (this.stmt.length === 0) return undefined;
     const node: Node = { name: this.stmt[0]!.text, head: this.stmt[0]!, args: this.stmt.slice(1) };
-    if (!this.top().dropped) this.top().children.push(node);
+    if (this.droppedDepth === 0 && !this.top().dropped) this.top().children.push(node);
     this.stmt = [];
     this.lastOnThisLine = node;
     return node;
@@ -104,19 +106,23 @@ export class TreeBuilder {
     if (!owner && !this.lastOnThisLine && prev && !prev.children) owner = prev;
     if (!owner) this.sink.report(tk, 'KAD_ERR_CONFIG_UNEXPECTED_BRACE', "'{' without a keyword before it");
     else owner.children = [];
-    const tooDeep = this.stack.length >= MAX_DEPTH;
-    if (tooDeep && !this.deepReported) {
-      this.deepReported = true;
-      this.sink.report(tk, 'KAD_ERR_CONFIG_TOO_DEEP', `blocks nested deeper than ${MAX_DEPTH}; inner blocks ignored`);
+    if (this.stack.length >= MAX_DEPTH) {
+      if (!this.deepReported) {
+        this.deepReported = true;
+        this.sink.report(tk, 'KAD_ERR_CONFIG_TOO_DEEP', `blocks nested deeper than ${MAX_DEPTH}; inner blocks ignored`);
+      }
+      this.droppedDepth++;
+    } else {
+      this.stack.push({ children: owner?.children ?? [], opener: owner, dropped: this.top().dropped || !owner });
     }
-    this.stack.push({ children: owner?.children ?? [], opener: owner, dropped: this.top().dropped || tooDeep || !owner });
     this.lastOnThisLine = undefined;
     this.lastFromPrevLine = undefined;
   }
 
   private close(tk: SourceToken): void {
     this.flush();
-    if (this.stack.length > 1) this.stack.pop();
+    if (this.droppedDepth > 0) this.droppedDepth--;
+    else if (this.stack.length > 1) this.stack.pop();
     else this.sink.report(tk, 'KAD_ERR_CONFIG_UNEXPECTED_BRACE', "extra '}' with no block to close");
     this.lastOnThisLine = undefined;
   }
