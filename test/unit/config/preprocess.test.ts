@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DiagnosticSink } from '../../../src/config/diagnostics.js';
-import { Preprocessor } from '../../../src/config/preprocess.js';
+import { MAX_LINE_CHARS, Preprocessor } from '../../../src/config/preprocess.js';
 import { memIo } from './mem-io.js';
 
 function lines(files: Record<string, string>, opts = { configId: 'node1', allConfig: false }) {
@@ -71,6 +71,15 @@ describe('Preprocessor', () => {
     const { sink, text } = lines({ '/etc/kad/main.conf': 'notify "/bin/true\nnext 1' });
     expect(text).toEqual(['next 1']);
     expect(sink.list[0]).toMatchObject({ code: 'KAD_ERR_CONFIG_UNMATCHED_QUOTE', line: 1, col: 8 });
+  });
+
+  it('skips a line over the length limit and bounds $NAME growth', () => {
+    const long = lines({ '/etc/kad/main.conf': 'x '.repeat(MAX_LINE_CHARS) + '\nok 1' });
+    expect(long.text).toEqual(['ok 1']);
+    expect(long.sink.list.map((d) => d.code)).toEqual(['KAD_ERR_CONFIG_LINE_TOO_LONG']);
+    const bomb = lines({ '/etc/kad/main.conf': '$A=$A$A$A$A$A$A$A$A\n$A\nok 1' });
+    expect(bomb.text.at(-1)).toBe('ok 1');
+    expect(bomb.sink.list.map((d) => d.code)).toEqual(['KAD_ERR_CONFIG_LINE_TOO_LONG']);
   });
 
   it('reports an unreadable main file as class 4', () => {

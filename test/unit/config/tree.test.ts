@@ -39,6 +39,16 @@ describe('buildTree', () => {
     expect(sink.list.map((d) => d.code)).toEqual(['KAD_ERR_CONFIG_UNEXPECTED_BRACE']);
   });
 
+  it('keeps nothing from blocks nested past the limit, even many on one line', () => {
+    const { nodes, sink } = tree('x { '.repeat(10_000) + '\n'.repeat(2) + 'y 1 {\n');
+    expect(sink.list.map((d) => d.code)).toEqual(['KAD_ERR_CONFIG_TOO_DEEP', 'KAD_ERR_CONFIG_MISSING_BRACE']);
+    expect(sink.list[1]!.message).toContain('10001 block(s) not closed');
+    let count = 0;
+    const walk = (ns: Node[] | undefined): void => ns?.forEach((n) => { count++; walk(n.children); });
+    walk(nodes);
+    expect(count).toBe(MAX_DEPTH);
+  });
+
   it('limits nesting depth without recursion', () => {
     const depth = 20_000;
     const { nodes, sink } = tree('x {\n'.repeat(depth) + '}\n'.repeat(depth));
