@@ -129,7 +129,7 @@ function userExists(name: string): boolean {
 export function systemEnv(interfaceExists?: (name: string) => boolean): ConfigEnv {
   return {
     hostname: hostname().split('.')[0] ?? 'localhost',
-    interfaceExists: interfaceExists ?? ((n) => n.length > 0 && !n.includes('/') && existsSync(`/sys/class/net/${n}`)),
+    interfaceExists: interfaceExists ?? ((n) => /^[^/]+$/.test(n) && n !== '.' && n !== '..' && existsSync(`/sys/class/net/${n}`)),
     findProgram,
     userExists,
   };
