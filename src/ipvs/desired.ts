@@ -3,6 +3,8 @@
  *
  * - One service per virtual_server; a `virtual_server_group` expands to one service per
  *   address, address range member and fwmark in the group, each with the same destinations.
+ * - Destinations carry the real server's port on every kind of service, fwmark included (0 when
+ *   the config gives none), as keepalived's ipvs_set_drule does.
  * - A real server the checker reports alive is a destination with its effective weight; a dead
  *   one is absent, or present with weight 0 when `inhibit_on_failure` is set (keepalived sends
  *   SET_DEST weight 0 rather than DEL_DEST, so persistent clients are not re-scheduled).
@@ -88,24 +90,24 @@ function dest(address: string, family: 4 | 6, port: number, fwd: Forwarding, wei
   };
 }
 
-function sorryDest(vs: VirtualServer, s: SorryServer, quorumUp: boolean, fwmark: boolean): IpvsDest | undefined {
+function sorryDest(vs: VirtualServer, s: SorryServer, quorumUp: boolean): IpvsDest | undefined {
   if (quorumUp && !s.inhibit) return undefined;
-  return dest(s.address, s.family, fwmark ? 0 : s.port, s.forwarding ?? vs.forwarding, quorumUp ? 0 : 1);
+  return dest(s.address, s.family, s.port, s.forwarding ?? vs.forwarding, quorumUp ? 0 : 1);
 }
 
 /** Destinations of one virtual server given its checker status. */
-export function destsFor(vs: VirtualServer, status: VsStatus | undefined, fwmark: boolean): IpvsDest[] {
+export function destsFor(vs: VirtualServer, status: VsStatus | undefined): IpvsDest[] {
   const out: IpvsDest[] = [];
   const sorryActive = vs.sorryServer !== undefined && status?.quorumUp === false;
   for (const rs of vs.realServers) {
     const st = status?.realServers.get(rsKey(rs.address, rs.port));
     const alive = (st ? st.alive : !(rs.alpha || vs.alpha)) && !sorryActive;
-    const port = fwmark ? 0 : rs.port;
+    const port = rs.port;
     if (alive) out.push(dest(rs.address, rs.family, port, rs.forwarding, st?.weight ?? rs.weight, rs));
     else if (rs.inhibitOnFailure || vs.inhibitOnFailure) out.push(dest(rs.address, rs.family, port, rs.forwarding, 0, rs));
   }
   if (vs.sorryServer) {
-    const s = sorryDest(vs, vs.sorryServer, status?.quorumUp ?? true, fwmark);
+    const s = sorryDest(vs, vs.sorryServer, status?.quorumUp ?? true);
     // A sorry server that is also a real server is already there (weight from the RS wins).
     if (s && !out.some((d) => d.address === s.address && d.port === s.port)) out.push(s);
   }
@@ -125,7 +127,7 @@ export function desiredTable(config: Config, snapshot: CheckerSnapshot): IpvsTab
         ...id,
         netmaskPrefixLen: granularityPrefixLen(vs.persistenceGranularity, id.family),
       };
-      table.push({ service, dests: destsFor(vs, status, id.fwmark > 0) });
+      table.push({ service, dests: destsFor(vs, status) });
     }
   }
   return table;

@@ -66,4 +66,13 @@ describe.skipIf(skip !== undefined)('KernelIpvsPort in a real kernel', () => {
     expect(out.syncBackup).not.toContain('master');
     expect(String(out.syncNone).trim()).toBe('');
   });
+
+  it('expands a virtual_server_group (range + fwmark) into persistent services sharing the dests', () => {
+    const t = String(out.group);
+    for (const a of ['10.40.0.1', '10.40.0.2', '10.40.0.3']) {
+      expect(t).toContain(`TCP  ${a}:80 rr persistent 120 mask 255.255.255.0`);
+    }
+    expect(t).toContain('FWM  9 rr persistent 120 mask 255.255.255.0');
+    expect(t.match(/-> 10\.40\.1\.1:80\s+Route\s+3\s/g)).toHaveLength(4);
+  });
 });

@@ -1,7 +1,8 @@
 // Guest program: KernelIpvsPort on the real kernel. (1) The DR seed and a TUN variant programmed
 // as configured; (2) out-of-band `ipvsadm -D` / `-d` repaired by the periodic pass; (3) a
 // weight change applied in place while a client holds a connection through the director;
-// (4) the connection sync daemon following the VRRP role (lvs_sync_daemon).
+// (4) the connection sync daemon following the VRRP role (lvs_sync_daemon); (5) a
+// virtual_server_group with a range and a fwmark, parsed from config text.
 // Prints one JSON object; test/kernel/port.test.ts asserts on it.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -94,6 +95,29 @@ async function weightInPlace(): Promise<void> {
   port.close();
 }
 
+async function group(): Promise<void> {
+  const cfg = load(`virtual_server_group G {
+  10.40.0.1-3 80
+  fwmark 9
+}
+virtual_server group G {
+  lb_algo rr
+  lb_kind DR
+  protocol TCP
+  persistence_timeout 120
+  persistence_granularity 255.255.255.0
+  real_server 10.40.1.1 80 {
+    weight 3
+  }
+}
+`);
+  const port = new KernelIpvsPort({ clock: new SystemClock(), log: silentLogger(), repairPeriodMs: 0 });
+  await port.apply(cfg, new Map());
+  out.group = sh('ipvsadm -Ln');
+  await port.clear(cfg);
+  port.close();
+}
+
 async function syncDaemon(): Promise<void> {
   sh('ip link add kadsync0 type veth peer name kadsync1 && ip link set kadsync0 up && ip link set kadsync1 up');
   const cfg = load(`global_defs {
@@ -125,6 +149,7 @@ const main = async (): Promise<void> => {
   await repair();
   await weightInPlace();
   await syncDaemon();
+  await group();
   console.log(JSON.stringify(out));
 };
 main().catch((e: unknown) => {

@@ -55,7 +55,7 @@ describe('desiredTable', () => {
     expect(granularityPrefixLen('255.0.255.0', 4)).toBe(32);
   });
 
-  it('expands a virtual_server_group into address, range and fwmark services with port-0 fwmark dests', () => {
+  it('expands a virtual_server_group into address, range and fwmark services with the same dests', () => {
     const g = { ...web, key: { kind: 'group' as const, group: 'G' }, name: 'group G', sorryServer: undefined };
     const cfg = config([g], {
       virtualServerGroups: [{
@@ -68,7 +68,7 @@ describe('desiredTable', () => {
     });
     const v = view(desiredTable(cfg, new Map()));
     expect(Object.keys(v)).toEqual(['TCP 10.0.0.5:80', 'TCP 10.0.1.1:443', 'TCP 10.0.1.2:443', 'TCP 10.0.1.3:443', 'FWM 9']);
-    expect(v['FWM 9']).toEqual({ '192.168.1.1:0': 2, '192.168.1.2:0': 1 });
+    expect(v['FWM 9']).toEqual({ '192.168.1.1:8080': 2, '192.168.1.2:8080': 1 });
   });
 
   it('canonicalises IPv6 addresses so they compare equal to kernel dumps', () => {
