@@ -95,10 +95,12 @@ export class KernelIpvsPort implements IpvsPort {
     for (const [k, n] of Object.entries(summarize(ops))) {
       this.stats.ops[k as IpvsOpKind] = (this.stats.ops[k as IpvsOpKind] ?? 0) + n;
     }
-    if (periodic) this.stats.repairs += ops.length;
+    // An operation that keeps failing shows up in every pass: it is not a repair.
+    const done = ops.length - failures.length;
+    if (periodic) this.stats.repairs += done;
     this.stats.failures += failures.length;
     if (ops.length > 0) this.opts.log.debug({ ops: summarize(ops), periodic }, 'IPVS reconcile');
-    if (periodic && ops.length > 0) this.opts.log.warn({ ops: summarize(ops) }, 'IPVS table changed outside kad: repaired');
+    if (periodic && done > 0) this.opts.log.warn({ ops: summarize(ops) }, 'IPVS table changed outside kad: repaired');
     for (const f of failures) {
       if (this.failLog.take(this.opts.clock.nowMs()) < 0) continue;
       this.opts.log.error({ code: f.error.code, errno: f.error.errnoInfo, op: f.op.op }, f.error.message);

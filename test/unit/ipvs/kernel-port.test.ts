@@ -2,6 +2,7 @@
 // out-of-band changes, in-place weight changes, ownership, clear, timeouts and sync daemon roles.
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
+import { KadError } from '../../../src/core/errors.js';
 import { memoryLogger } from '../../../src/core/log.js';
 import { KernelIpvsPort } from '../../../src/ipvs/kernel-port.js';
 import { rsKey, type CheckerSnapshot } from '../../../src/ipvs/port.js';
@@ -132,6 +133,22 @@ describe('KernelIpvsPort', () => {
     };
     await port.apply(config([web]), snap(2));
     expect(fake.view()).toEqual({ 'TCP 10.0.0.1:80': { '192.168.1.1:80': 2, '192.168.1.2:80': 1 } });
+    port.close();
+  });
+
+  it('counts a persistently failing operation as a failure, not as a repair, and logs it rate-limited', async () => {
+    const { fake, port, clock, records } = setup(1000);
+    fake.addDest = () => {
+      throw new KadError('KAD_ERR_IPVS_INVALID', 'IPVS IPVS_CMD_NEW_DEST: EINVAL');
+    };
+    await port.apply(config([web]), snap(2));
+    for (let i = 0; i < 20; i++) clock.advance(1000);
+    expect(port.stats.repairs).toBe(0);
+    expect(port.stats.failures).toBe(42);
+    const errors = records.filter((r) => r.code === 'KAD_ERR_IPVS_INVALID');
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.length).toBeLessThan(42);
+    expect(records.some((r) => r.msg.includes('changed outside kad'))).toBe(false);
     port.close();
   });
 });
