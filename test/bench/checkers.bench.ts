@@ -20,7 +20,7 @@ const WINDOW_S = Number(process.env.WINDOW_S ?? 20);
 const WARMUP_S = Number(process.env.WARMUP_S ?? 3);
 const PORTS = 50;
 
-interface WorkerArgs { kind: 'TCP_CHECK' | 'HTTP_GET'; count: number; ports: number[] }
+interface WorkerArgs { kind: 'TCP_CHECK' | 'HTTP_GET' | 'BARE_TCP'; count: number; ports: number[] }
 interface WorkerResult { cpuPct: number; sysPct: number; rssMb: number; checks: number; failures: number; p50: number; p99: number; max: number }
 
 function checker(kind: WorkerArgs['kind']): Checker {
@@ -45,7 +45,49 @@ function pct(sorted: number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 }
 
+/**
+ * The floor on this machine at this moment: a bare Node loop making the same 5000 connections
+ * per second (fixed-rate setTimeout per server, RST close), no checker logic at all.
+ */
+async function bare(a: WorkerArgs): Promise<WorkerResult> {
+  const { Socket } = await import('node:net');
+  const lat: number[] = [];
+  let checks = 0;
+  let stop = false;
+  const slot = (i: number, due: number): void => {
+    setTimeout(() => {
+      if (stop) return;
+      lat.push(performance.now() - due);
+      const s = new Socket();
+      s.on('error', () => undefined);
+      s.on('connect', () => {
+        checks++;
+        s.resetAndDestroy();
+        slot(i, due + 1000);
+      });
+      s.connect({ host: '127.0.0.1', port: a.ports[i % PORTS]! });
+    }, Math.max(0, due - performance.now()));
+  };
+  const start = performance.now();
+  for (let i = 0; i < a.count; i++) slot(i, start + Math.random() * 1000);
+  await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
+  lat.length = 0;
+  checks = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, WINDOW_S * 1000));
+  const cpu = process.cpuUsage(cpu0);
+  const wallMs = performance.now() - t0;
+  stop = true;
+  const sorted = lat.sort((x, y) => x - y);
+  return {
+    cpuPct: ((cpu.user + cpu.system) / 1000 / wallMs) * 100, sysPct: (cpu.system / 1000 / wallMs) * 100,
+    rssMb: process.memoryUsage().rss / 1048576, checks, failures: 0, p50: pct(sorted, 0.5), p99: pct(sorted, 0.99), max: sorted.at(-1) ?? NaN,
+  };
+}
+
 async function worker(a: WorkerArgs): Promise<WorkerResult> {
+  if (a.kind === 'BARE_TCP') return bare(a);
   const sched = new Scheduler(config(farm(a)), { clock: new SystemClock(), log: silentLogger(), port: new MemoryPort() });
   sched.start();
   await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
@@ -105,9 +147,11 @@ async function main(): Promise<void> {
     res.end(body);
   }));
   const rows: string[] = [];
-  for (const [kind, count, ports] of [['TCP_CHECK', 5000, tcp.ports], ['HTTP_GET', 1000, http.ports]] as const) {
+  const farms = [['BARE_TCP', 5000, tcp.ports], ['TCP_CHECK', 5000, tcp.ports], ['HTTP_GET', 1000, http.ports]] as const;
+  for (const [kind, count, ports] of farms) {
     const r = await runWorker({ kind, count, ports: [...ports] });
-    rows.push(`| ${count} × ${kind}, delay_loop 1 s | ${r.cpuPct.toFixed(1)} % (kernel ${r.sysPct.toFixed(1)} %) | ${r.rssMb.toFixed(0)} MB | ${(r.checks / WINDOW_S).toFixed(0)}/s | ${r.failures} | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | ${r.max.toFixed(1)} ms |`);
+    const label = kind === 'BARE_TCP' ? `bare Node loop, ${count} connects/s (floor)` : `${count} × ${kind}, delay_loop 1 s`;
+    rows.push(`| ${label} | ${r.cpuPct.toFixed(1)} % (kernel ${r.sysPct.toFixed(1)} %) | ${r.rssMb.toFixed(0)} MB | ${(r.checks / WINDOW_S).toFixed(0)}/s | ${r.failures} | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | ${r.max.toFixed(1)} ms |`);
     process.stderr.write(`${kind}: ${JSON.stringify(r)}\n`);
   }
   tcp.close();
