@@ -6,22 +6,10 @@
 // Run as root after `npm run build`: `npx tsx test/bench/supervisor.bench.ts`. Prints a markdown
 // table for docs/benchmarks.md.
 import { ensureBuilt, Lab, sleep, waitForHolder, waitUntil, type Daemon } from '../helpers/lab.js';
+import { PAIR_VIP, pairConfig, vrrpChildPids } from '../fixtures/processes/vrrp-pair.js';
 import { cleanupAll } from '../helpers/netns.js';
 
 const KILLS = Number(process.env.KILLS ?? 5);
-const VIP = '10.231.0.100';
-const conf = (prio: number): string => `
-vrrp_instance VI_1 {
-  state BACKUP
-  interface eth0
-  virtual_router_id 51
-  priority ${prio}
-  advert_int 1
-  virtual_ipaddress {
-    ${VIP}/24
-  }
-}
-`;
 
 type Kind = 'kad' | 'keepalived';
 
@@ -33,27 +21,26 @@ interface Result {
   stopMs: number;
 }
 
-const childPids = (d: Daemon): number[] => [...d.output.matchAll(/Starting VRRP child process, pid=(\d+)/g)].map((m) => Number(m[1]));
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 async function killOnce(lab: Lab, master: Daemon, backup: Daemon, r: Result): Promise<void> {
   const cap = await lab.startCapture();
   const mon = await lab.monitorAddresses(0);
   const backupSeen = backup.output.length;
-  const before = childPids(master);
+  const before = vrrpChildPids(master);
   const killedAt = Date.now();
   const t0 = performance.now();
   process.kill(before.at(-1) as number, 'SIGKILL');
-  await waitUntil(() => childPids(master).length > before.length, 10_000, 'respawn');
+  await waitUntil(() => vrrpChildPids(master).length > before.length, 10_000, 'respawn');
   r.forkMs.push(performance.now() - t0);
   await waitUntil(() => cap.peek().some((p) => p.kind === 'vrrp' && p.src === lab.ipv4(0) && p.tMs > killedAt && p.priority === 100), 15_000, 'master advert');
   r.firstAdvertMs.push(performance.now() - t0);
-  await waitForHolder(lab, VIP, 0, 15_000);
+  await waitForHolder(lab, PAIR_VIP, 0, 15_000);
   await sleep(300);
   await cap.stop();
   mon.stop();
-  const del = mon.events.find((e) => e.address === VIP && e.op === 'del');
-  const add = mon.events.find((e) => e.address === VIP && e.op === 'add' && (!del || e.tMs >= del.tMs));
+  const del = mon.events.find((e) => e.address === PAIR_VIP && e.op === 'del');
+  const add = mon.events.find((e) => e.address === PAIR_VIP && e.op === 'add' && (!del || e.tMs >= del.tMs));
   r.vipGapMs.push(del ? (add ? add.tMs - del.tMs : Infinity) : 0);
   if (/Entering MASTER STATE/.test(backup.output.slice(backupSeen))) r.takeovers++;
   await sleep(500);
@@ -61,12 +48,12 @@ async function killOnce(lab: Lab, master: Daemon, backup: Daemon, r: Result): Pr
 
 async function measure(kind: Kind): Promise<Result> {
   const lab = Lab.create({ directors: 2 });
-  const start = (i: number, prio: number): Daemon => (kind === 'kad' ? lab.startKad(i, conf(prio)) : lab.startKeepalived(i, conf(prio)));
+  const start = (i: number, prio: number): Daemon => (kind === 'kad' ? lab.startKad(i, pairConfig(prio)) : lab.startKeepalived(i, pairConfig(prio)));
   const backup = start(1, 90);
   const master = start(0, 100);
   const r: Result = { forkMs: [], firstAdvertMs: [], vipGapMs: [], takeovers: 0, stopMs: NaN };
   try {
-    await waitForHolder(lab, VIP, 0, 20_000);
+    await waitForHolder(lab, PAIR_VIP, 0, 20_000);
     await sleep(1_500);
     for (let i = 0; i < KILLS; i++) await killOnce(lab, master, backup, r);
     const t0 = performance.now();
