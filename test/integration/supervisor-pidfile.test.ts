@@ -51,11 +51,18 @@ describe('pid files', () => {
     }
   });
 
-  it('-u sets the umask of the files kad creates; -g writes readable lines to the log file', async () => {
+  it('-u sets the umask of the files kad creates; USR1 writes the parent data; -g writes readable lines to the log file', async () => {
     run = startParent({ config: NO_CHILDREN, command: kadBin, args: ['-u', '077', '-g', 'LOGFILE'] });
     const r = run;
     await r.waitFor(() => existsSync(r.pidFile), 10_000, 'pid file');
     expect(statSync(r.pidFile).mode & 0o777).toBe(0o600);
+    // USR1: keepalived_parent.data in $TMPDIR with the configuration's global definitions.
+    r.kill('SIGUSR1');
+    const data = join(r.dir, 'keepalived_parent.data');
+    await r.waitFor(() => existsSync(data), 5_000, 'parent data');
+    expect(readFileSync(data, 'utf8').split('\n').slice(0, 4)).toEqual([
+      '------< Global definitions >------', ' Network namespace = (default)', ' Network namespace ipvs = (main namespace)', ' Router ID = pidtest',
+    ]);
     r.kill('SIGTERM');
     await r.exited;
     const log = readFileSync(join(r.dir, 'LOGFILE'), 'utf8');
