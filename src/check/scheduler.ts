@@ -209,7 +209,9 @@ export class Scheduler {
     const wasUp = c.up;
     c.up = false;
     c.retriesLeft = spec.retry;
-    this.rearm(s, spec.delayLoopMs);
+    // fast_recovery (HTTP_GET/SSL_GET): a down server is retried delay_before_retry apart.
+    const fast = (spec.type === 'HTTP_GET' || spec.type === 'SSL_GET') && spec.fastRecovery;
+    this.rearm(s, fast ? spec.delayBeforeRetryMs : spec.delayLoopMs);
     if (wasUp) {
       this.deps.log.info({ rs: s.rs.name, checker: spec.type }, serviceFailureText(spec, name, spec.retry));
       this.changed(s.rs);

@@ -104,8 +104,8 @@ describe('PING_CHECK', () => {
     sh(`ip netns add ${ns}`);
     sh(`ip link add ${tag}a type veth peer name ${tag}b`);
     sh(`ip link set ${tag}b netns ${ns}`);
-    sh(`ip addr add 198.18.77.1/30 dev ${tag}a && ip link set ${tag}a up`);
-    sh(`ip netns exec ${ns} sh -c 'ip addr add 198.18.77.2/30 dev ${tag}b && ip link set ${tag}b up && ip link set lo up'`);
+    sh(`ip addr add 198.18.77.1/30 dev ${tag}a && ip addr add fd00:77::1/64 dev ${tag}a nodad && ip link set ${tag}a up`);
+    sh(`ip netns exec ${ns} sh -c 'ip addr add 198.18.77.2/30 dev ${tag}b && ip addr add fd00:77::2/64 dev ${tag}b nodad && ip link set ${tag}b up && ip link set lo up'`);
     ready = true;
   });
   afterAll(() => {
@@ -116,7 +116,9 @@ describe('PING_CHECK', () => {
   it.skipIf(!isRoot)('is up while the namespace answers echo, down when its link is down', async () => {
     const c: PingChecker = { type: 'PING_CHECK', ...common({ connectTimeoutMs: 500 }) };
     expect(await runPingCheck(c, target(c, '198.18.77.2'), env())).toEqual({ ok: true });
+    expect(await runPingCheck(c, target(c, 'fd00:77::2'), env())).toEqual({ ok: true });
     execFileSync('ip', ['netns', 'exec', ns, 'ip', 'link', 'set', `${tag}b`, 'down']);
     expect(await runPingCheck(c, target(c, '198.18.77.2'), env())).toMatchObject({ ok: false, reason: 'timeout' });
+    expect(await runPingCheck(c, target(c, 'fd00:77::2'), env())).toMatchObject({ ok: false });
   });
 });

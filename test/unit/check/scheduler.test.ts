@@ -27,7 +27,7 @@ function harness(cfg: Config, opts: { random?: () => number } = {}) {
   };
   const runScript = (s: ScriptSpec, why: string): void => void scripts.push(`${why}:${s.text}`);
   const sched = new Scheduler(cfg, {
-    clock, log, port, runScript, runners: { TCP_CHECK: fake, MISC_CHECK: fake }, random: opts.random ?? (() => 0),
+    clock, log, port, runScript, runners: { TCP_CHECK: fake, MISC_CHECK: fake, HTTP_GET: fake }, random: opts.random ?? (() => 0),
   });
   const step = async (ms: number): Promise<void> => {
     clock.advance(ms);
@@ -79,6 +79,26 @@ describe('check scheduler', () => {
     expect(h.port.rows(VS)).toEqual({ '10.0.0.2:80': 1 });
     await h.step(100);
     expect(h.port.rows(VS)).toEqual({});
+  });
+
+  it('fast_recovery retries a down HTTP server delay_before_retry apart', async () => {
+    const httpGet = {
+      type: 'HTTP_GET' as const, ...common({ retry: 0, delayBeforeRetryMs: 200, delayLoopMs: 3000 }),
+      urls: [], httpProtocol: '1.0' as const, enableSni: false, verifyCert: false, fastRecovery: true,
+    };
+    const cfg = config([vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [httpGet])])]);
+    const h = harness(cfg);
+    h.results.set('10.0.0.2', DOWN);
+    h.sched.start();
+    await h.step(0);
+    await h.step(200);
+    await h.step(200);
+    h.results.set('10.0.0.2', UP);
+    await h.step(200);
+    expect(h.calls.map((c) => c.atMs)).toEqual([0, 200, 400, 600]);
+    expect(h.port.rows(VS)).toEqual({ '10.0.0.2:80': 1 });
+    await h.step(3000);
+    expect(h.calls.map((c) => c.atMs)).toEqual([0, 200, 400, 600, 3600]);
   });
 
   it('alpha starts a server down until its first success; warmup spreads the first check', async () => {
