@@ -2,7 +2,8 @@
  * The line layer of the config language, before any block structure: `include` (globs resolved
  * against the including file's directory, through an injected reader), `@ID` / `@^ID`
  * conditional lines, `$NAME=value` definitions (a trailing `\` continues them) with `$NAME` /
- * `${NAME}` substitution, and `~SEQ(var, [start,] [step,] end)` line generators.
+ * `${NAME}` substitution (plus the predefined `${_PWD}`, `${_HASH}`, `${_BANG}`), and the
+ * `~SEQ(var, [start,] [step,] end)` / `~LST(var, v1, ...)` line generators.
  *
  * Pure: every file access goes through {@link ConfigIo}.
  */
@@ -104,7 +105,7 @@ export class Preprocessor {
       // Fast path: most lines start with neither '@', '$' nor '~' and hold no '$'.
       const first = FIRST_WORD_RE.exec(line)?.[0];
       if (first !== '@' && first !== '$' && first !== '~') {
-        if (this.defs.size === 0 || !line.includes('$')) this.emit(file, lineNo, line);
+        if (!line.includes('$')) this.emit(file, lineNo, line);
         else this.expandLine(file, lineNo, line, 0);
         continue;
       }
@@ -136,13 +137,21 @@ export class Preprocessor {
     return ' '.repeat(line.length - t.length + 1 + m[1]!.length + m[2]!.length) + m[3]!;
   }
 
+  /** keepalived's predefined parameters that need no outside state. */
+  private builtin(name: string): string | undefined {
+    if (name === '_PWD') return posix.dirname(this.stack[this.stack.length - 1] ?? '/');
+    if (name === '_HASH') return '#';
+    if (name === '_BANG') return '!';
+    return undefined;
+  }
+
   /** Expands $NAME / ${NAME}; undefined when the result would exceed MAX_EXPANDED_CHARS. */
   private substitute(text: string): string | undefined {
     let out = text;
     for (let depth = 0; depth < MAX_SUBST_DEPTH && out.includes('$'); depth++) {
       let size = out.length;
       const next = out.replace(NAME_RE, (all, _b, braced?: string, bare?: string) => {
-        const v = this.defs.get((braced ?? bare)!);
+        const v = this.defs.get((braced ?? bare)!) ?? this.builtin((braced ?? bare)!);
         if (v === undefined || size > MAX_EXPANDED_CHARS) return all;
         size += v.length;
         return v;
@@ -156,7 +165,7 @@ export class Preprocessor {
 
   private expandLine(file: string, lineNo: number, line: string, depth: number): void {
     const t = line.trimStart();
-    if (t.startsWith('~SEQ') && depth < 8) {
+    if ((t.startsWith('~SEQ') || t.startsWith('~LST')) && depth < 8) {
       this.expandSeq(file, lineNo, line, t, depth);
       return;
     }
@@ -169,26 +178,27 @@ export class Preprocessor {
     for (const part of expanded.split('\n')) this.emit(file, lineNo, part);
   }
 
+  /** `~SEQ(var, [start,] [step,] end)`, `~SEQx(...)` (hex) and `~LST(var, v1, v2, ...)`. */
   private expandSeq(file: string, lineNo: number, line: string, t: string, depth: number): void {
-    const m = /^~SEQ(x?)\(([^)]*)\)(.*)$/s.exec(t);
-    const args = m ? m[2]!.split(',').map((s) => s.trim()) : [];
-    const nums = args.slice(1).map((s) => Number(this.substitute(s) ?? NaN));
-    if (!m || args.length < 2 || args.length > 4 || !/^[A-Za-z_]\w*$/.test(args[0]!) || nums.some((n) => !Number.isInteger(n))) {
+    const m = /^~(SEQx?|LST)\(([^)]*)\)(.*)$/s.exec(t);
+    const args = m ? m[2]!.split(',').map((a) => a.trim()) : [];
+    const values = m && /^[A-Za-z_]\w*$/.test(args[0] ?? '') ? generatorValues(m[1]!, args.slice(1).map((a) => this.substitute(a) ?? '')) : undefined;
+    if (!m || !values) {
       this.sink.report({ file, line: lineNo, col: line.length - t.length + 1 }, 'KAD_ERR_CONFIG_INVALID_VALUE',
-        '~SEQ needs (var, [start,] [step,] end) with integer bounds');
+        '~SEQ needs (var, [start,] [step,] end) with integer bounds; ~LST needs (var, value, ...)');
       return;
     }
-    const [start, step, end] = nums.length === 1 ? [1, 1, nums[0]!] : nums.length === 2 ? [nums[0]!, 1, nums[1]!] : [nums[0]!, nums[1]!, nums[2]!];
-    if (step === 0) return;
     const name = args[0]!;
     const saved = this.defs.get(name);
-    for (let v = start; step > 0 ? v <= end : v >= end; v += step) {
+    // Keep the generated text at its original column so diagnostics point into the real line.
+    const rest = ' '.repeat(line.length - m[3]!.length) + m[3]!;
+    for (const v of values) {
       if (++this.seqLines > MAX_SEQ_LINES) {
-        this.sink.report({ file, line: lineNo, col: 1 }, 'KAD_ERR_CONFIG_INVALID_VALUE', `~SEQ expands to more than ${MAX_SEQ_LINES} lines`);
+        this.sink.report({ file, line: lineNo, col: 1 }, 'KAD_ERR_CONFIG_INVALID_VALUE', `~SEQ/~LST expand to more than ${MAX_SEQ_LINES} lines`);
         break;
       }
-      this.defs.set(name, m[1] === 'x' ? v.toString(16) : String(v));
-      this.expandLine(file, lineNo, m[3]!, depth + 1);
+      this.defs.set(name, v);
+      this.expandLine(file, lineNo, rest, depth + 1);
     }
     if (saved === undefined) this.defs.delete(name);
     else this.defs.set(name, saved);
@@ -253,4 +263,18 @@ export class Preprocessor {
 function stripContinuation(s: string): string {
   const t = s.trimEnd();
   return t.endsWith('\\') ? t.slice(0, -1) : t;
+}
+
+/** The values a line generator assigns, at most MAX_SEQ_LINES + 1; undefined when malformed. */
+function generatorValues(kind: string, args: string[]): string[] | undefined {
+  if (kind === 'LST') return args.length > 0 ? args : undefined;
+  const nums = args.map(Number);
+  if (nums.length < 1 || nums.length > 3 || nums.some((n) => !Number.isInteger(n))) return undefined;
+  const [start, step, end] = nums.length === 1 ? [1, 1, nums[0]!] : nums.length === 2 ? [nums[0]!, 1, nums[1]!] : [nums[0]!, nums[1]!, nums[2]!];
+  const out: string[] = [];
+  if (step === 0) return out;
+  for (let v = start; (step > 0 ? v <= end : v >= end) && out.length <= MAX_SEQ_LINES; v += step) {
+    out.push(kind === 'SEQx' ? v.toString(16) : String(v));
+  }
+  return out;
 }

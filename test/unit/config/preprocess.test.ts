@@ -61,6 +61,11 @@ describe('Preprocessor', () => {
     expect(lines({ '/etc/kad/main.conf': '~SEQ(i, 1, 2) ~SEQ(j, 1, 2) p $i$j' }).text).toEqual(['p 11', 'p 12', 'p 21', 'p 22']);
   });
 
+  it('expands ~LST(var, values...) and the predefined ${_PWD}, ${_HASH}, ${_BANG}', () => {
+    expect(lines({ '/etc/kad/main.conf': '~LST(n, eth0, eth1) interface $n' }).text).toEqual(['interface eth0', 'interface eth1']);
+    expect(lines({ '/etc/kad/main.conf': 'dir ${_PWD}\nx 1 ${_HASH} comment\ny ${_BANG}' }).text).toEqual(['dir /etc/kad', 'x 1', 'y']);
+  });
+
   it('reports a malformed ~SEQ and a NUL byte without throwing', () => {
     const { sink, text } = lines({ '/etc/kad/main.conf': '~SEQ(i, a, b) x\nok 1\nbad\0line' });
     expect(text).toEqual(['ok 1']);
