@@ -94,6 +94,12 @@ export interface InstanceDump {
   /** fds of the socket pair, printed as "fd_in N, fd_out M" (kad prints its own ids). */
   fdIn: number;
   fdOut: number;
+  /** track_interface entries with their weights ("Tracked interfaces :"). */
+  trackedInterfaces?: readonly { name: string; weight: number }[];
+  /** track_script entries with their weights ("Tracked scripts :"). */
+  trackedScripts?: readonly { name: string; weight: number }[];
+  /** JSON "track_script": each script's command as keepalived prints it ("'/usr/bin/true'"). */
+  trackScriptCommands?: readonly string[];
   counters: VrrpCounters;
 }
 
@@ -101,7 +107,7 @@ export interface InstanceDump {
 export const STATE_NUMBER: Readonly<Record<VrrpStateName, number>> = { INIT: 0, BACKUP: 1, MASTER: 2, FAULT: 3, STOP: 98 };
 
 const AUTH_NUMBER: Readonly<Record<AuthSpec['type'], number>> = { none: 0, PASS: 1, AH: 2 };
-const AUTH_NAME: Readonly<Record<AuthSpec['type'], string>> = { none: 'NONE', PASS: 'SIMPLE_PASSWORD', AH: 'IPSEC_AH' };
+const AUTH_NAME: Readonly<Record<AuthSpec['type'], string>> = { none: 'none', PASS: 'SIMPLE_PASSWORD', AH: 'IPSEC_AH' };
 
 // ---------------------------------------------------------------------------------------------
 // keepalived.stats
@@ -171,6 +177,9 @@ function jsonData(i: InstanceDump): string {
     ['smtp_alert', i.smtpAlert], ['notify_deleted', i.notifyDeleted], ['vips', i.vips],
   ];
   if (i.evips.length > 0) fields.push(['evips', i.evips]);
+  const ifs = i.trackedInterfaces ?? [];
+  if (ifs.length > 0) fields.push(['track_ifp', ifs.map((t) => t.name)]);
+  if ((i.trackScriptCommands ?? []).length > 0) fields.push(['track_script', i.trackScriptCommands ?? []]);
   fields.push(['auth_type', AUTH_NUMBER[i.auth.type]]);
   if (i.auth.type !== 'none') fields.push(['auth_data', i.auth.password]);
   return jsonObject(fields);
@@ -272,9 +281,16 @@ function advertLine(i: InstanceDump): string {
   return i.version === 2 ? `   Advert interval = ${Math.round(i.advertIntMs / 1000)} sec` : `   Advert interval = ${i.advertIntMs} milli-sec`;
 }
 
-function authLines(a: AuthSpec): string[] {
-  if (a.type === 'none') return [];
-  return [`   Authentication type = ${AUTH_NAME[a.type]}`, `   Password = ${a.password}`];
+/** VRRPv2 only (v3 has no authentication): "none", or the type and the password. */
+function authLines(i: InstanceDump): string[] {
+  if (i.version === 3) return [];
+  if (i.auth.type === 'none') return ['   Authentication type = none'];
+  return [`   Authentication type = ${AUTH_NAME[i.auth.type]}`, `   Password = ${i.auth.password}`];
+}
+
+function trackLines(title: string, list: readonly { name: string; weight: number }[] | undefined): string[] {
+  if (!list || list.length === 0) return [];
+  return [title, ...list.map((t) => `     ${t.name} weight ${t.weight}`)];
 }
 
 function addressLines(title: string, list: readonly string[]): string[] {
@@ -329,11 +345,13 @@ export function formatInstance(i: InstanceDump): string[] {
     `   Preempt = ${i.preempt ? 'enabled' : 'disabled'}`,
     ...(i.preemptDelayMs > 0 ? [`   Preempt delay = ${i.preemptDelayMs / 1000} secs`] : []),
     `   Promote_secondaries = ${i.promoteSecondaries ? 'enabled' : 'disabled'}`,
-    ...authLines(i.auth),
+    ...authLines(i),
     ...addressLines(`   Virtual IP (${i.vips.length}):`, i.vips),
     ...addressLines('   Virtual IP Excluded :', i.evips),
     ...unicastLines(i),
     `   fd_in ${i.fdIn}, fd_out ${i.fdOut}`,
+    ...trackLines('   Tracked interfaces :', i.trackedInterfaces),
+    ...trackLines('   Tracked scripts :', i.trackedScripts),
     `   Using smtp notification = ${i.smtpAlert ? 'yes' : 'no'}`,
     `   Notify deleted = ${i.notifyDeleted ? 'Deleted' : 'Fault'}`,
     `   Notify priority changes = ${yn(i.notifyPriorityChanges)}`,

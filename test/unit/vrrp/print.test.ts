@@ -121,3 +121,28 @@ describe('unicast VRRPv3 instance (keepalived-2.2.7/unicast-v3)', () => {
     expect(formatJson([{ ...unicast(), counters: { ...zeroCounters(), advertSent: sent, becomeMaster: 1 } }])).toBe(text);
   });
 });
+
+describe('trackers and no authentication (keepalived-2.2.7/track)', () => {
+  const tracked = (): InstanceDump => ({
+    ...instance(), name: 'VI_3', vrid: 53, effectivePriority: 115, totalPriority: 115, auth: { type: 'none' },
+    lastTransitionWallMs: 1795517267144.213, readTimeoutWallMs: 1795517269144.354, masterDownTimerUs: 3550781,
+    trackedInterfaces: [{ name: 'eth0p', weight: 5 }], trackedScripts: [{ name: 'chk_ok', weight: 10 }],
+    trackScriptCommands: ["'/usr/bin/true'"],
+  });
+
+  it('the VRRP Topology block is line-identical (Authentication type = none, Tracked ... :)', () => {
+    process.env.TZ = 'UTC';
+    const want = ref('track/keepalived.data').split('\n');
+    const from = want.indexOf('------< VRRP Topology >------');
+    const to = want.indexOf('------< VRRP Sockpool >------');
+    const out = formatData(globalDefs({ routerId: 'ka3' }), [tracked()]).split('\n');
+    const start = out.indexOf('------< VRRP Topology >------');
+    expect(out.slice(start, start + (to - from))).toEqual(want.slice(from, to));
+  });
+
+  it('the JSON is byte-identical (track_ifp, track_script)', () => {
+    const text = ref('track/keepalived.json');
+    const sent = (JSON.parse(text) as { stats: { advert_sent: number } }[])[0]?.stats.advert_sent ?? -1;
+    expect(formatJson([{ ...tracked(), counters: { ...zeroCounters(), advertSent: sent, becomeMaster: 1 } }])).toBe(text);
+  });
+});
