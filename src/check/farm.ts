@@ -39,6 +39,8 @@ export interface VsState {
 }
 
 export type ScriptRunner = (script: ScriptSpec, why: string) => void;
+/** Called on every real-server transition (smtp_alert). */
+export type TransitionHook = (r: RsState, alive: boolean) => void;
 
 /** Effective weight of a real server: the latest dynamic weight, else the configured one. */
 export function rsWeight(r: RsState): number {
@@ -53,7 +55,12 @@ function startsUp(c: Checker, rs: RealServer, vs: VirtualServer): boolean {
 export class Farm {
   readonly virtualServers: VsState[];
 
-  constructor(vss: readonly VirtualServer[], private readonly log: Logger, private readonly runScript: ScriptRunner) {
+  constructor(
+    vss: readonly VirtualServer[],
+    private readonly log: Logger,
+    private readonly runScript: ScriptRunner,
+    private readonly onTransition: TransitionHook = () => undefined,
+  ) {
     this.virtualServers = vss.map((vs) => {
       const realServers = vs.realServers.map((rs) => {
         const checkers = rs.checkers.map((spec): CheckerState => ({
@@ -80,6 +87,7 @@ export class Farm {
       this.log.info({ vs: r.vs.name, rs: r.name, alive }, `${verb} service ${r.name} to VS ${r.vs.name}`);
       const script = alive ? r.rs.notifyUp : r.rs.notifyDown;
       if (script) this.runScript(script, alive ? 'notify_up' : 'notify_down');
+      this.onTransition(r, alive);
     }
     const vs = this.virtualServers.find((v) => v.realServers.includes(r));
     if (vs) this.updateQuorum(vs);

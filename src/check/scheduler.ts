@@ -15,7 +15,8 @@ import { Farm, type CheckerState, type RsState } from './farm.js';
 import { vsActive } from './ha-suspend.js';
 import { TimerWheel } from './timer-wheel.js';
 import { attemptFailureText, defaultRunners, serviceFailureText, successText, type Runners } from './runners.js';
-import type { CheckEnv, CheckResult } from './types.js';
+import { alertEnabled, alertMail, sendAlert } from './smtp-alert.js';
+import { endpointName, type CheckEnv, type CheckResult, type CheckTarget } from './types.js';
 
 export interface SchedulerDeps {
   clock: Clock;
@@ -26,6 +27,8 @@ export interface SchedulerDeps {
   runScript?: (script: ScriptSpec, why: string) => void;
   /** [0, 1) for the warmup spread. */
   random?: () => number;
+  /** Delivers smtp_alert mails; defaults to SMTP through global_defs smtp_server. */
+  sendMail?: typeof sendAlert;
 }
 
 /** Lateness samples kept for the benchmark (scheduled vs actual start, ms). */
@@ -63,7 +66,7 @@ export class Scheduler {
 
   private load(config: Config): void {
     this.config = config;
-    this.farm = new Farm(config.virtualServers, this.deps.log, (s, why) => this.deps.runScript?.(s, why));
+    this.farm = new Farm(config.virtualServers, this.deps.log, (s, why) => this.deps.runScript?.(s, why), (r, alive) => this.alert(r, alive));
     this.slots = [...this.farm.realServers()].flatMap((rs) => rs.checkers.map((state) => ({ state, rs, dueMs: 0, inFlight: false })));
   }
 
@@ -216,6 +219,19 @@ export class Scheduler {
       this.deps.log.info({ rs: s.rs.name, checker: spec.type }, serviceFailureText(spec, name, spec.retry));
       this.changed(s.rs);
     }
+  }
+
+  /** smtp_alert: mail the transition when enabled; failures are logged, never retried. */
+  private alert(r: RsState, alive: boolean): void {
+    const g = this.config.global;
+    if (!g.smtpServer || !alertEnabled(this.config, r.vs, r.rs)) return;
+    const { host, port } = g.smtpServer;
+    const target: CheckTarget = { address: host, port, family: host.includes(':') ? 6 : 4, name: endpointName(host, 'tcp', port), vs: r.vs, rs: r.rs };
+    const helo = g.passthrough.smtp_helo_name?.trim() || g.routerId;
+    void (this.deps.sendMail ?? sendAlert)(target, helo, alertMail(this.config, r.vs.name, r.name, alive), g.smtpConnectTimeoutMs, this.clock)
+      .then((res) => {
+        if (!res.ok) this.deps.log.warn({ code: 'KAD_WARN_CHECK_SMTP_ALERT', detail: res.detail }, `Error sending alert mail for ${r.name}`);
+      });
   }
 
   private changed(rs: RsState): void {
