@@ -107,7 +107,7 @@ export async function runParent(cli: CliOptions, o: ParentOverrides = {}): Promi
   const parts = buildSupervisor(cli, o, log, env);
   const intake = installSignalHandlers((action) => parts.sup.handleSignal(action));
   if (intake.unhooked.length > 0) {
-    log.warn({ code: 'KAD_WARN_SUPERVISOR_RT_SIGNALS', signals: intake.unhooked }, `signals ${intake.unhooked.join(', ')} cannot be caught by this Node.js; use USR2 for stats`);
+    log.warn({ code: 'KAD_WARN_SUPERVISOR_RT_SIGNALS', signals: intake.unhooked }, `signals ${intake.unhooked.join(', ')} cannot be caught by this Node.js and are ignored; use USR2 for stats`);
   }
   // The pid file is written once signals are handled: `kill -TERM $(cat kad.pid)` right after
   // it appears must stop kad gracefully, not kill it with the default action.

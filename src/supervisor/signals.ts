@@ -7,11 +7,12 @@
  * signals, and the default action of an uncaught realtime signal is to terminate the process.
  * libuv itself handles any signal number, and Node exposes its signal wrapper (the one behind
  * `process.on`) as `process.binding('signal_wrap')`; kad uses it for 36 and 63. If a future Node
- * removes it, kad logs KAD_WARN_SUPERVISOR_RT_SIGNALS and the same actions stay reachable through
- * the named signals: `kill -USR2` (stats) and the `dump` IPC message kinds.
+ * removes it, kad sets those signals to "ignore" (libc-signal.ts) so that they cannot kill it, and
+ * logs KAD_WARN_SUPERVISOR_RT_SIGNALS; stats stay reachable with `kill -USR2`.
  */
 import { constants } from 'node:os';
 import { SIGNAL_FUNCTIONS } from '../cli/signum.js';
+import { ignoreSignal } from './libc-signal.js';
 
 export type SignalAction = 'stop' | 'reload' | 'data' | 'stats' | 'stats-clear' | 'json';
 
@@ -51,6 +52,15 @@ function signalWrapCtor(): SignalWrapCtor | undefined {
   }
 }
 
+/** Ignore a signal that cannot be watched; a failure here leaves the default action. */
+function ignoreFallback(signum: number): void {
+  try {
+    ignoreSignal(signum);
+  } catch {
+    // reported through `unhooked`
+  }
+}
+
 export interface SignalIntake {
   /** Signal numbers that could not be hooked (reported by the caller). */
   unhooked: readonly number[];
@@ -72,15 +82,12 @@ export function installSignalHandlers(onAction: (action: SignalAction, signum: n
       disposers.push(() => process.off(name, fn));
       continue;
     }
-    if (!Ctor) {
+    const wrap = Ctor ? new Ctor() : undefined;
+    if (wrap) wrap.onsignal = (n) => onAction(action, n);
+    if (!wrap || wrap.start(signum) !== 0) {
+      wrap?.close();
       unhooked.push(signum);
-      continue;
-    }
-    const wrap = new Ctor();
-    wrap.onsignal = (n) => onAction(action, n);
-    if (wrap.start(signum) !== 0) {
-      unhooked.push(signum);
-      wrap.close();
+      ignoreFallback(signum);
       continue;
     }
     // Like process.on for named signals: a signal watcher alone does not keep kad alive.

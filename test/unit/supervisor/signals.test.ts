@@ -1,5 +1,6 @@
 // Real signals to this process: named ones through process.on, the realtime ones (36, 63) through
 // libuv's signal wrapper. Without a handler, a realtime signal would terminate the test worker.
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { installSignalHandlers, SIGNAL_ACTIONS, type SignalAction } from '../../../src/supervisor/signals.js';
 
@@ -24,5 +25,24 @@ describe('signal intake', () => {
     } finally {
       intake.dispose();
     }
+  });
+});
+
+describe('ignore fallback', () => {
+  it('a process that ignored 36 and 63 survives them (their default action terminates)', () => {
+    const code = [
+      `const { ignoreSignal } = await import(${JSON.stringify(new URL('../../../src/supervisor/libc-signal.ts', import.meta.url).href)});`,
+      'ignoreSignal(36); ignoreSignal(63);',
+      'process.kill(process.pid, 36); process.kill(process.pid, 63);',
+      'setTimeout(() => { process.stdout.write("alive"); }, 50);',
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('alive');
+    // Control: without the fallback the same signal kills the process.
+    const ctl = spawnSync(process.execPath, ['-e', 'process.kill(process.pid, 36); setTimeout(() => process.stdout.write("alive"), 200)'], { encoding: 'utf8' });
+    // Node has no name for signal 36: killed by it, the child has no exit status and printed nothing.
+    expect(ctl.status).toBeNull();
+    expect(ctl.stdout).toBe('');
   });
 });
