@@ -12,7 +12,7 @@ import type { Logger } from '../core/log.js';
 import type { VrrpStateName } from '../core/ipc.js';
 import type { IpvsPort } from '../ipvs/port.js';
 import { Farm, type CheckerState, type RsState } from './farm.js';
-import { vsActive } from './ha-suspend.js';
+import { localAddresses, vsActive } from './ha-suspend.js';
 import { TimerWheel } from './timer-wheel.js';
 import { attemptFailureText, defaultRunners, serviceFailureText, successText, type Runners } from './runners.js';
 import { alertEnabled, alertMail, sendAlert } from './smtp-alert.js';
@@ -27,6 +27,8 @@ export interface SchedulerDeps {
   runScript?: (script: ScriptSpec, why: string) => void;
   /** [0, 1) for the warmup spread. */
   random?: () => number;
+  /** ha_suspend for a VS address no VRRP instance carries; default: the host's addresses. */
+  isLocal?: (address: string) => boolean;
   /** Delivers smtp_alert mails; defaults to SMTP through global_defs smtp_server. */
   sendMail?: typeof sendAlert;
 }
@@ -56,9 +58,11 @@ export class Scheduler {
   private readonly random: () => number;
   /** Every timer of the checkers (schedule and deadlines) lives on this one wheel. */
   private readonly clock: TimerWheel;
+  private readonly isLocal: (address: string) => boolean;
 
   constructor(config: Config, private readonly deps: SchedulerDeps) {
     this.clock = new TimerWheel(deps.clock);
+    this.isLocal = deps.isLocal ?? localAddresses(deps.clock);
     this.runners = deps.runners ?? defaultRunners;
     this.random = deps.random ?? Math.random;
     this.load(config);
@@ -162,7 +166,7 @@ export class Scheduler {
     const now = this.clock.nowMs();
     if (this.lateness.length < MAX_SAMPLES) this.lateness.push(now - s.dueMs);
     const spec = s.state.spec;
-    if (s.inFlight || !vsActive(this.config, s.rs.vs, this.vrrpStates)) {
+    if (s.inFlight || !vsActive(this.config, s.rs.vs, this.vrrpStates, this.isLocal)) {
       this.rearm(s, spec.delayLoopMs);
       return;
     }

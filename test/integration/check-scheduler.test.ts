@@ -11,6 +11,7 @@ import type { Checker, HttpChecker, MiscChecker } from '../../src/config/model.j
 import { MemoryPort } from '../../src/check/memory-port.js';
 import { Scheduler } from '../../src/check/scheduler.js';
 import { liveScripts } from '../../src/check/script.js';
+import type { CheckFn } from '../../src/check/types.js';
 import { common, config, rs, vs } from '../fixtures/check/model.js';
 import { freePort, startHttp, startSilent, type Route } from '../fixtures/check/servers.js';
 
@@ -75,6 +76,25 @@ describe('scheduler in real time', () => {
     } finally {
       sched.stop();
     }
+  });
+
+  it('ha_suspend without a VRRP instance checks only VSs whose address is on the host', async () => {
+    const seen: string[] = [];
+    const fake: CheckFn = (_c, t) => {
+      seen.push(t.vs.name);
+      return Promise.resolve({ ok: true });
+    };
+    const c = (): Checker => ({ type: 'TCP_CHECK', ...common({ delayLoopMs: 50, warmupMs: 0 }) });
+    const cfg = config([
+      vs('127.0.0.1', 80, [rs('127.0.0.1', 1, [c()])], { haSuspend: true }),
+      vs('198.51.100.77', 80, [rs('127.0.0.1', 2, [c()])], { haSuspend: true }),
+    ]);
+    const sched = new Scheduler(cfg, { clock: new SystemClock(), log: memoryLogger().log, port: new MemoryPort(), runners: { TCP_CHECK: fake } });
+    sched.start();
+    await sleep(300);
+    sched.stop();
+    expect(seen.length).toBeGreaterThan(2);
+    expect(new Set(seen)).toEqual(new Set(['[127.0.0.1]:tcp:80']));
   });
 
   it('many cycles of mixed checks leak no socket and no child process', async () => {

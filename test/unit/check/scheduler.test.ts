@@ -14,7 +14,7 @@ const UP: CheckResult = { ok: true };
 const DOWN: CheckResult = { ok: false, reason: 'refused', detail: 'ECONNREFUSED' };
 
 /** A farm whose checker results are set per address; records when each check started. */
-function harness(cfg: Config, opts: { random?: () => number } = {}) {
+function harness(cfg: Config, opts: { random?: () => number; isLocal?: (a: string) => boolean } = {}) {
   const clock = new ManualClock();
   const { log, records } = memoryLogger();
   const port = new MemoryPort();
@@ -28,6 +28,7 @@ function harness(cfg: Config, opts: { random?: () => number } = {}) {
   const runScript = (s: ScriptSpec, why: string): void => void scripts.push(`${why}:${s.text}`);
   const sched = new Scheduler(cfg, {
     clock, log, port, runScript, runners: { TCP_CHECK: fake, MISC_CHECK: fake, HTTP_GET: fake }, random: opts.random ?? (() => 0),
+    ...(opts.isLocal ? { isLocal: opts.isLocal } : {}),
   });
   const step = async (ms: number): Promise<void> => {
     clock.advance(ms);
@@ -164,6 +165,19 @@ describe('check scheduler', () => {
     h.sched.setVrrpState('VI_1', 'BACKUP');
     await h.step(1000);
     expect(h.calls).toHaveLength(1);
+  });
+
+  it('ha_suspend without a VRRP instance follows the host addresses', async () => {
+    const local = new Set<string>();
+    const cfg = config([vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [tcp({ delayLoopMs: 1000 })])], { haSuspend: true })]);
+    const h = harness(cfg, { isLocal: (a) => local.has(a) });
+    h.sched.start();
+    await h.step(0);
+    await h.step(1000);
+    expect(h.calls).toEqual([]);
+    local.add('10.0.0.1');
+    await h.step(1000);
+    expect(h.calls.map((c) => c.atMs)).toEqual([2000]);
   });
 
   it('reload keeps the state of unchanged servers and starts new ones', async () => {
