@@ -12,8 +12,13 @@ import { CHILD_OPTIONS_ENV, isParentMessage, type ChildMessage, type ChildOption
 import { createLogger, type Logger } from '../core/log.js';
 import { DUMP_FILES, writeDumpFile } from '../supervisor/dump-files.js';
 import { formatData, formatJson, formatStats } from './print.js';
-import { VrrpRuntime } from './runtime.js';
+import { FailoverClock, VrrpRuntime } from './runtime.js';
 import { ProcessScriptRunner } from './track/exec.js';
+
+/** Intervals of the periodic timers of `config` (adverts and vrrp_scripts). */
+function periodicIntervals(config: Config): Set<number> {
+  return new Set([...config.vrrpInstances.map((i) => i.advertIntMs), ...config.vrrpScripts.map((s) => s.intervalMs)]);
+}
 
 const EXIT_CONFIG = 2;
 const EXIT_FATAL = 1;
@@ -49,17 +54,16 @@ function load(opts: ChildOptions, log: Logger): Config | undefined {
 class VrrpChild {
   private runtime: VrrpRuntime | undefined;
   private stopping = false;
-  private readonly clock = new SystemClock();
-  private readonly runner = new ProcessScriptRunner(this.clock);
+  private readonly runner = new ProcessScriptRunner(new SystemClock());
 
   constructor(
     private readonly opts: ChildOptions,
     private readonly log: Logger,
   ) {}
 
-  private makeRuntime(config: Config, resumeMaster: readonly string[]): VrrpRuntime {
+  private makeRuntime(config: Config, resumeMaster: readonly string[], quietResume: readonly string[] = []): VrrpRuntime {
     return new VrrpRuntime({
-      config, clock: this.clock, log: this.log, runner: this.runner, resumeMaster,
+      config, clock: new FailoverClock(periodicIntervals(config)), log: this.log, runner: this.runner, resumeMaster, quietResume,
       keepVipsOnStop: this.opts.cli.dontReleaseVrrp,
       onState: (instance, state, priority) => send({ type: 'state', instance, state, priority }),
     });
@@ -86,9 +90,17 @@ class VrrpChild {
     }
     const old = this.runtime;
     const masters = old.instances.filter((i) => i.state === 'MASTER').map((i) => i.name);
-    const kept = new Set(config.vrrpInstances.map((i) => i.name));
-    await old.detach(kept);
-    this.runtime = this.makeRuntime(config, masters.filter((m) => kept.has(m)));
+    const next = new Map(config.vrrpInstances.map((i) => [i.name, i] as const));
+    const sameVips = (name: string): boolean => {
+      const was = old.config.vrrpInstances.find((i) => i.name === name);
+      const now = next.get(name);
+      const key = (i: typeof was): string =>
+        JSON.stringify([...(i?.vips ?? []), ...(i?.excludedVips ?? [])].map(({ source: _source, ...a }) => a));
+      return key(was) === key(now);
+    };
+    await old.detach(new Set(next.keys()));
+    const resumed = masters.filter((m) => next.has(m));
+    this.runtime = this.makeRuntime(config, resumed, resumed.filter(sameVips));
     await this.runtime.start();
     send({ type: 'reloaded', ok: true });
   }

@@ -11,7 +11,7 @@
  */
 import type { RtNetlinkSocket } from 'netlink';
 import type { Config, IpAddress, VrrpInstance as InstanceSpec } from '../config/model.js';
-import type { Clock } from '../core/clock.js';
+import { SystemClock, type Clock, type TimerHandle } from '../core/clock.js';
 import type { VrrpStateName } from '../core/ipc.js';
 import type { Logger } from '../core/log.js';
 import { RateLimiter } from '../core/rate-limit.js';
@@ -35,6 +35,8 @@ export interface RuntimeOptions {
   runner: ScriptRunner;
   /** Instances that were MASTER before a respawn: they keep their VIPs and advertise at once. */
   resumeMaster?: readonly string[];
+  /** Resumed instances whose VIPs did not change (reload): no takeover GARPs. */
+  quietResume?: readonly string[];
   /** `-V`: leave VIPs in place when stopping. */
   keepVipsOnStop?: boolean;
   /** Every state change (for the parent). */
@@ -47,6 +49,44 @@ interface SocketEntry {
 }
 
 const ifOf = (spec: InstanceSpec, config: Config): string => spec.interface ?? config.global.defaultInterface;
+
+/**
+ * The child's clock. Protocol timers that decide failover latency (Master_Down_Interval, Skew_Time)
+ * must fire on time, but Node timers have millisecond granularity and fire up to ~2 ms late. Such
+ * a timer wakes 2 ms early on a coarse timer and waits out the rest; periodic timers (advert
+ * intervals, script intervals), which fire all the time and whose jitter is harmless, are left
+ * coarse so the steady state costs nothing extra.
+ */
+const EARLY_WAKE_MS = 5;
+
+export class FailoverClock implements Clock {
+  private readonly base = new SystemClock();
+
+  constructor(private readonly periodicMs: ReadonlySet<number>) {}
+
+  nowMs(): number {
+    return this.base.nowMs();
+  }
+
+  wallMs(): number {
+    return this.base.wallMs();
+  }
+
+  setTimer(delayMs: number, fn: () => void): TimerHandle {
+    if (delayMs < EARLY_WAKE_MS * 2 || this.periodicMs.has(delayMs)) return this.base.setTimer(delayMs, fn);
+    const dueMs = this.base.nowMs() + delayMs;
+    return this.base.setTimer(delayMs - EARLY_WAKE_MS, () => {
+      while (this.base.nowMs() < dueMs) {
+        // at most EARLY_WAKE_MS, and only when a down timer actually expires
+      }
+      fn();
+    });
+  }
+
+  clearTimer(handle: TimerHandle | undefined): void {
+    this.base.clearTimer(handle);
+  }
+}
 
 /** The VRRP child's instances on real sockets; see the file header. */
 export class VrrpRuntime {
@@ -110,7 +150,8 @@ export class VrrpRuntime {
     for (const name of this.trackers.trackedInterfaces()) this.trackers.linkChanged(name, this.links.get(name)?.running ?? false);
     this.trackers.applyInitial();
     for (const inst of this.instances) this.packetSocketFor(ifOf(inst.spec, config));
-    for (const inst of this.instances) inst.start({ resumeMaster: resume.has(inst.name) });
+    const quiet = new Set(this.o.quietResume ?? []);
+    for (const inst of this.instances) inst.start({ resumeMaster: resume.has(inst.name), garp: !quiet.has(inst.name) });
     this.trackers.start();
   }
 

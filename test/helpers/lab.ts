@@ -68,7 +68,12 @@ export class Daemon {
   private out = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(readonly name: string, readonly proc: ChildProcess) {
+  constructor(
+    readonly name: string,
+    readonly proc: ChildProcess,
+    /** The configuration file it was started with (rewrite it, then SIGHUP, to reload). */
+    readonly confFile = '',
+  ) {
     proc.stdout?.on('data', (d: Buffer) => (this.out += d.toString()));
     proc.stderr?.on('data', (d: Buffer) => (this.out += d.toString()));
     this.exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
@@ -277,11 +282,11 @@ export class Lab {
     const conf = this.writeFile(`kad${i}-${this.seq++}.conf`, confText);
     const args = [...this.flags(i, conf, 'kad'), ...(opts.extraFlags ?? [])];
     if (!opts.direct) {
-      return new Daemon(`kad@${i}`, ns.spawn(process.execPath, [join(ROOT, 'bin/kad.js'), ...args], { detached: true }));
+      return new Daemon(`kad@${i}`, ns.spawn(process.execPath, [join(ROOT, 'bin/kad.js'), ...args], { detached: true }), conf);
     }
     const child: ChildOptions = { kind: 'vrrp', cli: parseCli(args), generation: 0 };
     const env = { ...process.env, [CHILD_OPTIONS_ENV]: JSON.stringify(child) };
-    return new Daemon(`kad-vrrp@${i}`, ns.spawn(process.execPath, [join(ROOT, 'dist/vrrp/daemon.js')], { detached: true, env }));
+    return new Daemon(`kad-vrrp@${i}`, ns.spawn(process.execPath, [join(ROOT, 'dist/vrrp/daemon.js')], { detached: true, env }), conf);
   }
 
   /** Start Debian's keepalived in director `i` with the same flags. */
@@ -289,7 +294,7 @@ export class Lab {
     const ns = this.directors[i];
     if (!ns) throw new Error(`no director ${i}`);
     const conf = this.writeFile(`ka${i}-${this.seq++}.conf`, confText);
-    return new Daemon(`keepalived@${i}`, ns.spawn('keepalived', this.flags(i, conf, 'ka'), { detached: true }));
+    return new Daemon(`keepalived@${i}`, ns.spawn('keepalived', this.flags(i, conf, 'ka'), { detached: true }), conf);
   }
 
   /** Send one raw Ethernet frame from the observer onto segment 0. */

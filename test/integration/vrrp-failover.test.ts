@@ -3,9 +3,10 @@
 // Master_Down_Interval + 20 ms of the master's last advert on the wire; a graceful stop
 // (SIGTERM → priority-0 advert) within Skew_Time + 20 ms; a restarted master preempts, unless
 // nopreempt. kad is started as operators start keepalived: kad -n -l -D -f -p -r -c -P.
+import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { masterDownIntervalMs, skewTimeMs } from '../../src/vrrp/timers.js';
-import { ensureBuilt, Lab, measureTakeover, sleep, waitForHolder, type Daemon } from '../helpers/lab.js';
+import { ensureBuilt, Lab, measureTakeover, sleep, waitForHolder, waitUntil, type Daemon } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
 
 const why = netnsUnavailableReason();
@@ -13,7 +14,8 @@ if (why) console.warn(`SKIPPED vrrp-failover: ${why}`);
 
 const VIP = '10.231.0.100';
 const BACKUP_PRIO = 90;
-const conf = (prio: number, extra = ''): string => `
+const VIP2 = '10.231.0.101';
+const conf = (prio: number, extra = '', vips = [VIP]): string => `
 vrrp_instance VI_1 {
   state BACKUP
   interface eth0
@@ -26,7 +28,7 @@ vrrp_instance VI_1 {
     auth_pass secret1
   }
   virtual_ipaddress {
-    ${VIP}/24
+    ${vips.map((v) => `${v}/24`).join('\n    ')}
   }
 }
 `;
@@ -95,5 +97,19 @@ describe.skipIf(why !== undefined)('two kad directors fail over', () => {
     await sleep(masterDownIntervalMs(100, 1000) + 1000);
     expect(lab.hasAddress(1, VIP)).toBe(true);
     expect(lab.hasAddress(0, VIP)).toBe(false);
+  });
+
+  it('reload (SIGHUP) adding a VIP: the master keeps its VIP, adds the new one, stays MASTER', async () => {
+    await master.stop(); // the other director would see a different address list (as keepalived does)
+    const mon = await lab.monitorAddresses(1);
+    writeFileSync(backup.confFile, conf(BACKUP_PRIO, '', [VIP, VIP2]));
+    const before = backup.output.length;
+    backup.proc.kill('SIGHUP');
+    await waitUntil(() => lab.hasAddress(1, VIP2), 5000, 'the added VIP');
+    await sleep(200);
+    mon.stop();
+    expect(lab.hasAddress(1, VIP)).toBe(true);
+    expect(mon.events.filter((e) => e.op === 'del')).toEqual([]);
+    expect(backup.output.slice(before)).not.toMatch(/Entering BACKUP STATE/);
   });
 });

@@ -1,0 +1,138 @@
+// VRRP failover latency and steady-state cost, kad and keepalived 2.2.7 side by side in one run,
+// same lab (run as root: `npx tsx test/bench/failover.bench.ts [runs] [seconds]`).
+// - hard: SIGSTOP+SIGKILL of the master's process tree; from its last advert on the wire to the
+//   VIP on the backup (ip monitor), limit Master_Down_Interval = 3 × 1 s + (256 - 90) / 256 s;
+// - graceful: SIGTERM; from the priority-0 advert to the VIP on the backup, limit Skew_Time;
+// - CPU seconds and RSS of the VRRP child over `seconds` (default 60) at 1, 50 and 200 instances
+//   (one director, all MASTER).
+import { readdirSync, readFileSync } from 'node:fs';
+import { masterDownIntervalMs, skewTimeMs } from '../../src/vrrp/timers.js';
+import { ensureBuilt, Lab, measureTakeover, sleep, waitForHolder, type Daemon } from '../helpers/lab.js';
+import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
+
+const RUNS = Number(process.argv[2] ?? 5);
+const STEADY_S = Number(process.argv[3] ?? 60);
+const VIP = '10.231.0.100';
+type Impl = 'kad' | 'keepalived';
+
+const pairConf = (prio: number): string => `
+vrrp_instance VI_1 {
+  state BACKUP
+  interface eth0
+  virtual_router_id 51
+  priority ${prio}
+  advert_int 1
+  authentication {
+    auth_type PASS
+    auth_pass secret1
+  }
+  virtual_ipaddress {
+    ${VIP}/24
+  }
+}
+`;
+
+function manyConf(m: number): string {
+  let out = '';
+  for (let i = 1; i <= m; i++) {
+    out += `vrrp_instance VI_${i} {\n  state MASTER\n  interface eth0\n  virtual_router_id ${i}\n  priority 100\n  advert_int 1\n`;
+    out += `  virtual_ipaddress {\n    10.240.${Math.floor(i / 250)}.${(i % 250) + 1}/16\n  }\n}\n`;
+  }
+  return out;
+}
+
+const start = (lab: Lab, impl: Impl, i: number, conf: string): Daemon =>
+  impl === 'kad' ? lab.startKad(i, conf) : lab.startKeepalived(i, conf);
+
+const stats = (xs: number[]): string => {
+  const s = [...xs].sort((a, b) => a - b);
+  const med = s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  return `${s[0]!.toFixed(1)} / ${med.toFixed(1)} / ${s[s.length - 1]!.toFixed(1)}`;
+};
+
+/** One failover measurement; the master is restarted afterwards and takes the VIP back. */
+async function failover(lab: Lab, impl: Impl, graceful: boolean, master: Daemon): Promise<{ ms: number; master: Daemon }> {
+  const cap = await lab.startCapture();
+  const mon = await lab.monitorAddresses(1);
+  await sleep(1100);
+  if (graceful) await master.stop();
+  else await master.hardKill();
+  await waitForHolder(lab, VIP, 1, 6000).catch(() => undefined);
+  await sleep(50);
+  const t = measureTakeover(await cap.stop(), mon, lab.ipv4(0), VIP);
+  mon.stop();
+  const next = start(lab, impl, 0, pairConf(100));
+  await waitForHolder(lab, VIP, 0, 15_000);
+  return { ms: t.deltaMs, master: next };
+}
+
+async function latency(impl: Impl): Promise<{ hard: number[]; graceful: number[] }> {
+  const lab = Lab.create({ directors: 2 });
+  const backup = start(lab, impl, 1, pairConf(90));
+  let master = start(lab, impl, 0, pairConf(100));
+  await waitForHolder(lab, VIP, 0, 15_000);
+  const out = { hard: [] as number[], graceful: [] as number[] };
+  for (let r = 0; r < RUNS; r++) {
+    for (const graceful of [false, true]) {
+      const res = await failover(lab, impl, graceful, master);
+      master = res.master;
+      (graceful ? out.graceful : out.hard).push(res.ms);
+    }
+  }
+  await Promise.all([master.stop(), backup.stop()]);
+  return out;
+}
+
+function vrrpChildPid(impl: Impl, lab: Lab): number {
+  const pattern = impl === 'kad' ? /^kad0-\d+_vrrp\.pid$/ : /^ka0-\d+_vrrp\.pid$/;
+  const f = readdirSync(lab.dir).find((n) => pattern.test(n));
+  if (!f) throw new Error(`no VRRP pid file for ${impl}`);
+  return Number(readFileSync(`${lab.dir}/${f}`, 'utf8').trim());
+}
+
+function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+async function steady(impl: Impl, m: number): Promise<{ cpuS: number; rssMb: number }> {
+  const lab = Lab.create({ directors: 1 });
+  const d = start(lab, impl, 0, manyConf(m));
+  await sleep(6000); // every instance MASTER (Master_Down_Interval ≈ 3.6 s)
+  const pid = vrrpChildPid(impl, lab);
+  const c0 = cpuSeconds(pid);
+  await sleep(STEADY_S * 1000);
+  const res = { cpuS: cpuSeconds(pid) - c0, rssMb: rssMb(pid) };
+  await d.stop();
+  return res;
+}
+
+async function main(): Promise<void> {
+  const why = netnsUnavailableReason();
+  if (why) {
+    console.warn(`failover bench skipped: ${why}`);
+    return;
+  }
+  ensureBuilt();
+  const hardLimit = masterDownIntervalMs(90, 1000);
+  const skewLimit = skewTimeMs(90, 1000);
+  const [kad, ka] = await Promise.all([latency('kad'), latency('keepalived')]);
+  console.log(`\nfailover latency, ${RUNS} runs, ms min / median / max`);
+  console.log(`| measure | limit | kad | keepalived 2.2.7 |\n|---|---|---|---|`);
+  console.log(`| hard kill: last advert → VIP on backup | ${hardLimit.toFixed(1)} | ${stats(kad.hard)} | ${stats(ka.hard)} |`);
+  console.log(`| graceful: priority-0 advert → VIP on backup | ${skewLimit.toFixed(1)} | ${stats(kad.graceful)} | ${stats(ka.graceful)} |`);
+  console.log(`\nVRRP child over ${STEADY_S} s, all MASTER`);
+  console.log(`| instances | kad CPU s | kad RSS MB | keepalived CPU s | keepalived RSS MB |\n|---|---|---|---|---|`);
+  for (const m of [1, 50, 200]) {
+    const [k, a] = await Promise.all([steady('kad', m), steady('keepalived', m)]);
+    console.log(`| ${m} | ${k.cpuS.toFixed(3)} | ${k.rssMb.toFixed(1)} | ${a.cpuS.toFixed(3)} | ${a.rssMb.toFixed(1)} |`);
+  }
+}
+
+main().then(() => cleanupAll(), (err: unknown) => {
+  cleanupAll();
+  console.error(err);
+  process.exitCode = 1;
+});
