@@ -15,6 +15,25 @@ export type Table<T> = Readonly<Record<string, Handler<T>>>;
 export const ignore: Handler<unknown> = () => undefined;
 
 const maps = new WeakMap<object, Map<string, Handler<never>>>();
+/** keyword → the blocks whose table knows it, for "belongs in" hints. Filled at module load. */
+const homes = new Map<string, string[]>();
+
+/** Records which block a table belongs to (for hints on misplaced keywords); returns the table. */
+export function registerTable<T>(block: string, table: Table<T>): Table<T> {
+  for (const k of Object.keys(table)) {
+    const list = homes.get(k) ?? [];
+    if (!list.includes(block)) list.push(block);
+    homes.set(k, list);
+  }
+  return table;
+}
+
+function unknownHint(name: string, table: object): string {
+  const home = homes.get(name);
+  if (home) return `; '${name}' belongs in ${home.slice(0, 3).join(' or ')}`;
+  const near = didYouMean(name, Object.keys(table));
+  return near ? `; did you mean '${near}'?` : '';
+}
 
 /** Tables are objects for readability; lookups go through a Map built once per table. */
 function handlers<T>(table: Table<T>): Map<string, Handler<never>> {
@@ -48,9 +67,8 @@ export class Cx {
         h(n, target, this);
         continue;
       }
-      const hint = didYouMean(n.name, Object.keys(table));
       this.report(n.head, 'KAD_ERR_CONFIG_UNKNOWN_KEYWORD',
-        `unknown keyword '${n.name}' in ${typeof block === 'string' ? block : block()}` + (hint ? `; did you mean '${hint}'?` : '') +
+        `unknown keyword '${n.name}' in ${typeof block === 'string' ? block : block()}` + unknownHint(n.name, table) +
         (n.children ? ' (its block is skipped)' : ''));
     }
   }

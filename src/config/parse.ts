@@ -3,7 +3,7 @@
  * tree → block tables → model with defaults → cross-checks. File access and machine facts are
  * injected ({@link ConfigIo}, {@link ConfigEnv}); `loader.ts` supplies the real ones.
  */
-import { Cx, ignore, type Table } from './context.js';
+import { Cx, ignore, registerTable, type Table } from './context.js';
 import { DiagnosticSink, type Diagnostic, type ExitCode } from './diagnostics.js';
 import type { ConfigEnv } from './env.js';
 import type { Config, IpAddress, RouteSpec, SourceRef, TrackFile, TrackProcess, VirtualServerGroup } from './model.js';
@@ -48,7 +48,7 @@ interface Drafts {
 const ROOT_IGNORED = ['linkbeat_interfaces', 'interface_up_down_delays', 'track_group', 'bfd_instance', 'garp_group', 'SSL',
   'net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'instance', 'use_pid_dir', 'linkbeat_use_polling'];
 
-const ROOT_TABLE: Table<Drafts> = {
+const ROOT_TABLE: Table<Drafts> = registerTable<Drafts>('the top level', {
   ...Object.fromEntries(ROOT_IGNORED.map((k) => [k, ignore])),
   global_defs: (n, d, cx) => cx.run(n.children, GLOBAL_TABLE, d.global, 'global_defs'),
   child_wait_time: (n, d, cx) => { d.global.childWaitTimeMs = cx.timerMs(n, 0, 0, 3600) ?? d.global.childWaitTimeMs; },
@@ -72,7 +72,7 @@ const ROOT_TABLE: Table<Drafts> = {
     d.vsGroups.push({ name: g.name, entries: g.entries, source: cx.src(n) });
   },
   virtual_server: (n, d, cx) => { d.servers.push(parseVirtualServer(cx, n)); },
-};
+});
 
 function finish(cx: Cx, d: Drafts, env: ConfigEnv): Omit<Config, 'file' | 'files'> {
   const scripts = d.scripts.filter((s) => s.hasScript);

@@ -4,7 +4,7 @@
  * options are one table; each type adds its own keywords. Unset timing options are inherited
  * from the real server, then the virtual server (see ./lvs.ts).
  */
-import { ignore, type Cx, type Handler, type Table } from '../context.js';
+import { ignore, registerTable, type Cx, type Handler, type Table } from '../context.js';
 import type { Checker, CheckerType, HttpUrl, ScriptSpec, SmtpHost } from '../model.js';
 import { readScript } from '../script.js';
 import type { SourceToken } from '../preprocess.js';
@@ -65,28 +65,38 @@ const CONNECTION: Table<CheckerDraft> = {
   log_all_failures: common('logAllFailures', (n, cx) => cx.bool(n, 0)),
 };
 
+interface UrlDraft {
+  path?: string;
+  digest?: string;
+  statusCodes: [number, number][];
+  virtualhost?: string;
+  regex?: string;
+  regexNoMatch: boolean;
+}
+
+const URL_TABLE: Table<UrlDraft> = registerTable<UrlDraft>('url', {
+  path: (m, t, c) => { t.path = c.arg(m, 0, 'a path'); },
+  digest: (m, t, c) => {
+    const v = c.arg(m, 0, 'an MD5 digest');
+    if (v !== undefined && !/^[0-9a-fA-F]{32}$/.test(v)) c.report(c.pos(m, 0), 'KAD_ERR_CONFIG_INVALID_VALUE', `digest '${v}' is not 32 hex digits`);
+    else if (v !== undefined) t.digest = v.toLowerCase();
+  },
+  status_code: (m, t, c) => {
+    for (const a of m.args) {
+      const r = /^(\d{3})(?:-(\d{3}))?$/.exec(a.text);
+      if (!r || Number(r[1]) < 100 || Number(r[2] ?? r[1]) > 599) c.report(a, 'KAD_ERR_CONFIG_INVALID_VALUE', `status_code '${a.text}' is not a code or range in 100-599`);
+      else t.statusCodes.push([Number(r[1]), Number(r[2] ?? r[1])]);
+    }
+  },
+  virtualhost: (m, t, c) => { t.virtualhost = c.arg(m, 0, 'a host name'); },
+  regex: (m, t, c) => { t.regex = c.arg(m, 0, 'a regular expression'); },
+  regex_no_match: (_m, t) => { t.regexNoMatch = true; },
+  regex_options: ignore, regex_stack: ignore, regex_min_offset: ignore, regex_max_offset: ignore, tls_compliant: ignore,
+});
+
 function parseUrl(n: Node, d: CheckerDraft, cx: Cx): void {
-  const u: { path?: string; digest?: string; statusCodes: [number, number][]; virtualhost?: string; regex?: string; regexNoMatch: boolean } =
-    { statusCodes: [], regexNoMatch: false };
-  cx.run(n.children, {
-    path: (m, t, c) => { t.path = c.arg(m, 0, 'a path'); },
-    digest: (m, t, c) => {
-      const v = c.arg(m, 0, 'an MD5 digest');
-      if (v !== undefined && !/^[0-9a-fA-F]{32}$/.test(v)) c.report(c.pos(m, 0), 'KAD_ERR_CONFIG_INVALID_VALUE', `digest '${v}' is not 32 hex digits`);
-      else if (v !== undefined) t.digest = v.toLowerCase();
-    },
-    status_code: (m, t, c) => {
-      for (const a of m.args) {
-        const r = /^(\d{3})(?:-(\d{3}))?$/.exec(a.text);
-        if (!r || Number(r[1]) < 100 || Number(r[2] ?? r[1]) > 599) c.report(a, 'KAD_ERR_CONFIG_INVALID_VALUE', `status_code '${a.text}' is not a code or range in 100-599`);
-        else t.statusCodes.push([Number(r[1]), Number(r[2] ?? r[1])]);
-      }
-    },
-    virtualhost: (m, t, c) => { t.virtualhost = c.arg(m, 0, 'a host name'); },
-    regex: (m, t, c) => { t.regex = c.arg(m, 0, 'a regular expression'); },
-    regex_no_match: (_m, t) => { t.regexNoMatch = true; },
-    regex_options: ignore, regex_stack: ignore, regex_min_offset: ignore, regex_max_offset: ignore, tls_compliant: ignore,
-  }, u, 'url');
+  const u: UrlDraft = { statusCodes: [], regexNoMatch: false };
+  cx.run(n.children, URL_TABLE, u, 'url');
   if (!u.path) {
     cx.report(n.head, 'KAD_ERR_CONFIG_MISSING_REQUIRED', 'url has no path; url ignored');
     return;
@@ -159,6 +169,7 @@ const TABLES: Record<CheckerType, Table<CheckerDraft>> = {
 };
 
 export const CHECKER_TYPES = Object.keys(TABLES) as CheckerType[];
+for (const t of CHECKER_TYPES) registerTable(t, TABLES[t]);
 
 function hex(n: Node, cx: Cx, wildcard: boolean): string | undefined {
   const s = n.args.map((a) => a.text).join('');

@@ -3,7 +3,7 @@
  * does not act on (SNMP, DBus, firewall, realtime scheduling...) are kept verbatim in
  * `passthrough` so `-d` shows them and nothing is silently lost.
  */
-import type { Cx, Table } from '../context.js';
+import { registerTable, type Cx, type Table } from '../context.js';
 import type { GlobalDefs, LvsSyncDaemon } from '../model.js';
 import type { Node } from '../tree.js';
 
@@ -111,7 +111,7 @@ const PASSTHROUGH = [
     ['priority', 'no_swap', 'rt_priority', 'cpu_affinity', 'rlimit_rttime', 'rlimit_rtime'].map((s) => `${p}_${s}`)),
 ];
 
-export const GLOBAL_TABLE: Table<GlobalDraft> = {
+export const GLOBAL_TABLE: Table<GlobalDraft> = registerTable<GlobalDraft>('global_defs', {
   ...Object.fromEntries(PASSTHROUGH.map((k) => [k, keep])),
   router_id: (n, g, cx) => { g.routerId = cx.arg(n, 0, 'a name') ?? g.routerId; },
   notification_email: (n, g, cx) => {
@@ -191,4 +191,4 @@ export const GLOBAL_TABLE: Table<GlobalDraft> = {
   },
   reload_check_config: (_n, g) => { g.reloadCheckConfig = true; },
   child_wait_time: setTimer('childWaitTimeMs', 0, 3600),
-};
+});

@@ -3,7 +3,7 @@
  * `real_server IP [PORT] { }`, with the legacy spellings every tutorial uses (`lb_algo`,
  * `lb_kind`). Checker blocks are parsed by ./checkers.ts.
  */
-import { ignore, type Cx, type Table } from '../context.js';
+import { ignore, registerTable, type Cx, type Table } from '../context.js';
 import { parseIp, parseIpv4, parseIpv6 } from '../ip.js';
 import type { Family, Forwarding, ScriptSpec, VirtualServer, VirtualServerGroupEntry, VsKey } from '../model.js';
 import { readScript } from '../script.js';
@@ -57,7 +57,7 @@ function method(cx: Cx, n: Node): Forwarding | undefined {
   return f;
 }
 
-const RS_TABLE: Table<RsDraft> = {
+const RS_TABLE: Table<RsDraft> = registerTable<RsDraft>('real_server', {
   ...Object.fromEntries(Object.keys(TIMING_TABLE).map((k) => [k, (n: Node, r: RsDraft, cx: Cx) => TIMING_TABLE[k]!(n, r.timing, cx)])),
   ...Object.fromEntries(CHECKER_TYPES.map((t) => [t, (n: Node, r: RsDraft, cx: Cx) => { r.checkers.push(parseChecker(cx, n, t)); }])),
   weight: (n, r, cx) => { r.weight = cx.int(n, 0, 0, 2147483647) ?? r.weight; },
@@ -71,7 +71,7 @@ const RS_TABLE: Table<RsDraft> = {
   virtualhost: (n, r, cx) => { r.virtualhost = cx.arg(n, 0, 'a host name'); },
   smtp_alert: (n, r, cx) => { r.smtpAlert = cx.bool(n, 0); },
   snmp_name: ignore,
-};
+});
 
 function parseRealServer(cx: Cx, n: Node, vs: VsDraft): void {
   const ip = cx.ip(n, 0, 'an address');
@@ -87,7 +87,7 @@ function sorryServer(n: Node, v: VsDraft, cx: Cx): void {
   if (ip && port !== undefined) v.sorryServer = { address: ip.address, port, family: ip.family, inhibit: v.sorryServer?.inhibit ?? false };
 }
 
-const VS_TABLE: Table<VsDraft> = {
+const VS_TABLE: Table<VsDraft> = registerTable<VsDraft>('virtual_server', {
   ...Object.fromEntries(Object.keys(TIMING_TABLE).map((k) => [k, (n: Node, v: VsDraft, cx: Cx) => TIMING_TABLE[k]!(n, v.timing, cx)])),
   ...Object.fromEntries(['flag-1', 'flag-2', 'flag-3', 'sh-port', 'sh-fallback', 'mh-port', 'mh-fallback', 'ops', 'hashed']
     .map((k) => [k, (_n: Node, v: VsDraft) => { v.schedFlags.push(k); }])),
@@ -122,7 +122,7 @@ const VS_TABLE: Table<VsDraft> = {
   nat_mask: ignore,
   snmp_name: ignore,
   weight: ignore,
-};
+});
 
 function vsKey(cx: Cx, n: Node): VsKey | undefined {
   const a0 = n.args[0]?.text;

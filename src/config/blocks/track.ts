@@ -2,7 +2,7 @@
  * Tracked objects and references to them: `vrrp_script`, `track_file` / `vrrp_track_file`,
  * `vrrp_track_process`, and the `track_*` lists inside instances and sync groups.
  */
-import { ignore, type Cx, type Table } from '../context.js';
+import { ignore, registerTable, type Cx, type Table } from '../context.js';
 import type { ScriptSpec, TrackFile, TrackProcess, TrackRef, VrrpScript } from '../model.js';
 import { readScript } from '../script.js';
 import type { Node } from '../tree.js';
@@ -16,7 +16,7 @@ function weightInto(cx: Cx, n: Node, t: { weight: number; weightReverse: boolean
   if (n.args[1]?.text === 'reverse') t.weightReverse = true;
 }
 
-const SCRIPT_TABLE: Table<ScriptDraft> = {
+const SCRIPT_TABLE: Table<ScriptDraft> = registerTable<ScriptDraft>('vrrp_script', {
   script: (n, s, cx) => {
     const sp = readScript(cx, n);
     if (sp) {
@@ -34,7 +34,7 @@ const SCRIPT_TABLE: Table<ScriptDraft> = {
     if (n.args[1]) s.script = { ...s.script, group: n.args[1].text.replace(/^:/, '') };
   },
   init_fail: (_n, s) => { s.initFail = true; },
-};
+});
 
 export function parseVrrpScript(cx: Cx, n: Node): ScriptDraft {
   const s: ScriptDraft = {
@@ -50,14 +50,14 @@ export function parseVrrpScript(cx: Cx, n: Node): ScriptDraft {
   return s;
 }
 
-const FILE_TABLE: Table<Mutable<TrackFile>> = {
+const FILE_TABLE: Table<Mutable<TrackFile>> = registerTable<Mutable<TrackFile>>('track_file', {
   file: (n, t, cx) => { t.file = cx.arg(n, 0, 'a path') ?? ''; },
   weight: (n, t, cx) => weightInto(cx, n, t, 254),
   init_file: (n, t, cx) => {
     const v = n.args[0] && n.args[0].text !== 'overwrite' ? cx.int(n, 0, -2147483648, 2147483647) ?? 0 : 0;
     t.initFile = { value: v, overwrite: n.args.some((a) => a.text === 'overwrite') };
   },
-};
+});
 
 export function parseTrackFile(cx: Cx, n: Node): TrackFile & { hasFile: boolean } {
   const t: Mutable<TrackFile> = { name: n.args[0]?.text ?? '', file: '', weight: 1, weightReverse: false };
@@ -66,7 +66,7 @@ export function parseTrackFile(cx: Cx, n: Node): TrackFile & { hasFile: boolean 
   return { ...t, hasFile: t.file !== '' };
 }
 
-const PROCESS_TABLE: Table<Mutable<TrackProcess>> = {
+const PROCESS_TABLE: Table<Mutable<TrackProcess>> = registerTable<Mutable<TrackProcess>>('vrrp_track_process', {
   process: (n, t, cx) => {
     t.process = cx.arg(n, 0, 'a process name') ?? '';
     t.args = n.args.slice(1).map((a) => a.text);
@@ -82,7 +82,7 @@ const PROCESS_TABLE: Table<Mutable<TrackProcess>> = {
     if (d !== undefined) t.forkDelayMs = t.terminateDelayMs = d;
   },
   full_command: (_n, t) => { t.fullCommand = true; },
-};
+});
 
 export function parseTrackProcess(cx: Cx, n: Node): TrackProcess {
   const t: Mutable<TrackProcess> = {

@@ -3,7 +3,7 @@
  * whole configuration (defaults from global_defs, references, duplicates, strict mode) live in
  * ../vrrp-rules.ts.
  */
-import { ignore, type Cx, type Table } from '../context.js';
+import { ignore, registerTable, type Cx, type Table } from '../context.js';
 import type { IpAddress, NotifyScripts, RouteSpec, SyncGroup, TrackRef, UnicastPeer } from '../model.js';
 import { readScript } from '../script.js';
 import type { Node } from '../tree.js';
@@ -78,18 +78,20 @@ const flag = (set: (d: InstanceDraft, v: boolean) => void) => (n: Node, d: Insta
   if (v !== undefined) set(d, v);
 };
 
+const AUTH_TABLE: Table<{ type?: string; password: string }> = registerTable<{ type?: string; password: string }>('authentication', {
+  auth_type: (m, t, c) => { t.type = c.oneOf(m, 0, ['PASS', 'AH'], true); },
+  auth_pass: (m, t, c) => {
+    t.password = c.arg(m, 0, 'a password') ?? '';
+    if (t.password.length > 8) {
+      c.report(c.pos(m, 0), 'KAD_ERR_CONFIG_INVALID_VALUE', 'auth_pass is longer than 8 characters; only the first 8 are used (RFC 2338 §5.3.7)');
+      t.password = t.password.slice(0, 8);
+    }
+  },
+});
+
 function authentication(n: Node, d: InstanceDraft, cx: Cx): void {
   const a: { type?: string; password: string } = { password: '' };
-  cx.run(n.children, {
-    auth_type: (m, t, c) => { t.type = c.oneOf(m, 0, ['PASS', 'AH'], true); },
-    auth_pass: (m, t, c) => {
-      t.password = c.arg(m, 0, 'a password') ?? '';
-      if (t.password.length > 8) {
-        c.report(c.pos(m, 0), 'KAD_ERR_CONFIG_INVALID_VALUE', 'auth_pass is longer than 8 characters; only the first 8 are used (RFC 2338 §5.3.7)');
-        t.password = t.password.slice(0, 8);
-      }
-    },
-  }, a, 'authentication');
+  cx.run(n.children, AUTH_TABLE, a, 'authentication');
   if (!n.children) cx.report(n.head, 'KAD_ERR_CONFIG_MISSING_PARAMETER', 'authentication needs a { } block');
   if (a.type !== undefined && a.password === '') {
     cx.report(n.head, 'KAD_ERR_CONFIG_MISSING_PARAMETER', `authentication ${a.type} without auth_pass; authentication ignored`);
@@ -120,7 +122,7 @@ const IGNORED_INSTANCE = [
   'timer_expired_backup', 'thread_timer_expired', 'owner_ignore_adverts', 'track_bfd', 'auth_hmac', 'notify_deleted',
 ];
 
-export const INSTANCE_TABLE: Table<InstanceDraft> = {
+export const INSTANCE_TABLE: Table<InstanceDraft> = registerTable<InstanceDraft>('vrrp_instance', {
   ...Object.fromEntries(IGNORED_INSTANCE.map((k) => [k, ignore])),
   state: (n, d, cx) => {
     const s = cx.oneOf(n, 0, ['MASTER', 'BACKUP'], true);
@@ -182,7 +184,7 @@ export const INSTANCE_TABLE: Table<InstanceDraft> = {
   lvs_sync_daemon_interface: (n, d, cx) => {
     d.lvsSyncDaemonInterface = cx.arg(n, 0, 'an interface');
   },
-};
+});
 
 export function parseInstance(cx: Cx, n: Node): InstanceDraft {
   const d: InstanceDraft = {
@@ -199,7 +201,7 @@ export function parseInstance(cx: Cx, n: Node): InstanceDraft {
 
 export type GroupDraft = Mutable<SyncGroup> & { node: Node; members: string[]; notify: Mutable<NotifyScripts> };
 
-const GROUP_TABLE: Table<GroupDraft> = {
+const GROUP_TABLE: Table<GroupDraft> = registerTable<GroupDraft>('vrrp_sync_group', {
   group: (n, g, cx) => {
     for (const e of cx.entries(n)) g.members.push(e.name, ...e.args.map((a) => a.text));
   },
@@ -217,7 +219,7 @@ const GROUP_TABLE: Table<GroupDraft> = {
   smtp_alert: (n, g, cx) => { g.smtpAlert = cx.bool(n, 0); },
   global_tracking: ignore,
   sync_group_tracking_weight: ignore,
-};
+});
 
 export function parseSyncGroup(cx: Cx, n: Node): GroupDraft {
   const g: GroupDraft = {

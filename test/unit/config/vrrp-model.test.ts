@@ -73,6 +73,14 @@ vrrp_instance VI_1 {
     expect(r.exitCode).toBe(5);
   });
 
+  it('says where a misplaced keyword belongs', () => {
+    const r = parseText(VRRP.replace('advert_int 1', 'auth_pass secret\nlb_algo rr'));
+    expect(r.diagnostics.map((d) => d.message)).toEqual([
+      "unknown keyword 'auth_pass' in vrrp_instance VI_1; 'auth_pass' belongs in authentication",
+      "unknown keyword 'lb_algo' in vrrp_instance VI_1; 'lb_algo' belongs in virtual_server",
+    ]);
+  });
+
   it('checks ranges, references, duplicates and interfaces, reporting every error', () => {
     const r = parseText(VRRP.replace('virtual_router_id 51', 'virtual_router_id 256').replace('priority 100', 'priority 0') +
       VRRP.replace('VI_1', 'VI_2').replace('interface eth0', 'interface nosuch0') + VRRP.replace('VI_1', 'VI_3') +
