@@ -27,6 +27,10 @@ export interface LoadOptions {
 }
 
 export interface LoadResult {
+  /**
+   * The model, also when there are class-5/6 errors (keepalived runs such a config, with the
+   * faulty parts dropped or defaulted); undefined only when the file cannot be read (exit 4).
+   */
   config?: Config;
   diagnostics: Diagnostic[];
   exitCode: ExitCode;
