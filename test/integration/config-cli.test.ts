@@ -97,6 +97,13 @@ describe('bad input never crashes kad -t', () => {
     noTrace(r.stderr);
   });
 
+  it('an HTTP_GET without url (keepalived 2.2.7 segfaults): exit 5 with the reason', async () => {
+    const r = await runKad(['-t', '-f', 'test/fixtures/config/kad-only/http-no-url.conf']);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain('HTTP_GET has no url { path ... }; the checker cannot run [KAD_ERR_CONFIG_MISSING_REQUIRED]');
+    noTrace(r.stderr);
+  });
+
   it('a handful of fuzzed configs through the binary', async () => {
     const corpus = corpusTexts();
     const rnd = prng(7);
