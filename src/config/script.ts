@@ -31,18 +31,23 @@ export function splitArgv(text: string): string[] {
   return out;
 }
 
-/** Reads `KEYWORD SCRIPT [user [group]]` starting at argument `i`. */
-export function readScript(cx: Cx, n: Node, i = 0): ScriptSpec | undefined {
-  const text = cx.arg(n, i, 'a script');
-  if (text === undefined) return undefined;
+/**
+ * Reads `KEYWORD SCRIPT [user [group]]` starting at argument `i`. With `wholeLine` (vrrp_script
+ * `script`, MISC_CHECK `misc_path`, whose user is a keyword of its own) every word is part of
+ * the command, as keepalived reads them.
+ */
+export function readScript(cx: Cx, n: Node, i = 0, wholeLine = false): ScriptSpec | undefined {
+  const first = cx.arg(n, i, 'a script');
+  if (first === undefined) return undefined;
+  const text = wholeLine ? n.args.slice(i).map((a) => a.text).join(' ') : first;
   const argv = splitArgv(text);
   if (argv.length === 0) {
     cx.report(cx.pos(n, i), 'KAD_ERR_CONFIG_MISSING_PARAMETER', `'${n.name}' has an empty script`);
     return undefined;
   }
   const spec: { text: string; argv: string[]; user?: string; group?: string } = { text, argv };
-  const user = n.args[i + 1]?.text;
-  const group = n.args[i + 2]?.text;
+  const user = wholeLine ? undefined : n.args[i + 1]?.text;
+  const group = wholeLine ? undefined : n.args[i + 2]?.text;
   if (user !== undefined) spec.user = user;
   if (group !== undefined) spec.group = group.replace(/^:/, '');
   return spec;

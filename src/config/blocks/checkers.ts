@@ -141,7 +141,7 @@ const TABLES: Record<CheckerType, Table<CheckerDraft>> = {
   },
   MISC_CHECK: {
     ...CONNECTION,
-    misc_path: (n, d, cx) => { d.script = readScript(cx, n); },
+    misc_path: (n, d, cx) => { d.script = readScript(cx, n, 0, true); },
     misc_timeout: field('miscTimeoutMs', (n, cx) => cx.timerMs(n, 0, 0, 86400)),
     misc_dynamic: field('dynamic', () => true),
     user: (n, d, cx) => { if (d.script) d.script = { ...d.script, user: cx.arg(n, 0, 'a user') }; },

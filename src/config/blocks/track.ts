@@ -18,7 +18,7 @@ function weightInto(cx: Cx, n: Node, t: { weight: number; weightReverse: boolean
 
 const SCRIPT_TABLE: Table<ScriptDraft> = registerTable<ScriptDraft>('vrrp_script', {
   script: (n, s, cx) => {
-    const sp = readScript(cx, n);
+    const sp = readScript(cx, n, 0, true);
     if (sp) {
       s.script = sp;
       s.hasScript = true;
