@@ -8,7 +8,7 @@ import { DiagnosticSink, type Diagnostic, type ExitCode } from './diagnostics.js
 import type { ConfigEnv } from './env.js';
 import type { Config, IpAddress, RouteSpec, SourceRef, TrackFile, TrackProcess, VirtualServerGroup } from './model.js';
 import { Preprocessor, type ConfigIo } from './preprocess.js';
-import { TreeBuilder } from './tree.js';
+import { TreeBuilder, type Node } from './tree.js';
 import { defaultGlobals, GLOBAL_TABLE, type GlobalDraft } from './blocks/global.js';
 import { parseAddressBlock, parseRouteBlock } from './blocks/address.js';
 import { parseTrackFile, parseTrackProcess, parseVrrpScript, type ScriptDraft } from './blocks/track.js';
@@ -45,7 +45,7 @@ interface Drafts {
   servers: VsDraft[];
 }
 
-const ROOT_IGNORED = ['linkbeat_interfaces', 'interface_up_down_delays', 'track_group', 'bfd_instance', 'garp_group', 'SSL',
+const ROOT_IGNORED = ['linkbeat_interfaces', 'interface_up_down_delays', 'track_group', 'bfd_instance', 'SSL',
   'net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'instance', 'use_pid_dir', 'linkbeat_use_polling'];
 
 const ROOT_TABLE: Table<Drafts> = registerTable<Drafts>('the top level', {
@@ -72,7 +72,22 @@ const ROOT_TABLE: Table<Drafts> = registerTable<Drafts>('the top level', {
     d.vsGroups.push({ name: g.name, entries: g.entries, source: cx.src(n) });
   },
   virtual_server: (n, d, cx) => { d.servers.push(parseVirtualServer(cx, n)); },
+  garp_group: (n, _d, cx) => checkGarpGroup(cx, n),
 });
+
+const GARP_GROUP_TABLE: Table<{ delay: boolean }> = registerTable<{ delay: boolean }>('garp_group', {
+  garp_interval: (n, g, cx) => { g.delay = cx.timerMs(n, 0, 0, 86400) !== undefined || g.delay; },
+  gna_interval: (n, g, cx) => { g.delay = cx.timerMs(n, 0, 0, 86400) !== undefined || g.delay; },
+  interface: ignore,
+  interfaces: ignore,
+});
+
+/** `garp_group { }` is checked but not acted on: kad paces GARPs per instance. */
+function checkGarpGroup(cx: Cx, n: Node): void {
+  const g = { delay: false };
+  cx.run(n.children, GARP_GROUP_TABLE, g, 'garp_group');
+  if (!g.delay) cx.report(n.head, 'KAD_ERR_CONFIG_MISSING_REQUIRED', 'garp_group has neither garp_interval nor gna_interval; it is removed');
+}
 
 function finish(cx: Cx, d: Drafts, env: ConfigEnv): Omit<Config, 'file' | 'files'> {
   const scripts = d.scripts.filter((s) => s.hasScript);

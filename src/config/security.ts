@@ -18,8 +18,8 @@ function usedScripts(c: Omit<Config, 'file' | 'files'>): UsedScript[] {
   const add = (spec: ScriptSpec | undefined, where: string, source: SourceRef): void => {
     if (spec) out.push({ spec, where, source });
   };
-  const tracked = new Set([...c.vrrpInstances.flatMap((v) => v.trackScripts), ...c.syncGroups.flatMap((g) => g.trackScripts)].map((r) => r.name));
-  for (const s of c.vrrpScripts) if (tracked.has(s.name)) add(s.script, `vrrp_script ${s.name}`, { file: '', line: 0 });
+  // keepalived's VRRP process vets every vrrp_script, tracked or not, once it has an instance.
+  if (c.vrrpInstances.length > 0) for (const s of c.vrrpScripts) add(s.script, `vrrp_script ${s.name}`, { file: '', line: 0 });
   for (const v of c.vrrpInstances) for (const [k, s] of Object.entries(v.notify)) add(s, `${v.name} notify ${k}`, v.source);
   for (const g of c.syncGroups) for (const [k, s] of Object.entries(g.notify)) add(s, `${g.name} notify ${k}`, g.source);
   for (const vs of c.virtualServers) {

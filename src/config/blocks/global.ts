@@ -118,10 +118,11 @@ export const GLOBAL_TABLE: Table<GlobalDraft> = registerTable<GlobalDraft>('glob
     for (const e of cx.entries(n)) g.notificationEmail.push([e.name, ...e.args.map((a) => a.text)].join(' '));
   },
   notification_email_from: (n, g, cx) => { g.notificationEmailFrom = cx.arg(n, 0, 'an address'); },
+  // keepalived 2.2.7 takes an address here, not a host name.
   smtp_server: (n, g, cx) => {
-    const host = cx.arg(n, 0, 'a host');
-    if (host === undefined) return;
-    g.smtpServer = { host, port: n.args[1] ? cx.int(n, 1, 1, 65535) ?? 25 : 25 };
+    const ip = cx.ip(n, 0, 'an IP address');
+    if (ip === undefined) return;
+    g.smtpServer = { host: ip.address, port: n.args[1] ? cx.int(n, 1, 1, 65535) ?? 25 : 25 };
   },
   smtp_connect_timeout: setTimer('smtpConnectTimeoutMs', 0, 3600),
   script_user: (n, g, cx) => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/loader.js';
 
 const DIR = 'test/fixtures/config/kad-only';
-const EXPECTED: Record<string, number> = { 'http-no-url.conf': 5, 'script-user-nobody.conf': 0 };
+const EXPECTED: Record<string, number> = { 'http-no-url.conf': 5, 'script-user-nobody.conf': 0, 'net-namespace-errors.conf': 5 };
 
 describe('kad-only configurations', () => {
   it('are all listed here', () => {
