@@ -19,9 +19,9 @@ export type ValidatorCommand = (configFile: string) => readonly string[];
 
 const KAD_BIN = fileURLToPath(new URL('../../bin/kad.js', import.meta.url));
 
-/** `node bin/kad.js -t -f FILE [-i ID]`. */
-export function kadConfigTestCommand(configId?: string): ValidatorCommand {
-  return (file) => [process.execPath, KAD_BIN, '-t', '-f', file, ...(configId ? ['-i', configId] : [])];
+/** `node bin/kad.js -t -f FILE [-i ID] [-e]`: the same flags that shape how kad reads the file. */
+export function kadConfigTestCommand(configId?: string, allConfig = false): ValidatorCommand {
+  return (file) => [process.execPath, KAD_BIN, '-t', '-f', file, ...(configId ? ['-i', configId] : []), ...(allConfig ? ['-e'] : [])];
 }
 
 /** Run the validator; never rejects. A validator killed after `timeoutMs` counts as invalid. */

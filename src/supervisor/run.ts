@@ -71,7 +71,7 @@ function buildSupervisor(cli: CliOptions, o: ParentOverrides, log: Logger, env: 
   const sup = new Supervisor({
     cli, log, notifier, summarise, env,
     clock: o.clock ?? new SystemClock(),
-    validator: o.validator ?? kadConfigTestCommand(cli.configId),
+    validator: o.validator ?? kadConfigTestCommand(cli.configId, cli.allConfig),
     ...(o.resolveEntry ? { resolveEntry: o.resolveEntry } : {}),
     childWaitTimeMs: () => o.childWaitTimeMs ?? latest?.global?.childWaitTimeMs ?? 5_000,
     writeParentDump: () => writeDumpFile(DUMP_FILES.parentData, formatParentData(latest?.global), env),
