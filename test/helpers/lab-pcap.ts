@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 export type LabPacket =
   | { kind: 'vrrp'; tMs: number; family: 4 | 6; src: string; dst: string; ttl: number; ah: boolean; version: number; vrid: number; priority: number; bytes: Buffer }
   | { kind: 'garp'; tMs: number; ip: string; senderMac: string }
-  | { kind: 'na'; tMs: number; target: string; src: string }
+  | { kind: 'na'; tMs: number; target: string; src: string; srcMac: string }
   | { kind: 'other'; tMs: number };
 
 const ipv4 = (b: Buffer, o: number): string => `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
@@ -49,14 +49,14 @@ function parseIpv4(tMs: number, b: Buffer): LabPacket {
   return { kind: 'other', tMs };
 }
 
-function parseIpv6(tMs: number, b: Buffer): LabPacket {
+function parseIpv6(tMs: number, b: Buffer, srcMac: string): LabPacket {
   const next = b[6];
   const hop = b[7] ?? 0;
   const src = ipv6(b, 8);
   const dst = ipv6(b, 24);
   const payload = b.subarray(40, 40 + b.readUInt16BE(4));
   if (next === 112) return vrrpFrom(tMs, 6, src, dst, hop, false, payload);
-  if (next === 58 && payload[0] === 136) return { kind: 'na', tMs, target: ipv6(payload, 8), src };
+  if (next === 58 && payload[0] === 136) return { kind: 'na', tMs, target: ipv6(payload, 8), src, srcMac };
   return { kind: 'other', tMs };
 }
 
@@ -70,7 +70,7 @@ function parseFrame(tMs: number, f: Buffer): LabPacket {
   }
   const b = f.subarray(off);
   if (type === 0x0800) return parseIpv4(tMs, b);
-  if (type === 0x86dd) return parseIpv6(tMs, b);
+  if (type === 0x86dd) return parseIpv6(tMs, b, mac(f, 6));
   if (type === 0x0806 && b.length >= 28) {
     const spa = ipv4(b, 14);
     if (spa === ipv4(b, 24)) return { kind: 'garp', tMs, ip: spa, senderMac: mac(b, 8) };

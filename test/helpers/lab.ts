@@ -347,3 +347,38 @@ export async function waitForHolder(lab: Lab, vip: string, holder: number, timeo
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/** What {@link vrrpInstance} writes. */
+export interface InstanceText {
+  name?: string;
+  vrid: number;
+  priority: number;
+  /** `advert_int` as written (default "1"). */
+  advertInt?: string;
+  /** VIPs with their prefix ("10.231.0.100/24"). */
+  vips: readonly string[];
+  /** Extra lines (authentication block, `version 3`, `nopreempt`...). */
+  lines?: string;
+  iface?: string;
+}
+
+/** A `vrrp_instance` block in keepalived.conf syntax (state BACKUP). */
+export function vrrpInstance(o: InstanceText): string {
+  return [
+    `vrrp_instance ${o.name ?? `VI_${o.vrid}`} {`,
+    '  state BACKUP',
+    `  interface ${o.iface ?? 'eth0'}`,
+    `  virtual_router_id ${o.vrid}`,
+    `  priority ${o.priority}`,
+    `  advert_int ${o.advertInt ?? '1'}`,
+    ...(o.lines ? [`  ${o.lines}`] : []),
+    '  virtual_ipaddress {',
+    ...o.vips.map((v) => `    ${v}`),
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** keepalived.conf `authentication` block for PASS or AH. */
+export const authBlock = (type: 'PASS' | 'AH', pass: string): string => `authentication {\n    auth_type ${type}\n    auth_pass ${pass}\n  }`;

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { masterDownIntervalMs, skewTimeMs } from '../../src/vrrp/timers.js';
-import { ensureBuilt, Lab, measureTakeover, sleep, waitForHolder, waitUntil, type Daemon } from '../helpers/lab.js';
+import { authBlock, ensureBuilt, Lab, measureTakeover, sleep, vrrpInstance, waitForHolder, waitUntil, type Daemon } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
 
 const why = netnsUnavailableReason();
@@ -15,23 +15,8 @@ if (why) console.warn(`SKIPPED vrrp-failover: ${why}`);
 const VIP = '10.231.0.100';
 const BACKUP_PRIO = 90;
 const VIP2 = '10.231.0.101';
-const conf = (prio: number, extra = '', vips = [VIP]): string => `
-vrrp_instance VI_1 {
-  state BACKUP
-  interface eth0
-  virtual_router_id 51
-  priority ${prio}
-  advert_int 1
-  ${extra}
-  authentication {
-    auth_type PASS
-    auth_pass secret1
-  }
-  virtual_ipaddress {
-    ${vips.map((v) => `${v}/24`).join('\n    ')}
-  }
-}
-`;
+const conf = (prio: number, extra = '', vips = [VIP]): string =>
+  vrrpInstance({ name: 'VI_1', vrid: 51, priority: prio, vips: vips.map((v) => `${v}/24`), lines: `${extra}\n  ${authBlock('PASS', 'secret1')}` });
 
 describe.skipIf(why !== undefined)('two kad directors fail over', () => {
   let lab: Lab;

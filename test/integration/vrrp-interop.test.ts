@@ -3,7 +3,7 @@
 // takes over when keepalived dies and yields when it returns. keepalived must log no "bogus",
 // "invalid" or "checksum" line about kad's packets.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, Lab, waitForHolder, type Daemon } from '../helpers/lab.js';
+import { authBlock, ensureBuilt, Lab, vrrpInstance, waitForHolder, type Daemon } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason, run } from '../helpers/netns.js';
 
 function keepalivedMissing(): string | undefined {
@@ -28,25 +28,14 @@ interface Variant {
 }
 
 const VARIANTS: Variant[] = [
-  { name: 'v2 PASS', lines: 'authentication {\n    auth_type PASS\n    auth_pass secret1\n  }', vip: '10.231.0.101', prefix: 24, advertInt: '1', waitMs: 6000 },
-  { name: 'v2 AH', lines: 'authentication {\n    auth_type AH\n    auth_pass secret2\n  }', vip: '10.231.0.102', prefix: 24, advertInt: '1', waitMs: 6000 },
+  { name: 'v2 PASS', lines: authBlock('PASS', 'secret1'), vip: '10.231.0.101', prefix: 24, advertInt: '1', waitMs: 6000 },
+  { name: 'v2 AH', lines: authBlock('AH', 'secret2'), vip: '10.231.0.102', prefix: 24, advertInt: '1', waitMs: 6000 },
   { name: 'v3 IPv4', lines: 'version 3', vip: '10.231.0.103', prefix: 24, advertInt: '0.3', waitMs: 3000 },
   { name: 'v3 IPv6', lines: 'version 3', vip: 'fd31::103', prefix: 64, advertInt: '0.3', waitMs: 3000 },
 ];
 
-const conf = (v: Variant, vrid: number, prio: number): string => `
-vrrp_instance VI_${vrid} {
-  state BACKUP
-  interface eth0
-  virtual_router_id ${vrid}
-  priority ${prio}
-  advert_int ${v.advertInt}
-  ${v.lines}
-  virtual_ipaddress {
-    ${v.vip}/${v.prefix}
-  }
-}
-`;
+const conf = (v: Variant, vrid: number, prio: number): string =>
+  vrrpInstance({ vrid, priority: prio, advertInt: v.advertInt, vips: [`${v.vip}/${v.prefix}`], lines: v.lines });
 
 const BAD_LINE = /bogus|invalid|checksum/i;
 
