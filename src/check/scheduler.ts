@@ -83,6 +83,7 @@ export class Scheduler {
   start(): void {
     this.running = true;
     for (const s of this.slots) {
+      this.deps.log.info({ rs: s.rs.name, vs: s.rs.vs.name }, `Activating healthchecker for service ${s.state.target.name} for VS ${s.rs.vs.name}`);
       const warm = s.state.spec.warmupMs > 0 ? Math.floor(this.random() * s.state.spec.warmupMs) : 0;
       this.arm(s, warm);
     }

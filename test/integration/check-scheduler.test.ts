@@ -78,6 +78,25 @@ describe('scheduler in real time', () => {
     }
   });
 
+  it('a check waiting for its timeout does not hold back the others', async () => {
+    const silent = await startSilent();
+    const up = await startHttp(new Map<string, Route>([['/', { body: 'ok' }]]));
+    const slow = http({ connectTimeoutMs: 800, delayLoopMs: 2000, warmupMs: 0, retry: 0 });
+    const fast: Checker = { type: 'TCP_CHECK', ...common({ delayLoopMs: 50, warmupMs: 0 }) };
+    const sched = new Scheduler(config([vs('127.0.0.9', 80, [rs('127.0.0.1', silent.port, [slow]), rs('127.0.0.1', up.port, [fast])])]), {
+      clock: new SystemClock(), log: memoryLogger().log, port: new MemoryPort(),
+    });
+    sched.start();
+    await sleep(600);
+    const [s, f] = [...sched.state.realServers()];
+    expect(s!.checkers[0]!.attempts).toBe(1);
+    expect(s!.checkers[0]!.failures).toBe(0);
+    expect(f!.checkers[0]!.attempts).toBeGreaterThanOrEqual(6);
+    sched.stop();
+    await silent.close();
+    await up.close();
+  });
+
   it('ha_suspend without a VRRP instance checks only VSs whose address is on the host', async () => {
     const seen: string[] = [];
     const fake: CheckFn = (_c, t) => {

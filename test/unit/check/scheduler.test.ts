@@ -47,6 +47,7 @@ describe('check scheduler', () => {
     const h = harness(config([vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [tcp({ retry: 2, delayBeforeRetryMs: 700, delayLoopMs: 3000 })])])]));
     h.sched.start();
     await h.step(0);
+    expect(h.msgs()[0]).toBe(`Activating healthchecker for service [10.0.0.2]:tcp:80 for VS ${VS}`);
     expect(h.port.rows(VS)).toEqual({ '10.0.0.2:80': 1 });
     h.results.set('10.0.0.2', DOWN);
     await h.step(3000);
