@@ -171,6 +171,9 @@ export class Lab {
     const segments = opts.segments ?? [{ ifName: 'eth0', ipv4Prefix: '10.231.0', ipv6Prefix: 'fd31::' }];
     const hub = createNetns('klh');
     const bridges = segments.map((_, i) => createBridge(hub, `br${i}`));
+    // Ageing time 0: the bridge forgets MACs at once and floods every frame like a hub, so the
+    // capture on it also sees unicast adverts and injected frames reach every director.
+    for (const br of bridges) hub.ip('link', 'set', br, 'type', 'bridge', 'ageing_time', '0');
     const directors: Netns[] = [];
     for (let d = 0; d < opts.directors; d++) directors.push(createNetns('kld'));
     const observer = createNetns('klo');
