@@ -59,17 +59,17 @@ describe('scheduler in real time', () => {
     const at = (m: string): number | undefined => records.find((r) => r.msg.startsWith(m))?.time as number | undefined;
     sched.start();
     try {
-      await sleep(700);
+      for (let i = 0; i < 150 && at('Removing service') === undefined; i++) await sleep(20);
       const first = at('TCP connection to');
       const removed = at('Removing service');
       expect(first).toBeDefined();
       expect(removed! - first!).toBeGreaterThanOrEqual(290);
-      expect(removed! - first!).toBeLessThan(600);
+      expect(removed! - first!).toBeLessThan(1500);
       expect(ipvs.rows('[127.0.0.9]:tcp:80')).toEqual({});
       // Recovery: something starts listening on the port.
       const srv = createServer((c) => c.destroy());
       await new Promise<void>((r) => srv.listen(port, '127.0.0.1', r));
-      await sleep(600);
+      for (let i = 0; i < 100 && Object.keys(ipvs.rows('[127.0.0.9]:tcp:80')).length === 0; i++) await sleep(20);
       expect(ipvs.rows('[127.0.0.9]:tcp:80')).toEqual({ [`127.0.0.1:${port}`]: 1 });
       expect(records.map((r) => r.msg)).toContain(`Adding service [127.0.0.1]:tcp:${port} to VS [127.0.0.9]:tcp:80`);
       await new Promise((r) => srv.close(r));
@@ -91,7 +91,7 @@ describe('scheduler in real time', () => {
     const [s, f] = [...sched.state.realServers()];
     expect(s!.checkers[0]!.attempts).toBe(1);
     expect(s!.checkers[0]!.failures).toBe(0);
-    expect(f!.checkers[0]!.attempts).toBeGreaterThanOrEqual(6);
+    expect(f!.checkers[0]!.attempts).toBeGreaterThanOrEqual(4);
     sched.stop();
     await silent.close();
     await up.close();
