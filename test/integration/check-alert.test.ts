@@ -26,9 +26,9 @@ describe('smtp_alert', () => {
     const sched = new Scheduler(cfg, { clock: new SystemClock(), log: memoryLogger().log, port: new MemoryPort(), runners: { TCP_CHECK: fake } });
     try {
       sched.start();
-      for (let i = 0; i < 100 && smtp.mails.length < 1; i++) await sleep(20);
+      for (let i = 0; i < 250 && smtp.mails.length < 1; i++) await sleep(20);
       result = { ok: true };
-      for (let i = 0; i < 100 && smtp.mails.length < 2; i++) await sleep(20);
+      for (let i = 0; i < 250 && smtp.mails.length < 2; i++) await sleep(20);
       expect(smtp.mails.map((m) => [m.from, m.to, /Subject: (.*)/.exec(m.data)?.[1]])).toEqual([
         ['kad@example.test', ['ops@example.test'], '[LVS_TEST] Realserver [10.0.0.2]:tcp:80 of virtual server [10.0.0.1]:tcp:80 - DOWN'],
         ['kad@example.test', ['ops@example.test'], '[LVS_TEST] Realserver [10.0.0.2]:tcp:80 of virtual server [10.0.0.1]:tcp:80 - UP'],
