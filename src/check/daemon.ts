@@ -89,6 +89,7 @@ class CheckerChild {
     if (m.type === 'stop') void this.stop();
     else if (m.type === 'reload') this.reload();
     else if (m.type === 'dump' && m.what === 'data' && this.sched) {
+      this.log.info(`Printing checker data for process(${process.pid}) on signal`);
       const file = writeDumpFile(DUMP_FILES.checkData, formatCheckData(this.sched.state, this.clock.wallMs()));
       send({ type: 'dumped', what: 'data', file });
     } else if (m.type === 'vrrp-state' && this.sched) {
