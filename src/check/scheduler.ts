@@ -84,6 +84,10 @@ export class Scheduler {
     this.running = true;
     for (const s of this.slots) {
       this.deps.log.info({ rs: s.rs.name, vs: s.rs.vs.name }, `Activating healthchecker for service ${s.state.target.name} for VS ${s.rs.vs.name}`);
+      if (!this.runners[s.state.spec.type]) {
+        this.deps.log.warn({ code: 'KAD_WARN_CHECK_UNSUPPORTED', rs: s.rs.name },
+          `${s.state.spec.type} is not supported by kad: ${s.rs.name} keeps its initial state`);
+      }
       const warm = s.state.spec.warmupMs > 0 ? Math.floor(this.random() * s.state.spec.warmupMs) : 0;
       this.arm(s, warm);
     }

@@ -201,6 +201,15 @@ describe('check scheduler', () => {
     expect(h.calls.filter((c) => c.address === '10.0.0.2').map((c) => c.atMs)).toEqual([0]);
   });
 
+  it('a checker type without a runner (BFD_CHECK) is reported and keeps the initial state', async () => {
+    const bfd = { type: 'BFD_CHECK' as const, ...common(), name: 'bfd1' };
+    const h = harness(config([vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [bfd])])]));
+    h.sched.start();
+    await h.step(10_000);
+    expect(h.msgs()).toContain('BFD_CHECK is not supported by kad: [10.0.0.2]:tcp:80 keeps its initial state');
+    expect(h.port.rows(VS)).toEqual({ '10.0.0.2:80': 1 });
+  });
+
   it('stop cancels every timer and ignores results that arrive later', async () => {
     const h = harness(config([vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [tcp({ delayLoopMs: 1000 })])])]));
     h.sched.start();
