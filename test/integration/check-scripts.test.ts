@@ -11,6 +11,9 @@ import { runFileCheck } from '../../src/check/file.js';
 import { runMiscCheck } from '../../src/check/misc.js';
 import { runPingCheck } from '../../src/check/ping.js';
 import { liveScripts } from '../../src/check/script.js';
+import { MemoryPort } from '../../src/check/memory-port.js';
+import { Scheduler } from '../../src/check/scheduler.js';
+import { memoryLogger } from '../../src/core/log.js';
 import { resolveTarget, type CheckEnv } from '../../src/check/types.js';
 import { common, config, rs, vs } from '../fixtures/check/model.js';
 
@@ -68,6 +71,32 @@ describe('MISC_CHECK', () => {
     await new Promise((res) => setTimeout(res, 50));
     expect(alive(grandchild)).toBe(false);
     expect(liveScripts.size).toBe(0);
+  });
+
+  it('misc_dynamic: the script exit code sets the weight IPVS gets, through the scheduler', async () => {
+    const wfile = join(dir, 'dyn-weight');
+    writeFileSync(wfile, '7');
+    const p = script('dyn.sh', `exit $(cat ${wfile})`);
+    const c = misc([p], { dynamic: true, delayLoopMs: 100, warmupMs: 0, retry: 0 });
+    const port = new MemoryPort();
+    const sched = new Scheduler(config([vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [c], { weight: 1 })])]), { clock, log: memoryLogger().log, port });
+    const rows = (): Record<string, number> => port.rows('[10.0.0.1]:tcp:80');
+    const until = async (want: Record<string, number>): Promise<void> => {
+      for (let i = 0; i < 150 && JSON.stringify(rows()) !== JSON.stringify(want); i++) await new Promise((r) => setTimeout(r, 20));
+    };
+    sched.start();
+    try {
+      await until({ '10.0.0.2:80': 5 });
+      expect(rows()).toEqual({ '10.0.0.2:80': 5 });
+      writeFileSync(wfile, '1');
+      await until({});
+      expect(rows()).toEqual({});
+      writeFileSync(wfile, '12');
+      await until({ '10.0.0.2:80': 10 });
+      expect(rows()).toEqual({ '10.0.0.2:80': 10 });
+    } finally {
+      sched.stop();
+    }
   });
 
   it.skipIf(!isRoot)('runs the script as `user`', async () => {

@@ -59,4 +59,26 @@ describe('quorum in the scheduler', () => {
     expect(records.map((r) => r.msg)).toContain(`Gained quorum 3+1=4 <= 4 for VS ${VS}`);
     expect(scripts).toEqual(['qdown', 'qup']);
   });
+
+  it('sorry_server_inhibit keeps the sorry server at weight 0 while quorum holds', async () => {
+    const clock = new ManualClock();
+    const port = new MemoryPort();
+    let ok = true;
+    const fake: CheckFn = () => Promise.resolve<CheckResult>(ok ? { ok: true } : { ok: false, reason: 'refused', detail: 'x' });
+    const cfg = config([vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [tcp({ retry: 0, delayLoopMs: 1000 })], { inhibitOnFailure: true })], {
+      sorryServer: { address: '10.0.0.9', port: 8080, family: 4, inhibit: true },
+    })]);
+    const sched = new Scheduler(cfg, { clock, log: memoryLogger().log, port, runners: { TCP_CHECK: fake }, random: () => 0 });
+    const step = async (): Promise<void> => {
+      clock.advance(1000);
+      await new Promise((r) => setImmediate(r));
+      await sched.settled();
+    };
+    sched.start();
+    await step();
+    expect(port.rows('[10.0.0.1]:tcp:80')).toEqual({ '10.0.0.2:80': 1, '10.0.0.9:8080': 0 });
+    ok = false;
+    await step();
+    expect(port.rows('[10.0.0.1]:tcp:80')).toEqual({ '10.0.0.2:80': 0, '10.0.0.9:8080': 1 });
+  });
 });
