@@ -8,6 +8,15 @@ import { Scheduler } from '../../../src/check/scheduler.js';
 import type { CheckFn, CheckResult } from '../../../src/check/types.js';
 import { config, rs, tcp, vs } from '../../fixtures/check/model.js';
 
+/** Advance one delay_loop and let the checks and the IPVS apply settle. */
+function stepper(clock: ManualClock, sched: Scheduler): () => Promise<void> {
+  return async () => {
+    clock.advance(1000);
+    await new Promise((r) => setImmediate(r));
+    await sched.settled();
+  };
+}
+
 describe('evalQuorum', () => {
   it('gains at quorum+hysteresis and loses below quorum-hysteresis', () => {
     const q = { quorum: 3, hysteresis: 1 };
@@ -34,11 +43,7 @@ describe('quorum in the scheduler', () => {
       quorumUp: { text: 'qup', argv: ['qup'] }, quorumDown: { text: 'qdown', argv: ['qdown'] },
     })]);
     const sched = new Scheduler(cfg, { clock, log, port, runners: { TCP_CHECK: fake }, random: () => 0, runScript: (s) => void scripts.push(s.text) });
-    const step = async (): Promise<void> => {
-      clock.advance(1000);
-      await new Promise((r) => setImmediate(r));
-      await sched.settled();
-    };
+    const step = stepper(clock, sched);
     sched.start();
     await step();
     const VS = '[10.0.0.1]:tcp:80';
@@ -69,11 +74,7 @@ describe('quorum in the scheduler', () => {
       sorryServer: { address: '10.0.0.9', port: 8080, family: 4, inhibit: true },
     })]);
     const sched = new Scheduler(cfg, { clock, log: memoryLogger().log, port, runners: { TCP_CHECK: fake }, random: () => 0 });
-    const step = async (): Promise<void> => {
-      clock.advance(1000);
-      await new Promise((r) => setImmediate(r));
-      await sched.settled();
-    };
+    const step = stepper(clock, sched);
     sched.start();
     await step();
     expect(port.rows('[10.0.0.1]:tcp:80')).toEqual({ '10.0.0.2:80': 1, '10.0.0.9:8080': 0 });
