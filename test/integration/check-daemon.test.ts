@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runKad } from '../helpers/run-kad.js';
 import { ensureCheckBuilt, forkChecker } from '../fixtures/check/daemon.js';
 import { freePort, startHttp, type Route } from '../fixtures/check/servers.js';
 
@@ -129,5 +130,14 @@ virtual_server 127.0.0.100 80 {
     expect(await c.exited).toBe(1);
     expect(c.messages).toContainEqual({ type: 'fatal', exitCode: 1, message: "IPVS: Can't initialize ipvs" });
     expect(c.logs.some((l) => l.msg === "IPVS: Can't initialize ipvs")).toBe(true);
+  });
+
+  it.skipIf(hasIpvs)('the whole daemon (kad -C) stops with exit code 1 when the checker cannot open IPVS', async () => {
+    const file = join(dir, 'fatal.conf');
+    writeFileSync(file, conf(await freePort(), await freePort()));
+    const pids = ['p', 'c', 'r'].flatMap((k) => [`-${k}`, join(dir, `${k}.pid`)]);
+    const r = await runKad(['-n', '-l', '-C', '-f', file, ...pids], { timeoutMs: 20_000 });
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain("IPVS: Can't initialize ipvs");
   });
 });
