@@ -74,7 +74,10 @@ describe.skipIf(why !== undefined)('two kad directors fail over', () => {
   });
 
   it('restart: the master removes its stale VIP and preempts', async () => {
+    expect(lab.hasAddress(0, VIP)).toBe(true); // left behind by the killed master
     master = lab.startKad(0, conf(100));
+    await master.waitForOutput(/Entering BACKUP STATE/, 5000);
+    expect(lab.hasAddress(0, VIP)).toBe(false);
     await waitForHolder(lab, VIP, 0, 10_000);
     expect(backup.output).toMatch(/Entering BACKUP STATE/);
   });

@@ -1,5 +1,5 @@
 // Unicast VRRP (unicast_src_ip, unicast_peer): adverts go to the peer's address, not to the
-// multicast group, and the pair fails over on them.
+// multicast group, and the pair fails over on them. virtual_ipaddress_excluded moves with the VIP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, Lab, sleep, vrrpInstance, waitForHolder, type Daemon, type PcapCapture } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
@@ -8,6 +8,7 @@ const why = netnsUnavailableReason();
 if (why) console.warn(`SKIPPED vrrp-unicast: ${why}`);
 
 const VIP = '10.231.0.130';
+const EXCLUDED = '10.231.0.131';
 
 describe.skipIf(why !== undefined)('unicast peers', () => {
   let lab: Lab;
@@ -17,7 +18,7 @@ describe.skipIf(why !== undefined)('unicast peers', () => {
   const conf = (prio: number, self: string, peer: string): string =>
     vrrpInstance({
       name: 'VI_U', vrid: 81, priority: prio, advertInt: '0.2', vips: [`${VIP}/24`],
-      lines: `version 3\n  unicast_src_ip ${self}\n  unicast_peer {\n    ${peer}\n  }`,
+      lines: `version 3\n  unicast_src_ip ${self}\n  unicast_peer {\n    ${peer}\n  }\n  virtual_ipaddress_excluded {\n    ${EXCLUDED}/24\n  }`,
     });
 
   beforeAll(async () => {
@@ -36,6 +37,7 @@ describe.skipIf(why !== undefined)('unicast peers', () => {
 
   it('sends adverts to the peer only, and the backup takes over on the priority-0 advert', async () => {
     await sleep(500);
+    expect([lab.hasAddress(0, EXCLUDED), lab.hasAddress(1, EXCLUDED)]).toEqual([true, false]);
     await master.stop();
     await waitForHolder(lab, VIP, 1, 3000);
     await sleep(300);
@@ -44,6 +46,9 @@ describe.skipIf(why !== undefined)('unicast peers', () => {
     expect(fromMaster.length).toBeGreaterThan(2);
     expect(new Set(fromMaster.map((p) => (p.kind === 'vrrp' ? p.dst : '')))).toEqual(new Set([lab.ipv4(1)]));
     expect(fromMaster.some((p) => p.kind === 'vrrp' && p.priority === 0)).toBe(true);
+    // virtual_ipaddress_excluded follows the VIP but is not listed in adverts.
+    expect(fromMaster.every((p) => p.kind === 'vrrp' && p.bytes[3] === 1)).toBe(true);
+    expect(lab.hasAddress(1, EXCLUDED)).toBe(true);
     const fromBackup = adverts.filter((p) => p.kind === 'vrrp' && p.src === lab.ipv4(1));
     expect(fromBackup.every((p) => p.kind === 'vrrp' && p.dst === lab.ipv4(0))).toBe(true);
   });
