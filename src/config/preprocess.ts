@@ -45,7 +45,7 @@ const MAX_EXPANDED_CHARS = 1_048_576;
 const MAX_SUBST_DEPTH = 16;
 const MAX_SEQ_LINES = 100_000;
 const NAME_RE = /\$(\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
-const FIRST_WORD_RE = /\S/;
+const INCLUDE_RE = /^include[rmwba]?$/;
 const DEF_RE = /^\$([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/s;
 
 /** Reads the main file and everything it includes into one stream of lexed lines. */
@@ -103,7 +103,7 @@ export class Preprocessor {
         continue;
       }
       // Fast path: most lines start with neither '@', '$' nor '~' and hold no '$'.
-      const first = FIRST_WORD_RE.exec(line)?.[0];
+      const first = firstNonBlank(line);
       if (first !== '@' && first !== '$' && first !== '~') {
         if (!line.includes('$')) this.emit(file, lineNo, line);
         else this.expandLine(file, lineNo, line, 0);
@@ -214,7 +214,7 @@ export class Preprocessor {
     if (lexed.tokens.length === 0) return;
     const tokens = lexed.tokens;
     const first = tokens[0]!;
-    if (!first.quoted && /^include[rmwba]?$/.test(first.text)) {
+    if (!first.quoted && first.text.startsWith('include') && INCLUDE_RE.test(first.text)) {
       this.include(first, tokens.slice(1));
       return;
     }
@@ -277,4 +277,13 @@ function generatorValues(kind: string, args: string[]): string[] | undefined {
     out.push(kind === 'SEQx' ? v.toString(16) : String(v));
   }
   return out;
+}
+
+/** The first character that is not a blank, or '' for a blank line. */
+function firstNonBlank(line: string): string {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 11 && c !== 12) return line[i]!;
+  }
+  return '';
 }
