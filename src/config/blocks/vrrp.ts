@@ -183,6 +183,8 @@ export const INSTANCE_TABLE: Table<InstanceDraft> = registerTable<InstanceDraft>
   smtp_alert: flag((d, v) => { d.smtpAlert = v; }),
   lvs_sync_daemon_interface: (n, d, cx) => {
     d.lvsSyncDaemonInterface = cx.arg(n, 0, 'an interface');
+    cx.report(n.head, 'KAD_WARN_CONFIG_DEPRECATED',
+      "lvs_sync_daemon_interface in a vrrp_instance is deprecated, use global_defs 'lvs_sync_daemon IF INSTANCE' (keepalived counts this as a config error)");
   },
 });
 
