@@ -97,6 +97,11 @@ function finish(cx: Cx, d: Drafts, env: ConfigEnv): Omit<Config, 'file' | 'files
     processes: new Set(d.trackProcesses.map((t) => t.name)),
   };
   const g: GlobalDraft = d.global;
+  for (const a of d.staticAddresses) {
+    if (a.dev !== undefined && !g.dynamicInterfaces && !env.interfaceExists(a.dev)) {
+      cx.report({ file: a.source.file, line: a.source.line, col: 1 }, 'KAD_ERR_CONFIG_INTERFACE_MISSING', `static address ${a.address} names interface '${a.dev}', which does not exist`);
+    }
+  }
   const instances = d.instances.map((i) => finishInstance(cx, i, g, env, names));
   checkDuplicateVrids(cx, instances);
   const syncGroups = finishGroups(cx, d.groups, instances, names);

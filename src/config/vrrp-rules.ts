@@ -80,6 +80,11 @@ function checkInterfaces(cx: Cx, d: InstanceDraft, g: GlobalDefs, env: ConfigEnv
   } else if (!g.dynamicInterfaces && !env.interfaceExists(d.interface)) {
     cx.report(at, 'KAD_ERR_CONFIG_INTERFACE_MISSING', `${d.name}: interface '${d.interface}' does not exist (set dynamic_interfaces to allow this)`);
   }
+  for (const v of [...d.vips, ...d.excludedVips]) {
+    if (v.dev !== undefined && !g.dynamicInterfaces && !env.interfaceExists(v.dev)) {
+      cx.report({ file: v.source.file, line: v.source.line, col: 1 }, 'KAD_ERR_CONFIG_INTERFACE_MISSING', `${d.name}: VIP ${v.address} names interface '${v.dev}', which does not exist`);
+    }
+  }
   for (const t of d.trackInterfaces) {
     if (!g.dynamicInterfaces && !env.interfaceExists(t.name)) {
       cx.report(d.trackNodes.interface?.head ?? at, 'KAD_ERR_CONFIG_INTERFACE_MISSING', `${d.name}: tracked interface '${t.name}' does not exist`);

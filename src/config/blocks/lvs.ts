@@ -44,7 +44,7 @@ export type VsDraft = Partial<Pick<VirtualServer, 'protocol' | 'scheduler' | 'fo
 };
 
 function method(cx: Cx, n: Node): Forwarding | undefined {
-  const m = cx.oneOf(n, 0, ['NAT', 'DR', 'TUN'] as const, true);
+  const m = cx.oneOf(n, 0, ['NAT', 'DR', 'TUN'] as const);
   if (!m) return undefined;
   const f: { method: 'NAT' | 'DR' | 'TUN'; tunnelType?: 'ipip' | 'gue' | 'gre'; tunnelPort?: number; tunnelChecksum?: 'nocsum' | 'csum' | 'remcsum' } = { method: m };
   for (let i = 1; i < n.args.length; i++) {

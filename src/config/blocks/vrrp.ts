@@ -79,7 +79,7 @@ const flag = (set: (d: InstanceDraft, v: boolean) => void) => (n: Node, d: Insta
 };
 
 const AUTH_TABLE: Table<{ type?: string; password: string }> = registerTable<{ type?: string; password: string }>('authentication', {
-  auth_type: (m, t, c) => { t.type = c.oneOf(m, 0, ['PASS', 'AH'], true); },
+  auth_type: (m, t, c) => { t.type = c.oneOf(m, 0, ['PASS', 'AH']); },
   auth_pass: (m, t, c) => {
     t.password = c.arg(m, 0, 'a password') ?? '';
     if (t.password.length > 8) {
@@ -125,7 +125,7 @@ const IGNORED_INSTANCE = [
 export const INSTANCE_TABLE: Table<InstanceDraft> = registerTable<InstanceDraft>('vrrp_instance', {
   ...Object.fromEntries(IGNORED_INSTANCE.map((k) => [k, ignore])),
   state: (n, d, cx) => {
-    const s = cx.oneOf(n, 0, ['MASTER', 'BACKUP'], true);
+    const s = cx.oneOf(n, 0, ['MASTER', 'BACKUP']);
     if (s) d.state = s;
   },
   interface: (n, d, cx) => { d.interface = cx.arg(n, 0, 'an interface name'); },
