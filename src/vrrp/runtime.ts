@@ -22,7 +22,6 @@ import { VrrpSocket, type ReceivedDatagram } from '../net/vrrp-socket.js';
 import { AH_HEADER_LEN, IPPROTO_AH } from './auth.js';
 import { buildGratuitousArp, buildUnsolicitedNa } from './garp.js';
 import { VrrpInstance, type InstancePorts } from './instance.js';
-import type { InstanceDump } from './print.js';
 import { Notifier } from './notify.js';
 import { SyncGroup } from './sync-group.js';
 import type { ScriptRunner } from './track/exec.js';
@@ -41,6 +40,11 @@ export interface RuntimeOptions {
   keepVipsOnStop?: boolean;
   /** Every state change (for the parent). */
   onState?: (instance: string, state: VrrpStateName, priority: number) => void;
+}
+
+interface GarpQueue {
+  frames: { ps: PacketSocket; frame: Buffer; intervalMs: number }[];
+  busy: boolean;
 }
 
 interface SocketEntry {
@@ -96,6 +100,8 @@ export class VrrpRuntime {
   readonly drops: Record<string, number> = {};
   private readonly sockets = new Map<string, SocketEntry>();
   private readonly packetSockets = new Map<string, PacketSocket>();
+  /** Per interface: GARP/NA frames waiting for vrrp_garp_interval / vrrp_gna_interval. */
+  private readonly garpQueues = new Map<string, GarpQueue>();
   private readonly links = new Map<string, LinkInfo>();
   private readonly dropLog = new RateLimiter(10, 1);
   private readonly notifier: Notifier;
@@ -306,9 +312,38 @@ export class VrrpRuntime {
       if (!mac) continue;
       const ps = this.packetSocketFor(dev);
       if (!ps) continue;
-      ps.send(a.family === 4 ? buildGratuitousArp(mac, a.address) : buildUnsolicitedNa(mac, a.address));
+      const g = this.o.config.global;
+      const frame = a.family === 4 ? buildGratuitousArp(mac, a.address) : buildUnsolicitedNa(mac, a.address);
+      this.sendPaced(dev, ps, frame, a.family === 4 ? g.vrrpGarpIntervalMs : g.vrrpGnaIntervalMs);
     }
   }
+
+  /**
+   * `vrrp_garp_interval` / `vrrp_gna_interval`: successive gratuitous frames on one interface
+   * leave at least that far apart (0: all at once).
+   */
+  private sendPaced(dev: string, ps: PacketSocket, frame: Buffer, intervalMs: number): void {
+    if (intervalMs <= 0) {
+      ps.send(frame);
+      return;
+    }
+    let q = this.garpQueues.get(dev);
+    if (!q) {
+      q = { frames: [], busy: false };
+      this.garpQueues.set(dev, q);
+    }
+    q.frames.push({ ps, frame, intervalMs });
+    if (!q.busy) this.drainPaced(q);
+  }
+
+  private drainPaced(q: GarpQueue): void {
+    const next = q.frames.shift();
+    q.busy = next !== undefined && !this.stopping;
+    if (!next || this.stopping) return;
+    next.ps.send(next.frame);
+    this.o.clock.setTimer(next.intervalMs, () => this.drainPaced(q));
+  }
+
 
   /** The AF_PACKET socket of `dev`, opened on first use; undefined (logged) when it cannot be. */
   private packetSocketFor(dev: string): PacketSocket | undefined {
@@ -359,40 +394,4 @@ export class VrrpRuntime {
     for (const p of this.packetSockets.values()) p.close();
     this.rt?.socket.close();
   }
-
-  /** Per-instance dump records (USR1 data, USR2 stats, JSON). */
-  dumps(): InstanceDump[] {
-    return this.instances.map((i) => instanceDump(i, ifOf(i.spec, this.o.config), this.o.config));
-  }
-}
-
-function instanceDump(inst: VrrpInstance, ifName: string, config: Config): InstanceDump {
-  const s = inst.snapshot();
-  const spec = inst.spec;
-  const st = s.stats;
-  const vipText = (a: IpAddress): string => `${a.address}/${a.prefixLen} dev ${a.dev ?? ifName} scope ${a.scope ?? 'global'}${s.vipsSet ? ' set' : ''}`;
-  const group = spec.mcastDstIp ?? (spec.family === 4 ? config.global.vrrpMcastGroup4 : config.global.vrrpMcastGroup6);
-  return {
-    name: s.name, version: spec.version, state: s.state === 'INIT' ? 'INIT' : s.state, wantState: s.state,
-    configFaults: 0, interfaceFaults: s.faults.includes('interface') ? 1 : 0, trackScriptsInit: 0,
-    lastTransitionWallMs: s.lastTransitionWallMs ?? 0, readTimeoutWallMs: 0, masterDownTimerUs: 0,
-    interface: ifName, srcIp: spec.unicastSrcIp ?? spec.mcastSrcIp ?? '',
-    mcastAddress: spec.unicastPeers.length > 0 ? undefined : group, unicastPeers: spec.unicastPeers.map((p) => p.address),
-    garpDelayS: spec.garpMasterDelayMs / 1000, garpRepeat: spec.garpMasterRepeat, garpRefreshS: spec.garpMasterRefreshMs / 1000,
-    garpRefreshRepeat: spec.garpMasterRefreshRepeat, garpLowerPrioDelayS: spec.garpLowerPrioDelayMs / 1000,
-    garpLowerPrioRepeat: spec.garpLowerPrioRepeat, downTimerAdverts: spec.downTimerAdverts,
-    lowerPrioNoAdvert: spec.lowerPrioNoAdvert, higherPrioSendAdvert: spec.higherPrioSendAdvert, vrid: spec.vrid,
-    basePriority: s.basePriority, effectivePriority: s.effectivePriority, totalPriority: s.effectivePriority,
-    masterPriority: s.state === 'MASTER' ? 0 : s.masterPriority ?? 0, advertIntMs: s.advertIntMs, masterAdvertIntMs: s.masterAdverIntMs,
-    accept: spec.accept, preempt: spec.preempt, preemptDelayMs: spec.preemptDelayMs, promoteSecondaries: spec.promoteSecondaries,
-    dontTrackPrimary: spec.dontTrackPrimary, skipCheckAdvAddr: spec.skipCheckAdvAddr, strict: spec.strict, auth: spec.auth,
-    vips: spec.vips.map(vipText), evips: spec.excludedVips.map(vipText), vipSet: s.vipsSet, smtpAlert: spec.smtpAlert ?? false,
-    notifyDeleted: spec.notify.deleted !== undefined, notifyPriorityChanges: spec.notifyPriorityChanges, fdIn: 0, fdOut: 0,
-    counters: {
-      advertRcvd: st.advert_rcvd, advertSent: st.advert_sent, becomeMaster: st.become_master, releaseMaster: st.release_master,
-      packetLenErr: st.packet_len_err, advertIntervalErr: st.advert_interval_err, ipTtlErr: st.ip_ttl_err,
-      invalidTypeRcvd: st.invalid_type_rcvd, addrListErr: st.addr_list_err, invalidAuthtype: st.invalid_authtype,
-      authtypeMismatch: st.authtype_mismatch, authFailure: st.auth_failure, priZeroRcvd: st.pri_zero_rcvd, priZeroSent: st.pri_zero_sent,
-    },
-  };
 }

@@ -1,7 +1,7 @@
 // On the wire with two kad directors and an observer (issue 4, groups 4, 5 and 6):
 // - bad packets injected from the observer are dropped and counted, state unchanged, no crash;
 // - a new master sends 5 gratuitous ARPs (and 5 unsolicited NAs) at takeover and 5 more after
-//   garp_master_delay (5 s);
+//   garp_master_delay (5 s), paced by vrrp_garp_interval / vrrp_gna_interval;
 // - the master's interface going down puts it in FAULT, removes its VIPs, and the backup takes over.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { passwordBytes } from '../../src/vrrp/auth.js';
@@ -17,6 +17,7 @@ if (why) console.warn(`SKIPPED vrrp-wire: ${why}`);
 const VIP = '10.231.0.100';
 const VIP6 = 'fd31::100';
 const conf = (prio: number): string =>
+  'global_defs {\n  vrrp_garp_interval 0.02\n  vrrp_gna_interval 0.02\n}\n' +
   vrrpInstance({ name: 'VI_1', vrid: 51, priority: prio, vips: [`${VIP}/24`], lines: authBlock('PASS', 'secret1') }) +
   vrrpInstance({ name: 'VI_6', vrid: 52, priority: prio, vips: [`${VIP6}/64`], lines: 'version 3' });
 
@@ -107,6 +108,10 @@ describe.skipIf(why !== undefined)('VRRP on the wire', () => {
     const count = (kind: 'garp' | 'na', from: number, to: number): number =>
       all.filter((p) => isOurs(p) && p.kind === kind && p.tMs >= from && p.tMs < to).length;
     expect([count('garp', t0, t0 + 1000), count('na', t0, t0 + 1000)]).toEqual([5, 5]);
+    // vrrp_garp_interval / vrrp_gna_interval 0.02: frames on the interface at least 20 ms apart.
+    const burst = all.filter((p) => isOurs(p) && p.tMs >= t0 && p.tMs < t0 + 1000).map((p) => p.tMs);
+    const gaps = burst.slice(1).map((t, i) => t - (burst[i] ?? 0));
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(19);
     expect([count('garp', t0 + 4500, t0 + 6000), count('na', t0 + 4500, t0 + 6000)]).toEqual([5, 5]);
   });
 
