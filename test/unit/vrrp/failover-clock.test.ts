@@ -10,12 +10,11 @@ function lateness(clock: FailoverClock, delayMs: number): Promise<number> {
 describe('FailoverClock', () => {
   it('fires non-periodic timers (down timers) on time, never early', async () => {
     const clock = new FailoverClock(new Set([1000]));
-    for (const delay of [30.4, 48.9, 65.2]) {
-      const late = await lateness(clock, delay);
-      expect(late).toBeGreaterThanOrEqual(0);
-      // Loose bound: the suite shares 2 cores with other tests, and the OS can preempt the wait.
-      expect(late).toBeLessThan(3);
-    }
+    const late: number[] = [];
+    for (const delay of [20.4, 25.3, 30.7, 35.1, 40.9]) late.push(await lateness(clock, delay));
+    expect(Math.min(...late)).toBeGreaterThanOrEqual(0);
+    // The best of five: the suite shares 2 cores with other tests and the OS can preempt a wait.
+    expect(Math.min(...late)).toBeLessThan(0.5);
   });
 
   it('leaves periodic timers on plain Node timers and can cancel both kinds', async () => {
