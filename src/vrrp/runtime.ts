@@ -205,8 +205,9 @@ export class VrrpRuntime {
         ifName,
         family: family === 4 ? 'ipv4' : 'ipv6',
         groups: [],
-        // Unicast adverts may cross routers: the instance checks min_ttl/max_ttl instead.
-        requireTtl255: !unicast,
+        // The instance applies RFC 5798 §7.1's TTL / hop limit 255 check itself (min_ttl/max_ttl
+        // for unicast peers) and counts a failure in its own ip_ttl_err, as keepalived does.
+        requireTtl255: false,
         protocol: ah ? IPPROTO_AH : undefined,
         onMessage: (d) => this.demux(entry, d),
         onDrop: (reason, detail) => this.countDrop(reason === 'ttl' ? 'ttlInvalid' : reason, `${ifName}: ${detail}`),

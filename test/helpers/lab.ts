@@ -284,11 +284,13 @@ export class Lab {
     if (!ns) throw new Error(`no director ${i}`);
     const conf = this.writeFile(`kad${i}-${this.seq++}.conf`, confText);
     const args = [...this.flags(i, conf, 'kad'), ...(opts.extraFlags ?? [])];
+    // Dump files (USR1/USR2) land in the lab directory.
+    const tmpEnv = { ...process.env, TMPDIR: this.dir };
     if (!opts.direct) {
-      return new Daemon(`kad@${i}`, ns.spawn(process.execPath, [join(ROOT, 'bin/kad.js'), ...args], { detached: true }), conf);
+      return new Daemon(`kad@${i}`, ns.spawn(process.execPath, [join(ROOT, 'bin/kad.js'), ...args], { detached: true, env: tmpEnv }), conf);
     }
     const child: ChildOptions = { kind: 'vrrp', cli: parseCli(args), generation: 0 };
-    const env = { ...process.env, [CHILD_OPTIONS_ENV]: JSON.stringify(child) };
+    const env = { ...tmpEnv, [CHILD_OPTIONS_ENV]: JSON.stringify(child) };
     return new Daemon(`kad-vrrp@${i}`, ns.spawn(process.execPath, [join(ROOT, 'dist/vrrp/daemon.js')], { detached: true, env }), conf);
   }
 

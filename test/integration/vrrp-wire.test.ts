@@ -3,6 +3,8 @@
 // - a new master sends 5 gratuitous ARPs (and 5 unsolicited NAs) at takeover and 5 more after
 //   garp_master_delay (5 s), paced by vrrp_garp_interval / vrrp_gna_interval;
 // - the master's interface going down puts it in FAULT, removes its VIPs, and the backup takes over.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { passwordBytes } from '../../src/vrrp/auth.js';
 import { buildIpv4Frame } from '../../src/vrrp/frame.js';
@@ -91,6 +93,17 @@ describe.skipIf(why !== undefined)('VRRP on the wire', () => {
     expect(master.running).toBe(true);
     expect(lab.hasAddress(0, VIP)).toBe(true);
     expect(lab.hasAddress(1, VIP)).toBe(false);
+    // Counted like keepalived's: USR2 writes keepalived.stats (in TMPDIR, the lab directory).
+    const stats = join(lab.dir, 'keepalived.stats');
+    master.proc.kill('SIGUSR2');
+    await waitUntil(() => existsSync(stats) && readFileSync(stats, 'utf8').includes('VRRP Instance: VI_6'), 3000, 'keepalived.stats');
+    const text = readFileSync(stats, 'utf8');
+    const vi1 = text.slice(text.indexOf('VRRP Instance: VI_1'), text.indexOf('VRRP Instance: VI_6'));
+    const vi6 = text.slice(text.indexOf('VRRP Instance: VI_6'));
+    expect(vi1).toMatch(/TTL: 1\n/);
+    expect(vi1).toMatch(/Address List: 1\n/);
+    expect(vi1).toMatch(/Failure: 1\n/);
+    expect(vi6).toMatch(/TTL: 1\n/);
     const after = master.output.slice(before).split('\n').filter((l) => /Entering \w+ STATE/.test(l));
     expect(after.join('\n')).not.toMatch(/Entering \w+ STATE/);
   });
