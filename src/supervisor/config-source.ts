@@ -6,16 +6,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { loadConfig } from '../config/loader.js';
+import { loadConfig, type Diagnostic } from '../config/loader.js';
+import { errorKey } from './reload.js';
 import type { Config } from '../config/model.js';
 import type { ConfigSummary } from './plan.js';
 import { KadError } from '../core/errors.js';
 
-function summaryOf(model: Config): ConfigSummary {
+function summaryOf(model: Config, diagnostics: readonly Diagnostic[]): ConfigSummary {
   return {
     vrrpInstances: model.vrrpInstances.map((i) => i.name),
     virtualServers: model.virtualServers.length,
     global: model.global,
+    errors: diagnostics.filter((d) => d.severity === 'error').map(errorKey),
   };
 }
 
@@ -61,5 +63,5 @@ export async function summariseConfig(file: string, opts: SummaryOptions = {}): 
     allConfig: opts.allConfig ?? false,
     ...(opts.configId !== undefined ? { configId: opts.configId } : {}),
   });
-  return r.config ? summaryOf(r.config) : scanConfigText(file, (p) => readFileSync(p, 'utf8'));
+  return r.config ? summaryOf(r.config, r.diagnostics) : scanConfigText(file, (p) => readFileSync(p, 'utf8'));
 }

@@ -11,6 +11,8 @@ export interface ConfigSummary {
   virtualServers: number;
   /** global_defs, when the full loader produced the summary (for the parent's data dump). */
   global?: GlobalDefs;
+  /** Error diagnostics of the configuration as reload keys (reload.ts errorKey). */
+  errors?: readonly string[];
 }
 
 export interface ChildPlan {

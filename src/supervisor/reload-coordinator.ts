@@ -9,7 +9,7 @@ import type { Clock, TimerHandle } from '../core/clock.js';
 import type { ChildKind } from '../core/ipc.js';
 import type { Logger } from '../core/log.js';
 import type { Notifier } from './sd-notify.js';
-import { validateConfig, type ValidatorCommand } from './reload.js';
+import { reloadVerdict, validateConfig, type ValidatorCommand } from './reload.js';
 
 export interface ReloadDeps {
   clock: Clock;
@@ -21,6 +21,8 @@ export interface ReloadDeps {
   pid: number;
   /** Forward the reload; returns the children that must confirm it. */
   apply: () => Promise<ChildKind[]>;
+  /** global_defs reload_check_config of the running configuration: only exit 0 reloads. */
+  requireClean?: () => boolean;
 }
 
 export type ReloadOutcome = 'complete' | 'invalid' | 'timeout' | 'cancelled';
@@ -32,6 +34,8 @@ export class ReloadCoordinator {
   private readonly waiting = new Set<ChildKind>();
   private timer: TimerHandle | undefined;
   private failures = 0;
+  /** Error keys (reload.ts errorKey) of the configuration kad runs now. */
+  private runningErrors: ReadonlySet<string> = new Set();
   /** Outcomes in order (tests and the parent dump read them). */
   readonly history: ReloadOutcome[] = [];
 
@@ -39,6 +43,11 @@ export class ReloadCoordinator {
 
   get inProgress(): boolean {
     return this.active;
+  }
+
+  /** The errors of the configuration kad started with (a reload must not add new ones). */
+  setRunningErrors(errors: readonly string[]): void {
+    this.runningErrors = new Set(errors);
   }
 
   request(): void {
@@ -57,15 +66,22 @@ export class ReloadCoordinator {
     log.info('Reloading ...');
     const v = await validateConfig(this.deps.validator, configFile);
     if (this.cancelled) return;
-    if (!v.ok) {
+    const verdict = reloadVerdict(v, this.runningErrors, this.deps.requireClean?.() ?? false);
+    const lines = v.diagnostics.split('\n').filter((l) => l.trim() !== '');
+    if (!verdict.ok) {
       log.error(
-        { code: 'KAD_ERR_SUPERVISOR_RELOAD_INVALID', exitCode: v.exitCode, diagnostics: v.diagnostics },
-        `Configuration file ${configFile} failed the config test (exit ${String(v.exitCode)}); keeping the running configuration`,
+        { code: 'KAD_ERR_SUPERVISOR_RELOAD_INVALID', exitCode: v.exitCode, newErrors: verdict.newErrors, diagnostics: v.diagnostics },
+        `Configuration file ${configFile} not applied: ${verdict.reason}; keeping the running configuration`,
       );
-      for (const line of v.diagnostics.split('\n').filter((l) => l.trim() !== '')) log.error(line);
+      for (const line of lines) log.error(line);
       this.finish('invalid');
       return;
     }
+    if (lines.length > 0) {
+      log.warn({ exitCode: v.exitCode }, `Configuration file ${configFile} ${verdict.reason}`);
+      for (const line of lines) log.warn(line);
+    }
+    this.runningErrors = new Set(v.errors);
     this.deps.notifier.reloading(process.hrtime.bigint() / 1000n);
     let kinds: ChildKind[];
     try {

@@ -57,6 +57,8 @@ export class Supervisor {
   private resolveDone: ((code: number) => void) | undefined;
   readonly done: Promise<number>;
   private readonly pid: number;
+  /** global_defs reload_check_config of the running configuration. */
+  private reloadCheckConfig = false;
 
   constructor(private readonly deps: SupervisorDeps) {
     this.pid = deps.pid ?? process.pid;
@@ -70,12 +72,15 @@ export class Supervisor {
       timeoutMs: deps.reloadTimeoutMs ?? 60_000,
       pid: this.pid,
       apply: () => this.applyReload(),
+      requireClean: () => this.reloadCheckConfig,
     });
   }
 
   /** Start the children the configuration needs; resolves `done` with the exit code on stop. */
   async start(): Promise<void> {
     const summary = await this.deps.summarise(this.deps.cli.useFile);
+    this.reloads.setRunningErrors(summary.errors ?? []);
+    this.reloadCheckConfig = summary.global?.reloadCheckConfig ?? false;
     // A stop signal may arrive while the configuration is read.
     if (this.stopping) return;
     const kinds = plannedKinds(planChildren(this.deps.cli, summary));
@@ -229,6 +234,7 @@ export class Supervisor {
   /** After a valid config test: start children the new config needs, forward HUP to the rest. */
   private async applyReload(): Promise<ChildKind[]> {
     const summary = await this.deps.summarise(this.deps.cli.useFile);
+    this.reloadCheckConfig = summary.global?.reloadCheckConfig ?? false;
     const kinds = plannedKinds(planChildren(this.deps.cli, summary));
     const waiting: ChildKind[] = [];
     for (const [kind, child] of this.children) {

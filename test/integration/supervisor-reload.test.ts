@@ -28,9 +28,37 @@ describe('reload with kad -t', () => {
     r.kill('SIGHUP');
     await r.waitFor(() => r.output().includes('keeping the running configuration'), 15_000, 'refusal');
     expect(r.output()).toMatch(/kad\.conf:3:3: error: unknown keyword 'bogus_kw' in global_defs \[KAD_ERR_CONFIG_UNKNOWN_KEYWORD\]/);
-    expect(r.output()).toContain('(exit 5)');
+    expect(r.output()).toContain('brings 1 new error(s) (config test exit 5)');
     expect(count(r.output(), 'Reload complete')).toBe(1);
     expect(r.proc.exitCode).toBeNull();
+    r.kill('SIGTERM');
+    expect((await r.exited).code).toBe(0);
+  });
+
+  it('errors the running config already had do not block a reload; a new one does; reload_check_config wants exit 0', async () => {
+    const OLD_ERR = 'global_defs {\n  router_id reload2\n  legacy_kw 1\n}\n';
+    run = startParent({ config: OLD_ERR, command: () => [`${ROOT}bin/kad.js`] });
+    const r = run;
+    await r.waitFor(() => r.output().includes('Startup complete'), 10_000, 'startup');
+    // The same error, now on another line: applied, with the diagnostics logged as warnings.
+    writeFileSync(r.config, `! moved down a line\n${OLD_ERR}`);
+    r.kill('SIGHUP');
+    await r.waitFor(() => r.output().includes('Reload complete'), 15_000, 'reload with a known error');
+    expect(r.output()).toContain('applied with the errors the running configuration already had');
+    // A new mistake is refused.
+    writeFileSync(r.config, OLD_ERR.replace('}', '  priorty 150\n}'));
+    r.kill('SIGHUP');
+    await r.waitFor(() => r.output().includes('keeping the running configuration'), 15_000, 'refusal');
+    expect(r.output()).toMatch(/unknown keyword 'priorty' in global_defs/);
+    expect(count(r.output(), 'Reload complete')).toBe(1);
+    // reload_check_config: the known error now blocks the reload too.
+    writeFileSync(r.config, OLD_ERR.replace('}', '  reload_check_config\n}'));
+    r.kill('SIGHUP');
+    await r.waitFor(() => r.output().includes('Reload complete') && count(r.output(), 'Reload complete') === 2, 15_000, 'reload enabling reload_check_config');
+    writeFileSync(r.config, `!\n${OLD_ERR.replace('}', '  reload_check_config\n}')}`);
+    r.kill('SIGHUP');
+    await r.waitFor(() => r.output().includes('reload_check_config requires a clean config test'), 15_000, 'strict refusal');
+    expect(count(r.output(), 'Reload complete')).toBe(2);
     r.kill('SIGTERM');
     expect((await r.exited).code).toBe(0);
   });
