@@ -97,7 +97,8 @@ export function ctime(wallMs: number): string {
 
 /** A pino record rendered as keepalived's readable line (without the timestamp). */
 export function readableMessage(rec: LogRecord): string {
-  return rec.msg;
+  const code = typeof rec.code === 'string' && !rec.msg.includes(rec.code) ? ` [${rec.code}]` : '';
+  return `${rec.msg}${code}`;
 }
 
 /** -g path for this process: FILE or $TMPDIR/kad.log, with the child suffix before the extension. */

@@ -5,6 +5,7 @@
  */
 import koffi from 'koffi';
 import { errnoInfo, KadError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 
 const SIG_IGN = 1;
 const SIG_ERR = -1;
@@ -20,5 +21,19 @@ export function ignoreSignal(signum: number): void {
   if (signalFn(signum, SIG_IGN) === SIG_ERR) {
     const info = errnoInfo(koffi.errno(), 'signal');
     throw new KadError('KAD_ERR_SUPERVISOR_SIGNAL', `cannot ignore signal ${signum}: ${info.code}`, info);
+  }
+}
+
+/**
+ * Children: the parent handles JSON (SIGRTMIN+2) and STATS_CLEAR (SIGRTMAX-1) and forwards them
+ * over IPC; sent straight to a child's pid they must not kill it (their default action).
+ */
+export function ignoreRealtimeSignals(log: Logger): void {
+  for (const signum of [36, 63]) {
+    try {
+      ignoreSignal(signum);
+    } catch (err) {
+      log.warn({ code: 'KAD_ERR_SUPERVISOR_SIGNAL' }, (err as Error).message);
+    }
   }
 }

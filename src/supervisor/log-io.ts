@@ -4,7 +4,7 @@
  * logger with createProcessLogger.
  */
 import { appendFileSync, existsSync } from 'node:fs';
-import { createCliLogger, type CliLogFlags, type Logger, type LogProcess } from '../core/log.js';
+import { createCliLogger, createLogger, type CliLogFlags, type Logger, type LogProcess } from '../core/log.js';
 import { dumpDir } from './dump-files.js';
 import { UnixDgramSender } from './unix-dgram.js';
 
@@ -48,4 +48,14 @@ export function createProcessLogger(
     nowMs: () => Date.now(),
     pid: process.pid,
   });
+}
+
+/**
+ * A child's logger: the same destinations as the parent's (-l, -g, -S/-G, journal), so an
+ * operator sees one readable stream. KAD_LOG_JSON=1 prints the raw pino records on stdout
+ * instead (tests that read the records, log shippers).
+ */
+export function createChildLogger(proc: 'vrrp' | 'checker', flags: CliLogFlags, env: NodeJS.ProcessEnv = process.env): Logger {
+  if (env.KAD_LOG_JSON === '1') return createLogger({ name: proc === 'vrrp' ? 'kad_vrrp' : 'kad_checkers', detail: flags.logDetail });
+  return createProcessLogger(proc, flags, env);
 }

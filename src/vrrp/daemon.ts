@@ -9,7 +9,9 @@ import type { Config, IpAddress } from '../config/model.js';
 import { formatDiagnostic, loadConfig } from '../config/loader.js';
 import { SystemClock } from '../core/clock.js';
 import { CHILD_OPTIONS_ENV, isParentMessage, type ChildMessage, type ChildOptions, type DumpKind } from '../core/ipc.js';
-import { createLogger, type Logger } from '../core/log.js';
+import type { Logger } from '../core/log.js';
+import { createChildLogger } from '../supervisor/log-io.js';
+import { ignoreRealtimeSignals } from '../supervisor/libc-signal.js';
 import { DUMP_FILES, writeDumpFile } from '../supervisor/dump-files.js';
 import { formatData, formatJson, formatStats, type InstanceDump } from './print.js';
 import type { VrrpInstance } from './instance.js';
@@ -164,7 +166,8 @@ class VrrpChild {
 
 async function main(): Promise<void> {
   const opts = readOptions();
-  const log = createLogger({ name: 'kad_vrrp', detail: opts.cli.logDetail });
+  const log = createChildLogger('vrrp', opts.cli);
+  ignoreRealtimeSignals(log);
   const child = new VrrpChild(opts, log);
   const stop = (): void => void child.stop();
   process.on('SIGTERM', stop);
