@@ -106,10 +106,16 @@ function finish(cx: Cx, d: Drafts, env: ConfigEnv): Omit<Config, 'file' | 'files
   checkDuplicateVrids(cx, instances);
   const syncGroups = finishGroups(cx, d.groups, instances, names);
   const vrrpScripts = scripts.map(({ hasScript: _h, source: _s, ...s }) => s);
+  const virtualServers = finishVirtualServers(cx, d.servers, d.vsGroups, g);
+  for (const ch of virtualServers.flatMap((v) => v.realServers.flatMap((r) => r.checkers))) {
+    if (ch.type === 'FILE_CHECK' && ch.trackFile && !names.files.has(ch.trackFile)) {
+      cx.report({ file: ch.source.file, line: ch.source.line, col: 1 }, 'KAD_ERR_CONFIG_UNKNOWN_REFERENCE', `FILE_CHECK: track_file '${ch.trackFile}' is not defined; checker ignored`);
+    }
+  }
   return {
     global: g, staticAddresses: d.staticAddresses, staticRoutes: d.staticRoutes, staticRules: d.staticRules,
     vrrpScripts, trackFiles: d.trackFiles, trackProcesses: d.trackProcesses, syncGroups, vrrpInstances: instances,
-    virtualServerGroups: d.vsGroups, virtualServers: finishVirtualServers(cx, d.servers, d.vsGroups, g),
+    virtualServerGroups: d.vsGroups, virtualServers,
   };
 }
 
