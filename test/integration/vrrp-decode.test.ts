@@ -1,5 +1,5 @@
 // tcpdump -vv decodes kad's adverts with the same fields as keepalived's (issue 4, group 3).
-// Each golden capture in /work/shared/captures (keepalived 2.2.7, with its .conf) is replayed:
+// Each golden capture in test/fixtures/vrrp/captures (keepalived 2.2.7, with its .conf) is replayed:
 // kad runs the same configuration on an interface with the same address, its first advert is
 // captured and decoded by tcpdump, and the decode must equal keepalived's once the fields that
 // legitimately differ per run are masked (timestamp, IP id, AH sequence and ICV, IPv6 flow label
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, Lab, waitUntil, type Daemon } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason, run } from '../helpers/netns.js';
 
-const CAPTURES = '/work/shared/captures';
+const CAPTURES = join(import.meta.dirname, '../fixtures/vrrp/captures');
 const NAMES = ['v2-pass', 'v2-noauth-3vip', 'v2-ah', 'v3-ipv4', 'v3-ipv4-3vip-50cs', 'v3-ipv6'];
 
 const why = netnsUnavailableReason() ?? (existsSync(CAPTURES) ? undefined : `${CAPTURES} is missing`);
