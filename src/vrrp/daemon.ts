@@ -118,6 +118,9 @@ class VrrpChild {
 
   /** SIGHUP path: keep MASTER instances (they resume without losing their VIPs), rebuild the rest. */
   async reload(): Promise<void> {
+    // Masters advertise before the work; the resumed instances advertise again once it is done,
+    // so the gap on the wire is the reload's duration, never an interval plus it.
+    for (const inst of this.runtime?.instances ?? []) inst.advertiseNow();
     const config = load(this.opts, this.log);
     if (!config || !this.runtime || this.stopping) {
       send({ type: 'reloaded', ok: false, message: 'configuration not loaded; keeping the running one' });

@@ -215,6 +215,14 @@ export class VrrpInstance {
     if (!fromGroup) this.sync?.memberFaultChanged(this);
   }
 
+  /**
+   * Reload: a MASTER advertises at once, before the configuration is re-read, so that no
+   * backup's down timer runs short while the child is busy (keepalived does the same).
+   */
+  advertiseNow(): void {
+    if (this.st === 'MASTER') this.sendAdvert(this.effectivePriority);
+  }
+
   /** Graceful stop: priority-0 advert and VIP removal when MASTER, then INIT. */
   shutdown(): void {
     this.dispatch({ type: 'shutdown' });

@@ -93,13 +93,12 @@ describe.skipIf(why !== undefined)('VRRP child crash keeps the VIP', () => {
     console.log(`${HUPS} HUPs: ${perReloadMs.toFixed(0)} ms per reload (config test included); longest advert gap ${maxGapMs.toFixed(0)} ms`);
     expect(monMaster.events.filter((e) => e.address === PAIR_VIP)).toEqual([]);
     expect(backup.output.slice(backupSeen)).not.toMatch(/Entering MASTER STATE/);
-    expect(master.output).not.toMatch(/failed the config test/);
-    // Goal: one advert interval. Measured 1001 ms on an idle machine; while other suites load the
-    // 2 cores, a reload has delayed one advert by up to ~190 ms. The bound keeps a wide margin to
-    // Master_Down_Interval (3.6 s) and fails on a lost or doubled interval.
+    expect(master.output).not.toMatch(/not applied/);
+    // One advert interval: a master advertises when the HUP arrives and again when the reload is
+    // done, so a reload never stretches an interval. 100 ms is left for timer jitter under load.
     const late = adverts.slice(1).map((t, k) => t - (adverts[k] as number)).filter((g) => g > 1_050).length;
     console.log(`adverts later than interval + 50 ms: ${late} of ${adverts.length - 1}`);
-    expect(maxGapMs).toBeLessThanOrEqual(1_000 + 250);
+    expect(maxGapMs).toBeLessThanOrEqual(1_000 + 100);
     expect(lab.hasAddress(0, PAIR_VIP)).toBe(true);
   }, 300_000);
 });

@@ -132,6 +132,19 @@ describe('VrrpInstance', () => {
     expect(logs.some((r) => r.msg === '(VI_1) Entering BACKUP STATE' && r.reason === 'startupBackup')).toBe(true);
   });
 
+  it('advertiseNow: a MASTER sends one extra advert (reload), a BACKUP sends nothing', () => {
+    const m = make({ priority: 255 });
+    m.inst.start();
+    const before = m.sent.length;
+    m.inst.advertiseNow();
+    expect(m.sent.length).toBe(before + 1);
+    expect(m.inst.snapshot().stats.advert_sent).toBe(before + 1);
+    const b = make({ priority: 100 });
+    b.inst.start();
+    b.inst.advertiseNow();
+    expect(b.sent).toEqual([]);
+  });
+
   it('unicast: one packet per peer with unicast_ttl; AH with the TTL zeroed in the ICV', () => {
     const { inst, sent } = make({
       priority: 255,
