@@ -1,8 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Tests whose assertions are about time on the wire or in a kernel (failover latency, advert gaps,
+ * user-mode Linux): they run after everything else, one file at a time, so that the rest of the
+ * suite does not steal the 2 cores from them.
+ */
+const TIMING = [
+  'test/integration/vrrp-*.test.ts',
+  'test/integration/supervisor-vip.test.ts',
+  'test/kernel/**/*.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // Integration tests build network namespaces and start daemons: give them room.
     testTimeout: 60_000,
     hookTimeout: 120_000,
@@ -12,5 +22,15 @@ export default defineConfig({
       include: ['src/**/*.ts'],
       reporter: ['text-summary', 'json-summary'],
     },
+    projects: [
+      {
+        extends: true,
+        test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: TIMING, sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: { name: 'timing', include: TIMING, fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });
