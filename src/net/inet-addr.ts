@@ -1,7 +1,9 @@
 /**
  * Layer: address text <-> bytes for the network seams and the frame builders. Pure (no I/O):
- * dotted-quad IPv4, RFC 4291 §2.2 / RFC 5952 IPv6 text, and colon-separated MACs.
+ * dotted-quad IPv4, RFC 4291 §2.2 / RFC 5952 IPv6 text (parsed and formatted by the one address
+ * codec in src/config/ip.ts), and colon-separated MACs.
  */
+import { formatIpv6, parseIpv4, parseIpv6 } from '../config/ip.js';
 
 /** Parse "aa:bb:cc:dd:ee:ff" into 6 bytes; throws RangeError on anything else. */
 export function parseMac(mac: string): Buffer {
@@ -19,33 +21,15 @@ export function formatMac(mac: Uint8Array): string {
 
 /** Dotted-quad IPv4 to 4 bytes; throws RangeError when malformed. */
 export function ipv4Bytes(addr: string): Buffer {
-  const parts = addr.split('.');
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) {
-    throw new RangeError(`invalid IPv4 address "${addr}"`);
-  }
-  return Buffer.from(parts.map(Number));
+  const b = parseIpv4(addr);
+  if (!b) throw new RangeError(`invalid IPv4 address "${addr}"`);
+  return Buffer.from(b);
 }
 
 /** Textual IPv6 (with "::" compression, embedded dotted quad, "%zone" ignored) to 16 bytes. */
 export function ipv6Bytes(addr: string): Buffer {
-  const bad = (): never => {
-    throw new RangeError(`invalid IPv6 address "${addr}"`);
-  };
-  let text = addr.split('%')[0] ?? '';
-  const lastColon = text.lastIndexOf(':');
-  if (text.includes('.', lastColon)) {
-    const q = ipv4Bytes(text.slice(lastColon + 1));
-    text = `${text.slice(0, lastColon + 1)}${q.readUInt16BE(0).toString(16)}:${q.readUInt16BE(2).toString(16)}`;
-  }
-  const halves = text.split('::');
-  if (halves.length > 2) bad();
-  const parse = (s: string | undefined): number[] =>
-    !s ? [] : s.split(':').map((w) => (/^[0-9a-fA-F]{1,4}$/.test(w) ? parseInt(w, 16) : bad()));
-  const head = parse(halves[0]);
-  const tail = halves.length === 2 ? parse(halves[1]) : [];
-  const fill = 8 - head.length - tail.length;
-  if (halves.length === 1 ? fill !== 0 : fill < 1) bad();
-  const words = [...head, ...Array<number>(halves.length === 2 ? fill : 0).fill(0), ...tail];
+  const words = parseIpv6(addr);
+  if (!words) throw new RangeError(`invalid IPv6 address "${addr}"`);
   const out = Buffer.alloc(16);
   words.forEach((w, i) => out.writeUInt16BE(w, i * 2));
   return out;
@@ -60,24 +44,7 @@ export function ipv4Text(b: Uint8Array): string {
 export function ipv6Text(b: Uint8Array): string {
   const words: number[] = [];
   for (let i = 0; i < 16; i += 2) words.push((b[i]! << 8) | b[i + 1]!);
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (words[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hexes = words.map((w) => w.toString(16));
-  if (bestStart < 0) return hexes.join(':');
-  return `${hexes.slice(0, bestStart).join(':')}::${hexes.slice(bestStart + bestLen).join(':')}`;
+  return formatIpv6(words);
 }
 
 /** True for an IPv6 text address (contains a colon). */
