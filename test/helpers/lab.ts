@@ -4,8 +4,7 @@
 // keepalived daemons started inside directors exactly as operators start them. Everything is
 // removed at cleanup (netns.ts), also when a test fails. Addresses are private and exist only
 // inside the namespaces.
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,24 +18,7 @@ export { readPcap, type LabPacket } from './lab-pcap.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-function newestMtimeMs(dir: string): number {
-  let best = 0;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    best = Math.max(best, st.isDirectory() ? newestMtimeMs(p) : st.mtimeMs);
-  }
-  return best;
-}
-
-/** Build dist/ when the VRRP child is missing or older than its sources (the suite builds first). */
-export function ensureBuilt(): void {
-  const out = join(ROOT, 'dist/vrrp/daemon.js');
-  const srcMs = Math.max(...['src/vrrp', 'src/net', 'src/config', 'src/supervisor'].map((d) => newestMtimeMs(join(ROOT, d))));
-  if (existsSync(out) && statSync(out).mtimeMs >= srcMs) return;
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'ignore' });
-  if (!existsSync(out)) throw new Error('build did not produce dist/vrrp/daemon.js');
-}
+export { ensureBuilt } from './build.js';
 
 /** One broadcast segment: every director gets `ifName` on it. */
 export interface Segment {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKad } from '../helpers/run-kad.js';
-import { ensureDist } from '../unit/config/dist.js';
+import { ensureBuilt } from '../helpers/build.js';
 import { corpusTexts, mutate, prng } from '../unit/config/fuzz.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kad-cfg-'));
@@ -21,7 +21,7 @@ const noTrace = (s: string): void => {
 };
 
 beforeAll(() => {
-  expect(ensureDist()).toBe(true);
+  ensureBuilt();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

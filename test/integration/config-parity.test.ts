@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupAll, createNetns, netnsUnavailableReason, run, type Netns } from '../helpers/netns.js';
 import { KAD_BIN } from '../helpers/run-kad.js';
-import { ensureDist } from '../unit/config/dist.js';
+import { ensureBuilt } from '../helpers/build.js';
 import { readRecorded, type RecordedCase } from '../unit/config/recorded.js';
 
 function keepalivedMissing(): string | undefined {
@@ -34,7 +34,7 @@ describe.skipIf(skipReason !== undefined)('kad -t vs keepalived -t in a namespac
   let ns: Netns;
 
   beforeAll(() => {
-    expect(ensureDist()).toBe(true);
+    ensureBuilt();
     ns = createNetns('kcp');
     for (const i of recorded.interfaces) ns.ip('link', 'add', i, 'type', 'bridge');
   });

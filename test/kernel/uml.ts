@@ -8,8 +8,8 @@
  * through the guest's tty1 and tty2, its exit code through a file in the scratch directory.
  * A boot → script → power-off cycle takes 2–3 s.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, existsSync, symlinkSync, statfsSync, readdirSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { accessSync, constants, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, existsSync, symlinkSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -162,24 +162,4 @@ export function guestNode(file: string, args: readonly string[] = []): string {
   return `KAD_IPVS_LIB='${PROJECT_DIR}/native/ipvs/libkadipvs.so' /usr/bin/node "$KAD_SCRATCH/${file}" ${args.map((a) => `"${a}"`).join(' ')}`;
 }
 
-function newestMtimeMs(dir: string): number {
-  let best = 0;
-  for (const name of readdirSync(dir)) {
-    const st = statSync(join(dir, name));
-    best = Math.max(best, st.isDirectory() ? newestMtimeMs(join(dir, name)) : st.mtimeMs);
-  }
-  return best;
-}
-
-/**
- * Build native/ipvs, and dist/ when the checker child is missing or older than src/ (the suite
- * builds first, so this is a fallback for running one kernel test alone). The guest runs
- * bin/kad.js from the project directory it shares with the host.
- */
-export function ensureBuilt(): void {
-  spawnSync('make', ['-s', '-C', join(PROJECT_DIR, 'native/ipvs')], { stdio: 'ignore' });
-  const out = join(PROJECT_DIR, 'dist/check/daemon.js');
-  if (existsSync(out) && statSync(out).mtimeMs >= newestMtimeMs(join(PROJECT_DIR, 'src'))) return;
-  spawnSync(join(PROJECT_DIR, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: PROJECT_DIR, stdio: 'ignore' });
-  if (!existsSync(out)) throw new Error('build did not produce dist/check/daemon.js');
-}
+export { ensureBuilt } from '../helpers/build.js';
