@@ -5,13 +5,11 @@
  * reports readiness and handles reload / dump / stop / vrrp-state. Exits when the channel closes.
  * KAD_CHECK_DRY_RUN=1 runs against an in-memory IPVS table instead of the kernel (no IPVS needed).
  */
-import type { Config, ScriptSpec } from '../config/model.js';
-import { formatDiagnostic, loadConfig } from '../config/loader.js';
+import type { ScriptSpec } from '../config/model.js';
 import { SystemClock, type Clock } from '../core/clock.js';
-import { CHILD_OPTIONS_ENV, isParentMessage, type ChildMessage, type ChildOptions, type ParentMessage } from '../core/ipc.js';
+import type { ChildOptions, ParentMessage } from '../core/ipc.js';
 import type { Logger } from '../core/log.js';
-import { createChildLogger } from '../supervisor/log-io.js';
-import { ignoreRealtimeSignals } from '../supervisor/libc-signal.js';
+import { EXIT_CONFIG, EXIT_FATAL, loadChildConfig, runChild, sendToParent as send, type ChildBody } from '../supervisor/child-entry.js';
 import type { IpvsPort } from '../ipvs/port.js';
 import { DUMP_FILES, writeDumpFile } from '../supervisor/dump-files.js';
 import { formatCheckData } from './dump.js';
@@ -19,21 +17,6 @@ import { MemoryPort } from './memory-port.js';
 import { Scheduler } from './scheduler.js';
 import { runScript } from './script.js';
 
-const EXIT_FATAL = 1;
-const EXIT_CONFIG = 2;
-
-function send(msg: ChildMessage): void {
-  if (process.send && process.connected) process.send(msg);
-}
-
-function load(opts: ChildOptions, log: Logger): Config | undefined {
-  const r = loadConfig(opts.cli.useFile, { configId: opts.cli.configId, allConfig: opts.cli.allConfig });
-  for (const d of r.diagnostics) {
-    if (d.severity === 'error') log.error({ code: 'KAD_ERR_CHECK_CONFIG' }, formatDiagnostic(d));
-    else log.warn(formatDiagnostic(d));
-  }
-  return r.config;
-}
 
 /** The kernel seam: open IPVS through src/ipvs, or an in-memory table for dry runs. */
 export async function openPort(clock: Clock, log: Logger): Promise<IpvsPort> {
@@ -44,7 +27,7 @@ export async function openPort(clock: Clock, log: Logger): Promise<IpvsPort> {
   return new KernelIpvsPort({ clock, log, open: () => ops });
 }
 
-class CheckerChild {
+class CheckerChild implements ChildBody {
   private sched: Scheduler | undefined;
   private port: IpvsPort | undefined;
   private stopping = false;
@@ -59,7 +42,7 @@ class CheckerChild {
   };
 
   async start(): Promise<number | undefined> {
-    const config = load(this.opts, this.log);
+    const config = loadChildConfig(this.opts, this.log, 'KAD_ERR_CHECK_CONFIG');
     if (!config) {
       send({ type: 'fatal', exitCode: EXIT_CONFIG, message: `cannot load ${this.opts.cli.useFile}` });
       return EXIT_CONFIG;
@@ -78,7 +61,7 @@ class CheckerChild {
   }
 
   reload(): void {
-    const config = load(this.opts, this.log);
+    const config = loadChildConfig(this.opts, this.log, 'KAD_ERR_CHECK_CONFIG');
     if (!config || !this.sched || this.stopping) {
       send({ type: 'reloaded', ok: false, message: 'configuration not loaded; keeping the running one' });
       return;
@@ -122,27 +105,4 @@ class CheckerChild {
   }
 }
 
-async function main(): Promise<void> {
-  const raw = process.env[CHILD_OPTIONS_ENV];
-  if (!raw) throw new Error(`${CHILD_OPTIONS_ENV} is not set`);
-  const opts = JSON.parse(raw) as ChildOptions;
-  const log = createChildLogger('checker', opts.cli);
-  ignoreRealtimeSignals(log);
-  const child = new CheckerChild(opts, log);
-  const stop = (): void => void child.stop();
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  process.on('disconnect', stop);
-  process.on('message', (m: unknown) => {
-    if (isParentMessage(m)) child.handle(m);
-  });
-  const code = await child.start();
-  if (code !== undefined) await child.stop(code);
-}
-
-main().catch((err: unknown) => {
-  const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`kad_checkers: ${message}\n`);
-  send({ type: 'fatal', exitCode: EXIT_FATAL, message });
-  process.exit(EXIT_FATAL);
-});
+runChild('checker', (opts, log) => new CheckerChild(opts, log));

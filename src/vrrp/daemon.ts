@@ -6,12 +6,10 @@
  * (IPC 'disconnect') all mean a graceful stop: priority-0 adverts, VIPs removed unless -V.
  */
 import type { Config, IpAddress } from '../config/model.js';
-import { formatDiagnostic, loadConfig } from '../config/loader.js';
 import { SystemClock } from '../core/clock.js';
-import { CHILD_OPTIONS_ENV, isParentMessage, type ChildMessage, type ChildOptions, type DumpKind } from '../core/ipc.js';
+import type { ChildOptions, DumpKind, ParentMessage } from '../core/ipc.js';
 import type { Logger } from '../core/log.js';
-import { createChildLogger } from '../supervisor/log-io.js';
-import { ignoreRealtimeSignals } from '../supervisor/libc-signal.js';
+import { EXIT_CONFIG, loadChildConfig, runChild, sendToParent as send, type ChildBody } from '../supervisor/child-entry.js';
 import { DUMP_FILES, writeDumpFile } from '../supervisor/dump-files.js';
 import { formatData, formatJson, formatStats, type InstanceDump } from './print.js';
 import type { VrrpInstance } from './instance.js';
@@ -23,18 +21,7 @@ function periodicIntervals(config: Config): Set<number> {
   return new Set([...config.vrrpInstances.map((i) => i.advertIntMs), ...config.vrrpScripts.map((s) => s.intervalMs)]);
 }
 
-const EXIT_CONFIG = 2;
-const EXIT_FATAL = 1;
 
-function send(msg: ChildMessage): void {
-  if (process.send && process.connected) process.send(msg);
-}
-
-function readOptions(): ChildOptions {
-  const raw = process.env[CHILD_OPTIONS_ENV];
-  if (!raw) throw new Error(`${CHILD_OPTIONS_ENV} is not set`);
-  return JSON.parse(raw) as ChildOptions;
-}
 
 /** One instance as the dump formatters (print.ts) want it. */
 function instanceDump(inst: VrrpInstance, ifName: string, config: Config): InstanceDump {
@@ -76,17 +63,8 @@ function dumpText(what: Exclude<DumpKind, 'stats-clear'>, rt: VrrpRuntime): { na
   return { name: DUMP_FILES.json, text: formatJson(dumps) };
 }
 
-function load(opts: ChildOptions, log: Logger): Config | undefined {
-  const r = loadConfig(opts.cli.useFile, { configId: opts.cli.configId, allConfig: opts.cli.allConfig });
-  for (const d of r.diagnostics) {
-    const line = formatDiagnostic(d);
-    if (d.severity === 'error') log.error({ code: 'KAD_ERR_VRRP_CONFIG' }, line);
-    else log.warn(line);
-  }
-  return r.config;
-}
 
-class VrrpChild {
+class VrrpChild implements ChildBody {
   private runtime: VrrpRuntime | undefined;
   private stopping = false;
   private readonly runner = new ProcessScriptRunner(new SystemClock());
@@ -105,7 +83,7 @@ class VrrpChild {
   }
 
   async start(): Promise<number | undefined> {
-    const config = load(this.opts, this.log);
+    const config = loadChildConfig(this.opts, this.log, 'KAD_ERR_VRRP_CONFIG');
     if (!config) {
       send({ type: 'fatal', exitCode: EXIT_CONFIG, message: `cannot load ${this.opts.cli.useFile}` });
       return EXIT_CONFIG;
@@ -121,7 +99,7 @@ class VrrpChild {
     // Masters advertise before the work; the resumed instances advertise again once it is done,
     // so the gap on the wire is the reload's duration, never an interval plus it.
     for (const inst of this.runtime?.instances ?? []) inst.advertiseNow();
-    const config = load(this.opts, this.log);
+    const config = loadChildConfig(this.opts, this.log, 'KAD_ERR_VRRP_CONFIG');
     if (!config || !this.runtime || this.stopping) {
       send({ type: 'reloaded', ok: false, message: 'configuration not loaded; keeping the running one' });
       return;
@@ -141,6 +119,12 @@ class VrrpChild {
     this.runtime = this.makeRuntime(config, resumed, resumed.filter(sameVips));
     await this.runtime.start();
     send({ type: 'reloaded', ok: true });
+  }
+
+  handle(m: ParentMessage): void {
+    if (m.type === 'stop') void this.stop();
+    else if (m.type === 'reload') void this.reload();
+    else if (m.type === 'dump') this.dump(m.what);
   }
 
   dump(what: DumpKind): void {
@@ -167,28 +151,4 @@ class VrrpChild {
   }
 }
 
-async function main(): Promise<void> {
-  const opts = readOptions();
-  const log = createChildLogger('vrrp', opts.cli);
-  ignoreRealtimeSignals(log);
-  const child = new VrrpChild(opts, log);
-  const stop = (): void => void child.stop();
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  process.on('disconnect', stop);
-  process.on('message', (m: unknown) => {
-    if (!isParentMessage(m)) return;
-    if (m.type === 'stop') stop();
-    else if (m.type === 'reload') void child.reload();
-    else if (m.type === 'dump') child.dump(m.what);
-  });
-  const code = await child.start();
-  if (code !== undefined) await child.stop(code);
-}
-
-main().catch((err: unknown) => {
-  const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`kad_vrrp: ${message}\n`);
-  send({ type: 'fatal', exitCode: EXIT_FATAL, message });
-  process.exit(EXIT_FATAL);
-});
+runChild('vrrp', (opts, log) => new VrrpChild(opts, log));
