@@ -8,10 +8,10 @@
  * through the guest's tty1 and tty2, its exit code through a file in the scratch directory.
  * A boot → script → power-off cycle takes 2–3 s.
  */
-import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, existsSync, symlinkSync, statfsSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { accessSync, constants, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, existsSync, symlinkSync, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -49,6 +49,20 @@ export function umlUnavailableReason(): string | undefined {
 }
 
 let counter = 0;
+
+/**
+ * Build (once, when its source is newer) the ptrace shim that lets Debian's UML 6.1 run on a
+ * host whose XSAVE area is larger than UML's buffer (AVX-512, AMX): see uml-xstate.c.
+ */
+function xstateShim(): string {
+  const src = join(PROJECT_DIR, 'test/kernel/uml-xstate.c');
+  const out = join(PROJECT_DIR, 'node_modules/.cache/kad-uml/uml-xstate.so');
+  if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) {
+    mkdirSync(dirname(out), { recursive: true });
+    execFileSync('cc', ['-O2', '-shared', '-fPIC', '-Wall', '-o', out, src, '-ldl'], { stdio: 'pipe' });
+  }
+  return out;
+}
 
 /**
  * Where UML keeps the guest's memory file: /dev/shm when it has room (fast), else the scratch
@@ -105,7 +119,7 @@ export async function runInUml(script: string, opts: UmlOptions = {}): Promise<U
       cwd: dir,
       detached: true,
       stdio: ['ignore', 'ignore', 'ignore', fds[0], fds[1], fds[2]],
-      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', TMPDIR: memoryDir(dir, memMb) },
+      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', TMPDIR: memoryDir(dir, memMb), LD_PRELOAD: xstateShim() },
     });
     fds.forEach((fd) => closeSync(fd));
     await new Promise<void>((resolve) => {
