@@ -16,14 +16,21 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-deps: need root to install: ${missing[*]}" >&2
+    # CI is root and must have everything: a missing package there is a failure, not a skip.
+    [ "${CI:-}" = "true" ] && exit 1
   else
     echo "install-deps: apt-get install ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt-get update -qq >/dev/null || { echo "install-deps: apt-get update failed" >&2; exit 1; }
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+      || { echo "install-deps: apt-get install ${missing[*]} failed" >&2; exit 1; }
     # Debian's keepalived unit would start a daemon on install; tests run their own.
     systemctl disable --now keepalived >/dev/null 2>&1 || true
     pkill -x keepalived 2>/dev/null || true
+    for p in "${missing[@]}"; do
+      dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+        || { echo "install-deps: $p is still not installed" >&2; exit 1; }
+    done
   fi
 fi
 

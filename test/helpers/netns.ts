@@ -76,8 +76,8 @@ export function run(cmd: string, args: string[], input?: string): string {
 }
 
 /**
- * Why namespace tests cannot run here, or undefined when they can. Tests call this once and
- * skip loudly (console.warn with the reason) when it returns a string.
+ * Why namespace tests cannot run here, or undefined when they can. Tests pass it through
+ * `requirement()` (test/helpers/requirement.ts): skip loudly, or fail under CI.
  */
 export function netnsUnavailableReason(): string | undefined {
   if (!isRoot) return 'not root: network namespaces need CAP_SYS_ADMIN and CAP_NET_ADMIN';
@@ -94,16 +94,6 @@ export function netnsUnavailableReason(): string | undefined {
     return `cannot create a network namespace: ${(err as Error).message}`;
   }
   return undefined;
-}
-
-/**
- * True when namespace tests must be skipped here; says so loudly (console.warn naming `suite`
- * and the reason). Use as `describe.skipIf(skipWithoutNetns('net-rtnl'))(...)`.
- */
-export function skipWithoutNetns(suite: string): boolean {
-  const reason = netnsUnavailableReason();
-  if (reason) console.warn(`SKIPPED ${suite}: ${reason}`);
-  return reason !== undefined;
 }
 
 /** One network namespace created by this test run. */

@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseGenhashArgs, runGenhash } from '../../src/cli/genhash.js';
 import { freePort, makeCert, startHttp, startHttps, type Route } from '../fixtures/check/servers.js';
+import { requirement } from '../helpers/requirement.js';
 
 const BODY = Buffer.from('<html>kad genhash test ' + 'x'.repeat(3000) + '</html>\n');
 const routes = new Map<string, Route>([['/page.html', { body: BODY }], ['/chunked', { body: BODY, chunked: true }]]);
-const hasGenhash = existsSync('/usr/bin/genhash');
-if (!hasGenhash) console.warn('check-genhash: /usr/bin/genhash missing: comparison with keepalived genhash SKIPPED');
+const hasGenhash = requirement('check-genhash (comparison with keepalived genhash)',
+  existsSync('/usr/bin/genhash') ? undefined : '/usr/bin/genhash missing (Debian package keepalived)') === undefined;
 
 function md5sum(body: Buffer): string {
   const dir = mkdtempSync(join(tmpdir(), 'kad-md5-'));

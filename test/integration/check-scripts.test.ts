@@ -16,9 +16,10 @@ import { Scheduler } from '../../src/check/scheduler.js';
 import { memoryLogger } from '../../src/core/log.js';
 import { resolveTarget, type CheckEnv } from '../../src/check/types.js';
 import { common, config, rs, vs } from '../fixtures/check/model.js';
+import { requirement } from '../helpers/requirement.js';
 
-const isRoot = process.getuid?.() === 0;
-if (!isRoot) console.warn('check-scripts: not root: MISC_CHECK user and PING_CHECK tests are SKIPPED (need root / CAP_NET_RAW)');
+const isRoot = requirement('check-scripts (MISC_CHECK user, PING_CHECK)',
+  process.getuid?.() === 0 ? undefined : 'not root (need root / CAP_NET_RAW)') === undefined;
 const clock = new SystemClock();
 const dir = mkdtempSync(join(tmpdir(), 'kad-misc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

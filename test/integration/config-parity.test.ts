@@ -8,6 +8,7 @@ import { cleanupAll, createNetns, netnsUnavailableReason, run, type Netns } from
 import { KAD_BIN } from '../helpers/run-kad.js';
 import { ensureBuilt } from '../helpers/build.js';
 import { readRecorded, type RecordedCase } from '../unit/config/recorded.js';
+import { requirement } from '../helpers/requirement.js';
 
 function keepalivedMissing(): string | undefined {
   try {
@@ -18,8 +19,7 @@ function keepalivedMissing(): string | undefined {
   }
 }
 
-const skipReason = netnsUnavailableReason() ?? keepalivedMissing();
-if (skipReason) console.warn(`SKIPPED config parity against keepalived: ${skipReason}`);
+const skipReason = requirement('config parity against keepalived', netnsUnavailableReason() ?? keepalivedMissing());
 
 function exitOf(ns: Netns, cmd: string, args: string[]): Promise<number> {
   return new Promise((done) => {

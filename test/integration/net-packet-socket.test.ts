@@ -3,9 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGratuitousArp, buildUnsolicitedNa } from '../../src/vrrp/garp.js';
 import { startAgent, type Agent } from '../fixtures/net/agent-client.js';
-import { cleanupAll, createLan, skipWithoutNetns, startCapture, type Lan } from '../helpers/netns.js';
+import { cleanupAll, createLan, netnsUnavailableReason, startCapture, type Lan } from '../helpers/netns.js';
+import { requirement } from '../helpers/requirement.js';
 
-const skip = skipWithoutNetns('net-packet-socket');
+const skip = requirement('net-packet-socket', netnsUnavailableReason()) !== undefined;
 
 describe.skipIf(skip)('AF_PACKET sender (network namespaces)', () => {
   let lan: Lan;

@@ -4,9 +4,10 @@
 // instance of 'Napi::Error'", which is why src/net/rtnl-notify.ts reads notifications itself.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent, type Agent } from '../fixtures/net/agent-client.js';
-import { cleanupAll, createLan, skipWithoutNetns, type Lan } from '../helpers/netns.js';
+import { cleanupAll, createLan, netnsUnavailableReason, type Lan } from '../helpers/netns.js';
+import { requirement } from '../helpers/requirement.js';
 
-const skip = skipWithoutNetns('net-rtnl-overrun');
+const skip = requirement('net-rtnl-overrun', netnsUnavailableReason()) !== undefined;
 
 describe.skipIf(skip)('rtnetlink notification overrun (network namespace)', () => {
   let lan: Lan;

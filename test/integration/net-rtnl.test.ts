@@ -3,9 +3,10 @@
 // interface lookups, and link / address notifications when the interface goes down and up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent, type Agent } from '../fixtures/net/agent-client.js';
-import { cleanupAll, createLan, skipWithoutNetns, type Lan, type Netns } from '../helpers/netns.js';
+import { cleanupAll, createLan, netnsUnavailableReason, type Lan, type Netns } from '../helpers/netns.js';
+import { requirement } from '../helpers/requirement.js';
 
-const skip = skipWithoutNetns('net-rtnl');
+const skip = requirement('net-rtnl', netnsUnavailableReason()) !== undefined;
 
 interface IpAddrInfo {
   family: string;

@@ -3,9 +3,10 @@
 // is removed idempotently.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent, type Agent } from '../fixtures/net/agent-client.js';
-import { cleanupAll, createLan, skipWithoutNetns, startCapture, type Lan } from '../helpers/netns.js';
+import { cleanupAll, createLan, netnsUnavailableReason, startCapture, type Lan } from '../helpers/netns.js';
+import { requirement } from '../helpers/requirement.js';
 
-const skip = skipWithoutNetns('net-vmac');
+const skip = requirement('net-vmac', netnsUnavailableReason()) !== undefined;
 
 interface IpLinkDetail {
   ifname: string;

@@ -4,9 +4,10 @@
 // computes the IPv6 checksum (IPV6_CHECKSUM 6), which the test checks on the receiving side.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent, type Agent } from '../fixtures/net/agent-client.js';
-import { cleanupAll, createLan, skipWithoutNetns, startCapture, type Lan } from '../helpers/netns.js';
+import { cleanupAll, createLan, netnsUnavailableReason, startCapture, type Lan } from '../helpers/netns.js';
+import { requirement } from '../helpers/requirement.js';
 
-const skip = skipWithoutNetns('net-vrrp-socket');
+const skip = requirement('net-vrrp-socket', netnsUnavailableReason()) !== undefined;
 
 // v2 advert, VRID 51, priority 100, one address 10.79.0.100, simple auth "secret1" (v2-pass shape).
 const V2_ADVERT = '21336401010101320a4f00647365637265743100';

@@ -8,9 +8,9 @@ import { ensureBuilt, Lab, sleep, waitForHolder, waitUntil, type Daemon } from '
 import { PAIR_VIP, pairConfig, vrrpChildPids } from '../fixtures/processes/vrrp-pair.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
 import { masterDownIntervalMs } from '../../src/vrrp/timers.js';
+import { requirement } from '../helpers/requirement.js';
 
-const why = netnsUnavailableReason();
-if (why) console.warn(`SKIPPED supervisor-vip: ${why}`);
+const why = requirement('supervisor-vip', netnsUnavailableReason());
 
 
 

@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, Lab, waitUntil, type Daemon } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason, run } from '../helpers/netns.js';
+import { requirement } from '../helpers/requirement.js';
 
 const CAPTURES = join(import.meta.dirname, '../fixtures/vrrp/captures');
 const NAMES = ['v2-pass', 'v2-noauth-3vip', 'v2-ah', 'v3-ipv4', 'v3-ipv4-3vip-50cs', 'v3-ipv6'];
 
-const why = netnsUnavailableReason() ?? (existsSync(CAPTURES) ? undefined : `${CAPTURES} is missing`);
-if (why) console.warn(`SKIPPED vrrp-decode: ${why}`);
+const why = requirement('vrrp-decode', netnsUnavailableReason() ?? (existsSync(CAPTURES) ? undefined : `${CAPTURES} is missing`));
 
 /** tcpdump -vv records of a pcap, continuation lines joined. */
 function decode(file: string): string[] {

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { masterDownIntervalMs, skewTimeMs } from '../../src/vrrp/timers.js';
 import { authBlock, ensureBuilt, Lab, measureTakeover, sleep, vrrpInstance, waitForHolder, waitUntil, type Daemon } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
+import { requirement } from '../helpers/requirement.js';
 
-const why = netnsUnavailableReason();
-if (why) console.warn(`SKIPPED vrrp-failover: ${why}`);
+const why = requirement('vrrp-failover', netnsUnavailableReason());
 
 const VIP = '10.231.0.100';
 const BACKUP_PRIO = 90;

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authBlock, ensureBuilt, Lab, vrrpInstance, waitForHolder, type Daemon } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason, run } from '../helpers/netns.js';
+import { requirement } from '../helpers/requirement.js';
 
 function keepalivedMissing(): string | undefined {
   try {
@@ -14,8 +15,7 @@ function keepalivedMissing(): string | undefined {
     return 'keepalived is not installed (scripts/install-deps.sh installs it)';
   }
 }
-const why = netnsUnavailableReason() ?? keepalivedMissing();
-if (why) console.warn(`SKIPPED vrrp-interop: ${why}`);
+const why = requirement('vrrp-interop', netnsUnavailableReason() ?? keepalivedMissing());
 
 interface Variant {
   name: string;

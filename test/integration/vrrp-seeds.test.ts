@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, Lab, waitUntil, type Daemon } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
+import { requirement } from '../helpers/requirement.js';
 
-const why = netnsUnavailableReason();
-if (why) console.warn(`SKIPPED vrrp-seeds: ${why}`);
+const why = requirement('vrrp-seeds', netnsUnavailableReason());
 
 const seed = (name: string): string => readFileSync(new URL(`../fixtures/seeds/${name}`, import.meta.url), 'utf8');
 // Director addresses as in the tutorial's table (.131 and up), clear of the VIPs .99 and .2.

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, Lab, sleep, vrrpInstance, waitForHolder, waitUntil, type Daemon } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
+import { requirement } from '../helpers/requirement.js';
 
-const why = netnsUnavailableReason();
-if (why) console.warn(`SKIPPED vrrp-track: ${why}`);
+const why = requirement('vrrp-track', netnsUnavailableReason());
 
 const VIP = '10.231.0.120';
 

@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, Lab, sleep, vrrpInstance, waitForHolder, type Daemon, type PcapCapture } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
+import { requirement } from '../helpers/requirement.js';
 
-const why = netnsUnavailableReason();
-if (why) console.warn(`SKIPPED vrrp-unicast: ${why}`);
+const why = requirement('vrrp-unicast', netnsUnavailableReason());
 
 const VIP = '10.231.0.130';
 const EXCLUDED = '10.231.0.131';

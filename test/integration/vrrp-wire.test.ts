@@ -12,9 +12,9 @@ import { parseAddress } from '../../src/vrrp/ip.js';
 import { encodeAdvert, type AdvertFields } from '../../src/vrrp/packet.js';
 import { authBlock, ensureBuilt, Lab, sleep, vrrpInstance, waitForHolder, waitUntil, type Daemon, type LabPacket, type PcapCapture } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
+import { requirement } from '../helpers/requirement.js';
 
-const why = netnsUnavailableReason();
-if (why) console.warn(`SKIPPED vrrp-wire: ${why}`);
+const why = requirement('vrrp-wire', netnsUnavailableReason());
 
 const VIP = '10.231.0.100';
 const VIP6 = 'fd31::100';

@@ -4,9 +4,9 @@
 // Also a weight reload under a held connection. See guest/e2e.ts for how the seed is adapted.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_DIR, bundleGuest, ensureBuilt, guestNode, runInUml, umlUnavailableReason } from './uml.js';
+import { requirement } from '../helpers/requirement.js';
 
-const skip = umlUnavailableReason();
-if (skip) console.warn(`test/kernel/e2e.test.ts skipped: ${skip}`);
+const skip = requirement('kernel/e2e', umlUnavailableReason());
 
 // delay_loop 1 s × (retry 1 + 1) + connect_timeout 1 s, plus slack for the slow guest.
 const DETECT_LIMIT_MS = 1000 * (1 + 1) + 1000 + 3000;

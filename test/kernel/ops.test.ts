@@ -3,9 +3,9 @@
 import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_DIR, bundleGuest, guestNode, runInUml, umlUnavailableReason } from './uml.js';
+import { requirement } from '../helpers/requirement.js';
 
-const skip = umlUnavailableReason();
-if (skip) console.warn(`test/kernel/ops.test.ts skipped: ${skip}`);
+const skip = requirement('kernel/ops', umlUnavailableReason());
 
 type Out = Record<string, unknown> & { errors: Record<string, string> };
 

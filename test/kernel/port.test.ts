@@ -4,9 +4,9 @@
 import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_DIR, bundleGuest, guestNode, runInUml, umlUnavailableReason } from './uml.js';
+import { requirement } from '../helpers/requirement.js';
 
-const skip = umlUnavailableReason();
-if (skip) console.warn(`test/kernel/port.test.ts skipped: ${skip}`);
+const skip = requirement('kernel/port', umlUnavailableReason());
 
 describe.skipIf(skip !== undefined)('KernelIpvsPort in a real kernel', () => {
   let out: Record<string, string | number | boolean | Record<string, number>>;

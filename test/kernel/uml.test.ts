@@ -2,9 +2,9 @@
 // back, and the guest kernel has IPVS (which the host kernel lacks).
 import { describe, expect, it } from 'vitest';
 import { runInUml, umlUnavailableReason } from './uml.js';
+import { requirement } from '../helpers/requirement.js';
 
-const skip = umlUnavailableReason();
-if (skip) console.warn(`test/kernel/uml.test.ts skipped: ${skip}`);
+const skip = requirement('kernel/uml', umlUnavailableReason());
 
 describe.skipIf(skip !== undefined)('user-mode Linux runner', () => {
   it('runs a script in the guest and returns stdout, stderr and the exit code', async () => {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { requirement } from '../../helpers/requirement.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const unit = readFileSync(join(ROOT, 'systemd/kad.service'), 'utf8');
@@ -16,8 +17,8 @@ for (const line of unit.split('\n')) {
 }
 const get = (k: string): string | undefined => directives.get(k)?.[0];
 
-const hasAnalyze = spawnSync('systemd-analyze', ['--version']).status === 0;
-if (!hasAnalyze) console.warn('systemd-unit: systemd-analyze not installed: `verify` check SKIPPED');
+const hasAnalyze = requirement('systemd-unit (systemd-analyze verify)',
+  spawnSync('systemd-analyze', ['--version']).status === 0 ? undefined : 'systemd-analyze not installed (Debian package systemd)') === undefined;
 
 describe('systemd/kad.service', () => {
   it('is Type=notify, stays in the foreground, reloads with HUP, stops only the main process', () => {
