@@ -1,15 +1,15 @@
 /**
  * Entry of the checker child (dist/check/daemon.js), forked by the supervisor with an IPC
- * channel and KAD_CHILD_OPTIONS. Reads the configuration itself, opens IPVS (exit 1 with
+ * channel and KAD_CHILD_OPTIONS. Applies the configuration the parent validated, opens IPVS (exit 1 with
  * keepalived's "IPVS: Can't initialize ipvs" when the kernel has none), runs the scheduler,
  * reports readiness and handles reload / dump / stop / vrrp-state. Exits when the channel closes.
  * KAD_CHECK_DRY_RUN=1 runs against an in-memory IPVS table instead of the kernel (no IPVS needed).
  */
-import type { ScriptSpec } from '../config/model.js';
+import type { Config, ScriptSpec } from '../config/model.js';
 import { SystemClock, type Clock } from '../core/clock.js';
 import type { ChildOptions, ParentMessage } from '../core/ipc.js';
 import type { Logger } from '../core/log.js';
-import { EXIT_CONFIG, EXIT_FATAL, loadChildConfig, runChild, sendToParent as send, type ChildBody } from '../supervisor/child-entry.js';
+import { EXIT_FATAL, runChild, sendToParent as send, type ChildBody } from '../supervisor/child-entry.js';
 import type { IpvsPort } from '../ipvs/port.js';
 import { DUMP_FILES, writeDumpFile } from '../supervisor/dump-files.js';
 import { formatCheckData } from './dump.js';
@@ -41,12 +41,7 @@ class CheckerChild implements ChildBody {
     });
   };
 
-  async start(): Promise<number | undefined> {
-    const config = loadChildConfig(this.opts, this.log, 'KAD_ERR_CHECK_CONFIG');
-    if (!config) {
-      send({ type: 'fatal', exitCode: EXIT_CONFIG, message: `cannot load ${this.opts.cli.useFile}` });
-      return EXIT_CONFIG;
-    }
+  async start(config: Config): Promise<number | undefined> {
     try {
       this.port = await openPort(this.clock, this.log);
     } catch (err) {
@@ -60,10 +55,9 @@ class CheckerChild implements ChildBody {
     return undefined;
   }
 
-  reload(): void {
-    const config = loadChildConfig(this.opts, this.log, 'KAD_ERR_CHECK_CONFIG');
-    if (!config || !this.sched || this.stopping) {
-      send({ type: 'reloaded', ok: false, message: 'configuration not loaded; keeping the running one' });
+  reload(config: Config): void {
+    if (!this.sched || this.stopping) {
+      send({ type: 'reloaded', ok: false, message: 'not running; configuration not applied' });
       return;
     }
     this.sched.reload(config);
@@ -72,7 +66,7 @@ class CheckerChild implements ChildBody {
 
   handle(m: ParentMessage): void {
     if (m.type === 'stop') void this.stop();
-    else if (m.type === 'reload') this.reload();
+    else if (m.type === 'reload') this.reload(m.config);
     else if (m.type === 'dump' && m.what === 'data' && this.sched) {
       this.log.info(`Printing checker data for process(${process.pid}) on signal`);
       const file = writeDumpFile(DUMP_FILES.checkData, formatCheckData(this.sched.state, this.clock.wallMs()));

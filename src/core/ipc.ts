@@ -4,8 +4,10 @@
  * outlives its parent.
  *
  * Child processes are forked from dist/vrrp/daemon.js and dist/check/daemon.js; they read their
- * options from the KAD_CHILD_OPTIONS environment variable (JSON of ChildOptions) and re-read the
- * configuration themselves, as keepalived's children do.
+ * options from the KAD_CHILD_OPTIONS environment variable (JSON of ChildOptions). The parent is
+ * the only process that parses the configuration: a child says 'hello' once it listens, and the
+ * parent answers with the validated model ('config'); a reload carries the new model. A child
+ * started without a parent (no IPC channel, a debugging aid) reads the file itself.
  *
  * The parent (src/supervisor/) writes and removes the children's pid files (-r, -c) itself.
  * Children log through createProcessLogger('vrrp' | 'checker', cli) (src/supervisor/log-io.ts)
@@ -14,6 +16,7 @@
  * restarted at once when it dies; one that dies before either is restarted with backoff.
  */
 import type { CliOptions } from '../cli/options.js';
+import type { Config } from '../config/model.js';
 
 export type ChildKind = 'vrrp' | 'checker';
 
@@ -33,7 +36,10 @@ export type DumpKind = 'data' | 'stats' | 'stats-clear' | 'json';
 
 /** Parent → child. */
 export type ParentMessage =
-  | { type: 'reload' }
+  /** The validated configuration to start with (the answer to 'hello'). */
+  | { type: 'config'; config: Config }
+  /** Apply this validated configuration (HUP). */
+  | { type: 'reload'; config: Config }
   | { type: 'dump'; what: DumpKind }
   | { type: 'stop' }
   /** Checker child: the VRRP state of an instance changed (lvs_sync_daemon, ha_suspend). */
@@ -43,6 +49,8 @@ export type VrrpStateName = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP';
 
 /** Child → parent. */
 export type ChildMessage =
+  /** The child listens for messages and waits for its configuration ('config'). */
+  | { type: 'hello' }
   /**
    * The child has read its configuration and is running (sd_notify READY after all children).
    * A child started by a reload (its kind was not running) confirms the reload with 'ready'.
@@ -60,10 +68,10 @@ export type ChildMessage =
 
 export function isParentMessage(m: unknown): m is ParentMessage {
   return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string'
-    && ['reload', 'dump', 'stop', 'vrrp-state'].includes((m as { type: string }).type);
+    && ['config', 'reload', 'dump', 'stop', 'vrrp-state'].includes((m as { type: string }).type);
 }
 
 export function isChildMessage(m: unknown): m is ChildMessage {
   return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string'
-    && ['ready', 'state', 'reloaded', 'dumped', 'fatal'].includes((m as { type: string }).type);
+    && ['hello', 'ready', 'state', 'reloaded', 'dumped', 'fatal'].includes((m as { type: string }).type);
 }

@@ -1,10 +1,14 @@
 /**
- * What both children share as processes: reading KAD_CHILD_OPTIONS, the logger, the config load
- * with its diagnostics logged, messages to the parent, and the signal/IPC wiring (SIGTERM,
- * SIGINT, a `stop` message or the parent going away all mean a graceful stop).
+ * What both children share as processes: reading KAD_CHILD_OPTIONS, the logger, getting the
+ * configuration, messages to the parent, and the signal/IPC wiring (SIGTERM, SIGINT, a `stop`
+ * message or the parent going away all mean a graceful stop).
+ *
+ * A child does not parse the configuration: it says 'hello' and applies the validated model the
+ * parent sends ('config', and 'reload' later). Only a child started without a parent (no IPC
+ * channel: a debugging aid and some tests) reads the file itself, logging the diagnostics.
  */
 import type { Config } from '../config/model.js';
-import { formatDiagnostic, loadConfig } from '../config/loader.js';
+import { deepFreeze, formatDiagnostic, loadConfig } from '../config/loader.js';
 import { CHILD_OPTIONS_ENV, isParentMessage, type ChildMessage, type ChildOptions, type ParentMessage } from '../core/ipc.js';
 import type { Logger } from '../core/log.js';
 import { ignoreRealtimeSignals } from './libc-signal.js';
@@ -18,8 +22,8 @@ export function sendToParent(msg: ChildMessage): void {
   if (process.send && process.connected) process.send(msg);
 }
 
-/** Load the configuration, logging every diagnostic (errors with `errorCode`). */
-export function loadChildConfig(opts: ChildOptions, log: Logger, errorCode: string): Config | undefined {
+/** Standalone start: read the file, logging every diagnostic (errors with `errorCode`). */
+function readOwnConfig(opts: ChildOptions, log: Logger, errorCode: string): Config | undefined {
   const r = loadConfig(opts.cli.useFile, { configId: opts.cli.configId, allConfig: opts.cli.allConfig });
   for (const d of r.diagnostics) {
     if (d.severity === 'error') log.error({ code: errorCode }, formatDiagnostic(d));
@@ -28,12 +32,27 @@ export function loadChildConfig(opts: ChildOptions, log: Logger, errorCode: stri
   return r.config;
 }
 
-/** A child's body: started once, told about parent messages, stopped gracefully. */
+/** A child's body: started once with a configuration, told about parent messages, stopped gracefully. */
 export interface ChildBody {
   /** Resolves undefined when running, or an exit code to stop with. */
-  start(): Promise<number | undefined>;
+  start(config: Config): Promise<number | undefined>;
+  /** Any parent message but 'config' ('reload' carries the new validated model). */
   handle(m: ParentMessage): void;
   stop(code?: number): Promise<never>;
+}
+
+/** The parent's model (after 'hello'), or the file read here when there is no parent. */
+function configFromParent(): { config: Promise<Config>; deliver: (m: ParentMessage) => boolean } {
+  let resolveConfig: (c: Config) => void = () => undefined;
+  const config = new Promise<Config>((r) => (resolveConfig = r));
+  let got = false;
+  const deliver = (m: ParentMessage): boolean => {
+    if (m.type !== 'config') return false;
+    if (!got) resolveConfig(deepFreeze(m.config));
+    got = true;
+    return true;
+  };
+  return { config, deliver };
 }
 
 /** Run a child process: options from the environment, logger, wiring, fatal errors reported. */
@@ -50,10 +69,26 @@ export function runChild(proc: 'vrrp' | 'checker', make: (opts: ChildOptions, lo
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
     process.on('disconnect', stop);
+    const fromParent = configFromParent();
+    let started = false;
     process.on('message', (m: unknown) => {
-      if (isParentMessage(m)) child.handle(m);
+      if (!isParentMessage(m) || fromParent.deliver(m)) return;
+      // Before the configuration arrives only a stop means anything.
+      if (started || m.type === 'stop') child.handle(m);
     });
-    const code = await child.start();
+    let config: Config | undefined;
+    if (process.send) {
+      sendToParent({ type: 'hello' });
+      config = await fromParent.config;
+    } else {
+      config = readOwnConfig(opts, log, proc === 'vrrp' ? 'KAD_ERR_VRRP_CONFIG' : 'KAD_ERR_CHECK_CONFIG');
+      if (!config) {
+        await child.stop(EXIT_CONFIG);
+        return;
+      }
+    }
+    started = true;
+    const code = await child.start(config);
     if (code !== undefined) await child.stop(code);
   };
   main().catch((err: unknown) => {

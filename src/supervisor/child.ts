@@ -5,6 +5,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { Config } from '../config/model.js';
 import {
   CHILD_OPTIONS_ENV, isChildMessage, type ChildKind, type ChildMessage, type ChildOptions,
   type ParentMessage, type VrrpStateName,
@@ -39,6 +40,8 @@ export class ManagedChild {
   readonly instanceStates = new Map<string, VrrpStateName>();
   /** 'fatal' message received before exit, if any. */
   fatal: { exitCode: number; message: string } | undefined;
+  /** The validated model this child runs (sent when it says 'hello', replaced by reloads). */
+  private config: Config | undefined;
 
   constructor(
     readonly kind: ChildKind,
@@ -61,7 +64,9 @@ export class ManagedChild {
     return [...this.instanceStates].filter(([, s]) => s === 'MASTER').map(([n]) => n);
   }
 
-  start(options: ChildOptions, nowMs: number): void {
+  /** Fork the child; it gets `config` once it says 'hello'. */
+  start(options: ChildOptions, nowMs: number, config: Config): void {
+    this.config = config;
     this.ready = false;
     this.wasReady = false;
     this.fatal = undefined;
@@ -76,6 +81,10 @@ export class ManagedChild {
     if (proc.pid !== undefined) writePidFile(this.pidFile, proc.pid);
     proc.on('message', (m: unknown) => {
       if (!isChildMessage(m)) return;
+      if (m.type === 'hello') {
+        if (this.config) this.send({ type: 'config', config: this.config });
+        return;
+      }
       this.track(m);
       this.events.message(this, m);
     });
@@ -103,6 +112,12 @@ export class ManagedChild {
       this.wasReady = true;
     }
     if (m.type === 'fatal') this.fatal = { exitCode: m.exitCode, message: m.message };
+  }
+
+  /** Send a validated configuration to apply; false when the child cannot be told. */
+  reload(config: Config): boolean {
+    this.config = config;
+    return this.send({ type: 'reload', config });
   }
 
   send(msg: ParentMessage): boolean {

@@ -1,67 +1,56 @@
 /**
- * The parent's only view of the configuration: which children to start, and global_defs for
- * its data dump. It uses the config loader; when the loader rejects the file, a keyword scan of
- * the main file and its includes tells whether vrrp_instance and virtual_server blocks exist.
- * Reload validation proper happens in `kad -t`, in a separate process (reload.ts).
+ * The one place a running kad reads its configuration: the parent parses and validates the file
+ * once (at start and on every HUP) and sends the frozen model to the children, which only apply
+ * it. The verdict is the one `kad -t` gives, since both come from the same loader.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { loadConfig, type Diagnostic } from '../config/loader.js';
-import { errorKey } from './reload.js';
+import { formatDiagnostic, loadConfig, type Diagnostic } from '../config/loader.js';
 import type { Config } from '../config/model.js';
 import type { ConfigSummary } from './plan.js';
-import { KadError } from '../core/errors.js';
 
-function summaryOf(model: Config, diagnostics: readonly Diagnostic[]): ConfigSummary {
-  return {
-    vrrpInstances: model.vrrpInstances.map((i) => i.name),
-    virtualServers: model.virtualServers.length,
-    global: model.global,
-    errors: diagnostics.filter((d) => d.severity === 'error').map(errorKey),
-  };
+/** A configuration file as read for running. */
+export interface ConfigRead {
+  /** The frozen model; undefined when the file cannot be used at all (config test exit 4). */
+  config?: Config;
+  diagnostics: readonly Diagnostic[];
+  /** What `kad -t` would exit with for this file. */
+  exitCode: number;
+  /** Error diagnostics as reload keys (errorKey). */
+  errors: readonly string[];
 }
 
-const INCLUDE = /^\s*include\s+(\S+)/;
-
-/** Keyword scan (no globbing of includes beyond plain paths). */
-export function scanConfigText(file: string, read: (p: string) => string, depth = 0): ConfigSummary {
-  let text: string;
-  try {
-    text = read(file);
-  } catch (err) {
-    if (depth > 0) return { vrrpInstances: [], virtualServers: 0 };
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new KadError('KAD_ERR_SUPERVISOR_CONFIG_READ', `Configuration file '${file}' cannot be read (${code})`);
-  }
-  const out = { vrrpInstances: [] as string[], virtualServers: 0 };
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/[#!].*$/, '');
-    const inst = /^\s*vrrp_instance\s+(\S+)/.exec(line);
-    if (inst) out.vrrpInstances.push(inst[1] as string);
-    if (/^\s*virtual_server\s+/.test(line)) out.virtualServers++;
-    const inc = INCLUDE.exec(line);
-    if (inc && depth < 8) {
-      const sub = scanConfigText(resolve(dirname(file), inc[1] as string), read, depth + 1);
-      out.vrrpInstances.push(...sub.vrrpInstances);
-      out.virtualServers += sub.virtualServers;
-    }
-  }
-  return out;
-}
-
-export interface SummaryOptions {
+export interface ReadOptions {
   configId?: string;
   allConfig?: boolean;
 }
 
-/**
- * Summarise the configuration at `file` for the child plan. A configuration the loader rejects
- * is still scanned: the children then fail on it with a permanent error, as keepalived's do.
- */
-export async function summariseConfig(file: string, opts: SummaryOptions = {}): Promise<ConfigSummary> {
+/** Reads a configuration file for running; the test seam of the parent. */
+export type ConfigReader = (file: string) => ConfigRead;
+
+/** Key identifying an error independently of where it sits in the file. */
+export function errorKey(d: { code: string; message: string }): string {
+  return `${d.code} ${d.message}`;
+}
+
+/** Read, parse and validate `file` with the flags that shape how kad reads it (-i, -e). */
+export function readConfig(file: string, opts: ReadOptions = {}): ConfigRead {
   const r = loadConfig(file, {
     allConfig: opts.allConfig ?? false,
     ...(opts.configId !== undefined ? { configId: opts.configId } : {}),
   });
-  return r.config ? summaryOf(r.config, r.diagnostics) : scanConfigText(file, (p) => readFileSync(p, 'utf8'));
+  return {
+    ...(r.config ? { config: r.config } : {}),
+    diagnostics: r.diagnostics,
+    exitCode: r.exitCode,
+    errors: r.diagnostics.filter((d) => d.severity === 'error').map(errorKey),
+  };
+}
+
+/** The diagnostics as `file:line:col: severity: text [CODE]` lines. */
+export function diagnosticLines(read: ConfigRead): string[] {
+  return read.diagnostics.map(formatDiagnostic);
+}
+
+/** The facts the child plan needs. */
+export function summaryOf(config: Config): ConfigSummary {
+  return { vrrpInstances: config.vrrpInstances.map((i) => i.name), virtualServers: config.virtualServers.length };
 }

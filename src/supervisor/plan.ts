@@ -2,17 +2,12 @@
  * Which children the parent runs (pure): the VRRP child unless -C or the configuration has no
  * vrrp_instance, the checker child unless -P or it has no virtual_server — keepalived's rule.
  */
-import type { GlobalDefs } from '../config/model.js';
 import type { ChildKind } from '../core/ipc.js';
 
 /** The few facts about a configuration the parent needs. */
 export interface ConfigSummary {
   vrrpInstances: readonly string[];
   virtualServers: number;
-  /** global_defs, when the full loader produced the summary (for the parent's data dump). */
-  global?: GlobalDefs;
-  /** Error diagnostics of the configuration as reload keys (reload.ts errorKey). */
-  errors?: readonly string[];
 }
 
 export interface ChildPlan {

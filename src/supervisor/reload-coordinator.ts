@@ -1,26 +1,27 @@
 /**
- * One reload at a time (SIGHUP): validate the new configuration in a separate process, then send
- * RELOADING=1, forward the reload to the children and wait for each to confirm; then log
+ * One reload at a time (SIGHUP): read and validate the new configuration once, then send
+ * RELOADING=1, send the validated model to the children and wait for each to confirm; then log
  * "Reload complete" and send READY=1. A HUP during a reload is queued, like keepalived's
  * "Reload already in progress, request queued". An invalid configuration is not applied: kad
- * keeps running the old one and logs the checker's diagnostics.
+ * keeps running the old one and logs the diagnostics.
  */
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { ChildKind } from '../core/ipc.js';
 import type { Logger } from '../core/log.js';
+import { diagnosticLines, type ConfigRead, type ConfigReader } from './config-source.js';
+import { reloadVerdict } from './reload.js';
 import type { Notifier } from './sd-notify.js';
-import { reloadVerdict, validateConfig, type ValidatorCommand } from './reload.js';
 
 export interface ReloadDeps {
   clock: Clock;
   log: Logger;
   notifier: Notifier;
-  validator: ValidatorCommand;
+  read: ConfigReader;
   configFile: string;
   timeoutMs: number;
   pid: number;
-  /** Forward the reload; returns the children that must confirm it. */
-  apply: () => Promise<ChildKind[]>;
+  /** Send the validated configuration to the children; returns those that must confirm it. */
+  apply: (read: ConfigRead & { config: NonNullable<ConfigRead['config']> }) => Promise<ChildKind[]>;
   /** global_defs reload_check_config of the running configuration: only exit 0 reloads. */
   requireClean?: () => boolean;
 }
@@ -64,13 +65,12 @@ export class ReloadCoordinator {
   private async run(): Promise<void> {
     const { log, configFile } = this.deps;
     log.info('Reloading ...');
-    const v = await validateConfig(this.deps.validator, configFile);
-    if (this.cancelled) return;
+    const v = this.deps.read(configFile);
     const verdict = reloadVerdict(v, this.runningErrors, this.deps.requireClean?.() ?? false);
-    const lines = v.diagnostics.split('\n').filter((l) => l.trim() !== '');
-    if (!verdict.ok) {
+    const lines = diagnosticLines(v);
+    if (!verdict.ok || v.config === undefined) {
       log.error(
-        { code: 'KAD_ERR_SUPERVISOR_RELOAD_INVALID', exitCode: v.exitCode, newErrors: verdict.newErrors, diagnostics: v.diagnostics },
+        { code: 'KAD_ERR_SUPERVISOR_RELOAD_INVALID', exitCode: v.exitCode, newErrors: verdict.newErrors },
         `Configuration file ${configFile} not applied: ${verdict.reason}; keeping the running configuration`,
       );
       for (const line of lines) log.error(line);
@@ -85,7 +85,7 @@ export class ReloadCoordinator {
     this.deps.notifier.reloading(process.hrtime.bigint() / 1000n);
     let kinds: ChildKind[];
     try {
-      kinds = await this.deps.apply();
+      kinds = await this.deps.apply({ ...v, config: v.config });
     } catch (err) {
       log.error({ code: 'KAD_ERR_SUPERVISOR_RELOAD_INVALID' }, `reload failed: ${(err as Error).message}`);
       this.finish('invalid');

@@ -1,7 +1,7 @@
 /**
  * The parent's life: pid files, logger, signals, systemd notifications, the Supervisor, and a
  * clean exit. `kad` (src/cli/daemon.ts) calls runParent with the defaults; tests call it with
- * fixture children and a fixture validator.
+ * fixture children.
  */
 import type { CliOptions } from '../cli/options.js';
 import { versionText } from '../cli/version.js';
@@ -9,20 +9,17 @@ import { SystemClock, type Clock } from '../core/clock.js';
 import { KadError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { ChildEntryResolver } from './child.js';
-import { summariseConfig } from './config-source.js';
+import { readConfig, type ConfigRead } from './config-source.js';
 import { DUMP_FILES, writeDumpFile } from './dump-files.js';
 import { createProcessLogger } from './log-io.js';
 import { formatParentData } from './parent-dump.js';
 import { checkPidFile, removePidFile, writePidFile } from './pidfile.js';
-import type { ConfigSummary } from './plan.js';
-import { kadConfigTestCommand, type ValidatorCommand } from './reload.js';
 import { createNotifier, type Notifier } from './sd-notify.js';
 import { installSignalHandlers } from './signals.js';
 import { Supervisor } from './supervisor.js';
 
 export interface ParentOverrides {
   resolveEntry?: ChildEntryResolver;
-  validator?: ValidatorCommand;
   clock?: Clock;
   log?: Logger;
   env?: NodeJS.ProcessEnv;
@@ -63,18 +60,13 @@ interface Parts {
 
 function buildSupervisor(cli: CliOptions, o: ParentOverrides, log: Logger, env: NodeJS.ProcessEnv): Parts {
   const notifier = createNotifier(env.NOTIFY_SOCKET, log);
-  let latest: ConfigSummary | undefined;
-  const summarise = async (file: string): Promise<ConfigSummary> => {
-    latest = await summariseConfig(file, { configId: cli.configId, allConfig: cli.allConfig });
-    return latest;
-  };
-  const sup = new Supervisor({
-    cli, log, notifier, summarise, env,
+  const read = (file: string): ConfigRead => readConfig(file, { configId: cli.configId, allConfig: cli.allConfig });
+  const sup: Supervisor = new Supervisor({
+    cli, log, notifier, read, env,
     clock: o.clock ?? new SystemClock(),
-    validator: o.validator ?? kadConfigTestCommand(cli.configId, cli.allConfig),
     ...(o.resolveEntry ? { resolveEntry: o.resolveEntry } : {}),
-    childWaitTimeMs: () => o.childWaitTimeMs ?? latest?.global?.childWaitTimeMs ?? 5_000,
-    writeParentDump: () => writeDumpFile(DUMP_FILES.parentData, formatParentData(latest?.global), env),
+    childWaitTimeMs: () => o.childWaitTimeMs ?? sup.config?.global.childWaitTimeMs ?? 5_000,
+    writeParentDump: () => writeDumpFile(DUMP_FILES.parentData, formatParentData(sup.config?.global), env),
   });
   return { sup, notifier };
 }

@@ -7,16 +7,18 @@
  */
 import { existsSync } from 'node:fs';
 import type { CliOptions } from '../cli/options.js';
+import { formatDiagnostic } from '../config/diagnostics.js';
+import type { Config } from '../config/model.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { ChildKind, ChildMessage, ChildOptions, DumpKind } from '../core/ipc.js';
 import type { Logger } from '../core/log.js';
 import { DEFAULT_BACKOFF, INITIAL_BACKOFF, nextRespawn, type BackoffPolicy, type BackoffState } from './backoff.js';
 import { CHILD_LABEL, defaultChildEntry, ManagedChild, type ChildEntryResolver } from './child.js';
-import { planChildren, plannedKinds, type ConfigSummary } from './plan.js';
+import { summaryOf, type ConfigRead, type ConfigReader } from './config-source.js';
+import { planChildren, plannedKinds } from './plan.js';
 import { ReloadCoordinator } from './reload-coordinator.js';
 import type { Notifier } from './sd-notify.js';
 import type { SignalAction } from './signals.js';
-import type { ValidatorCommand } from './reload.js';
 
 /** Child exit codes that stop kad instead of a respawn (keepalived lib/scheduler.h). */
 export const PERMANENT_EXIT: ReadonlyMap<number, string> = new Map([
@@ -30,8 +32,8 @@ export interface SupervisorDeps {
   clock: Clock;
   log: Logger;
   notifier: Notifier;
-  summarise: (file: string) => Promise<ConfigSummary>;
-  validator: ValidatorCommand;
+  /** Reads and validates the configuration file: the only parse of a running kad. */
+  read: ConfigReader;
   resolveEntry?: ChildEntryResolver;
   backoff?: BackoffPolicy;
   /** Grace period for children on stop (global_defs child_wait_time, default 5 s). */
@@ -57,8 +59,8 @@ export class Supervisor {
   private resolveDone: ((code: number) => void) | undefined;
   readonly done: Promise<number>;
   private readonly pid: number;
-  /** global_defs reload_check_config of the running configuration. */
-  private reloadCheckConfig = false;
+  /** The validated configuration the children run (undefined until start has read it). */
+  private running: Config | undefined;
 
   constructor(private readonly deps: SupervisorDeps) {
     this.pid = deps.pid ?? process.pid;
@@ -67,26 +69,49 @@ export class Supervisor {
       clock: deps.clock,
       log: deps.log,
       notifier: deps.notifier,
-      validator: deps.validator,
+      read: deps.read,
       configFile: deps.cli.useFile,
       timeoutMs: deps.reloadTimeoutMs ?? 60_000,
       pid: this.pid,
-      apply: () => this.applyReload(),
-      requireClean: () => this.reloadCheckConfig,
+      apply: (read) => Promise.resolve(this.applyReload(read.config)),
+      requireClean: () => this.running?.global.reloadCheckConfig ?? false,
     });
   }
 
   /** Start the children the configuration needs; resolves `done` with the exit code on stop. */
   async start(): Promise<void> {
-    const summary = await this.deps.summarise(this.deps.cli.useFile);
-    this.reloads.setRunningErrors(summary.errors ?? []);
-    this.reloadCheckConfig = summary.global?.reloadCheckConfig ?? false;
+    const file = this.deps.cli.useFile;
+    const read = this.deps.read(file);
+    this.logDiagnostics(read);
     // A stop signal may arrive while the configuration is read.
     if (this.stopping) return;
-    const kinds = plannedKinds(planChildren(this.deps.cli, summary));
+    if (!read.config) {
+      this.deps.log.error({ code: 'KAD_ERR_SUPERVISOR_CONFIG_READ', exitCode: read.exitCode },
+        `Configuration file ${file} cannot be used (config test exit ${read.exitCode}). Terminating`);
+      this.deps.notifier.errno(2);
+      this.stop(2);
+      return;
+    }
+    this.running = read.config;
+    this.reloads.setRunningErrors(read.errors);
+    const kinds = plannedKinds(planChildren(this.deps.cli, summaryOf(read.config)));
     if (kinds.length === 0) this.deps.log.info('No VRRP instance or virtual server configured; no child started');
     for (const kind of kinds) this.startChild(kind);
     this.checkReady();
+  }
+
+  /** The configuration the children run. */
+  get config(): Config | undefined {
+    return this.running;
+  }
+
+  /** The start-up diagnostics, once, in the parent (children do not parse). */
+  private logDiagnostics(read: ConfigRead): void {
+    for (const d of read.diagnostics) {
+      const line = formatDiagnostic(d);
+      if (d.severity === 'error') this.deps.log.error({ code: d.code }, line);
+      else this.deps.log.warn({ code: d.code }, line);
+    }
   }
 
   /** The child of this kind, if one was ever started. */
@@ -151,7 +176,8 @@ export class Supervisor {
       }, this.deps.env);
       this.children.set(kind, child);
     }
-    child.start(this.childOptions(kind, child), this.deps.clock.nowMs());
+    if (!this.running) return;
+    child.start(this.childOptions(kind, child), this.deps.clock.nowMs(), this.running);
     this.generations.set(kind, (this.generations.get(kind) ?? 0) + 1);
     this.deps.log.info({ child: kind, childPid: child.pid }, `Starting ${CHILD_LABEL[kind]} child process, pid=${child.pid}`);
   }
@@ -231,14 +257,13 @@ export class Supervisor {
     }));
   }
 
-  /** After a valid config test: start children the new config needs, forward HUP to the rest. */
-  private async applyReload(): Promise<ChildKind[]> {
-    const summary = await this.deps.summarise(this.deps.cli.useFile);
-    this.reloadCheckConfig = summary.global?.reloadCheckConfig ?? false;
-    const kinds = plannedKinds(planChildren(this.deps.cli, summary));
+  /** After a valid config test: send the new model to the children, start those it newly needs. */
+  private applyReload(config: Config): ChildKind[] {
+    this.running = config;
+    const kinds = plannedKinds(planChildren(this.deps.cli, summaryOf(config)));
     const waiting: ChildKind[] = [];
     for (const [kind, child] of this.children) {
-      if (child.running && child.send({ type: 'reload' })) waiting.push(kind);
+      if (child.reload(config)) waiting.push(kind);
     }
     for (const kind of kinds) {
       if (this.children.get(kind)?.running || this.respawnTimers.has(kind)) continue;

@@ -1,7 +1,7 @@
 /**
  * Entry of the VRRP child (dist/vrrp/daemon.js). Forked by the supervisor with an IPC channel,
- * or started directly (no channel) with the same KAD_CHILD_OPTIONS environment variable. Reads
- * the configuration itself, runs the instances, reports readiness and every state change, and
+ * or started directly (no channel) with the same KAD_CHILD_OPTIONS environment variable. Applies
+ * the configuration the parent validated (or, started directly, reads it), runs the instances, reports readiness and every state change, and
  * handles reload / dump / stop. SIGTERM, SIGINT, a `stop` message and the parent going away
  * (IPC 'disconnect') all mean a graceful stop: priority-0 adverts, VIPs removed unless -V.
  */
@@ -9,7 +9,7 @@ import type { Config, IpAddress } from '../config/model.js';
 import { SystemClock } from '../core/clock.js';
 import type { ChildOptions, DumpKind, ParentMessage } from '../core/ipc.js';
 import type { Logger } from '../core/log.js';
-import { EXIT_CONFIG, loadChildConfig, runChild, sendToParent as send, type ChildBody } from '../supervisor/child-entry.js';
+import { runChild, sendToParent as send, type ChildBody } from '../supervisor/child-entry.js';
 import { DUMP_FILES, writeDumpFile } from '../supervisor/dump-files.js';
 import { formatData, formatJson, formatStats, type InstanceDump } from './print.js';
 import type { VrrpInstance } from './instance.js';
@@ -82,12 +82,7 @@ class VrrpChild implements ChildBody {
     });
   }
 
-  async start(): Promise<number | undefined> {
-    const config = loadChildConfig(this.opts, this.log, 'KAD_ERR_VRRP_CONFIG');
-    if (!config) {
-      send({ type: 'fatal', exitCode: EXIT_CONFIG, message: `cannot load ${this.opts.cli.useFile}` });
-      return EXIT_CONFIG;
-    }
+  async start(config: Config): Promise<number | undefined> {
     this.runtime = this.makeRuntime(config, this.opts.resumeMaster ?? []);
     await this.runtime.start();
     send({ type: 'ready' });
@@ -95,13 +90,12 @@ class VrrpChild implements ChildBody {
   }
 
   /** SIGHUP path: keep MASTER instances (they resume without losing their VIPs), rebuild the rest. */
-  async reload(): Promise<void> {
+  async reload(config: Config): Promise<void> {
     // Masters advertise before the work; the resumed instances advertise again once it is done,
     // so the gap on the wire is the reload's duration, never an interval plus it.
     for (const inst of this.runtime?.instances ?? []) inst.advertiseNow();
-    const config = loadChildConfig(this.opts, this.log, 'KAD_ERR_VRRP_CONFIG');
-    if (!config || !this.runtime || this.stopping) {
-      send({ type: 'reloaded', ok: false, message: 'configuration not loaded; keeping the running one' });
+    if (!this.runtime || this.stopping) {
+      send({ type: 'reloaded', ok: false, message: 'not running; configuration not applied' });
       return;
     }
     const old = this.runtime;
@@ -123,7 +117,7 @@ class VrrpChild implements ChildBody {
 
   handle(m: ParentMessage): void {
     if (m.type === 'stop') void this.stop();
-    else if (m.type === 'reload') void this.reload();
+    else if (m.type === 'reload') void this.reload(m.config);
     else if (m.type === 'dump') this.dump(m.what);
   }
 

@@ -69,7 +69,7 @@ describe('checker child', () => {
       expect(data).toContain(`   Real Server = [127.0.0.1]:tcp:${tcpPort}\n     weight = 1\n     alive = no`);
 
       const before = c.logs.length;
-      c.proc.send({ type: 'reload' });
+      c.reload();
       await c.waitFor(() => c.messages.find((m) => m.type === 'reloaded'));
       expect(c.messages.find((m) => m.type === 'reloaded')).toEqual({ type: 'reloaded', ok: true });
       await http.close();

@@ -1,5 +1,5 @@
-// SIGHUP through the real binary with the real validator (`kad -t` in a separate process):
-// a valid file reloads ("Reload complete"), an invalid one is refused with its diagnostics while
+// SIGHUP through the real binary: the parent reads and validates the file as `kad -t` would; a
+// valid file reloads ("Reload complete"), an invalid one is refused with its diagnostics while
 // kad keeps running, and a HUP arriving during a reload is queued.
 import { writeFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ afterEach(() => {
 
 const count = (text: string, needle: string): number => text.split(needle).length - 1;
 
-describe('reload with kad -t', () => {
+describe('reload validated as kad -t judges it', () => {
   it('valid → Reload complete; invalid → old config kept, diagnostics logged with file:line', async () => {
     run = startParent({ config: GOOD, command: () => [`${ROOT}bin/kad.js`] });
     const r = run;
@@ -64,12 +64,11 @@ describe('reload with kad -t', () => {
   });
 
   it('a HUP during a reload is queued, not lost', async () => {
-    run = startParent({ config: GOOD, command: () => [`${ROOT}bin/kad.js`] });
+    // Fixture children that take 1 s to confirm a reload keep it in progress.
+    run = startParent({ spec: { vrrp: { reloadDelayMs: 1000 }, checker: { reloadDelayMs: 1000 } } });
     const r = run;
     await r.waitFor(() => r.output().includes('Startup complete'), 10_000, 'startup');
     r.kill('SIGHUP');
-    // Two HUPs sent back to back may merge into one (standard signals do not queue): send the
-    // second once the first reload is under way (its config test takes a few hundred ms).
     await r.waitFor(() => r.output().includes('Reloading ...'), 10_000, 'first reload');
     r.kill('SIGHUP');
     await r.waitFor(() => count(r.output(), 'Reload complete') === 2, 20_000, 'two reloads');

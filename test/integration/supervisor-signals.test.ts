@@ -50,6 +50,13 @@ describe('supervisor signals', () => {
     await r.waitFor(() => r.output().includes('Reload complete'), 10_000, 'reload complete');
     expect(msgs(r.events(), 'vrrp', 'reload')).toHaveLength(1);
     expect(msgs(r.events(), 'checker', 'reload')).toHaveLength(1);
+    // The children never read the file: the parent's validated model comes with each message.
+    const model = (e: FixtureEvent | undefined): unknown => (e?.msg as { config?: { vrrpInstances: { name: string }[] } } | undefined)?.config?.vrrpInstances.map((i) => i.name);
+    for (const kind of ['vrrp', 'checker']) {
+      expect(msgs(r.events(), kind, 'config')).toHaveLength(1);
+      expect(model(msgs(r.events(), kind, 'config')[0])).toEqual(['VI_1']);
+      expect(model(msgs(r.events(), kind, 'reload')[0])).toEqual(['VI_1']);
+    }
 
     appendFileSync(r.config, 'INVALID keyword\n');
     r.kill('SIGHUP');
@@ -66,7 +73,8 @@ describe('supervisor signals', () => {
     const r = run;
     await ready(r);
     expect(r.events().filter((e) => e.ev === 'start').map((e) => e.kind)).toEqual(['vrrp']);
-    appendFileSync(r.config, 'virtual_server 10.0.0.1 80 {\n}\n');
+    // A complete virtual server: the reload brings no new error, so it is applied.
+    appendFileSync(r.config, 'virtual_server 10.0.0.1 80 {\n  lb_algo rr\n  lb_kind NAT\n  protocol TCP\n  real_server 10.0.0.2 80 {\n  }\n}\n');
     r.kill('SIGHUP');
     await r.waitFor(() => r.output().includes('Reload complete'), 10_000, 'reload');
     expect(r.events().filter((e) => e.ev === 'start').map((e) => e.kind).sort()).toEqual(['checker', 'vrrp']);

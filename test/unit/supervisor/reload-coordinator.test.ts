@@ -1,14 +1,26 @@
-// Reload orchestration with a ManualClock and real validator processes (/bin/true, /bin/false):
-// READY/RELOADING around a valid reload, nothing sent for an invalid one, queued HUPs, and the
-// timeout when a child never confirms.
+// Reload orchestration with a ManualClock and an injected configuration reader: READY/RELOADING
+// around a valid reload, nothing sent for an invalid one, queued HUPs, and the timeout when a
+// child never confirms.
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import { memoryLogger } from '../../../src/core/log.js';
 import type { ChildKind } from '../../../src/core/ipc.js';
+import type { ConfigRead } from '../../../src/supervisor/config-source.js';
 import { ReloadCoordinator, type ReloadOutcome } from '../../../src/supervisor/reload-coordinator.js';
 import type { Notifier } from '../../../src/supervisor/sd-notify.js';
 
-function setup(validator: string, children: ChildKind[]) {
+const VALID = 'valid';
+const BROKEN = 'broken';
+/** A reader: the valid file yields a model, the broken one cannot be used (config test exit 4). */
+const reader = (kind: string) => (): ConfigRead =>
+  kind === VALID
+    ? { config: { global: {} } as ConfigRead['config'], diagnostics: [], exitCode: 0, errors: [] }
+    : {
+      diagnostics: [{ file: '/etc/kad.conf', line: 0, col: 0, severity: 'error', code: 'KAD_ERR_CONFIG_FILE_UNREADABLE', message: 'cannot read' }],
+      exitCode: 4, errors: ['KAD_ERR_CONFIG_FILE_UNREADABLE cannot read'],
+    };
+
+function setup(file: string, children: ChildKind[]) {
   const clock = new ManualClock();
   const { log, records } = memoryLogger();
   const sent: string[] = [];
@@ -18,7 +30,7 @@ function setup(validator: string, children: ChildKind[]) {
   };
   let applied = 0;
   const rc = new ReloadCoordinator({
-    clock, log, notifier, validator: () => [validator], configFile: '/etc/kad.conf', timeoutMs: 5_000, pid: 1,
+    clock, log, notifier, read: reader(file), configFile: '/etc/kad.conf', timeoutMs: 5_000, pid: 1,
     apply: () => {
       applied++;
       return Promise.resolve([...children]);
@@ -39,7 +51,7 @@ const last = (h: readonly ReloadOutcome[]): ReloadOutcome | undefined => h[h.len
 
 describe('reload coordinator', () => {
   it('valid: RELOADING, forward, wait for every child, then READY', async () => {
-    const s = setup('/bin/true', ['vrrp', 'checker']);
+    const s = setup(VALID, ['vrrp', 'checker']);
     s.rc.request();
     await until(() => s.applied() === 1);
     await until(() => s.sent.length === 1);
@@ -53,17 +65,18 @@ describe('reload coordinator', () => {
   });
 
   it('invalid: nothing forwarded, nothing told to systemd, the error is logged with its code', async () => {
-    const s = setup('/bin/false', ['vrrp']);
+    const s = setup(BROKEN, ['vrrp']);
     s.rc.request();
     await until(() => s.rc.history.length === 1);
     expect(last(s.rc.history)).toBe('invalid');
     expect(s.applied()).toBe(0);
     expect(s.sent).toEqual([]);
     expect(s.records.some((r) => r.code === 'KAD_ERR_SUPERVISOR_RELOAD_INVALID')).toBe(true);
+    expect(s.records.map((r) => r.msg)).toContain('/etc/kad.conf:0:0: error: cannot read [KAD_ERR_CONFIG_FILE_UNREADABLE]');
   });
 
   it('a request during a reload is queued and run after it', async () => {
-    const s = setup('/bin/true', ['vrrp']);
+    const s = setup(VALID, ['vrrp']);
     s.rc.request();
     s.rc.request();
     expect(s.records.map((r) => r.msg)).toContain('Reload already in progress, request queued');
@@ -75,7 +88,7 @@ describe('reload coordinator', () => {
   });
 
   it('a child that never confirms: timeout warning, READY anyway; a child that dies is not waited for', async () => {
-    const s = setup('/bin/true', ['vrrp', 'checker']);
+    const s = setup(VALID, ['vrrp', 'checker']);
     s.rc.request();
     await until(() => s.applied() === 1 && s.clock.pendingCount === 1);
     s.rc.childGone('checker');
