@@ -8,19 +8,12 @@
  * Pure. For ICMPv6 the kernel fills the checksum on raw sockets (RFC 3542 §3.1).
  */
 
+import { internetChecksum } from '../core/inet-checksum.js';
+
 export const ICMP_ECHO_REQUEST = 8;
 export const ICMP_ECHO_REPLY = 0;
 export const ICMP6_ECHO_REQUEST = 128;
 export const ICMP6_ECHO_REPLY = 129;
-
-/** RFC 1071 Internet checksum. */
-export function inetChecksum(buf: Buffer): number {
-  let sum = 0;
-  for (let i = 0; i + 1 < buf.length; i += 2) sum += buf.readUInt16BE(i);
-  if (buf.length % 2 === 1) sum += buf[buf.length - 1]! << 8;
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  return ~sum & 0xffff;
-}
 
 export function encodeEcho(family: 4 | 6, id: number, seq: number, data: Buffer): Buffer {
   const b = Buffer.alloc(8 + data.length);
@@ -28,7 +21,7 @@ export function encodeEcho(family: 4 | 6, id: number, seq: number, data: Buffer)
   b.writeUInt16BE(id & 0xffff, 4);
   b.writeUInt16BE(seq & 0xffff, 6);
   data.copy(b, 8);
-  if (family === 4) b.writeUInt16BE(inetChecksum(b), 2);
+  if (family === 4) b.writeUInt16BE(internetChecksum(b), 2);
   return b;
 }
 

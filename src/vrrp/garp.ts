@@ -25,6 +25,7 @@
  */
 
 import { ipv4Bytes, ipv6Bytes, parseMac } from '../net/inet-addr.js';
+import { foldChecksum, pseudoHeaderSum, sumWords } from '../core/inet-checksum.js';
 
 /** Ethernet type of ARP. */
 export const ETHERTYPE_ARP = 0x0806;
@@ -41,28 +42,13 @@ const NA_FLAG_ROUTER = 0x80;
 const NA_FLAG_OVERRIDE = 0x20;
 const OPT_TARGET_LINK_ADDR = 2;
 
-/** RFC 1071 one's-complement sum folded to 16 bits (not inverted) over `parts`. */
-function onesComplementSum(parts: readonly Uint8Array[]): number {
-  let sum = 0;
-  for (const part of parts) {
-    for (let i = 0; i + 1 < part.length; i += 2) sum += (part[i]! << 8) | part[i + 1]!;
-    if (part.length % 2 === 1) sum += part[part.length - 1]! << 8;
-  }
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  return sum;
-}
-
 /**
  * ICMPv6 checksum (RFC 4443 §2.3): one's complement of the sum over the IPv6 pseudo-header
  * (RFC 8200 §8.1: source, destination, upper-layer length, next header 58) and the message,
  * with the message's checksum field taken as zero by the caller.
  */
 export function icmpv6Checksum(src: Uint8Array, dst: Uint8Array, message: Uint8Array): number {
-  const pseudo = Buffer.alloc(8);
-  pseudo.writeUInt32BE(message.length, 0);
-  pseudo[7] = ICMPV6_NEXT_HEADER;
-  const sum = onesComplementSum([src, dst, pseudo, message]);
-  const ck = ~sum & 0xffff;
+  const ck = foldChecksum(pseudoHeaderSum(src, dst, message.length, ICMPV6_NEXT_HEADER) + sumWords(message));
   return ck === 0 ? 0xffff : ck;
 }
 

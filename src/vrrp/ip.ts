@@ -6,7 +6,7 @@
  * when IPsec AH is in use). kad writes the same header so its adverts are byte-identical.
  */
 import { formatIpv6 as formatIpv6Groups, parseIpv4 as parseIpv4Quad, parseIpv6 as parseIpv6Groups } from '../config/ip.js';
-import { internetChecksum } from './checksum.js';
+import { internetChecksum } from '../core/inet-checksum.js';
 
 export type AddrFamily = 4 | 6;
 

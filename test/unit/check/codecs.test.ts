@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { encodeQuery, judgeAnswer, QTYPE } from '../../../src/check/dns-packet.js';
 import { buildRequest, hostHeader, HttpResponseReader, MAX_RESPONSE_BYTES, statusAccepted } from '../../../src/check/http-response.js';
-import { encodeEcho, inetChecksum, isEchoReply } from '../../../src/check/icmp-packet.js';
+import { encodeEcho, isEchoReply } from '../../../src/check/icmp-packet.js';
+import { internetChecksum } from '../../../src/core/inet-checksum.js';
 import { miscVerdict } from '../../../src/check/misc.js';
 import { fileVerdict } from '../../../src/check/file.js';
 import { matchesPattern } from '../../../src/check/udp.js';
@@ -78,7 +79,7 @@ describe('small verdicts', () => {
   });
   it('ICMP echo encode and reply match', () => {
     const req = encodeEcho(4, 0x42, 7, Buffer.from('x'));
-    expect(inetChecksum(req)).toBe(0);
+    expect(internetChecksum(req)).toBe(0);
     const reply = Buffer.concat([Buffer.from('45000000000000004001000000000000000000000', 'hex').subarray(0, 20), req]);
     reply[20] = 0;
     expect(isEchoReply(4, reply, 0x42, 7)).toBe(true);
