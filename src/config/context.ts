@@ -4,7 +4,7 @@
  * reports a problem at the word's position and returns undefined, so handlers keep defaults.
  */
 import { didYouMean, type ConfigCode, type DiagnosticSink, type Position } from './diagnostics.js';
-import { parseIp, type ParsedIp } from './ip.js';
+import { type ParsedIp, parseIp } from '../core/addr.js';
 import type { SourceRef } from './model.js';
 import type { Node } from './tree.js';
 

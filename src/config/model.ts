@@ -7,7 +7,9 @@
  * Addresses are strings in canonical form (`10.0.0.1`, `fe80::1`); families are 4 or 6.
  */
 
-export type Family = 4 | 6;
+import type { Family } from '../core/addr.js';
+
+export type { Family };
 
 /** Where a model element came from, for diagnostics at run time. */
 export interface SourceRef {

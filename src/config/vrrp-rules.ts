@@ -5,7 +5,7 @@
  */
 import type { Cx } from './context.js';
 import type { ConfigEnv } from './env.js';
-import { isLinkLocal6 } from './ip.js';
+import { isLinkLocal6 } from '../core/addr.js';
 import type { Family, GlobalDefs, SyncGroup, TrackRef, VrrpInstance } from './model.js';
 import type { GroupDraft, InstanceDraft } from './blocks/vrrp.js';
 import type { Node } from './tree.js';

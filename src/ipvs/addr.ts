@@ -1,34 +1,28 @@
 /**
- * Address bytes ↔ strings for the IPVS seam: 16-byte buffers with IPv4 in the first 4 bytes,
- * IPv6 printed in RFC 5952 form (src/net/inet-addr.ts) so kernel dumps compare equal to config
- * addresses. Pure: no I/O.
+ * Addresses as the IPVS family carries them: 16-byte buffers with IPv4 in the first 4 bytes,
+ * printed through the one address codec (src/core/addr.ts) so kernel dumps compare equal to
+ * config addresses; netmasks and virtual_server_group ranges. Pure: no I/O.
  */
-import type { Family } from '../config/model.js';
-import { ipv4Bytes, ipv4Text, ipv6Bytes, ipv6Text } from '../net/inet-addr.js';
+import { addressBytes, formatIpv4, formatIpv6, type Family } from '../core/addr.js';
 
 /** 16 bytes for an address of the given family (RangeError on a malformed address). */
-export function addressBytes(address: string, family: Family): Uint8Array {
+export function ipvsAddress(address: string, family: Family): Uint8Array {
   const out = new Uint8Array(16);
-  out.set(family === 4 ? ipv4Bytes(address) : ipv6Bytes(address));
+  out.set(addressBytes(address, family));
   return out;
 }
 
 /** Canonical text of the first 4 (IPv4) or 16 (IPv6) bytes. */
 export function formatAddress(bytes: ArrayLike<number>, family: Family): string {
   const b = Uint8Array.from({ length: 16 }, (_, i) => bytes[i] ?? 0);
-  return family === 4 ? ipv4Text(b) : ipv6Text(b);
-}
-
-/** Canonical form of an address string (as a kernel dump prints it back). */
-export function canonicalAddress(address: string, family: Family): string {
-  return formatAddress(addressBytes(address, family), family);
+  return family === 4 ? formatIpv4(b) : formatIpv6(b);
 }
 
 /** Dotted-quad netmask ("255.255.255.0") to a prefix length; undefined when malformed. */
 export function netmaskPrefixLen(mask: string): number | undefined {
   let bits: string;
   try {
-    bits = [...ipv4Bytes(mask)].map((o) => o.toString(2).padStart(8, '0')).join('');
+    bits = [...addressBytes(mask, 4)].map((o) => o.toString(2).padStart(8, '0')).join('');
   } catch {
     return undefined;
   }
@@ -51,7 +45,7 @@ function fromBig(n: bigint, len: number): Uint8Array {
  */
 export function addressRange(first: string, last: string, family: Family, max = 65536): string[] {
   const len = family === 4 ? 4 : 16;
-  const a = addressBytes(first, family);
+  const a = ipvsAddress(first, family);
   let b: Uint8Array;
   if (family === 4 && /^\d{1,3}$/.test(last)) {
     b = a.slice();
@@ -61,7 +55,7 @@ export function addressRange(first: string, last: string, family: Family, max = 
     const w = parseInt(last, 16);
     [b[14], b[15]] = [w >> 8, w & 0xff];
   } else {
-    b = addressBytes(last, family);
+    b = ipvsAddress(last, family);
   }
   const out: string[] = [];
   for (let n = toBig(a, len), end = toBig(b, len); n <= end && out.length < max; n++) {

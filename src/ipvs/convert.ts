@@ -3,7 +3,7 @@
  * takes and returns (struct kad_ipvs_* in native/ipvs/kadipvs.h). Pure: no I/O.
  */
 import type { L4Protocol } from '../config/model.js';
-import { addressBytes, formatAddress } from './addr.js';
+import { formatAddress, ipvsAddress } from './addr.js';
 import {
   FWD_LOCALNODE, FWD_METHOD, PROTOCOL_NUMBER, SYNC_STATE, TUN_FLAGS, TUN_TYPE,
   type DumpedDest, type DumpedService, type IpvsDest, type IpvsService, type IpvsStats, type SyncDaemonSpec,
@@ -54,7 +54,7 @@ export function toNativeService(s: IpvsService): NativeService {
   return {
     af: famToAf(s.family),
     protocol: PROTOCOL_NUMBER[s.protocol],
-    addr: s.fwmark > 0 ? new Uint8Array(16) : addressBytes(s.address, s.family),
+    addr: s.fwmark > 0 ? new Uint8Array(16) : ipvsAddress(s.address, s.family),
     port: s.fwmark > 0 ? 0 : s.port,
     fwmark: s.fwmark,
     sched_name: s.scheduler,
@@ -68,7 +68,7 @@ export function toNativeService(s: IpvsService): NativeService {
 export function toNativeDest(d: IpvsDest): NativeDest {
   return {
     af: famToAf(d.family),
-    addr: addressBytes(d.address, d.family),
+    addr: ipvsAddress(d.address, d.family),
     port: d.port,
     fwd_method: FWD_METHOD[d.method],
     weight: d.weight,
@@ -138,7 +138,7 @@ export function toNativeDaemon(d: SyncDaemonSpec): NativeDaemon {
     syncid: d.syncId,
     sync_maxlen: d.maxlen,
     mcast_af: d.group === undefined ? 0 : v6 ? AF_INET6 : AF_INET,
-    mcast_group: d.group === undefined ? new Uint8Array(16) : addressBytes(d.group, v6 ? 6 : 4),
+    mcast_group: d.group === undefined ? new Uint8Array(16) : ipvsAddress(d.group, v6 ? 6 : 4),
     mcast_port: d.port,
     mcast_ttl: d.ttl,
   };

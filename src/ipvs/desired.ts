@@ -18,7 +18,8 @@
 import type { Config, Forwarding, RealServer, SorryServer, VirtualServer, VirtualServerGroup } from '../config/model.js';
 import { rsKey } from './port.js';
 import type { CheckerSnapshot, VsStatus } from './port.js';
-import { addressRange, canonicalAddress, netmaskPrefixLen } from './addr.js';
+import { canonicalAddress } from '../core/addr.js';
+import { addressRange, netmaskPrefixLen } from './addr.js';
 import { SVC_F, type IpvsDest, type IpvsService, type IpvsTable, type TableEntry } from './model.js';
 
 /** Scheduler flag keywords (`lvs_sched_flags` / `sh-port` ...) → `IP_VS_SVC_F_*`. */
@@ -61,7 +62,7 @@ function serviceTemplate(vs: VirtualServer): Omit<IpvsService, 'family' | 'addre
 /** Service identities of one virtual server (several for a group). */
 function serviceIdentities(vs: VirtualServer, groups: ReadonlyMap<string, VirtualServerGroup>): Pick<IpvsService, 'family' | 'address' | 'port' | 'fwmark'>[] {
   const k = vs.key;
-  if (k.kind === 'ip') return [{ family: k.family, address: canonicalAddress(k.address, k.family), port: k.port, fwmark: 0 }];
+  if (k.kind === 'ip') return [{ family: k.family, address: canonicalAddress(k.address, k.family) ?? k.address, port: k.port, fwmark: 0 }];
   if (k.kind === 'fwmark') return [{ family: vs.ipFamily ?? k.family, address: '', port: 0, fwmark: k.fwmark }];
   const group = groups.get(k.group);
   if (!group) return [];
@@ -71,14 +72,14 @@ function serviceIdentities(vs: VirtualServer, groups: ReadonlyMap<string, Virtua
     if (e.kind === 'range' && e.lastAddress) {
       return addressRange(e.address!, e.lastAddress, e.family).map((address) => ({ family: e.family, address, port, fwmark: 0 }));
     }
-    return [{ family: e.family, address: canonicalAddress(e.address!, e.family), port, fwmark: 0 }];
+    return [{ family: e.family, address: canonicalAddress(e.address!, e.family) ?? e.address!, port, fwmark: 0 }];
   });
 }
 
 function dest(address: string, family: 4 | 6, port: number, fwd: Forwarding, weight: number, rs?: RealServer): IpvsDest {
   return {
     family,
-    address: canonicalAddress(address, family),
+    address: canonicalAddress(address, family) ?? address,
     port,
     method: fwd.method,
     weight: Math.max(0, Math.trunc(weight)),

@@ -8,7 +8,7 @@
 import netlink from 'netlink';
 import type { RtNetlinkSocket, rt as rtTypes } from 'netlink';
 import { KadError } from '../core/errors.js';
-import { ipv4Bytes, ipv4Text, ipv6Bytes, ipv6Text, isIpv6 } from './inet-addr.js';
+import { addressBytes, formatIpv4, formatIpv6, isIpv6Text } from '../core/addr.js';
 import { errnoFromNetlink, rtnlError } from './rtnl-errors.js';
 
 const AF_INET = 2;
@@ -70,15 +70,15 @@ function scopeNumber(scope: string | number | undefined): number {
 
 /** IPv4 broadcast of `address`/`prefixLen` (all host bits set). */
 export function broadcastOf(address: string, prefixLen: number): string {
-  const a = ipv4Bytes(address).readUInt32BE(0);
+  const a = addressBytes(address, 4).readUInt32BE(0);
   const hostMask = prefixLen >= 32 ? 0 : 0xffffffff >>> prefixLen;
   const b = Buffer.alloc(4);
   b.writeUInt32BE((a | hostMask) >>> 0, 0);
-  return ipv4Text(b);
+  return formatIpv4(b);
 }
 
 function addrBytes(address: string): Buffer {
-  return isIpv6(address) ? ipv6Bytes(address) : ipv4Bytes(address);
+  return isIpv6Text(address) ? addressBytes(address, 6) : addressBytes(address, 4);
 }
 
 function describe(spec: AddressSpec): string {
@@ -87,12 +87,12 @@ function describe(spec: AddressSpec): string {
 
 /** Build the ifaddrmsg and attributes for `spec` (shared by add and remove). */
 function message(spec: AddressSpec, forAdd: boolean): { data: rtTypes.Address; attrs: rtTypes.AddressAttrs } {
-  const v6 = isIpv6(spec.address);
+  const v6 = isIpv6Text(spec.address);
   const local = addrBytes(spec.address);
   const attrs: rtTypes.AddressAttrs = { local, address: spec.peer ? addrBytes(spec.peer) : local };
   if (!v6 && spec.label) attrs.label = spec.label;
   if (!v6 && forAdd && spec.brd && spec.brd !== '-') {
-    attrs.broadcast = ipv4Bytes(spec.brd === '+' ? broadcastOf(spec.address, spec.prefixLen) : spec.brd);
+    attrs.broadcast = addressBytes(spec.brd === '+' ? broadcastOf(spec.address, spec.prefixLen) : spec.brd, 4);
   }
   const flags: rtTypes.AddressFlags = {};
   if (spec.noDad) flags.nodad = true;
@@ -159,14 +159,14 @@ export function toAddressInfo(
   const info: AddressInfo = {
     ifIndex: data.index ?? 0,
     family: v6 ? 'ipv6' : 'ipv4',
-    address: v6 ? ipv6Text(raw) : ipv4Text(raw),
+    address: v6 ? formatIpv6(raw) : formatIpv4(raw),
     prefixLen: data.prefixlen ?? 0,
     scope: data.scope ?? 0,
     secondary: flags.secondary === true,
     tentative: flags.tentative === true,
   };
   if (attrs.label) info.label = attrs.label;
-  if (attrs.broadcast) info.broadcast = ipv4Text(attrs.broadcast);
+  if (attrs.broadcast) info.broadcast = formatIpv4(attrs.broadcast);
   return info;
 }
 

@@ -11,7 +11,7 @@ import { EventEmitter } from 'node:events';
 import netlink from 'netlink';
 import type { RtNetlinkSocket, rt as rtTypes, ifla } from 'netlink';
 import { errnoInfo, KadError } from '../core/errors.js';
-import { formatMac } from './inet-addr.js';
+import { formatMac } from '../core/addr.js';
 import { toAddressInfo, type AddressInfo } from './rtnl-addr.js';
 import { rtnlError } from './rtnl-errors.js';
 import { handlerError } from './libc.js';

@@ -8,7 +8,7 @@
  */
 import netlink from 'netlink';
 import type { RtNetlinkSocket } from 'netlink';
-import { parseMac } from './inet-addr.js';
+import { parseMac } from '../core/addr.js';
 import { errnoFromNetlink, rtnlError } from './rtnl-errors.js';
 
 const IFLA_INFO_KIND = 1;

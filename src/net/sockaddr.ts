@@ -4,13 +4,13 @@
  * are big-endian; the family field is host order (little-endian on the supported ABIs).
  */
 import { AF_INET, AF_INET6, AF_PACKET } from './libc.js';
-import { ipv4Bytes, ipv4Text, ipv6Bytes, ipv6Text } from './inet-addr.js';
+import { addressBytes, formatIpv4, formatIpv6 } from '../core/addr.js';
 
 /** struct sockaddr_in for `addr` (port 0: raw sockets ignore it). 16 bytes. */
 export function sockaddrIn(addr: string): Buffer {
   const b = Buffer.alloc(16);
   b.writeUInt16LE(AF_INET, 0);
-  ipv4Bytes(addr).copy(b, 4);
+  addressBytes(addr, 4).copy(b, 4);
   return b;
 }
 
@@ -18,7 +18,7 @@ export function sockaddrIn(addr: string): Buffer {
 export function sockaddrIn6(addr: string, scopeId = 0): Buffer {
   const b = Buffer.alloc(28);
   b.writeUInt16LE(AF_INET6, 0);
-  ipv6Bytes(addr).copy(b, 8);
+  addressBytes(addr, 6).copy(b, 8);
   b.writeUInt32LE(scopeId, 24);
   return b;
 }
@@ -26,15 +26,15 @@ export function sockaddrIn6(addr: string, scopeId = 0): Buffer {
 /** Address text of a sockaddr_in / sockaddr_in6 written by the kernel. */
 export function sockaddrText(b: Buffer): string {
   const family = b.readUInt16LE(0);
-  if (family === AF_INET) return ipv4Text(b.subarray(4, 8));
-  if (family === AF_INET6) return ipv6Text(b.subarray(8, 24));
+  if (family === AF_INET) return formatIpv4(b.subarray(4, 8));
+  if (family === AF_INET6) return formatIpv6(b.subarray(8, 24));
   return '';
 }
 
 /** struct ip_mreqn {multiaddr, address, ifindex}: join/leave and IP_MULTICAST_IF. 12 bytes. */
 export function ipMreqn(group: string, ifIndex: number): Buffer {
   const b = Buffer.alloc(12);
-  ipv4Bytes(group).copy(b, 0);
+  addressBytes(group, 4).copy(b, 0);
   b.writeInt32LE(ifIndex, 8);
   return b;
 }
@@ -42,7 +42,7 @@ export function ipMreqn(group: string, ifIndex: number): Buffer {
 /** struct ipv6_mreq {multiaddr, ifindex}. 20 bytes. */
 export function ipv6Mreq(group: string, ifIndex: number): Buffer {
   const b = Buffer.alloc(20);
-  ipv6Bytes(group).copy(b, 0);
+  addressBytes(group, 6).copy(b, 0);
   b.writeUInt32LE(ifIndex, 16);
   return b;
 }
@@ -50,7 +50,7 @@ export function ipv6Mreq(group: string, ifIndex: number): Buffer {
 /** struct in6_pktinfo {addr, ifindex} for IPV6_PKTINFO. 20 bytes. */
 export function in6Pktinfo(addr: string, ifIndex: number): Buffer {
   const b = Buffer.alloc(20);
-  ipv6Bytes(addr).copy(b, 0);
+  addressBytes(addr, 6).copy(b, 0);
   b.writeInt32LE(ifIndex, 16);
   return b;
 }

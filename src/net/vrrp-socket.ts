@@ -16,7 +16,8 @@
  */
 import { KadError, type ErrnoInfo, errnoInfo } from '../core/errors.js';
 import * as c from './libc.js';
-import { ipv4Bytes, ipv4Text, ipv6Text, isIpv6 } from './inet-addr.js';
+import { addressBytes, formatIpv6, isIpv6Text } from '../core/addr.js';
+import { IPV4_HEADER_LEN, readIpv4Header, writeIpv4Header } from '../core/ipv4-header.js';
 import { MsgHeader } from './msghdr.js';
 import { in6Pktinfo, ipMreqn, ipv6Mreq, sockaddrIn, sockaddrIn6, sockaddrText } from './sockaddr.js';
 
@@ -106,7 +107,6 @@ export interface SocketStats {
 const RECV_CAPACITY = 4096;
 const CONTROL_CAPACITY = 128;
 const MAX_READS_PER_WAKEUP = 64;
-const IPV4_HEADER_LEN = 20;
 
 /** A raw VRRP socket bound to one interface and one address family. */
 export class VrrpSocket {
@@ -265,21 +265,20 @@ export class VrrpSocket {
   }
 
   private parseV4(n: number): ReceivedDatagram | undefined {
-    const d = this.recvHdr.data;
-    const ihlBytes = (d[0]! & 0x0f) * 4;
-    if (n < IPV4_HEADER_LEN || d[0]! >> 4 !== 4 || ihlBytes < IPV4_HEADER_LEN || ihlBytes > n) {
+    const d = this.recvHdr.data.subarray(0, n);
+    const h = readIpv4Header(d);
+    if (!h) {
       this.drop('badIpHeader', `${n} bytes`);
       return undefined;
     }
-    const total = Math.min(d.readUInt16BE(2), n);
     return {
       family: 'ipv4',
-      payload: Buffer.from(d.subarray(ihlBytes, total)),
-      source: ipv4Text(d.subarray(12, 16)),
-      destination: ipv4Text(d.subarray(16, 20)),
-      ttl: d[8]!,
+      payload: Buffer.from(d.subarray(h.headerLength, Math.min(h.totalLength, n))),
+      source: h.src,
+      destination: h.dst,
+      ttl: h.ttl,
       ifIndex: this.ifIndex,
-      ipHeader: Buffer.from(d.subarray(0, ihlBytes)),
+      ipHeader: Buffer.from(d.subarray(0, h.headerLength)),
     };
   }
 
@@ -291,7 +290,7 @@ export class VrrpSocket {
       if (m.level !== c.IPPROTO_IPV6) continue;
       if (m.type === c.IPV6_HOPLIMIT && m.data.length >= 4) ttl = m.data.readInt32LE(0);
       if (m.type === c.IPV6_PKTINFO && m.data.length >= 20) {
-        destination = ipv6Text(m.data.subarray(0, 16));
+        destination = formatIpv6(m.data.subarray(0, 16));
         ifIndex = m.data.readInt32LE(16);
       }
     }
@@ -317,7 +316,7 @@ export class VrrpSocket {
 
 /** IPv4 224.0.0.0/4 or IPv6 ff00::/8. */
 export function isMulticast(address: string): boolean {
-  if (isIpv6(address)) return /^ff/i.test(address);
+  if (isIpv6Text(address)) return /^ff/i.test(address);
   const first = Number(address.split('.')[0]);
   return first >= 224 && first <= 239;
 }
@@ -344,22 +343,18 @@ function configureV6(fd: number, ifIndex: number): void {
 }
 
 /**
- * The IPv4 header kad puts on adverts (RFC 791 §3.1): version 4, IHL 5, TOS 0xc0, id, no flags
- * (DF clear, as keepalived), TTL 255 (RFC 5798 §5.1.1.3), protocol 112. Checksum left 0: the
- * kernel always fills it for IP_HDRINCL sockets (raw(7)).
+ * The IPv4 header kad puts on adverts (RFC 791 §3.1): TOS 0xc0, id, no flags (DF clear, as
+ * keepalived), TTL 255 (RFC 5798 §5.1.1.3), protocol 112. The kernel fills the checksum again
+ * for IP_HDRINCL sockets (raw(7)).
  */
 export function ipv4Header(payloadLen: number, id: number, opts: SendOptions): Buffer {
-  if (isIpv6(opts.source) || isIpv6(opts.destination)) {
+  if (isIpv6Text(opts.source) || isIpv6Text(opts.destination)) {
     throw new KadError('KAD_ERR_NET_FAMILY', `IPv6 address given to an IPv4 VRRP socket (${opts.source} -> ${opts.destination})`);
   }
   const h = Buffer.alloc(IPV4_HEADER_LEN);
-  h[0] = 0x45;
-  h[1] = VRRP_TOS;
-  h.writeUInt16BE(IPV4_HEADER_LEN + payloadLen, 2);
-  h.writeUInt16BE(id, 4);
-  h[8] = opts.ttl ?? VRRP_TTL;
-  h[9] = IPPROTO_VRRP;
-  ipv4Bytes(opts.source).copy(h, 12);
-  ipv4Bytes(opts.destination).copy(h, 16);
+  writeIpv4Header(h, {
+    tos: VRRP_TOS, totalLength: IPV4_HEADER_LEN + payloadLen, id, ttl: opts.ttl ?? VRRP_TTL, protocol: IPPROTO_VRRP,
+    src: addressBytes(opts.source, 4), dst: addressBytes(opts.destination, 4),
+  });
   return h;
 }

@@ -5,13 +5,13 @@
  */
 import { AUTH_AH, AUTH_PASS, encodeAdvert } from './packet.js';
 import { buildIpv4Frame } from './frame.js';
-import { parseAddress, type AddrFamily } from './ip.js';
+import { type Family, parseAddress } from '../core/addr.js';
 import type { ChecksumMode } from './checksum.js';
 
 /** What the sender needs to know, fixed for an instance's lifetime (until reload). */
 export interface AdvertTxConfig {
   version: 2 | 3;
-  family: AddrFamily;
+  family: Family;
   vrid: number;
   advertIntMs: number;
   /** Own source address (IPv4 primary or IPv6 link-local / unicast_src_ip). */

@@ -5,7 +5,9 @@
  */
 import { AH_HEADER_LEN, IPPROTO_AH, readAh, signAh, writeAh, type AhHeader } from './auth.js';
 import { IPPROTO_VRRP } from './checksum.js';
-import { ADVERT_TOS, ADVERT_TTL, parseAddress, readIpv4Header, writeIpv4Header, type Ipv4Header } from './ip.js';
+import { parseAddress } from '../core/addr.js';
+import { type Ipv4Header, readIpv4Header, writeIpv4Header } from '../core/ipv4-header.js';
+import { ADVERT_TOS, ADVERT_TTL } from './packet.js';
 
 /** How to frame one IPv4 advert. */
 export interface Ipv4FrameOptions {

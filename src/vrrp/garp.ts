@@ -24,7 +24,7 @@
  *           option 2 (target link-layer address) = interface MAC.
  */
 
-import { ipv4Bytes, ipv6Bytes, parseMac } from '../net/inet-addr.js';
+import { addressBytes, parseMac } from '../core/addr.js';
 import { foldChecksum, pseudoHeaderSum, sumWords } from '../core/inet-checksum.js';
 
 /** Ethernet type of ARP. */
@@ -58,7 +58,7 @@ export function icmpv6Checksum(src: Uint8Array, dst: Uint8Array, message: Uint8A
  */
 export function buildGratuitousArp(srcMac: string, vip: string): Buffer {
   const mac = parseMac(srcMac);
-  const ip = ipv4Bytes(vip);
+  const ip = addressBytes(vip, 4);
   const frame = Buffer.alloc(ETH_HEADER_LEN + ARP_LEN);
   frame.fill(0xff, 0, 6);
   mac.copy(frame, 6);
@@ -89,8 +89,8 @@ export interface NaOptions {
  */
 export function buildUnsolicitedNa(srcMac: string, vip: string, opts: NaOptions = {}): Buffer {
   const mac = parseMac(srcMac);
-  const src = ipv6Bytes(vip);
-  const dst = ipv6Bytes('ff02::1');
+  const src = addressBytes(vip, 6);
+  const dst = addressBytes('ff02::1', 6);
   const frame = Buffer.alloc(ETH_HEADER_LEN + IPV6_HEADER_LEN + NA_LEN);
   Buffer.from([0x33, 0x33, 0, 0, 0, 1]).copy(frame, 0);
   mac.copy(frame, 6);

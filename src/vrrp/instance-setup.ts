@@ -7,7 +7,7 @@ import type { IpAddress, VrrpInstance as VrrpInstanceSpec } from '../config/mode
 import { AdvertTx } from './advert-tx.js';
 import { passwordBytes } from './auth.js';
 import type { StepReason, VrrpState } from './fsm.js';
-import { canonicalAddress, parseAddress } from './ip.js';
+import { canonicalAddress, parseAddress } from '../core/addr.js';
 import { AUTH_AH, AUTH_NONE, AUTH_PASS } from './packet.js';
 import type { ReceivePolicy } from './receive.js';
 

@@ -17,7 +17,7 @@ import type { AdvertTx } from './advert-tx.js';
 import { AnnounceSchedule } from './announce.js';
 import { logAdvert, wireSetup } from './instance-setup.js';
 import { step, type Action, type FsmContext, type FsmEvent, type NotifyState, type StepReason, type VrrpState } from './fsm.js';
-import { parseAddress } from './ip.js';
+import { parseAddress } from '../core/addr.js';
 import { checkReceived, DROP_STAT, type DropReason, type ReceiveMeta, type ReceivePolicy } from './receive.js';
 import { emptyStats } from './stats.js';
 import { masterDownIntervalMs } from './timers.js';

@@ -21,9 +21,14 @@
  * ```
  */
 import { vrrpChecksum, type ChecksumMode } from './checksum.js';
-import { formatIpv4, formatIpv6, parseAddress, type AddrFamily } from './ip.js';
+import { type Family, formatIpv4, formatIpv6, parseAddress } from '../core/addr.js';
 
 /** VRRP packet type: the only one defined (RFC 5798 §5.2.2). */
+/** keepalived's advert TOS: IPTOS_PREC_INTERNETCONTROL. */
+export const ADVERT_TOS = 0xc0;
+/** TTL / hop limit every multicast advert carries (RFC 5798 §5.1.1.3). */
+export const ADVERT_TTL = 255;
+
 export const VRRP_TYPE_ADVERT = 1;
 /** v2 authentication types (RFC 2338 §5.3.6; kept by keepalived). */
 export const AUTH_NONE = 0;
@@ -70,7 +75,7 @@ export type DecodeResult =
 
 /** What the decoder must know about the carrying IP packet. */
 export interface DecodeContext {
-  family: AddrFamily;
+  family: Family;
   /** Source and destination address bytes, for v3 pseudo-header checksums. */
   src?: Uint8Array;
   dst?: Uint8Array;
@@ -80,7 +85,7 @@ function fail(drop: DecodeDrop, detail: string): DecodeResult {
   return { ok: false, drop, detail };
 }
 
-function addrLen(family: AddrFamily): number {
+function addrLen(family: Family): number {
   return family === 4 ? 4 : 16;
 }
 
@@ -89,7 +94,7 @@ const MODES_V2: readonly ChecksumMode[] = ['plain'];
 const MODES_V3_IPV4: readonly ChecksumMode[] = ['pseudo4', 'plain'];
 const MODES_V3_IPV6: readonly ChecksumMode[] = ['pseudo6'];
 
-function checksumModes(version: number, family: AddrFamily): readonly ChecksumMode[] {
+function checksumModes(version: number, family: Family): readonly ChecksumMode[] {
   if (version === 2) return MODES_V2;
   return family === 4 ? MODES_V3_IPV4 : MODES_V3_IPV6;
 }
@@ -100,7 +105,7 @@ function findMode(msg: Uint8Array, modes: readonly ChecksumMode[], ctx: DecodeCo
 }
 
 /** Canonical text of each address in a raw address list. */
-export function formatAddressList(bytes: Uint8Array, family: AddrFamily): string[] {
+export function formatAddressList(bytes: Uint8Array, family: Family): string[] {
   const alen = addrLen(family);
   const out: string[] = [];
   for (let off = 0; off + alen <= bytes.length; off += alen) {
@@ -125,7 +130,7 @@ class DecodedAdvert implements Advert {
     readonly checksum: number,
     readonly checksumMode: ChecksumMode,
     readonly addrBytes: Uint8Array,
-    private readonly family: AddrFamily,
+    private readonly family: Family,
   ) {}
 
   get addrs(): string[] {
@@ -176,7 +181,7 @@ export interface AdvertFields {
   /** Rounded to whole seconds (v2) or centiseconds (v3) on the wire. */
   advertIntMs: number;
   addrs: readonly string[];
-  family: AddrFamily;
+  family: Family;
   authType?: number;
   /** v2: exactly 8 bytes of Authentication Data (zero when absent). */
   authData?: Uint8Array;
@@ -191,7 +196,7 @@ export interface EncodeContext {
 }
 
 /** Length in bytes of an encoded advert. */
-export function advertLength(version: 2 | 3, family: AddrFamily, count: number): number {
+export function advertLength(version: 2 | 3, family: Family, count: number): number {
   return 8 + count * addrLen(family) + (version === 2 ? AUTH_DATA_LEN : 0);
 }
 

@@ -5,7 +5,8 @@
  */
 import { passMatches, verifyAh } from './auth.js';
 import { parseIpv4Frame, type FrameDrop } from './frame.js';
-import { ADVERT_TTL, parseAddress, type AddrFamily } from './ip.js';
+import { type Family, parseAddress } from '../core/addr.js';
+import { ADVERT_TTL } from './packet.js';
 import { AUTH_AH, AUTH_PASS, decodeAdvert, type Advert, type DecodeDrop } from './packet.js';
 import type { VrrpStats } from './stats.js';
 
@@ -59,7 +60,7 @@ export interface ReceiveMeta {
 
 /** The instance configuration the policy reads. */
 export interface ReceivePolicy {
-  family: AddrFamily;
+  family: Family;
   version: 2 | 3;
   vrid: number;
   advertIntMs: number;

@@ -16,7 +16,7 @@ import { silentLogger } from '../core/log.js';
 import type { VrrpInstance as VrrpInstanceSpec } from '../config/model.js';
 import { passwordBytes } from './auth.js';
 import { buildIpv4Frame } from './frame.js';
-import { parseAddress } from './ip.js';
+import { parseAddress } from '../core/addr.js';
 import { VrrpInstance, trackerEffect, type ReceiveOutcome } from './instance.js';
 import { MemoryLan, recordingPorts, type PortRecord } from './lan.js';
 import { encodeAdvert } from './packet.js';

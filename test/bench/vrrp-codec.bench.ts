@@ -6,7 +6,7 @@ import { AdvertTx } from '../../src/vrrp/advert-tx.js';
 import { VrrpInstance } from '../../src/vrrp/instance.js';
 import { defaultSpec } from '../../src/vrrp/spec-defaults.js';
 import { passwordBytes } from '../../src/vrrp/auth.js';
-import { parseAddress } from '../../src/vrrp/ip.js';
+import { parseAddress } from '../../src/core/addr.js';
 import { decodeAdvert, encodeAdvert } from '../../src/vrrp/packet.js';
 import { checkReceived, type ReceivePolicy } from '../../src/vrrp/receive.js';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { passwordBytes } from '../../src/vrrp/auth.js';
 import { buildIpv4Frame } from '../../src/vrrp/frame.js';
-import { parseAddress } from '../../src/vrrp/ip.js';
+import { parseAddress } from '../../src/core/addr.js';
 import { encodeAdvert, type AdvertFields } from '../../src/vrrp/packet.js';
 import { authBlock, ensureBuilt, Lab, sleep, vrrpInstance, waitForHolder, waitUntil, type Daemon, type LabPacket, type PcapCapture } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';

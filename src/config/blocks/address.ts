@@ -4,7 +4,7 @@
  * [dev IF] [scope S] [label L] [peer P] [-nodad] [noprefixroute] [no_track] ...`.
  */
 import type { Cx } from '../context.js';
-import { parseIp, parsePrefix } from '../ip.js';
+import { parseIp, parsePrefix } from '../../core/addr.js';
 import type { Family, IpAddress, RouteSpec } from '../model.js';
 import type { Node } from '../tree.js';
 

@@ -4,7 +4,7 @@
  * `lb_kind`). Checker blocks are parsed by ./checkers.ts.
  */
 import { ignore, registerTable, type Cx, type Table } from '../context.js';
-import { parseIp, parseIpv4, parseIpv6 } from '../ip.js';
+import { parseIp, parseIpv4, parseIpv6 } from '../../core/addr.js';
 import type { Family, Forwarding, ScriptSpec, VirtualServer, VirtualServerGroupEntry, VsKey } from '../model.js';
 import { readScript } from '../script.js';
 import type { SourceToken } from '../preprocess.js';

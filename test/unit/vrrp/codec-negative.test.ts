@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { passwordBytes, signAh } from '../../../src/vrrp/auth.js';
 import { buildIpv4Frame, parseIpv4Frame } from '../../../src/vrrp/frame.js';
-import { formatIpv6, parseAddress, parseIpv4, parseIpv6, canonicalAddress, compareAddressBytes } from '../../../src/vrrp/ip.js';
+import { canonicalAddress, compareAddressBytes, formatIpv6, parseAddress, parseIpv4, parseIpv6 } from '../../../src/core/addr.js';
 import { decodeAdvert, encodeAdvert, type AdvertFields } from '../../../src/vrrp/packet.js';
 import { checkReceived, type ReceivePolicy, type ReceiveMeta } from '../../../src/vrrp/receive.js';
 

@@ -2,7 +2,7 @@
 // v3-ipv6.full.pcap, read with `tcpdump -xx`): kad's builders must produce the same bytes.
 import { describe, expect, it } from 'vitest';
 import { buildGratuitousArp, buildUnsolicitedNa, icmpv6Checksum } from '../../../src/vrrp/garp.js';
-import { formatMac, ipv4Bytes, ipv6Bytes, ipv6Text, parseMac } from '../../../src/net/inet-addr.js';
+import { addressBytes, formatIpv6, formatMac, parseMac } from '../../../src/core/addr.js';
 
 const hex = (rows: string[]): Buffer => Buffer.from(rows.join('').replace(/\s+/g, ''), 'hex');
 
@@ -45,17 +45,17 @@ describe('unsolicited neighbor advertisement', () => {
 
 describe('address and MAC parsing', () => {
   it('parses IPv6 forms', () => {
-    expect(ipv6Bytes('::').equals(Buffer.alloc(16))).toBe(true);
-    expect(ipv6Bytes('fe80::1%eth0').toString('hex')).toBe('fe800000000000000000000000000001');
-    expect(ipv6Bytes('::ffff:10.0.0.1').toString('hex')).toBe('00000000000000000000ffff0a000001');
-    expect(ipv6Bytes('1:2:3:4:5:6:7:8').toString('hex')).toBe('00010002000300040005000600070008');
+    expect(addressBytes('::', 6).equals(Buffer.alloc(16))).toBe(true);
+    expect(addressBytes('fe80::1%eth0', 6).toString('hex')).toBe('fe800000000000000000000000000001');
+    expect(addressBytes('::ffff:10.0.0.1', 6).toString('hex')).toBe('00000000000000000000ffff0a000001');
+    expect(addressBytes('1:2:3:4:5:6:7:8', 6).toString('hex')).toBe('00010002000300040005000600070008');
   });
 
   it('rejects malformed addresses and MACs with RangeError', () => {
     for (const bad of ['1::2::3', '1:2:3', 'g::1', '1:2:3:4:5:6:7:8:9', '1:2:3:4::5:6:7:8']) {
-      expect(() => ipv6Bytes(bad), bad).toThrow(RangeError);
+      expect(() => addressBytes(bad, 6), bad).toThrow(RangeError);
     }
-    for (const bad of ['1.2.3', '1.2.3.256', 'a.b.c.d']) expect(() => ipv4Bytes(bad), bad).toThrow(RangeError);
+    for (const bad of ['1.2.3', '1.2.3.256', 'a.b.c.d']) expect(() => addressBytes(bad, 4), bad).toThrow(RangeError);
     for (const bad of ['00:11:22:33:44', 'zz:11:22:33:44:55']) expect(() => parseMac(bad), bad).toThrow(RangeError);
   });
 
@@ -67,7 +67,7 @@ describe('address and MAC parsing', () => {
       ['1:0:2:3:4:5:6:7', '1:0:2:3:4:5:6:7'],
       ['::', '::'],
     ] as const) {
-      expect(ipv6Text(ipv6Bytes(text))).toBe(want);
+      expect(formatIpv6(addressBytes(text, 6))).toBe(want);
     }
   });
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { AdvertTx } from '../../../src/vrrp/advert-tx.js';
 import { passwordBytes, verifyAh } from '../../../src/vrrp/auth.js';
 import { buildIpv4Frame, parseIpv4Frame } from '../../../src/vrrp/frame.js';
-import { parseAddress } from '../../../src/vrrp/ip.js';
+import { parseAddress } from '../../../src/core/addr.js';
 import { decodeAdvert, encodeAdvert, type Advert } from '../../../src/vrrp/packet.js';
 import { checkReceived } from '../../../src/vrrp/receive.js';
 

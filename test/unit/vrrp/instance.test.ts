@@ -5,7 +5,7 @@ import { memoryLogger, silentLogger } from '../../../src/core/log.js';
 import { step, type FsmContext } from '../../../src/vrrp/fsm.js';
 import { VrrpInstance, trackerEffect } from '../../../src/vrrp/instance.js';
 import { parseIpv4Frame } from '../../../src/vrrp/frame.js';
-import { parseIpv4 } from '../../../src/vrrp/ip.js';
+import { parseIpv4 } from '../../../src/core/addr.js';
 import { recordingPorts, advertPriority, type PortRecord } from '../../../src/vrrp/lan.js';
 import { decodeAdvert } from '../../../src/vrrp/packet.js';
 import { defaultSpec } from '../../../src/vrrp/spec-defaults.js';
