@@ -1,11 +1,11 @@
 /**
- * An in-memory IpvsPort: keeps the table the kernel would hold, for tests and for running the
- * checker where the kernel has no IPVS (`-P`-like dry runs). A real server is in the table while
- * alive, or with weight 0 when inhibit_on_failure keeps it; when a VS loses quorum its sorry
- * server is added and the live real servers leave the pool (weight 0 with inhibit_on_failure).
- * With sorry_server_inhibit the sorry server stays installed at weight 0 while quorum holds.
+ * An in-memory IpvsPort: keeps the destinations the kernel would hold, for tests and for running
+ * the checker where the kernel has no IPVS (KAD_CHECK_DRY_RUN). The rules are the kernel port's
+ * own (src/ipvs/desired.ts destsFor): alive real servers with their weight, weight 0 under
+ * inhibit_on_failure, the sorry server when quorum is lost.
  */
 import type { Config } from '../config/model.js';
+import { destsFor } from '../ipvs/desired.js';
 import { rsKey, type CheckerSnapshot, type IpvsPort } from '../ipvs/port.js';
 
 /** VS name → (rs key → weight). */
@@ -23,22 +23,8 @@ export class MemoryPort implements IpvsPort {
     this.last = snapshot;
     this.table.clear();
     for (const vs of config.virtualServers) {
-      const st = snapshot.get(vs.name);
-      const rows = new Map<string, number>();
-      for (const rs of vs.realServers) {
-        const s = st?.realServers.get(rsKey(rs.address, rs.port));
-        if (!s) continue;
-        const sorryActive = st !== undefined && !st.quorumUp && vs.sorryServer !== undefined;
-        const inhibit = rs.inhibitOnFailure || vs.inhibitOnFailure;
-        if (s.alive && !sorryActive) rows.set(rsKey(rs.address, rs.port), s.weight);
-        else if (inhibit) rows.set(rsKey(rs.address, rs.port), 0);
-      }
-      const sorry = vs.sorryServer;
-      if (sorry && st) {
-        if (!st.quorumUp) rows.set(rsKey(sorry.address, sorry.port), 1);
-        else if (sorry.inhibit) rows.set(rsKey(sorry.address, sorry.port), 0);
-      }
-      this.table.set(vs.name, rows);
+      const dests = destsFor(vs, snapshot.get(vs.name));
+      this.table.set(vs.name, new Map(dests.map((d) => [rsKey(d.address, d.port), d.weight] as const)));
     }
     return Promise.resolve();
   }
