@@ -11,6 +11,7 @@ import type { ChildOptions, ParentMessage } from '../core/ipc.js';
 import type { Logger } from '../core/log.js';
 import { EXIT_FATAL, runChild, sendToParent as send, type ChildBody } from '../supervisor/child-entry.js';
 import type { IpvsPort } from '../ipvs/port.js';
+import { syncRole, type SyncRole } from '../ipvs/sync-daemon.js';
 import { DUMP_FILES, writeDumpFile } from '../supervisor/dump-files.js';
 import { formatCheckData } from './dump.js';
 import { MemoryPort } from './memory-port.js';
@@ -32,6 +33,8 @@ class CheckerChild implements ChildBody {
   private port: IpvsPort | undefined;
   private stopping = false;
   private readonly clock = new SystemClock();
+  /** The sync daemon role last applied (undefined: apply again). */
+  private appliedSyncRole: SyncRole | undefined;
 
   constructor(private readonly opts: ChildOptions, private readonly log: Logger) {}
 
@@ -51,8 +54,27 @@ class CheckerChild implements ChildBody {
     }
     this.sched = new Scheduler(config, { clock: this.clock, log: this.log, port: this.port, runScript: this.runNotify });
     this.sched.start();
+    this.applySyncRole();
     send({ type: 'ready' });
     return undefined;
+  }
+
+  /**
+   * lvs_sync_daemon follows the VRRP state of its instance (master while MASTER, else backup);
+   * without an instance it runs as master from the start. Idempotent, so it is applied at start,
+   * on reload and on every VRRP state the parent reports or replays.
+   */
+  private applySyncRole(): void {
+    if (!this.sched || !this.port) return;
+    const config = this.sched.currentConfig;
+    const role = syncRole(config, this.sched.vrrpStateMap);
+    if (role === this.appliedSyncRole) return;
+    this.appliedSyncRole = role;
+    this.log.info({ role }, `IPVS sync daemon: ${role}`);
+    this.port.setSyncDaemon(config, role).catch((err: unknown) => {
+      this.log.error({ code: 'KAD_ERR_CHECK_SYNC_DAEMON', role, err: (err as Error).message }, `IPVS sync daemon: cannot become ${role}: ${(err as Error).message}`);
+      this.appliedSyncRole = undefined;
+    });
   }
 
   reload(config: Config): void {
@@ -61,6 +83,8 @@ class CheckerChild implements ChildBody {
       return;
     }
     this.sched.reload(config);
+    this.appliedSyncRole = undefined;
+    this.applySyncRole();
     send({ type: 'reloaded', ok: true });
   }
 
@@ -73,10 +97,7 @@ class CheckerChild implements ChildBody {
       send({ type: 'dumped', what: 'data', file });
     } else if (m.type === 'vrrp-state' && this.sched) {
       this.sched.setVrrpState(m.instance, m.state);
-      const sync = this.sched.currentConfig.global.lvsSyncDaemon;
-      if (sync?.instance === m.instance && this.port) {
-        void this.port.setSyncDaemon(this.sched.currentConfig, m.state === 'MASTER' ? 'master' : 'backup');
-      }
+      this.applySyncRole();
     }
   }
 

@@ -139,6 +139,11 @@ export class Scheduler {
     this.vrrpStates.set(instance, state);
   }
 
+  /** The last VRRP state the parent reported for each instance. */
+  get vrrpStateMap(): ReadonlyMap<string, VrrpStateName> {
+    return this.vrrpStates;
+  }
+
   get currentConfig(): Config {
     return this.config;
   }

@@ -70,11 +70,13 @@ export function runChild(proc: 'vrrp' | 'checker', make: (opts: ChildOptions, lo
     process.on('SIGINT', stop);
     process.on('disconnect', stop);
     const fromParent = configFromParent();
-    let started = false;
+    // Messages that arrive before the body runs (VRRP states the parent replays right after the
+    // configuration) wait for it; a stop never waits.
+    let early: ParentMessage[] | undefined = [];
     process.on('message', (m: unknown) => {
       if (!isParentMessage(m) || fromParent.deliver(m)) return;
-      // Before the configuration arrives only a stop means anything.
-      if (started || m.type === 'stop') child.handle(m);
+      if (early && m.type !== 'stop') early.push(m);
+      else child.handle(m);
     });
     let config: Config | undefined;
     if (process.send) {
@@ -87,9 +89,11 @@ export function runChild(proc: 'vrrp' | 'checker', make: (opts: ChildOptions, lo
         return;
       }
     }
-    started = true;
     const code = await child.start(config);
     if (code !== undefined) await child.stop(code);
+    const waiting = early;
+    early = undefined;
+    for (const m of waiting) child.handle(m);
   };
   main().catch((err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);

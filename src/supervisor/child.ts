@@ -24,6 +24,8 @@ export const CHILD_LABEL: Readonly<Record<ChildKind, string>> = { vrrp: 'VRRP', 
 
 export interface ChildEvents {
   message(child: ManagedChild, msg: ChildMessage): void;
+  /** The child was sent its configuration (after its 'hello'). */
+  configured?(child: ManagedChild): void;
   exit(child: ManagedChild, code: number | null, signal: NodeJS.Signals | null): void;
 }
 
@@ -82,7 +84,7 @@ export class ManagedChild {
     proc.on('message', (m: unknown) => {
       if (!isChildMessage(m)) return;
       if (m.type === 'hello') {
-        if (this.config) this.send({ type: 'config', config: this.config });
+        if (this.config && this.send({ type: 'config', config: this.config })) this.events.configured?.(this);
         return;
       }
       this.track(m);

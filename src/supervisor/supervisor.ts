@@ -172,6 +172,7 @@ export class Supervisor {
       const pidFile = kind === 'vrrp' ? this.deps.cli.vrrpPid : this.deps.cli.checkersPid;
       child = new ManagedChild(kind, entry, pidFile, {
         message: (c, m) => this.onMessage(c, m),
+        configured: (c) => this.replayVrrpStates(c),
         exit: (c, code, signal) => this.onExit(c, code, signal),
       }, this.deps.env);
       this.children.set(kind, child);
@@ -205,6 +206,15 @@ export class Supervisor {
         this.deps.log.debug({ child: child.kind, file: m.file }, `dump written: ${m.file}`);
         return;
     }
+  }
+
+  /**
+   * A (re)started checker learns the VRRP states reached before it listened: the last state of
+   * every instance (lvs_sync_daemon role, ha_suspend), as if the VRRP child had just reported it.
+   */
+  private replayVrrpStates(child: ManagedChild): void {
+    if (child.kind !== 'checker') return;
+    for (const [instance, state] of this.children.get('vrrp')?.instanceStates ?? []) child.send({ type: 'vrrp-state', instance, state });
   }
 
   private checkReady(): void {

@@ -124,6 +124,50 @@ virtual_server 127.0.0.100 80 {
     }
   });
 
+  it('lvs_sync_daemon follows the VRRP state of its instance; without an instance it is master from the start', async () => {
+    const tcpPort = await freePort();
+    const vs = `virtual_server 127.0.0.100 80 {
+  delay_loop 1
+  lb_algo rr
+  lb_kind NAT
+  protocol TCP
+  real_server 127.0.0.1 ${tcpPort} {
+    TCP_CHECK {
+      connect_timeout 1
+    }
+  }
+}
+`;
+    const vi = 'vrrp_instance VI_1 {\n  interface lo\n  virtual_router_id 51\n  priority 100\n  virtual_ipaddress {\n    127.0.0.100/32\n  }\n}\n';
+    const roles = (c: ReturnType<typeof forkChecker>): string[] => c.logs.filter((l) => l.msg.startsWith('IPVS sync daemon: ')).map((l) => l.msg.slice(18));
+    const withInstance = join(dir, 'sync1.conf');
+    writeFileSync(withInstance, `global_defs {\n  lvs_sync_daemon lo VI_1\n}\n${vi}${vs}`);
+    const c = forkChecker(withInstance, { KAD_CHECK_DRY_RUN: '1', TMPDIR: dir });
+    try {
+      // Log records come over stdout, IPC messages over the channel: wait for the record itself.
+      await c.waitFor(() => (roles(c).length === 1 ? true : undefined));
+      expect(roles(c)).toEqual(['backup']);
+      c.proc.send({ type: 'vrrp-state', instance: 'VI_1', state: 'MASTER' });
+      await c.waitFor(() => (roles(c).length === 2 ? true : undefined));
+      c.proc.send({ type: 'vrrp-state', instance: 'VI_1', state: 'BACKUP' });
+      await c.waitFor(() => (roles(c).length === 3 ? true : undefined));
+      expect(roles(c)).toEqual(['backup', 'master', 'backup']);
+    } finally {
+      c.proc.kill('SIGKILL');
+      await c.exited;
+    }
+    const noInstance = join(dir, 'sync2.conf');
+    writeFileSync(noInstance, `global_defs {\n  lvs_sync_daemon lo\n}\n${vs}`);
+    const d = forkChecker(noInstance, { KAD_CHECK_DRY_RUN: '1', TMPDIR: dir });
+    try {
+      await d.waitFor(() => (roles(d).length === 1 ? true : undefined));
+      expect(roles(d)).toEqual(['master']);
+    } finally {
+      d.proc.kill('SIGKILL');
+      await d.exited;
+    }
+  });
+
   it.skipIf(hasIpvs)('exits FATAL (1) without IPVS, like keepalived', async () => {
     const file = join(dir, 'noipvs.conf');
     writeFileSync(file, conf(await freePort(), await freePort()));

@@ -53,6 +53,26 @@ describe('supervisor respawn', () => {
     expect((await r.exited).code).toBe(0);
   }, 120_000);
 
+  it('a respawned checker learns the VRRP states reached before it started', async () => {
+    run = startParent({ spec: { vrrp: { states: [{ instance: 'VI_1', state: 'MASTER' }] }, checker: { readyAfterMs: 0 } } });
+    const r = run;
+    await r.waitFor(() => r.events().some((e) => e.kind === 'checker' && e.ev === 'msg' && e.msg?.type === 'vrrp-state'), 5_000, 'state forwarded');
+    const first = latestStart(r.events(), 'checker')!;
+    process.kill(first.pid, 'SIGKILL');
+    const next = await r.waitFor(() => {
+      const st = latestStart(r.events(), 'checker');
+      return st && st.generation === 1 ? st : undefined;
+    }, 10_000, 'checker respawn');
+    // Nothing new happened in VRRP: the new checker hears VI_1 MASTER from the parent's memory.
+    const replay = await r.waitFor(() => r.events().find((e) => e.pid === next.pid && e.ev === 'msg' && e.msg?.type === 'vrrp-state'), 5_000, 'replayed state');
+    expect(replay.msg).toMatchObject({ type: 'vrrp-state', instance: 'VI_1', state: 'MASTER' });
+    // It came after the configuration, which the child asked for.
+    const order = r.events().filter((e) => e.pid === next.pid && e.ev === 'msg').map((e) => e.msg?.type);
+    expect(order.slice(0, 2)).toEqual(['config', 'vrrp-state']);
+    r.kill('SIGTERM');
+    expect((await r.exited).code).toBe(0);
+  });
+
   it.each([
     [1, 'FATAL'],
     [2, 'CONFIG'],
