@@ -16,12 +16,12 @@ export type DropReason =
   | 'ttlInvalid'
   | 'versionMismatch'
   | 'vridMismatch'
-  | 'ownerIgnoresAdverts'
   | 'unicastSourceUnknown'
   | 'authTypeInvalid'
   | 'authTypeMismatch'
   | 'authFailure'
   | 'intervalMismatch'
+  | 'castMismatch'
   | 'addressListMismatch';
 
 /** The keepalived stats counter each drop reason feeds (undefined: counted per reason only). */
@@ -37,12 +37,12 @@ export const DROP_STAT: Readonly<Record<DropReason, keyof VrrpStats | undefined>
   ttlInvalid: 'ip_ttl_err',
   versionMismatch: undefined,
   vridMismatch: undefined,
-  ownerIgnoresAdverts: undefined,
   unicastSourceUnknown: undefined,
   authTypeInvalid: 'invalid_authtype',
   authTypeMismatch: 'authtype_mismatch',
   authFailure: 'auth_failure',
   intervalMismatch: 'advert_interval_err',
+  castMismatch: 'addr_list_err',
   addressListMismatch: 'addr_list_err',
 };
 
@@ -63,8 +63,6 @@ export interface ReceivePolicy {
   version: 2 | 3;
   vrid: number;
   advertIntMs: number;
-  /** Owner with strict mode drops adverts for its VRID (RFC 5798 §7.1). */
-  ownerStrict: boolean;
   /** v2 auth: type 0/1/2 and the 8-byte key. */
   authType: number;
   authKey: Uint8Array;
@@ -158,6 +156,11 @@ function checkAuth(a: Advert, u: Unwrapped, p: ReceivePolicy, lastAhSeq: number)
   return undefined;
 }
 
+/** 224.0.0.0/4 (RFC 5771). */
+function isIpv4Multicast(addr: Uint8Array): boolean {
+  return (addr[0]! & 0xf0) === 0xe0;
+}
+
 function containsAddress(list: Uint8Array, addr: Uint8Array): boolean {
   outer: for (let off = 0; off + addr.length <= list.length; off += addr.length) {
     for (let i = 0; i < addr.length; i++) if (list[off + i] !== addr[i]) continue outer;
@@ -203,7 +206,6 @@ export function checkReceived(
   const a = d.advert;
   if (a.vrid !== p.vrid) return drop('vridMismatch', `vrid ${a.vrid}`, a.vrid);
   if (a.version !== p.version) return drop('versionMismatch', `version ${a.version}`, a.vrid);
-  if (p.ownerStrict) return drop('ownerIgnoresAdverts', 'address owner in strict mode', a.vrid);
   if (a.version === 2) {
     const authDrop = checkAuth(a, u, p, lastAhSeq(u.src));
     if (authDrop) return authDrop;
@@ -211,6 +213,10 @@ export function checkReceived(
     if (a.advertIntMs !== p.advertIntMs) {
       return drop('intervalMismatch', `interval ${a.advertIntMs} ms, expected ${p.advertIntMs} ms`, a.vrid);
     }
+  }
+  // keepalived: a multicast instance takes only multicast adverts and a unicast one only unicast.
+  if (p.family === 4 && isIpv4Multicast(u.dstBytes!) !== (p.unicastPeers.length === 0)) {
+    return drop('castMismatch', `expected ${p.unicastPeers.length === 0 ? 'multicast' : 'unicast'}, destination ${u.dst}`, a.vrid);
   }
   const addrDrop = checkAddresses(a, p);
   if (addrDrop) return addrDrop;
