@@ -106,10 +106,12 @@ export function finishInstance(cx: Cx, d: InstanceDraft, g: GlobalDefs, env: Con
   const at = d.node.head;
   if (d.vrid === undefined) cx.report(at, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `${d.name}: virtual_router_id is required (1-255)`);
   checkInterfaces(cx, d, g, env);
-  if (d.vips.length === 0 && !d.noVirtualIpaddress) cx.report(at, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `${d.name}: no virtual_ipaddress; at least one VIP is needed`);
+  const strict = d.strict ?? g.vrrpStrict;
+  if (d.vips.length === 0 && (!d.noVirtualIpaddress || strict)) {
+    cx.report(at, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `${d.name}: no virtual_ipaddress; at least one VIP is needed${d.noVirtualIpaddress ? ' (vrrp_strict does not allow no_virtual_ipaddress)' : ''}`);
+  }
   unicastWithoutPeers(cx, d);
   const family = familyOf(d);
-  const strict = d.strict ?? g.vrrpStrict;
   const priority = priorityOf(d);
   const state = stateOf(cx, d, priority, strict);
   const { version, advertIntMs } = protocolRules(cx, d, g, family, strict);
