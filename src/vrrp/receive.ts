@@ -22,6 +22,7 @@ export type DropReason =
   | 'authFailure'
   | 'intervalMismatch'
   | 'castMismatch'
+  | 'castDiscarded'
   | 'addressListMismatch';
 
 /** The keepalived stats counter each drop reason feeds (undefined: counted per reason only). */
@@ -43,6 +44,7 @@ export const DROP_STAT: Readonly<Record<DropReason, keyof VrrpStats | undefined>
   authFailure: 'auth_failure',
   intervalMismatch: 'advert_interval_err',
   castMismatch: 'addr_list_err',
+  castDiscarded: undefined,
   addressListMismatch: 'addr_list_err',
 };
 
@@ -199,6 +201,11 @@ export function checkReceived(
 ): ReceiveResult {
   const u = unwrap(bytes, meta, p);
   if ('ok' in u) return u;
+  // IPv6: keepalived discards the wrong cast before any check, uncounted (a multicast socket
+  // also sees unicast packets, a unicast one the multicast of other instances).
+  if (p.family === 6 && u.dstBytes && (u.dstBytes[0] === 0xff) !== (p.unicastPeers.length === 0)) {
+    return drop('castDiscarded', `${p.unicastPeers.length === 0 ? 'unicast' : 'multicast'} packet to ${u.dst}`);
+  }
   const ttlDrop = checkTtl(u, p);
   if (ttlDrop) return ttlDrop;
   const d = decodeAdvert(u.payload, { family: p.family, src: u.srcBytes, dst: u.dstBytes });

@@ -5,7 +5,7 @@ import { passwordBytes, signAh } from '../../../src/vrrp/auth.js';
 import { buildIpv4Frame, parseIpv4Frame } from '../../../src/vrrp/frame.js';
 import { formatIpv6, parseAddress, parseIpv4, parseIpv6, canonicalAddress, compareAddressBytes } from '../../../src/vrrp/ip.js';
 import { decodeAdvert, encodeAdvert, type AdvertFields } from '../../../src/vrrp/packet.js';
-import { checkReceived, type ReceivePolicy, type ReceiveMeta } from '../../../src/vrrp/receive.js';
+import { checkReceived, DROP_STAT, type ReceivePolicy, type ReceiveMeta } from '../../../src/vrrp/receive.js';
 
 const SRC = '10.232.0.11';
 const GROUP = '224.0.0.18';
@@ -187,6 +187,15 @@ describe('receive policy drop reasons', () => {
     expect(rx(v, p6, { srcAddress: src, ttl: 255 })).toMatchObject({ ok: true });
     expect(rx(v, p6, { srcAddress: src, ttl: 1 })).toMatchObject({ drop: 'ttlInvalid' });
     expect(rx(v, p6, { srcAddress: 'fe80::2', ttl: 255 })).toMatchObject({ drop: 'badChecksum' });
+  });
+  it('castDiscarded: IPv6 unicast on a multicast instance and the reverse, uncounted (as keepalived)', () => {
+    const p6 = policy({ family: 6, version: 3, authType: 0, vips: ['fd00:232::100'], mcastGroup: 'ff02::12' });
+    const v = encodeAdvert({ version: 3, vrid: 51, priority: 100, advertIntMs: 1000, addrs: ['fd00:232::100'], family: 6 }, { checksumMode: 'pseudo6', src: parseIpv6('fe80::1'), dst: parseIpv6('fe80::9') });
+    expect(rx(v, p6, { srcAddress: 'fe80::1', dstAddress: 'fe80::9', ttl: 255 })).toMatchObject({ ok: false, drop: 'castDiscarded' });
+    const uni = { ...p6, unicastPeers: [{ address: 'fe80::1' }] };
+    expect(rx(v, uni, { srcAddress: 'fe80::1', dstAddress: 'fe80::9', ttl: 64 })).toMatchObject({ ok: true });
+    expect(rx(v, uni, { srcAddress: 'fe80::1', dstAddress: 'ff02::12', ttl: 255 })).toMatchObject({ ok: false, drop: 'castDiscarded' });
+    expect(DROP_STAT.castDiscarded).toBeUndefined();
   });
 });
 
