@@ -129,27 +129,26 @@ function userExists(name: string): boolean {
   }
 }
 
-const safeIfname = (n: string): boolean => /^[^/]+$/.test(n) && n !== '.' && n !== '..';
+/** The machine's answers for validation. */
+export function systemEnv(interfaceExists?: (name: string) => boolean): ConfigEnv {
+  return {
+    hostname: hostname().split('.')[0] ?? 'localhost',
+    interfaceExists: interfaceExists ?? ((n) => /^[^/]+$/.test(n) && n !== '.' && n !== '..' && existsSync(`/sys/class/net/${n}`)),
+    interfaceMtu,
+    findProgram,
+    userExists,
+  };
+}
 
+/** An interface's MTU from sysfs (undefined when the name is odd or the file unreadable). */
 function interfaceMtu(name: string): number | undefined {
-  if (!safeIfname(name)) return undefined;
+  if (!/^[^/]+$/.test(name) || name === '.' || name === '..') return undefined;
   try {
     const mtu = Number(readFileSync(`/sys/class/net/${name}/mtu`, 'utf8').trim());
     return Number.isInteger(mtu) && mtu > 0 ? mtu : undefined;
   } catch {
     return undefined;
   }
-}
-
-/** The machine's answers for validation. */
-export function systemEnv(interfaceExists?: (name: string) => boolean): ConfigEnv {
-  return {
-    hostname: hostname().split('.')[0] ?? 'localhost',
-    interfaceExists: interfaceExists ?? ((n) => safeIfname(n) && existsSync(`/sys/class/net/${n}`)),
-    interfaceMtu,
-    findProgram,
-    userExists,
-  };
 }
 
 /** Deep-freezes a JSON-shaped value (iteratively: no recursion limit). */
