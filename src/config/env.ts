@@ -7,6 +7,8 @@ export interface ConfigEnv {
   hostname: string;
   /** True if a network interface of that name exists (down counts as existing). */
   interfaceExists(name: string): boolean;
+  /** The interface's MTU, when known (it bounds how many VIPs one advert carries). */
+  interfaceMtu?(name: string): number | undefined;
   /** The executable a script's argv[0] resolves to, or undefined when there is none. */
   findProgram(argv0: string): string | undefined;
   /** True if the user exists (for `keepalived_script`, keepalived's default script user). */

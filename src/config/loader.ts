@@ -134,9 +134,21 @@ export function systemEnv(interfaceExists?: (name: string) => boolean): ConfigEn
   return {
     hostname: hostname().split('.')[0] ?? 'localhost',
     interfaceExists: interfaceExists ?? ((n) => /^[^/]+$/.test(n) && n !== '.' && n !== '..' && existsSync(`/sys/class/net/${n}`)),
+    interfaceMtu,
     findProgram,
     userExists,
   };
+}
+
+/** An interface's MTU from sysfs (undefined when the name is odd or the file unreadable). */
+function interfaceMtu(name: string): number | undefined {
+  if (!/^[^/]+$/.test(name) || name === '.' || name === '..') return undefined;
+  try {
+    const mtu = Number(readFileSync(`/sys/class/net/${name}/mtu`, 'utf8').trim());
+    return Number.isInteger(mtu) && mtu > 0 ? mtu : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Deep-freezes a JSON-shaped value (iteratively: no recursion limit). */

@@ -5,10 +5,10 @@
  */
 import type { Cx } from './context.js';
 import type { ConfigEnv } from './env.js';
-import { isLinkLocal6 } from '../core/addr.js';
 import type { Family, GlobalDefs, SyncGroup, TrackRef, VrrpInstance } from './model.js';
 import type { GroupDraft, InstanceDraft } from './blocks/vrrp.js';
 import type { Node } from './tree.js';
+import { preemptRules, priorityOf, stateOf, strictFirstVip, strictTimers, strictVersion, unicastWithoutPeers, vipCapacity, vmacRules } from './vrrp-complete.js';
 
 export interface TrackNames {
   scripts: ReadonlySet<string>;
@@ -29,34 +29,45 @@ function familyOf(d: InstanceDraft): Family {
 }
 
 /** Address-family, interval and version rules (RFC 3768 §5.3.7, RFC 5798 §5.2.7). */
-function protocolRules(cx: Cx, d: InstanceDraft, g: GlobalDefs, family: Family): { version: 2 | 3; advertIntMs: number } {
+function protocolRules(cx: Cx, d: InstanceDraft, g: GlobalDefs, family: Family, strict: boolean): { version: 2 | 3; advertIntMs: number } {
   const at = d.node.head;
   const mixed = d.vips.filter((v) => v.family !== family);
   for (const v of mixed) {
     cx.report(v.source.file ? { file: v.source.file, line: v.source.line, col: 1 } : at, 'KAD_ERR_CONFIG_INCONSISTENT',
       `${d.name}: VIP ${v.address} is IPv${v.family} but the instance is IPv${family}; all VIPs of an instance share one family (use virtual_ipaddress_excluded)`);
   }
-  const version = d.version ?? (family === 6 ? 3 : g.vrrpVersion);
+  const version = strictVersion(cx, d, family, strict) ?? (family === 6 ? 3 : g.vrrpVersion);
   let advertIntMs = d.advertIntMs ?? 1000;
   if (version === 2 && advertIntMs % 1000 !== 0) {
     const rounded = Math.max(1000, Math.round(advertIntMs / 1000) * 1000);
     cx.report(at, 'KAD_ERR_CONFIG_INVALID_VALUE', `${d.name}: VRRPv2 advert_int must be whole seconds (RFC 3768 §5.3.7); ${advertIntMs / 1000}s rounded to ${rounded / 1000}s`);
     advertIntMs = rounded;
   }
-  if (version === 3) advertIntMs = Math.max(10, Math.round(advertIntMs / 10) * 10);
+  if (version === 3) advertIntMs = v3Interval(cx, d, advertIntMs);
   if (version === 3 && family === 4 && !(d.v3ChecksumAsV2 ?? g.v3ChecksumAsV2)) {
     cx.report(at, 'KAD_WARN_CONFIG_V3_CHECKSUM', `${d.name}: VRRPv3 over IPv4 checksums the IP pseudo-header (keepalived's default); routers that follow RFC 9568 §5.2.8 (Cisco, Juniper) reject these adverts unless v3_checksum_as_v2 is set on one side`);
   }
   return { version, advertIntMs };
 }
 
+/** RFC 5798 §5.2.7: a 12-bit count of centiseconds, so 0.01-40.95 s in 10 ms steps. */
+function v3Interval(cx: Cx, d: InstanceDraft, ms: number): number {
+  if (ms >= 40960) {
+    cx.report(d.node.head, 'KAD_ERR_CONFIG_INVALID_VALUE', `${d.name}: VRRPv3 advert_int ${ms / 1000}s is beyond 40.95s (RFC 5798 §5.2.7); set to 40.95s`);
+    return 40950;
+  }
+  if (ms % 10 !== 0) {
+    const rounded = Math.max(10, Math.round(ms / 10) * 10);
+    cx.report(d.node.head, 'KAD_ERR_CONFIG_INVALID_VALUE', `${d.name}: VRRPv3 advert_int must be in units of 10 ms (RFC 5798 §5.2.7); ${ms / 1000}s rounded to ${rounded / 1000}s`);
+    return rounded;
+  }
+  return ms;
+}
+
 /** vrrp_strict rules (keepalived `vrrp_strict`, RFC 5798 §6.1 / §8.3.2). */
 function strictRules(cx: Cx, d: InstanceDraft, version: 2 | 3, priority: number, family: Family): boolean {
   const at = d.node.head;
   let accept = d.accept ?? false;
-  if (d.state === 'MASTER' && priority !== 255) {
-    cx.report(at, 'KAD_ERR_CONFIG_INCONSISTENT', `${d.name}: vrrp_strict: state MASTER is only allowed for the address owner (priority 255); starting as BACKUP`);
-  }
   if (d.auth && d.auth.type !== 'none') {
     cx.report(d.auth.node.head, 'KAD_ERR_CONFIG_INCONSISTENT', `${d.name}: vrrp_strict does not allow authentication; ignored`);
   }
@@ -67,9 +78,7 @@ function strictRules(cx: Cx, d: InstanceDraft, version: 2 | 3, priority: number,
   if (!accept && priority !== 255) {
     cx.report(at, 'KAD_WARN_CONFIG_STRICT_NO_ACCEPT', `${d.name}: vrrp_strict without 'accept': kad installs drop rules, so the VIPs will not answer ping or any service on the backup-turned-master`);
   }
-  if (family === 6 && d.vips[0] && !isLinkLocal6(d.vips[0].address)) {
-    cx.report(at, 'KAD_WARN_CONFIG_IGNORED', `${d.name}: vrrp_strict: the first IPv6 VIP should be link-local (RFC 5798 §5.2.9)`);
-  }
+  strictFirstVip(cx, d, family, true);
   return accept;
 }
 
@@ -97,43 +106,39 @@ export function finishInstance(cx: Cx, d: InstanceDraft, g: GlobalDefs, env: Con
   const at = d.node.head;
   if (d.vrid === undefined) cx.report(at, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `${d.name}: virtual_router_id is required (1-255)`);
   checkInterfaces(cx, d, g, env);
-  if (d.vips.length === 0 && !d.noVirtualIpaddress) cx.report(at, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `${d.name}: no virtual_ipaddress; at least one VIP is needed`);
-  if (d.unicastPeerNode && d.unicastPeers.length === 0) {
-    cx.report(d.unicastPeerNode.head, 'KAD_ERR_CONFIG_UNICAST_NO_PEERS', `${d.name}: unicast_peer is empty: the instance falls back to multicast, so the peer you meant to reach by unicast never sees adverts`);
-  }
-  const family = familyOf(d);
-  const priority = d.priority ?? 100;
-  const { version, advertIntMs } = protocolRules(cx, d, g, family);
   const strict = d.strict ?? g.vrrpStrict;
+  if (d.vips.length === 0 && (!d.noVirtualIpaddress || strict)) {
+    cx.report(at, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `${d.name}: no virtual_ipaddress; at least one VIP is needed${d.noVirtualIpaddress ? ' (vrrp_strict does not allow no_virtual_ipaddress)' : ''}`);
+  }
+  unicastWithoutPeers(cx, d);
+  const family = familyOf(d);
+  const priority = priorityOf(d);
+  const state = stateOf(cx, d, priority, strict);
+  const { version, advertIntMs } = protocolRules(cx, d, g, family, strict);
   const accept = strict ? strictRules(cx, d, version, priority, family) : d.accept ?? true;
-  if (!d.preempt && d.preemptDelayMs > 0) {
-    cx.report(d.nopreemptNode?.head ?? at, 'KAD_ERR_CONFIG_INCONSISTENT', `${d.name}: preempt_delay does nothing with nopreempt; reset to 0`);
-  }
-  if (!d.preempt && d.state === 'MASTER') {
-    cx.report(d.nopreemptNode?.head ?? at, 'KAD_ERR_CONFIG_INCONSISTENT', `${d.name}: nopreempt does not work with state MASTER; nopreempt cleared`);
-  }
-  if (d.auth?.type === 'AH' && d.state === 'MASTER') {
-    cx.report(d.auth.node.head, 'KAD_ERR_CONFIG_INCONSISTENT', `${d.name}: state MASTER is incompatible with AH authentication; starting as BACKUP`);
+  const { preempt, preemptDelayMs } = preemptRules(cx, d, state, priority, strict);
+  const ah = !strict && version === 2 && d.auth?.type === 'AH';
+  if (ah && state === 'MASTER' && priority !== 255) {
+    cx.report(d.auth!.node.head, 'KAD_ERR_CONFIG_INCONSISTENT', `${d.name}: state MASTER is incompatible with AH authentication; starting as BACKUP`);
   }
   if (d.auth && d.auth.type !== 'none' && version === 3) {
     cx.report(d.auth.node.head, 'KAD_WARN_CONFIG_IGNORED', `${d.name}: authentication is ignored with VRRPv3 (RFC 5798 §9)`);
   }
-  const preempt = d.preempt || d.state === 'MASTER';
+  vmacRules(cx, d, strict);
+  const { vips, excess } = vipCapacity(cx, d, family, version, ah, d.interface === undefined ? undefined : env.interfaceMtu?.(d.interface));
+  const timers = strictTimers(cx, d, g, strict);
   return {
-    name: d.name, source: cx.src(d.node), initialState: d.state === 'MASTER' && !(strict && priority !== 255) && d.auth?.type !== 'AH' ? 'MASTER' : 'BACKUP',
+    name: d.name, source: cx.src(d.node), initialState: state === 'MASTER' && !(ah && priority !== 255) ? 'MASTER' : 'BACKUP',
     ...(d.interface !== undefined ? { interface: d.interface } : {}), vrid: d.vrid ?? 0, priority, advertIntMs, version, family,
-    vips: d.vips, excludedVips: d.excludedVips, virtualRoutes: d.virtualRoutes, virtualRules: d.virtualRules,
+    vips, excludedVips: [...d.excludedVips, ...excess], virtualRoutes: d.virtualRoutes, virtualRules: d.virtualRules,
     ...(d.mcastSrcIp ? { mcastSrcIp: d.mcastSrcIp } : {}), ...(d.unicastSrcIp ? { unicastSrcIp: d.unicastSrcIp } : {}),
     unicastPeers: d.unicastPeers, unicastTtl: d.unicastTtl ?? 255, unicastFaultNoPeer: d.unicastFaultNoPeer,
     checkUnicastSrc: d.checkUnicastSrc || g.vrrpCheckUnicastSrc, ...(d.mcastDstIp ? { mcastDstIp: d.mcastDstIp } : {}),
-    useVmac: d.useVmac, accept, preempt, preemptDelayMs: d.preempt ? d.preemptDelayMs : 0, dontTrackPrimary: d.dontTrackPrimary,
+    useVmac: d.useVmac, accept, preempt, preemptDelayMs, dontTrackPrimary: d.dontTrackPrimary,
     skipCheckAdvAddr: d.skipCheckAdvAddr ?? g.vrrpSkipCheckAdvAddr, strict, v3ChecksumAsV2: d.v3ChecksumAsV2 ?? g.v3ChecksumAsV2,
-    lowerPrioNoAdvert: d.lowerPrioNoAdvert ?? (g.vrrpLowerPrioNoAdvert || strict),
-    higherPrioSendAdvert: d.higherPrioSendAdvert ?? g.vrrpHigherPrioSendAdvert,
-    downTimerAdverts: d.downTimerAdverts ?? g.vrrpDownTimerAdverts,
+    lowerPrioNoAdvert: timers.lowerPrioNoAdvert, higherPrioSendAdvert: timers.higherPrioSendAdvert, downTimerAdverts: timers.downTimerAdverts,
     garpMasterDelayMs: d.garp.masterDelayMs ?? g.vrrpGarpMasterDelayMs, garpMasterRepeat: d.garp.masterRepeat ?? g.vrrpGarpMasterRepeat,
-    garpLowerPrioDelayMs: d.garp.lowerPrioDelayMs ?? g.vrrpGarpLowerPrioDelayMs,
-    garpLowerPrioRepeat: d.garp.lowerPrioRepeat ?? g.vrrpGarpLowerPrioRepeat,
+    garpLowerPrioDelayMs: timers.garpLowerPrioDelayMs, garpLowerPrioRepeat: timers.garpLowerPrioRepeat,
     garpMasterRefreshMs: d.garp.masterRefreshMs ?? g.vrrpGarpMasterRefreshMs,
     garpMasterRefreshRepeat: d.garp.masterRefreshRepeat ?? g.vrrpGarpMasterRefreshRepeat,
     auth: !d.auth || d.auth.type === 'none' || strict || version === 3 ? { type: 'none' } : { type: d.auth.type, password: d.auth.password },

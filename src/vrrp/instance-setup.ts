@@ -40,7 +40,6 @@ export function wireSetup(spec: VrrpInstanceSpec, primaryAddress: string, mcastG
     version: spec.version,
     vrid: spec.vrid,
     advertIntMs: spec.advertIntMs,
-    ownerStrict: spec.strict && spec.priority === 255,
     authType: authTypeOf(spec),
     authKey,
     vips: vipText,

@@ -125,7 +125,8 @@ export class VrrpInstance {
   receive(bytes: Uint8Array, meta: ReceiveMeta = {}): ReceiveOutcome {
     const r = checkReceived(bytes, meta, this.policy, (src) => this.ahSeqBySrc.get(src) ?? 0);
     if (!r.ok) {
-      if (r.drop !== 'vridMismatch') this.countDrop(r.drop, r.detail);
+      // Silent, as keepalived: another VRID, or the IPv6 cast this instance does not use.
+      if (r.drop !== 'vridMismatch' && r.drop !== 'castDiscarded') this.countDrop(r.drop, r.detail);
       return { accepted: false, drop: r.drop, detail: r.detail };
     }
     this.stats.advert_rcvd++;

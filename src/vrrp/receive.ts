@@ -17,12 +17,13 @@ export type DropReason =
   | 'ttlInvalid'
   | 'versionMismatch'
   | 'vridMismatch'
-  | 'ownerIgnoresAdverts'
   | 'unicastSourceUnknown'
   | 'authTypeInvalid'
   | 'authTypeMismatch'
   | 'authFailure'
   | 'intervalMismatch'
+  | 'castMismatch'
+  | 'castDiscarded'
   | 'addressListMismatch';
 
 /** The keepalived stats counter each drop reason feeds (undefined: counted per reason only). */
@@ -38,12 +39,13 @@ export const DROP_STAT: Readonly<Record<DropReason, keyof VrrpStats | undefined>
   ttlInvalid: 'ip_ttl_err',
   versionMismatch: undefined,
   vridMismatch: undefined,
-  ownerIgnoresAdverts: undefined,
   unicastSourceUnknown: undefined,
   authTypeInvalid: 'invalid_authtype',
   authTypeMismatch: 'authtype_mismatch',
   authFailure: 'auth_failure',
   intervalMismatch: 'advert_interval_err',
+  castMismatch: 'addr_list_err',
+  castDiscarded: undefined,
   addressListMismatch: 'addr_list_err',
 };
 
@@ -64,8 +66,6 @@ export interface ReceivePolicy {
   version: 2 | 3;
   vrid: number;
   advertIntMs: number;
-  /** Owner with strict mode drops adverts for its VRID (RFC 5798 §7.1). */
-  ownerStrict: boolean;
   /** v2 auth: type 0/1/2 and the 8-byte key. */
   authType: number;
   authKey: Uint8Array;
@@ -159,6 +159,11 @@ function checkAuth(a: Advert, u: Unwrapped, p: ReceivePolicy, lastAhSeq: number)
   return undefined;
 }
 
+/** 224.0.0.0/4 (RFC 5771). */
+function isIpv4Multicast(addr: Uint8Array): boolean {
+  return (addr[0]! & 0xf0) === 0xe0;
+}
+
 function containsAddress(list: Uint8Array, addr: Uint8Array): boolean {
   outer: for (let off = 0; off + addr.length <= list.length; off += addr.length) {
     for (let i = 0; i < addr.length; i++) if (list[off + i] !== addr[i]) continue outer;
@@ -197,6 +202,11 @@ export function checkReceived(
 ): ReceiveResult {
   const u = unwrap(bytes, meta, p);
   if ('ok' in u) return u;
+  // IPv6: keepalived discards the wrong cast before any check, uncounted (a multicast socket
+  // also sees unicast packets, a unicast one the multicast of other instances).
+  if (p.family === 6 && u.dstBytes && (u.dstBytes[0] === 0xff) !== (p.unicastPeers.length === 0)) {
+    return drop('castDiscarded', `${p.unicastPeers.length === 0 ? 'unicast' : 'multicast'} packet to ${u.dst}`);
+  }
   const ttlDrop = checkTtl(u, p);
   if (ttlDrop) return ttlDrop;
   const d = decodeAdvert(u.payload, { family: p.family, src: u.srcBytes, dst: u.dstBytes });
@@ -204,7 +214,6 @@ export function checkReceived(
   const a = d.advert;
   if (a.vrid !== p.vrid) return drop('vridMismatch', `vrid ${a.vrid}`, a.vrid);
   if (a.version !== p.version) return drop('versionMismatch', `version ${a.version}`, a.vrid);
-  if (p.ownerStrict) return drop('ownerIgnoresAdverts', 'address owner in strict mode', a.vrid);
   if (a.version === 2) {
     const authDrop = checkAuth(a, u, p, lastAhSeq(u.src));
     if (authDrop) return authDrop;
@@ -212,6 +221,10 @@ export function checkReceived(
     if (a.advertIntMs !== p.advertIntMs) {
       return drop('intervalMismatch', `interval ${a.advertIntMs} ms, expected ${p.advertIntMs} ms`, a.vrid);
     }
+  }
+  // keepalived: a multicast instance takes only multicast adverts and a unicast one only unicast.
+  if (p.family === 4 && isIpv4Multicast(u.dstBytes!) !== (p.unicastPeers.length === 0)) {
+    return drop('castMismatch', `expected ${p.unicastPeers.length === 0 ? 'multicast' : 'unicast'}, destination ${u.dst}`, a.vrid);
   }
   const addrDrop = checkAddresses(a, p);
   if (addrDrop) return addrDrop;

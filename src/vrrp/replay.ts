@@ -105,7 +105,8 @@ class Runner {
   peerPacket(s: Slot, line: ScenarioLine): { bytes: Uint8Array; meta: Record<string, unknown> } {
     const sp = s.spec;
     const from = str(line.from, '10.0.0.2');
-    const group = sp.family === 4 ? '224.0.0.18' : 'ff02::12';
+    // A unicast instance hears adverts sent to its own address, a multicast one on the group.
+    const group = sp.unicastPeers.length > 0 ? sp.unicastSrcIp ?? s.primary : sp.family === 4 ? '224.0.0.18' : 'ff02::12';
     const pw = typeof line.password === 'string' ? line.password : sp.auth.type === 'PASS' ? sp.auth.password : undefined;
     const vrrp = encodeAdvert(
       {

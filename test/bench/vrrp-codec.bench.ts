@@ -19,7 +19,7 @@ const V2_AH_IP = hex('45c0004000010000ff33cfc40ae8000be000001270040000' + '0ae80
 
 function policy(over: Partial<ReceivePolicy>): ReceivePolicy {
   return {
-    family: 4, version: 2, vrid: 51, advertIntMs: 1000, ownerStrict: false, authType: 0, authKey: new Uint8Array(8),
+    family: 4, version: 2, vrid: 51, advertIntMs: 1000, authType: 0, authKey: new Uint8Array(8),
     vips: ['10.232.0.100'], skipCheckAdvAddr: false, unicastPeers: [], checkUnicastSrc: false, mcastGroup: '224.0.0.18', ...over,
   };
 }

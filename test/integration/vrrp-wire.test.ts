@@ -54,6 +54,12 @@ describe.skipIf(why !== undefined)('VRRP on the wire', () => {
     const ip = buildIpv4Frame(vrrp, { src: lab.ipv4('observer'), dst: '224.0.0.18', id: 1, ttl });
     return Buffer.concat([mac('01:00:5e:00:00:12'), mac(lab.observerMac), Buffer.from([0x08, 0x00]), ip]);
   };
+  /** A unicast advert to the master's own address (its MAC follows the lab's plan). */
+  const v4Unicast = (vrrp: Uint8Array): Buffer => {
+    const host = Number(lab.ipv4(0).split('.').pop());
+    const ip = buildIpv4Frame(vrrp, { src: lab.ipv4('observer'), dst: lab.ipv4(0), id: 1, ttl: 255 });
+    return Buffer.concat([mac(`02:6b:6c:00:00:${host.toString(16).padStart(2, '0')}`), mac(lab.observerMac), Buffer.from([0x08, 0x00]), ip]);
+  };
   const v2 = (o: Partial<AdvertFields> = {}): Uint8Array => encodeAdvert(
     { version: 2, vrid: 51, priority: 254, advertIntMs: 1000, addrs: [VIP], family: 4, authType: 1, authData: passwordBytes('secret1'), ...o },
     { checksumMode: 'plain' },
@@ -84,6 +90,7 @@ describe.skipIf(why !== undefined)('VRRP on the wire', () => {
       ['packetTooShort', v4Frame(v2().subarray(0, 6))],
       ['versionMismatch', v4Frame(encodeAdvert({ version: 3, vrid: 51, priority: 254, advertIntMs: 1000, addrs: [VIP], family: 4 }, { checksumMode: 'plain' }))],
       ['addressListMismatch', v4Frame(v2({ addrs: ['10.231.0.199'] }))],
+      ['castMismatch', v4Unicast(v2())],
     ];
     const before = master.output.length;
     for (const [, frame] of injected) lab.inject(frame);
@@ -101,7 +108,7 @@ describe.skipIf(why !== undefined)('VRRP on the wire', () => {
     const vi1 = text.slice(text.indexOf('VRRP Instance: VI_1'), text.indexOf('VRRP Instance: VI_6'));
     const vi6 = text.slice(text.indexOf('VRRP Instance: VI_6'));
     expect(vi1).toMatch(/TTL: 1\n/);
-    expect(vi1).toMatch(/Address List: 1\n/);
+    expect(vi1).toMatch(/Address List: 2\n/);
     expect(vi1).toMatch(/Failure: 1\n/);
     expect(vi6).toMatch(/TTL: 1\n/);
     const after = master.output.slice(before).split('\n').filter((l) => /Entering \w+ STATE/.test(l));

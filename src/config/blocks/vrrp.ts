@@ -36,6 +36,9 @@ export interface InstanceDraft {
   checkUnicastSrc: boolean;
   mcastDstIp?: string;
   useVmac: boolean;
+  /** MAC address given to use_vmac (keepalived refuses it in strict mode). */
+  vmacMac?: string;
+  vmacXmitBase: boolean;
   accept?: boolean;
   preempt: boolean;
   nopreemptNode?: Node;
@@ -116,8 +119,10 @@ function unicastPeers(n: Node, d: InstanceDraft, cx: Cx): void {
   }
 }
 
+const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
+
 const IGNORED_INSTANCE = [
-  'debug', 'track_src_ip', 'vrf', 'use_vmac_addr', 'vmac_xmit_base', 'use_ipvlan', 'native_ipv6',
+  'debug', 'track_src_ip', 'vrf', 'use_vmac_addr', 'use_ipvlan', 'native_ipv6',
   'old_unicast_checksum', 'kernel_rx_buf_size', 'linkbeat_use_polling', 'garp_extra_if', 'vmac_garp_intvl',
   'timer_expired_backup', 'thread_timer_expired', 'owner_ignore_adverts', 'track_bfd', 'auth_hmac', 'notify_deleted',
 ];
@@ -165,7 +170,12 @@ export const INSTANCE_TABLE: Table<InstanceDraft> = registerTable<InstanceDraft>
   unicast_fault_no_peer: (_n, d) => { d.unicastFaultNoPeer = true; },
   check_unicast_src: (_n, d) => { d.checkUnicastSrc = true; },
   mcast_dst_ip: (n, d, cx) => { d.mcastDstIp = cx.ip(n, 0)?.address; },
-  use_vmac: (_n, d) => { d.useVmac = true; },
+  use_vmac: (n, d) => {
+    d.useVmac = true;
+    const mac = n.args.find((a) => MAC_RE.test(a.text));
+    if (mac) d.vmacMac = mac.text;
+  },
+  vmac_xmit_base: (_n, d) => { d.vmacXmitBase = true; },
   garp_master_delay: timer('masterDelayMs'),
   garp_master_repeat: count('masterRepeat'),
   garp_lower_prio_delay: timer('lowerPrioDelayMs'),
@@ -192,7 +202,7 @@ export function parseInstance(cx: Cx, n: Node): InstanceDraft {
   const d: InstanceDraft = {
     node: n, name: n.args[0]?.text ?? '', vips: [], excludedVips: [], noVirtualIpaddress: false,
     virtualRoutes: [], virtualRules: [], unicastPeers: [], unicastFaultNoPeer: false, checkUnicastSrc: false,
-    useVmac: false, preempt: true, preemptDelayMs: 0, dontTrackPrimary: false, garp: {},
+    useVmac: false, vmacXmitBase: false, preempt: true, preemptDelayMs: 0, dontTrackPrimary: false, garp: {},
     trackInterfaces: [], trackScripts: [], trackFiles: [], trackProcesses: [], trackNodes: {}, notify: {},
     notifyPriorityChanges: false, promoteSecondaries: false,
   };

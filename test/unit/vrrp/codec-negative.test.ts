@@ -5,7 +5,7 @@ import { passwordBytes, signAh } from '../../../src/vrrp/auth.js';
 import { buildIpv4Frame, parseIpv4Frame } from '../../../src/vrrp/frame.js';
 import { canonicalAddress, compareAddressBytes, formatIpv6, parseAddress, parseIpv4, parseIpv6 } from '../../../src/core/addr.js';
 import { decodeAdvert, encodeAdvert, type AdvertFields } from '../../../src/vrrp/packet.js';
-import { checkReceived, type ReceivePolicy, type ReceiveMeta } from '../../../src/vrrp/receive.js';
+import { checkReceived, DROP_STAT, type ReceivePolicy, type ReceiveMeta } from '../../../src/vrrp/receive.js';
 
 const SRC = '10.232.0.11';
 const GROUP = '224.0.0.18';
@@ -25,7 +25,6 @@ function policy(over: Partial<ReceivePolicy> = {}): ReceivePolicy {
     version: 2,
     vrid: 51,
     advertIntMs: 1000,
-    ownerStrict: false,
     authType: 1,
     authKey: passwordBytes('secret1'),
     vips: ['10.232.0.100'],
@@ -45,7 +44,9 @@ function advert(over: Partial<AdvertFields> = {}): Uint8Array {
   return encodeAdvert(f, { checksumMode: 'plain' });
 }
 
-const frame = (vrrp: Uint8Array, ttl = 255, src = SRC): Uint8Array => buildIpv4Frame(vrrp, { src, dst: GROUP, id: 1, ttl });
+const frame = (vrrp: Uint8Array, ttl = 255, src = SRC, dst = GROUP): Uint8Array => buildIpv4Frame(vrrp, { src, dst, id: 1, ttl });
+/** Sent to this router's address, as a unicast peer does. */
+const LOCAL = '10.232.0.1';
 
 function rx(bytes: Uint8Array, p = policy(), meta: ReceiveMeta = {}, lastSeq = 0) {
   return checkReceived(bytes, meta, p, () => lastSeq);
@@ -125,13 +126,13 @@ describe('receive policy drop reasons', () => {
   it('ttlInvalid (multicast needs 255; unicast peers may bound it)', () => {
     expect(rx(frame(advert(), 254))).toMatchObject({ ok: false, drop: 'ttlInvalid' });
     const uni = policy({ unicastPeers: [{ address: SRC, minTtl: 250, maxTtl: 255 }] });
-    expect(rx(frame(advert(), 240), uni)).toMatchObject({ ok: false, drop: 'ttlInvalid' });
-    expect(rx(frame(advert(), 251), uni)).toMatchObject({ ok: true });
+    expect(rx(frame(advert(), 240, SRC, LOCAL), uni)).toMatchObject({ ok: false, drop: 'ttlInvalid' });
+    expect(rx(frame(advert(), 251, SRC, LOCAL), uni)).toMatchObject({ ok: true });
   });
   it('unicastSourceUnknown with check_unicast_src', () => {
     const uni = policy({ unicastPeers: [{ address: '10.232.0.12' }], checkUnicastSrc: true });
-    expect(rx(frame(advert(), 64), uni)).toMatchObject({ ok: false, drop: 'unicastSourceUnknown' });
-    expect(rx(frame(advert(), 64), { ...uni, checkUnicastSrc: false })).toMatchObject({ ok: true });
+    expect(rx(frame(advert(), 64, SRC, LOCAL), uni)).toMatchObject({ ok: false, drop: 'unicastSourceUnknown' });
+    expect(rx(frame(advert(), 64, SRC, LOCAL), { ...uni, checkUnicastSrc: false })).toMatchObject({ ok: true });
   });
   it('vridMismatch', () => {
     expect(rx(frame(advert({ vrid: 52 })))).toMatchObject({ ok: false, drop: 'vridMismatch', vrid: 52 });
@@ -140,8 +141,11 @@ describe('receive policy drop reasons', () => {
     const v3 = encodeAdvert({ version: 3, vrid: 51, priority: 100, advertIntMs: 1000, addrs: ['10.232.0.100'], family: 4 }, { checksumMode: 'plain' });
     expect(rx(frame(v3))).toMatchObject({ ok: false, drop: 'versionMismatch' });
   });
-  it('ownerIgnoresAdverts (owner in strict mode)', () => {
-    expect(rx(frame(advert()), policy({ ownerStrict: true }))).toMatchObject({ ok: false, drop: 'ownerIgnoresAdverts' });
+  it('castMismatch: a unicast advert on a multicast instance, and the reverse', () => {
+    const unicast = frame(advert(), 255, SRC, LOCAL);
+    expect(rx(unicast)).toMatchObject({ ok: false, drop: 'castMismatch' });
+    expect(rx(frame(advert()), policy({ unicastPeers: [{ address: SRC }] }))).toMatchObject({ ok: false, drop: 'castMismatch' });
+    expect(rx(unicast, policy({ unicastPeers: [{ address: SRC }] }))).toMatchObject({ ok: true });
   });
   it('authTypeInvalid', () => {
     expect(rx(frame(advert({ authType: 3 })))).toMatchObject({ ok: false, drop: 'authTypeInvalid' });
@@ -183,6 +187,15 @@ describe('receive policy drop reasons', () => {
     expect(rx(v, p6, { srcAddress: src, ttl: 255 })).toMatchObject({ ok: true });
     expect(rx(v, p6, { srcAddress: src, ttl: 1 })).toMatchObject({ drop: 'ttlInvalid' });
     expect(rx(v, p6, { srcAddress: 'fe80::2', ttl: 255 })).toMatchObject({ drop: 'badChecksum' });
+  });
+  it('castDiscarded: IPv6 unicast on a multicast instance and the reverse, uncounted (as keepalived)', () => {
+    const p6 = policy({ family: 6, version: 3, authType: 0, vips: ['fd00:232::100'], mcastGroup: 'ff02::12' });
+    const v = encodeAdvert({ version: 3, vrid: 51, priority: 100, advertIntMs: 1000, addrs: ['fd00:232::100'], family: 6 }, { checksumMode: 'pseudo6', src: parseIpv6('fe80::1'), dst: parseIpv6('fe80::9') });
+    expect(rx(v, p6, { srcAddress: 'fe80::1', dstAddress: 'fe80::9', ttl: 255 })).toMatchObject({ ok: false, drop: 'castDiscarded' });
+    const uni = { ...p6, unicastPeers: [{ address: 'fe80::1' }] };
+    expect(rx(v, uni, { srcAddress: 'fe80::1', dstAddress: 'fe80::9', ttl: 64 })).toMatchObject({ ok: true });
+    expect(rx(v, uni, { srcAddress: 'fe80::1', dstAddress: 'ff02::12', ttl: 255 })).toMatchObject({ ok: false, drop: 'castDiscarded' });
+    expect(DROP_STAT.castDiscarded).toBeUndefined();
   });
 });
 

@@ -186,7 +186,6 @@ describe('golden adverts from keepalived 2.2.7', () => {
             version: a.vrrp.version,
             vrid: a.vrrp.vrid,
             advertIntMs,
-            ownerStrict: false,
             authType: at,
             authKey: pw ? passwordBytes(pw) : new Uint8Array(8),
             vips: a.vrrp.addrs,
