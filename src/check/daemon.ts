@@ -7,7 +7,7 @@
  */
 import type { Config, ScriptSpec } from '../config/model.js';
 import { SystemClock, type Clock } from '../core/clock.js';
-import type { ChildOptions, ParentMessage } from '../core/ipc.js';
+import type { ChildOptions, ParentMessage } from '../supervisor/ipc.js';
 import type { Logger } from '../core/log.js';
 import { EXIT_FATAL, runChild, sendToParent as send, type ChildBody } from '../supervisor/child-entry.js';
 import type { IpvsPort } from '../ipvs/port.js';

@@ -8,7 +8,7 @@
 import { networkInterfaces } from 'node:os';
 import type { Config, VirtualServer } from '../config/model.js';
 import type { Clock } from '../core/clock.js';
-import type { VrrpStateName } from '../core/ipc.js';
+import type { VrrpStateName } from '../core/vrrp-state.js';
 
 /** Name of the VRRP instance carrying `address` as a VIP, if any. */
 export function instanceOwning(config: Config, address: string): string | undefined {

@@ -9,7 +9,7 @@
 import type { Config, ScriptSpec } from '../config/model.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
-import type { VrrpStateName } from '../core/ipc.js';
+import type { VrrpStateName } from '../core/vrrp-state.js';
 import type { IpvsPort } from '../ipvs/port.js';
 import { Farm, type CheckerState, type RsState } from './farm.js';
 import { localAddresses, vsActive } from './ha-suspend.js';

@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Diagnostic } from '../config/diagnostics.js';
-import type { CliOptions } from './options.js';
+import type { CliOptions } from '../core/options.js';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -2,7 +2,7 @@
  * Daemon mode of `kad`: without -n detach first (the launching process exits 0 once the daemon
  * has written its pid file), then run the parent supervisor until it stops.
  */
-import type { CliOptions } from './options.js';
+import type { CliOptions } from '../core/options.js';
 import { daemonize, DAEMONIZED_ENV } from '../supervisor/daemonize.js';
 import { runParent } from '../supervisor/run.js';
 

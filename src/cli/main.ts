@@ -4,8 +4,8 @@
  */
 import { CommanderError } from 'commander';
 import { parseCli, type CliOptions } from './options.js';
-import { signumFor } from './signum.js';
-import { versionText } from './version.js';
+import { signumFor } from '../core/signal-table.js';
+import { versionText } from '../core/version.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FATAL = 1;

@@ -3,40 +3,9 @@
  * commander does the parsing, this file holds no logic beyond shaping the result.
  */
 import { Command, Option } from 'commander';
+import { DEFAULT_CHECKERS_PID_FILE, DEFAULT_CONFIG_FILE, DEFAULT_PID_FILE, DEFAULT_VRRP_PID_FILE, type CliOptions } from '../core/options.js';
 
-export interface CliOptions {
-  useFile: string;
-  vrrpOnly: boolean;            // -P
-  checkOnly: boolean;           // -C
-  logConsole: boolean;          // -l
-  logDetail: boolean;           // -D
-  logFacility?: string;         // -S
-  logFile?: string | true;      // -g [FILE]
-  noSyslog: boolean;            // -G
-  umask?: string;               // -u
-  releaseVips: boolean;         // -X
-  dontReleaseVrrp: boolean;     // -V
-  dontReleaseIpvs: boolean;     // -I
-  dontRespawn: boolean;         // -R
-  dontFork: boolean;            // -n
-  dumpConf: boolean;            // -d
-  pid: string;                  // -p
-  vrrpPid: string;              // -r
-  checkersPid: string;          // -c
-  addressMonitoring: boolean;   // -a
-  namespace?: string;           // -s
-  allConfig: boolean;           // -e
-  configId?: string;            // -i
-  configTest?: string | true;   // -t [FILE]
-  json: boolean;                // --json (with -t)
-  signum?: string;              // --signum
-  version: boolean;             // -v
-}
-
-export const DEFAULT_CONFIG_FILE = '/etc/keepalived/keepalived.conf';
-export const DEFAULT_PID_FILE = '/run/kad.pid';
-export const DEFAULT_VRRP_PID_FILE = '/run/kad_vrrp.pid';
-export const DEFAULT_CHECKERS_PID_FILE = '/run/kad_checkers.pid';
+export type { CliOptions };
 
 export function buildCommand(): Command {
   const cmd = new Command('kad')

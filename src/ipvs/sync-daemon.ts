@@ -7,7 +7,7 @@
  * instance is MASTER and as backup otherwise, so a director pair keeps connections on failover.
  */
 import type { Config } from '../config/model.js';
-import type { VrrpStateName } from '../core/ipc.js';
+import type { VrrpStateName } from '../core/vrrp-state.js';
 import type { SyncDaemonSpec } from './model.js';
 
 export type SyncRole = 'master' | 'backup' | 'none';

@@ -9,7 +9,7 @@
  */
 import type { Config } from '../config/model.js';
 import { deepFreeze, formatDiagnostic, loadConfig } from '../config/loader.js';
-import { CHILD_OPTIONS_ENV, isParentMessage, type ChildMessage, type ChildOptions, type ParentMessage } from '../core/ipc.js';
+import { CHILD_OPTIONS_ENV, isParentMessage, type ChildMessage, type ChildOptions, type ParentMessage } from './ipc.js';
 import type { Logger } from '../core/log.js';
 import { ignoreRealtimeSignals } from './libc-signal.js';
 import { createChildLogger } from './log-io.js';

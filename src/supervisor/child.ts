@@ -9,7 +9,7 @@ import type { Config } from '../config/model.js';
 import {
   CHILD_OPTIONS_ENV, isChildMessage, type ChildKind, type ChildMessage, type ChildOptions,
   type ParentMessage, type VrrpStateName,
-} from '../core/ipc.js';
+} from './ipc.js';
 import { removePidFile, writePidFile } from './pidfile.js';
 
 /** Path of the JS entry file for a child kind; injectable so tests can run fixture programs. */

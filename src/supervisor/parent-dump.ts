@@ -2,7 +2,7 @@
  * The parent's USR1 dump, keepalived_parent.data: keepalived's parent writes its global
  * definitions only; kad does the same when the config loader gave it the model.
  */
-import { formatGlobalDefs } from '../vrrp/print.js';
+import { formatGlobalDefs } from '../config/global-dump.js';
 import type { GlobalDefs } from '../config/model.js';
 
 /** Content of keepalived_parent.data (pure). */

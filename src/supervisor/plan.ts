@@ -2,7 +2,7 @@
  * Which children the parent runs (pure): the VRRP child unless -C or the configuration has no
  * vrrp_instance, the checker child unless -P or it has no virtual_server — keepalived's rule.
  */
-import type { ChildKind } from '../core/ipc.js';
+import type { ChildKind } from './ipc.js';
 
 /** The few facts about a configuration the parent needs. */
 export interface ConfigSummary {

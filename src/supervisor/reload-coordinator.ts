@@ -6,7 +6,7 @@
  * keeps running the old one and logs the diagnostics.
  */
 import type { Clock, TimerHandle } from '../core/clock.js';
-import type { ChildKind } from '../core/ipc.js';
+import type { ChildKind } from './ipc.js';
 import type { Logger } from '../core/log.js';
 import { diagnosticLines, type ConfigRead, type ConfigReader } from './config-source.js';
 import { reloadVerdict } from './reload.js';

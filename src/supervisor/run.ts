@@ -3,8 +3,8 @@
  * clean exit. `kad` (src/cli/daemon.ts) calls runParent with the defaults; tests call it with
  * fixture children.
  */
-import type { CliOptions } from '../cli/options.js';
-import { versionText } from '../cli/version.js';
+import type { CliOptions } from '../core/options.js';
+import { versionText } from '../core/version.js';
 import { SystemClock, type Clock } from '../core/clock.js';
 import { KadError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';

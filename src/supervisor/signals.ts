@@ -11,7 +11,7 @@
  * logs KAD_WARN_SUPERVISOR_RT_SIGNALS; stats stay reachable with `kill -USR2`.
  */
 import { constants } from 'node:os';
-import { SIGNAL_FUNCTIONS } from '../cli/signum.js';
+import { SIGNAL_FUNCTIONS } from '../core/signal-table.js';
 import { ignoreSignal } from './libc-signal.js';
 
 export type SignalAction = 'stop' | 'reload' | 'data' | 'stats' | 'stats-clear' | 'json';

@@ -6,11 +6,11 @@
  * Log lines keep keepalived's wording ("VRRP child process(1234) died: Respawning").
  */
 import { existsSync } from 'node:fs';
-import type { CliOptions } from '../cli/options.js';
+import type { CliOptions } from '../core/options.js';
 import { formatDiagnostic } from '../config/diagnostics.js';
 import type { Config } from '../config/model.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
-import type { ChildKind, ChildMessage, ChildOptions, DumpKind } from '../core/ipc.js';
+import type { ChildKind, ChildMessage, ChildOptions, DumpKind } from './ipc.js';
 import type { Logger } from '../core/log.js';
 import { DEFAULT_BACKOFF, INITIAL_BACKOFF, nextRespawn, type BackoffPolicy, type BackoffState } from './backoff.js';
 import { CHILD_LABEL, defaultChildEntry, ManagedChild, type ChildEntryResolver } from './child.js';

@@ -7,7 +7,7 @@
  */
 import type { Config, IpAddress } from '../config/model.js';
 import { SystemClock } from '../core/clock.js';
-import type { ChildOptions, DumpKind, ParentMessage } from '../core/ipc.js';
+import type { ChildOptions, DumpKind, ParentMessage } from '../supervisor/ipc.js';
 import type { Logger } from '../core/log.js';
 import { runChild, sendToParent as send, type ChildBody } from '../supervisor/child-entry.js';
 import { DUMP_FILES, writeDumpFile } from '../supervisor/dump-files.js';

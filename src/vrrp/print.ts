@@ -7,8 +7,9 @@
  * Reference files: test/fixtures/processes/keepalived-2.2.7/. The VRRP runtime builds an
  * InstanceDump per instance and writes the strings these functions return.
  */
+import { formatGlobalDefs } from '../config/global-dump.js';
 import type { AuthSpec, GlobalDefs } from '../config/model.js';
-import type { VrrpStateName } from '../core/ipc.js';
+import type { VrrpStateName } from '../core/vrrp-state.js';
 
 /** Per-instance counters (they feed the USR2 stats and the JSON "stats" object). */
 export interface VrrpCounters {
@@ -215,66 +216,6 @@ export function ctimeUs(wallMs: number): string {
   const us = timevalSeconds(wallMs).split('.')[1] as string;
   return `${days[d.getDay()]} ${months[d.getMonth()]} ${String(d.getDate()).padStart(2, ' ')} ` +
     `${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}.${us} ${d.getFullYear()}`;
-}
-
-/**
- * "------< Global definitions >------". `forVrrpChild` adds the lines only the VRRP child knows
- * (default interface). Lines about libraries kad does not use (libnftnl's version) are left out.
- */
-export function formatGlobalDefs(g: GlobalDefs, forVrrpChild: boolean): string[] {
-  const s = (ms: number): number => Math.round(ms / 1000);
-  const rt = (who: string): string[] => [
-    ` ${who} process priority = 0`, ` ${who} don't swap = false`, ` ${who} realtime priority = 0`, ` ${who} realtime limit = 10000`,
-  ];
-  return [
-    '------< Global definitions >------',
-    ' Network namespace = (default)',
-    ' Network namespace ipvs = (main namespace)',
-    ` Router ID = ${g.routerId}`,
-    ' Default smtp_alert = unset', ' Default smtp_alert_vrrp = unset', ' Default smtp_alert_checker = unset',
-    ` Checkers log all failures = ${yn(g.checkerLogAllFailures)}`,
-    g.reloadCheckConfig ? ' Test config before reload' : ' No test config before reload',
-    ` Dynamic interfaces = ${yn(g.dynamicInterfaces)}`,
-    ...(forVrrpChild ? [` Default interface = ${g.defaultInterface}`] : []),
-    ' Disable local IGMP = no',
-    ` LVS flush = ${yn(g.lvsFlush)}`,
-    ` LVS flush on stop = ${g.lvsFlushOnStop ? 'enabled' : 'disabled'}`,
-    ' FIFO write vrrp states on reload = false',
-    ' VRRP notify priority changes = false',
-    ` VRRP IPv4 mcast group = ${g.vrrpMcastGroup4}`,
-    ` VRRP IPv6 mcast group = ${g.vrrpMcastGroup6}`,
-    ` Gratuitous ARP delay = ${s(g.vrrpGarpMasterDelayMs)}`,
-    ` Gratuitous ARP repeat = ${g.vrrpGarpMasterRepeat}`,
-    ` Gratuitous ARP refresh timer = ${s(g.vrrpGarpMasterRefreshMs)}`,
-    ` Gratuitous ARP refresh repeat = ${g.vrrpGarpMasterRefreshRepeat}`,
-    ` Gratuitous ARP lower priority delay = ${s(g.vrrpGarpLowerPrioDelayMs)}`,
-    ` Gratuitous ARP lower priority repeat = ${g.vrrpGarpLowerPrioRepeat}`,
-    ` Num adverts before down = ${g.vrrpDownTimerAdverts}`,
-    ' Gratuitous ARP for each secondary VMAC = 0s',
-    ` Send advert after receive lower priority advert = ${yn(!g.vrrpLowerPrioNoAdvert)}`,
-    ` Send advert after receive higher priority advert = ${yn(g.vrrpHigherPrioSendAdvert)}`,
-    ` Gratuitous ARP interval = ${(g.vrrpGarpIntervalMs / 1000).toFixed(6)}`,
-    ` Gratuitous NA interval = ${(g.vrrpGnaIntervalMs / 1000).toFixed(6)}`,
-    ` VRRP default protocol version = ${g.vrrpVersion}`,
-    ' nftables without counters',
-    ` VRRP check unicast_src = ${yn(g.vrrpCheckUnicastSrc)}`,
-    ` VRRP skip check advert addresses = ${yn(g.vrrpSkipCheckAdvAddr)}`,
-    ` VRRP strict mode = ${yn(g.vrrpStrict)}`,
-    ' Max auto priority = 0',
-    ' Min auto priority delay = 1000000 usecs',
-    ...rt('VRRP'), ...rt('Checker'), ...rt('BFD'),
-    ' SNMP vrrp disabled', ' SNMP checker disabled', ' SNMP RFCv2 disabled', ' SNMP RFCv3 disabled', ' SNMP traps disabled',
-    ' SNMP socket = default (unix:/var/agentx/master)',
-    ' DBus disabled', ' DBus service name = ',
-    g.enableScriptSecurity ? ' Script security enabled' : ' Script security disabled',
-    ' Default script uid:gid 0:0',
-    ...['vrrp_netlink_cmd', 'vrrp_netlink_monitor', 'process_monitor', 'lvs_netlink_cmd', 'lvs_netlink_monitor']
-      .flatMap((k) => [` ${k}_rcv_bufs = 0`, ` ${k}_rcv_bufs_force = 0`]),
-    ' rs_init_notifies = 0',
-    ' no_checker_emails = 0',
-    ' rx_bufs_multiples = 3',
-    ' umask = 0177',
-  ];
 }
 
 function advertLine(i: InstanceDump): string {

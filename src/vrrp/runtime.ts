@@ -12,7 +12,7 @@
 import type { RtNetlinkSocket } from 'netlink';
 import type { Config, IpAddress, VrrpInstance as InstanceSpec } from '../config/model.js';
 import { SystemClock, type Clock, type TimerHandle } from '../core/clock.js';
-import type { VrrpStateName } from '../core/ipc.js';
+import type { VrrpStateName } from '../core/vrrp-state.js';
 import type { Logger } from '../core/log.js';
 import { RateLimiter } from '../core/rate-limit.js';
 import { PacketSocket } from '../net/packet-socket.js';

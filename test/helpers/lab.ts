@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
 import { parseCli } from '../../src/cli/options.js';
-import { CHILD_OPTIONS_ENV, type ChildOptions } from '../../src/core/ipc.js';
+import { CHILD_OPTIONS_ENV, type ChildOptions } from '../../src/supervisor/ipc.js';
 import { createBridge, createNetns, onCleanup, plugIntoBridge, type Netns } from './netns.js';
 import { readPcap, type LabPacket } from './lab-pcap.js';
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import { memoryLogger } from '../../../src/core/log.js';
-import type { ChildKind } from '../../../src/core/ipc.js';
+import type { ChildKind } from '../../../src/supervisor/ipc.js';
 import type { ConfigRead } from '../../../src/supervisor/config-source.js';
 import { ReloadCoordinator, type ReloadOutcome } from '../../../src/supervisor/reload-coordinator.js';
 import type { Notifier } from '../../../src/supervisor/sd-notify.js';

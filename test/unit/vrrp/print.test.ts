@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { GlobalDefs } from '../../../src/config/model.js';
-import { formatData, formatGlobalDefs, formatJson, formatStats, timevalSeconds, zeroCounters, type InstanceDump } from '../../../src/vrrp/print.js';
+import { formatGlobalDefs } from '../../../src/config/global-dump.js';
+import { formatData, formatJson, formatStats, timevalSeconds, zeroCounters, type InstanceDump } from '../../../src/vrrp/print.js';
 import { formatParentData } from '../../../src/supervisor/parent-dump.js';
 import { globalDefs } from '../../fixtures/check/model.js';
 

@@ -15,8 +15,11 @@
  * Respawn policy: a child that sent 'ready' or any 'state' counts as having come up and is
  * restarted at once when it dies; one that dies before either is restarted with backoff.
  */
-import type { CliOptions } from '../cli/options.js';
+import type { CliOptions } from '../core/options.js';
 import type { Config } from '../config/model.js';
+import type { VrrpStateName } from '../core/vrrp-state.js';
+
+export type { VrrpStateName };
 
 export type ChildKind = 'vrrp' | 'checker';
 
@@ -45,7 +48,6 @@ export type ParentMessage =
   /** Checker child: the VRRP state of an instance changed (lvs_sync_daemon, ha_suspend). */
   | { type: 'vrrp-state'; instance: string; state: VrrpStateName };
 
-export type VrrpStateName = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP';
 
 /** Child → parent. */
 export type ChildMessage =

@@ -1,6 +1,6 @@
 /**
- * `--signum=NAME`: the signal number for a keepalived signal function, as keepalived prints it
- * (Linux glibc numbering: SIGRTMIN is 34, SIGRTMAX is 64).
+ * keepalived's signal functions and their numbers (Linux glibc numbering: SIGRTMIN is 34,
+ * SIGRTMAX is 64): what `--signum=NAME` prints and what the supervisor listens to.
  */
 import { constants } from 'node:os';
 
