@@ -4,8 +4,9 @@
  * renamed, so a reader (keepalived-exporter) never sees a partial file; mode 0600 like keepalived.
  * Used by the parent (keepalived_parent.data) and by the children for their own dumps.
  */
-import { renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
 
 /** The dump directory for this environment. */
 export function dumpDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -23,18 +24,7 @@ export function dumpDir(env: NodeJS.ProcessEnv = process.env): string {
 /** Write `content` to `name` in the dump directory atomically; returns the path written. */
 export function writeDumpFile(name: string, content: string, env: NodeJS.ProcessEnv = process.env): string {
   const path = join(dumpDir(env), name);
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, content, { mode: 0o600 });
-    renameSync(tmp, path);
-  } catch (err) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // never created
-    }
-    throw err;
-  }
+  writeFileAtomic(path, content, 0o600);
   return path;
 }
 

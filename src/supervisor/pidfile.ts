@@ -3,7 +3,8 @@
  * the same directory, then rename), so a reader never sees a partial number. A pid file whose
  * process is gone is stale and ignored; a live one means another kad runs and we refuse to start.
  */
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
+import { writeFileAtomic } from './atomic-file.js';
 import { KadError } from '../core/errors.js';
 
 export type PidFileState =
@@ -53,16 +54,9 @@ export function checkPidFile(path: string, selfPid = process.pid): PidFileState 
 
 /** Write `pid` to `path` atomically (tmp + rename). */
 export function writePidFile(path: string, pid: number): void {
-  const tmp = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(tmp, `${pid}\n`, { mode: 0o644 });
-    renameSync(tmp, path);
+    writeFileAtomic(path, `${pid}\n`, 0o644);
   } catch (err) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // the temporary file was never created
-    }
     const e = err as NodeJS.ErrnoException;
     throw new KadError('KAD_ERR_SUPERVISOR_PIDFILE', `cannot write pid file ${path}: ${e.code ?? e.message}`);
   }
