@@ -46,12 +46,7 @@ function instanceDump(inst: VrrpInstance, ifName: string, config: Config): Insta
     dontTrackPrimary: spec.dontTrackPrimary, skipCheckAdvAddr: spec.skipCheckAdvAddr, strict: spec.strict, auth: spec.auth,
     vips: spec.vips.map(vipText), evips: spec.excludedVips.map(vipText), vipSet: s.vipsSet, smtpAlert: spec.smtpAlert ?? false,
     notifyDeleted: spec.notify.deleted !== undefined, notifyPriorityChanges: spec.notifyPriorityChanges, fdIn: 0, fdOut: 0,
-    counters: {
-      advertRcvd: st.advert_rcvd, advertSent: st.advert_sent, becomeMaster: st.become_master, releaseMaster: st.release_master,
-      packetLenErr: st.packet_len_err, advertIntervalErr: st.advert_interval_err, ipTtlErr: st.ip_ttl_err,
-      invalidTypeRcvd: st.invalid_type_rcvd, addrListErr: st.addr_list_err, invalidAuthtype: st.invalid_authtype,
-      authtypeMismatch: st.authtype_mismatch, authFailure: st.auth_failure, priZeroRcvd: st.pri_zero_rcvd, priZeroSent: st.pri_zero_sent,
-    },
+    counters: st,
   };
 }
 

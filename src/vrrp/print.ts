@@ -10,32 +10,7 @@
 import { formatGlobalDefs } from '../config/global-dump.js';
 import type { AuthSpec, GlobalDefs } from '../config/model.js';
 import type { VrrpStateName } from '../core/vrrp-state.js';
-
-/** Per-instance counters (they feed the USR2 stats and the JSON "stats" object). */
-export interface VrrpCounters {
-  advertRcvd: number;
-  advertSent: number;
-  becomeMaster: number;
-  releaseMaster: number;
-  packetLenErr: number;
-  advertIntervalErr: number;
-  ipTtlErr: number;
-  invalidTypeRcvd: number;
-  addrListErr: number;
-  invalidAuthtype: number;
-  authtypeMismatch: number;
-  authFailure: number;
-  priZeroRcvd: number;
-  priZeroSent: number;
-}
-
-export function zeroCounters(): VrrpCounters {
-  return {
-    advertRcvd: 0, advertSent: 0, becomeMaster: 0, releaseMaster: 0, packetLenErr: 0,
-    advertIntervalErr: 0, ipTtlErr: 0, invalidTypeRcvd: 0, addrListErr: 0, invalidAuthtype: 0,
-    authtypeMismatch: 0, authFailure: 0, priZeroRcvd: 0, priZeroSent: 0,
-  };
-}
+import { STATS_KEYS, type VrrpStats } from './stats.js';
 
 /** The state of one VRRP instance at dump time. Times are wall-clock ms since the epoch. */
 export interface InstanceDump {
@@ -101,7 +76,7 @@ export interface InstanceDump {
   trackedScripts?: readonly { name: string; weight: number }[];
   /** JSON "track_script": each script's command as keepalived prints it ("'/usr/bin/true'"). */
   trackScriptCommands?: readonly string[];
-  counters: VrrpCounters;
+  counters: VrrpStats;
 }
 
 /** keepalived's numeric states (vrrp.h): INIT 0, BACKUP 1, MASTER 2, FAULT 3, STOP 98. */
@@ -120,23 +95,23 @@ export function formatStats(instances: readonly InstanceDump[]): string {
     return [
       `VRRP Instance: ${i.name}`,
       '  Advertisements:',
-      `    Received: ${c.advertRcvd}`,
-      `    Sent: ${c.advertSent}`,
-      `  Became master: ${c.becomeMaster}`,
-      `  Released master: ${c.releaseMaster}`,
+      `    Received: ${c.advert_rcvd}`,
+      `    Sent: ${c.advert_sent}`,
+      `  Became master: ${c.become_master}`,
+      `  Released master: ${c.release_master}`,
       '  Packet Errors:',
-      `    Length: ${c.packetLenErr}`,
-      `    TTL: ${c.ipTtlErr}`,
-      `    Invalid Type: ${c.invalidTypeRcvd}`,
-      `    Advertisement Interval: ${c.advertIntervalErr}`,
-      `    Address List: ${c.addrListErr}`,
+      `    Length: ${c.packet_len_err}`,
+      `    TTL: ${c.ip_ttl_err}`,
+      `    Invalid Type: ${c.invalid_type_rcvd}`,
+      `    Advertisement Interval: ${c.advert_interval_err}`,
+      `    Address List: ${c.addr_list_err}`,
       '  Authentication Errors:',
-      `    Invalid Type: ${c.invalidAuthtype}`,
-      `    Type Mismatch: ${c.authtypeMismatch}`,
-      `    Failure: ${c.authFailure}`,
+      `    Invalid Type: ${c.invalid_authtype}`,
+      `    Type Mismatch: ${c.authtype_mismatch}`,
+      `    Failure: ${c.auth_failure}`,
       '  Priority Zero:',
-      `    Received: ${c.priZeroRcvd}`,
-      `    Sent: ${c.priZeroSent}`,
+      `    Received: ${c.pri_zero_rcvd}`,
+      `    Sent: ${c.pri_zero_sent}`,
     ].join('\n') + '\n';
   }).join('');
 }
@@ -186,14 +161,8 @@ function jsonData(i: InstanceDump): string {
   return jsonObject(fields);
 }
 
-function jsonStats(c: VrrpCounters): string {
-  return jsonObject([
-    ['advert_rcvd', c.advertRcvd], ['advert_sent', c.advertSent], ['become_master', c.becomeMaster],
-    ['release_master', c.releaseMaster], ['packet_len_err', c.packetLenErr], ['advert_interval_err', c.advertIntervalErr],
-    ['ip_ttl_err', c.ipTtlErr], ['invalid_type_rcvd', c.invalidTypeRcvd], ['addr_list_err', c.addrListErr],
-    ['invalid_authtype', c.invalidAuthtype], ['authtype_mismatch', c.authtypeMismatch], ['auth_failure', c.authFailure],
-    ['pri_zero_rcvd', c.priZeroRcvd], ['pri_zero_sent', c.priZeroSent],
-  ]);
+function jsonStats(c: VrrpStats): string {
+  return jsonObject(STATS_KEYS.map((k) => [k, c[k]] as const));
 }
 
 /** SIGRTMIN+2: one line and a newline, '/' written as '\/' like keepalived's writer. */

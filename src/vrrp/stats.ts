@@ -1,6 +1,6 @@
 /**
  * Per-instance VRRP statistics (pure). Field names are keepalived's keepalived.json `stats`
- * keys, so the JSON dump and the USR2 stats file are fed without translation.
+ * keys; the instance counts them and the dumps (print.ts) print them as they are.
  */
 
 export interface VrrpStats {
@@ -20,22 +20,14 @@ export interface VrrpStats {
   pri_zero_sent: number;
 }
 
+/** The counters in keepalived's order (keepalived.json `stats`). */
+export const STATS_KEYS: readonly (keyof VrrpStats)[] = [
+  'advert_rcvd', 'advert_sent', 'become_master', 'release_master', 'packet_len_err', 'advert_interval_err',
+  'ip_ttl_err', 'invalid_type_rcvd', 'addr_list_err', 'invalid_authtype', 'authtype_mismatch', 'auth_failure',
+  'pri_zero_rcvd', 'pri_zero_sent',
+];
+
 /** All counters at zero. */
 export function emptyStats(): VrrpStats {
-  return {
-    advert_rcvd: 0,
-    advert_sent: 0,
-    become_master: 0,
-    release_master: 0,
-    packet_len_err: 0,
-    advert_interval_err: 0,
-    ip_ttl_err: 0,
-    invalid_type_rcvd: 0,
-    addr_list_err: 0,
-    invalid_authtype: 0,
-    authtype_mismatch: 0,
-    auth_failure: 0,
-    pri_zero_rcvd: 0,
-    pri_zero_sent: 0,
-  };
+  return Object.fromEntries(STATS_KEYS.map((k) => [k, 0])) as unknown as VrrpStats;
 }

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { GlobalDefs } from '../../../src/config/model.js';
 import { formatGlobalDefs } from '../../../src/config/global-dump.js';
-import { formatData, formatJson, formatStats, timevalSeconds, zeroCounters, type InstanceDump } from '../../../src/vrrp/print.js';
+import { formatData, formatJson, formatStats, timevalSeconds, type InstanceDump } from '../../../src/vrrp/print.js';
+import { emptyStats } from '../../../src/vrrp/stats.js';
 import { formatParentData } from '../../../src/supervisor/parent-dump.js';
 import { globalDefs } from '../../fixtures/check/model.js';
 
@@ -14,7 +15,7 @@ const ref = (name: string): string => readFileSync(new URL(name, REF), 'utf8');
 
 // The recorded instance: VI_1 MASTER, PASS auth, one VIP, MASTER since 1795514748.523452.
 const lastTransitionWallMs = 1795514748523.452;
-const instance = (counters = zeroCounters()): InstanceDump => ({
+const instance = (counters = emptyStats()): InstanceDump => ({
   name: 'VI_1', version: 2, state: 'MASTER', wantState: 'MASTER', configFaults: 0, interfaceFaults: 0,
   trackScriptsInit: 0, lastTransitionWallMs, readTimeoutWallMs: 1795514750523.564, masterDownTimerUs: 3609375,
   interface: 'eth0', srcIp: '10.232.0.11', mcastAddress: '224.0.0.18', unicastPeers: [], garpDelayS: 5,
@@ -33,13 +34,13 @@ describe('keepalived.stats (USR2)', () => {
   it('is byte-identical to keepalived 2.2.7 for the same counters', () => {
     const text = ref('keepalived.stats');
     const sent = Number(/Sent: (\d+)/.exec(text)?.[1]);
-    const out = formatStats([instance({ ...zeroCounters(), advertSent: sent, becomeMaster: 1 })]);
+    const out = formatStats([instance({ ...emptyStats(), advert_sent: sent, become_master: 1 })]);
     expect(out).toBe(text);
     expect(out.split('\n')).toHaveLength(20);
   });
 
   it('each counter lands on its own labelled line', () => {
-    const c = zeroCounters();
+    const c = emptyStats();
     let n = 1;
     for (const k of Object.keys(c) as (keyof typeof c)[]) c[k] = n++;
     const lines = formatStats([instance(c)]).split('\n');
@@ -53,7 +54,7 @@ describe('keepalived.json (SIGRTMIN+2)', () => {
   it('is byte-identical to keepalived 2.2.7 (keys, order, number formats, escaped slashes)', () => {
     const text = ref('keepalived.json');
     const parsed = JSON.parse(text) as { stats: { advert_sent: number } }[];
-    const counters = { ...zeroCounters(), advertSent: parsed[0]?.stats.advert_sent ?? -1, becomeMaster: 1 };
+    const counters = { ...emptyStats(), advert_sent: parsed[0]?.stats.advert_sent ?? -1, become_master: 1 };
     expect(formatJson([instance(counters)])).toBe(text);
   });
 
@@ -119,7 +120,7 @@ describe('unicast VRRPv3 instance (keepalived-2.2.7/unicast-v3)', () => {
   it('the JSON is byte-identical (v3 interval in seconds, evips, auth_type 0 without auth_data)', () => {
     const text = ref('unicast-v3/keepalived.json');
     const sent = (JSON.parse(text) as { stats: { advert_sent: number } }[])[0]?.stats.advert_sent ?? -1;
-    expect(formatJson([{ ...unicast(), counters: { ...zeroCounters(), advertSent: sent, becomeMaster: 1 } }])).toBe(text);
+    expect(formatJson([{ ...unicast(), counters: { ...emptyStats(), advert_sent: sent, become_master: 1 } }])).toBe(text);
   });
 });
 
@@ -144,6 +145,6 @@ describe('trackers and no authentication (keepalived-2.2.7/track)', () => {
   it('the JSON is byte-identical (track_ifp, track_script)', () => {
     const text = ref('track/keepalived.json');
     const sent = (JSON.parse(text) as { stats: { advert_sent: number } }[])[0]?.stats.advert_sent ?? -1;
-    expect(formatJson([{ ...tracked(), counters: { ...zeroCounters(), advertSent: sent, becomeMaster: 1 } }])).toBe(text);
+    expect(formatJson([{ ...tracked(), counters: { ...emptyStats(), advert_sent: sent, become_master: 1 } }])).toBe(text);
   });
 });
