@@ -1,8 +1,8 @@
 /**
- * Layer: the C library boundary for kad's socket seams. Loads libc through koffi and exposes the
- * few socket calls kad needs (socket, setsockopt, bind, sendto, sendmsg, recvmsg, close,
- * if_nametoindex) as typed functions that return numbers and throw a KadError carrying
- * `{errno, code, syscall}` on failure. No other module declares FFI signatures for libc.
+ * Layer: the C library boundary. Loads libc through koffi and exposes the few calls kad needs
+ * (socket, setsockopt, bind, sendto, sendmsg, recvmsg, close, if_nametoindex, signal) as typed
+ * functions that return numbers and throw a KadError carrying `{errno, code, syscall}` on
+ * failure. No other module declares FFI signatures for libc.
  *
  * Layout constants follow the Linux 64-bit ABI (x86_64 and aarch64 share it): pointers and
  * size_t are 8 bytes, little-endian. Other architectures are refused at load time.
@@ -80,6 +80,7 @@ const cSendmsg: (fd: number, msg: unknown, flags: number) => Ret = lib.func('int
 const cRecvmsg: (fd: number, msg: unknown, flags: number) => Ret = lib.func('intptr_t recvmsg(int fd, void *msg, int flags)');
 const cClose: (fd: number) => number = lib.func('int close(int fd)');
 const cIfNameToIndex: (name: string) => number = lib.func('uint32_t if_nametoindex(const char *name)');
+const cSignal: (signum: number, handler: number) => Ret = lib.func('intptr_t signal(int signum, intptr_t handler)');
 
 /** Opaque native memory from {@link allocNative}: stable address, viewable without copying. */
 export interface NativeBlock {
@@ -165,6 +166,13 @@ export function recvMsg(fd: number, msg: NativeBlock, flags: number): number {
 /** close(2); errors are ignored (the fd is gone either way on Linux). */
 export function closeFd(fd: number): void {
   cClose(fd);
+}
+
+const SIG_IGN = 1;
+
+/** signal(2) with SIG_IGN: `signum` is discarded instead of taking its default action. */
+export function ignoreSignal(signum: number): void {
+  if (Number(cSignal(signum, SIG_IGN)) === -1) throw syscallError('signal', lastErrno(), `signal ${signum}`);
 }
 
 /** if_nametoindex(3); throws KAD_ERR_NET_SYSCALL with ENODEV when there is no such interface. */

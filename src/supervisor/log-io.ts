@@ -6,7 +6,7 @@
 import { appendFileSync, existsSync } from 'node:fs';
 import { createCliLogger, createLogger, type CliLogFlags, type Logger, type LogProcess } from '../core/log.js';
 import { dumpDir } from './dump-files.js';
-import { UnixDgramSender } from './unix-dgram.js';
+import { UnixDgramSender } from '../net/unix-dgram.js';
 
 /** Where syslogd listens. */
 export const SYSLOG_SOCKET = '/dev/log';

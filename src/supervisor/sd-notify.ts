@@ -4,7 +4,7 @@
  * READY=1 around a reload, STOPPING=1 on stop and ERRNO=n on a fatal start failure, like keepalived.
  * Without NOTIFY_SOCKET every call is a no-op.
  */
-import { UnixDgramSender } from './unix-dgram.js';
+import { UnixDgramSender } from '../net/unix-dgram.js';
 import type { Logger } from '../core/log.js';
 
 /** What the supervisor tells the service manager. */

@@ -10,7 +10,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   config: ['core'],
   net: ['core'],
   ipvs: ['core', 'config', 'net'],
-  supervisor: ['core', 'config'],
+  supervisor: ['core', 'config', 'net'],
   vrrp: ['core', 'config', 'net', 'supervisor'],
   check: ['core', 'config', 'net', 'ipvs', 'supervisor'],
   cli: ['core', 'config', 'net', 'ipvs', 'supervisor', 'vrrp', 'check'],

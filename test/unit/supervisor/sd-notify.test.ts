@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNotifier, formatNotify } from '../../../src/supervisor/sd-notify.js';
-import { sockaddrUn } from '../../../src/supervisor/unix-dgram.js';
+import { sockaddrUn } from '../../../src/net/unix-dgram.js';
 import { memoryLogger } from '../../../src/core/log.js';
 import { startDatagramReceiver } from '../../fixtures/processes/receiver.js';
 
