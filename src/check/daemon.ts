@@ -5,7 +5,7 @@
  * reports readiness and handles reload / dump / stop / vrrp-state. Exits when the channel closes.
  * KAD_CHECK_DRY_RUN=1 runs against an in-memory IPVS table instead of the kernel (no IPVS needed).
  */
-import type { ScriptSpec } from '../config/model.js';
+import type { Config, ScriptSpec } from '../config/model.js';
 import { SystemClock, type Clock } from '../core/clock.js';
 import type { ChildOptions, ParentMessage } from '../core/ipc.js';
 import type { Logger } from '../core/log.js';
@@ -15,7 +15,9 @@ import { DUMP_FILES, writeDumpFile } from '../supervisor/dump-files.js';
 import { formatCheckData } from './dump.js';
 import { MemoryPort } from './memory-port.js';
 import { Scheduler } from './scheduler.js';
-import { runScript } from './script.js';
+import { ProcessScriptRunner } from '../script/runner.js';
+import { warnRootScripts } from '../script/startup.js';
+import { succeeded, describeOutcome } from '../script/types.js';
 
 
 /** The kernel seam: open IPVS through src/ipvs, or an in-memory table for dry runs. */
@@ -35,11 +37,26 @@ class CheckerChild implements ChildBody {
 
   constructor(private readonly opts: ChildOptions, private readonly log: Logger) {}
 
+  private scripts: ProcessScriptRunner | undefined;
+  /** Last failure logged per notify script: logged again only when it changes. */
+  private readonly notifyFailed = new Map<string, string>();
+
   private runNotify = (spec: ScriptSpec, why: string): void => {
-    void runScript(spec, this.clock).then((r) => {
-      if (r.kind !== 'exit' || r.code !== 0) this.log.warn({ code: 'KAD_WARN_CHECK_SCRIPT', why, result: r }, `${why} script ${spec.text} failed`);
+    const what = `${why} ${spec.text}`;
+    void this.scripts?.run(spec, { what: why }).then((r) => {
+      const result = describeOutcome(r);
+      if (succeeded(r)) this.notifyFailed.delete(what);
+      else if (this.notifyFailed.get(what) !== result) {
+        this.notifyFailed.set(what, result);
+        this.log.warn({ code: 'KAD_WARN_CHECK_SCRIPT', why, result }, `${why} script ${spec.text} failed: ${result}`);
+      }
     });
   };
+
+  private useScripts(config: Config): ProcessScriptRunner {
+    this.scripts = new ProcessScriptRunner({ clock: this.clock, log: this.log, policy: config.global });
+    return this.scripts;
+  }
 
   async start(): Promise<number | undefined> {
     const config = loadChildConfig(this.opts, this.log, 'KAD_ERR_CHECK_CONFIG');
@@ -54,7 +71,9 @@ class CheckerChild implements ChildBody {
       send({ type: 'fatal', exitCode: EXIT_FATAL, message: "IPVS: Can't initialize ipvs" });
       return EXIT_FATAL;
     }
-    this.sched = new Scheduler(config, { clock: this.clock, log: this.log, port: this.port, runScript: this.runNotify });
+    warnRootScripts(config, 'check', this.log);
+    const scripts = this.useScripts(config);
+    this.sched = new Scheduler(config, { clock: this.clock, log: this.log, port: this.port, runScript: this.runNotify, scripts });
     this.sched.start();
     send({ type: 'ready' });
     return undefined;
@@ -66,6 +85,7 @@ class CheckerChild implements ChildBody {
       send({ type: 'reloaded', ok: false, message: 'configuration not loaded; keeping the running one' });
       return;
     }
+    this.scripts?.setPolicy(config.global);
     this.sched.reload(config);
     send({ type: 'reloaded', ok: true });
   }

@@ -63,6 +63,9 @@ export const CMSGHDR_SIZE = 16;
 
 const lib = koffi.load('libc.so.6');
 
+/** The loaded C library, for the other libc seams (src/script/passwd.ts) to declare their calls on. */
+export const libc = lib;
+
 // The prototypes take `void *` for every buffer: koffi passes a Node Buffer as a pointer to its
 // bytes for the duration of the call, and a pointer from koffi.alloc() as is. Each binding gets
 // an explicit TypeScript signature here, so nothing untyped leaves this file. intptr_t results
