@@ -11,6 +11,9 @@ import type { ConfigEnv } from './env.js';
 import type { Config } from './model.js';
 import { parseConfig } from './parse.js';
 import type { ConfigIo, ReadResult } from './preprocess.js';
+import { SCRIPT_PATH } from '../script/env.js';
+import { SYSTEM_FS } from '../script/fs.js';
+import { userExists } from '../script/passwd.js';
 
 export type { Diagnostic } from './diagnostics.js';
 export { formatDiagnostic };
@@ -38,7 +41,6 @@ export interface LoadResult {
 
 /** Files larger than this are refused: 30 times the 20,000-real-server benchmark config. */
 export const MAX_FILE_BYTES = 32 * 1024 * 1024;
-const SCRIPT_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
 function readFile(path: string): ReadResult {
   try {
@@ -121,14 +123,6 @@ function findProgram(argv0: string): string | undefined {
   return undefined;
 }
 
-function userExists(name: string): boolean {
-  try {
-    return readFileSync('/etc/passwd', 'utf8').split('\n').some((l) => l.split(':')[0] === name);
-  } catch {
-    return false;
-  }
-}
-
 /** The machine's answers for validation. */
 export function systemEnv(interfaceExists?: (name: string) => boolean): ConfigEnv {
   return {
@@ -136,6 +130,7 @@ export function systemEnv(interfaceExists?: (name: string) => boolean): ConfigEn
     interfaceExists: interfaceExists ?? ((n) => /^[^/]+$/.test(n) && n !== '.' && n !== '..' && existsSync(`/sys/class/net/${n}`)),
     findProgram,
     userExists,
+    scriptFs: SYSTEM_FS,
   };
 }
 

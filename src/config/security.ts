@@ -6,6 +6,7 @@
  * logs the same sentence once at start (src/script/startup.ts).
  */
 import { isRootName, scriptUser } from '../script/identity.js';
+import { vetScript } from '../script/security.js';
 import type { Cx } from './context.js';
 import type { ConfigEnv } from './env.js';
 import type { Config, GlobalDefs, ScriptSpec, SourceRef } from './model.js';
@@ -62,5 +63,11 @@ export function checkScriptSecurity(cx: Cx, c: Omit<Config, 'file' | 'files'>, e
     }
     const warning = rootScriptWarning(u, prog, g, env.userExists);
     if (warning) cx.report(at, 'KAD_ERR_CONFIG_SCRIPT_SECURITY', warning);
+    // With script security the daemon refuses an unsafe root script (src/script/runner.ts);
+    // keepalived's -t disables it and exits 5.
+    else if (g.enableScriptSecurity && env.scriptFs && isRootName(scriptUser(u.spec, g, env.userExists))) {
+      const v = vetScript(prog, { uid: 0, gid: 0, groups: [0] }, true, env.scriptFs);
+      if (!v.ok && v.reason === 'insecure') cx.report(at, 'KAD_ERR_CONFIG_SCRIPT_INSECURE', `${u.where}: ${v.detail}; the script is disabled`);
+    }
   }
 }
