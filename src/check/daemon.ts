@@ -43,7 +43,7 @@ class CheckerChild implements ChildBody {
 
   private runNotify = (spec: ScriptSpec, why: string): void => {
     const what = `${why} ${spec.text}`;
-    void this.scripts?.run(spec, { what: why }).then((r) => {
+    void this.scripts?.run(spec, { what }).then((r) => {
       const result = describeOutcome(r);
       if (succeeded(r)) this.notifyFailed.delete(what);
       else if (this.notifyFailed.get(what) !== result) {

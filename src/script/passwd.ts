@@ -20,15 +20,14 @@ export interface Identity {
 /** Why a name did not resolve. */
 export type LookupFailure = { error: 'unknown-user' | 'unknown-group'; name: string };
 
-const Passwd = koffi.struct('kad_passwd', {
+// The struct names are what the prototypes below refer to.
+koffi.struct('kad_passwd', {
   pw_name: 'const char *', pw_passwd: 'const char *', pw_uid: 'uint32_t', pw_gid: 'uint32_t',
   pw_gecos: 'const char *', pw_dir: 'const char *', pw_shell: 'const char *',
 });
-const Group = koffi.struct('kad_group', { gr_name: 'const char *', gr_passwd: 'const char *', gr_gid: 'uint32_t', gr_mem: 'void *' });
+koffi.struct('kad_group', { gr_name: 'const char *', gr_passwd: 'const char *', gr_gid: 'uint32_t', gr_mem: 'void *' });
 interface PasswdRow { pw_name: string; pw_uid: number; pw_gid: number; pw_dir: string | null }
 interface GroupRow { gr_gid: number }
-void Passwd;
-void Group;
 
 type Out<T> = [T | null];
 const cGetpwnam: (name: string, pwd: Out<PasswdRow>, buf: Buffer, len: number, res: Out<unknown>) => number = libc.func(

@@ -54,6 +54,8 @@ export class ProcessScriptRunner implements ScriptRunner {
   readonly live = new Set<number>();
   /** Last logged problem per script role: a problem is logged when it changes, not every run. */
   private readonly lastProblem = new Map<string, string>();
+  /** Unsafe-permission warnings already logged (once per script role and finding). */
+  private readonly warned = new Set<string>();
   private readonly fs: ScriptFs;
   private readonly helper: string | undefined;
 
@@ -87,7 +89,10 @@ export class ProcessScriptRunner implements ScriptRunner {
     const program = findProgram(spec.argv[0] ?? '');
     const v = vetScript(program, id, this.policy.enableScriptSecurity, this.fs);
     if (!v.ok) return { ok: false, outcome: { kind: 'refused', reason: v.reason, detail: v.detail } };
-    if (v.warning) this.once(req.what, `unsafe:${v.warning}`, () => this.o.log.warn({ code: 'KAD_WARN_SCRIPT_UNSAFE', script: spec.text, what: req.what }, `Unsafe permissions found for script: ${v.warning}`));
+    if (v.warning && !this.warned.has(`${req.what}\n${v.warning}`)) {
+      this.warned.add(`${req.what}\n${v.warning}`);
+      this.o.log.warn({ code: 'KAD_WARN_SCRIPT_UNSAFE', script: spec.text, what: req.what }, `${req.what}: unsafe permissions: ${v.warning}`);
+    }
     const argv = [program, ...spec.argv.slice(1), ...(req.args ?? [])];
     const env = scriptEnv(id.user, id.home);
     if (this.isSelf(id)) return { ok: true, cmd: program, args: argv.slice(1), env };
@@ -143,20 +148,16 @@ export class ProcessScriptRunner implements ScriptRunner {
     if (o.kind === 'refused') this.stats.refused++;
     if (o.kind === 'timeout') this.stats.timedOut++;
     if (o.kind === 'spawn-error') this.stats.spawnErrors++;
-    if (o.kind === 'refused' || o.kind === 'spawn-error') {
-      const code = o.kind === 'refused' ? 'KAD_WARN_SCRIPT_REFUSED' : 'KAD_WARN_SCRIPT_SPAWN';
-      this.once(req.what, `${o.kind}:${describeOutcome(o)}`, () =>
-        this.o.log.warn({ code, script: spec.text, what: req.what, ...(o.kind === 'refused' ? { reason: o.reason } : {}) }, `${req.what}: script ${spec.text} ${describeOutcome(o)}`));
-    } else if (this.lastProblem.get(req.what)?.startsWith('refused') || this.lastProblem.get(req.what)?.startsWith('spawn')) {
+    if (o.kind !== 'refused' && o.kind !== 'spawn-error') {
       this.lastProblem.delete(req.what);
+      return o;
     }
+    const text = describeOutcome(o);
+    if (this.lastProblem.get(req.what) === text) return o;
+    this.lastProblem.set(req.what, text);
+    const code = o.kind === 'refused' ? 'KAD_WARN_SCRIPT_REFUSED' : 'KAD_WARN_SCRIPT_SPAWN';
+    this.o.log.warn({ code, script: spec.text, what: req.what, ...(o.kind === 'refused' ? { reason: o.reason } : {}) }, `${req.what}: script ${spec.text} ${text}`);
     return o;
-  }
-
-  private once(what: string, key: string, log: () => void): void {
-    if (this.lastProblem.get(what) === key) return;
-    this.lastProblem.set(what, key);
-    log();
   }
 }
 
