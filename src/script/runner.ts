@@ -6,8 +6,8 @@
  * primary gid, supplementary groups; an unknown user or group refuses the run, never falls back
  * to root), find the program, vet it (src/script/security.ts), then exec it directly from its
  * argv (no shell) in a process group of its own with a fixed environment and stdio on
- * /dev/null. A script that runs as anyone but kad's own uid:gid is exec'd through kad-runas
- * (native/runas), which sets the groups, gid and uid. On timeout the group gets SIGTERM, then
+ * /dev/null, through kad-runas (native/runas), which sets the groups, gid and uid and the
+ * parent-death signal (without the helper, only scripts run as kad's own uid:gid can start). On timeout the group gets SIGTERM, then
  * SIGKILL 2 s later (keepalived's sequence); after the script exits, whatever it left in its
  * group is killed.
  */
@@ -95,9 +95,11 @@ export class ProcessScriptRunner implements ScriptRunner {
     }
     const argv = [program, ...spec.argv.slice(1), ...(req.args ?? [])];
     const env = scriptEnv(id.user, id.home);
+    // Through the helper whenever it is built, also as root: it sets the parent-death signal, so
+    // no script outlives the child that started it. Without it only kad's own identity can run.
+    if (this.helper) return { ok: true, cmd: this.helper, args: [String(id.uid), String(id.gid), id.groups.length ? id.groups.join(',') : '-', ...argv], env };
     if (this.isSelf(id)) return { ok: true, cmd: program, args: argv.slice(1), env };
-    if (!this.helper) return { ok: false, outcome: { kind: 'refused', reason: 'no-helper', detail: 'kad-runas is not built (make -C native/runas)' } };
-    return { ok: true, cmd: this.helper, args: [String(id.uid), String(id.gid), id.groups.length ? id.groups.join(',') : '-', ...argv], env };
+    return { ok: false, outcome: { kind: 'refused', reason: 'no-helper', detail: 'kad-runas is not built (make -C native/runas)' } };
   }
 
   /** True when the script runs as kad's own uid and gid (and kad is root or the user itself). */

@@ -193,3 +193,38 @@ virtual_server 127.0.0.1 80 {
     expectUser('quorum_down', u.gid);
   });
 });
+
+describe.skipIf(why !== undefined)('root scripts without enable_script_security', () => {
+  it('the checker child logs the -t warning once per root script at start, and still runs them', async () => {
+    const safe = script('root-ok.sh', `"${idScript}" root_misc`);
+    const file = join(dir, 'root.conf');
+    writeFileSync(file, `
+virtual_server 127.0.0.1 81 {
+  delay_loop 0.3
+  lb_algo rr
+  lb_kind NAT
+  protocol TCP
+  real_server 127.0.0.4 80 {
+    notify_down "${idScript} root_down"
+    MISC_CHECK {
+      misc_path "${safe}"
+      warmup 0
+    }
+  }
+}
+`);
+    const c = forkChecker(file, { KAD_CHECK_DRY_RUN: '1', TMPDIR: dir });
+    try {
+      await c.waitFor(() => c.messages.find((m) => m.type === 'ready'));
+      await waitUntil(() => idLine('root_misc') !== undefined, 5000, 'root MISC_CHECK ran');
+      await new Promise((r) => setTimeout(r, 700));
+      const warnings = c.logs.filter((l) => l.code === 'KAD_WARN_SCRIPT_SECURITY').map((l) => l.msg);
+      expect(warnings).toHaveLength(2);
+      expect(warnings.every((w) => w.includes('would run as root but enable_script_security is not set'))).toBe(true);
+      expect(idLine('root_misc')).toBe('0 0 0');
+    } finally {
+      c.proc.disconnect();
+      await c.exited;
+    }
+  });
+});

@@ -3,6 +3,7 @@
 // non-executable program, an unsafe root script under enable_script_security), its fixed
 // environment, and bad scripts (hanging, forking a daemon, writing megabytes, killed by a signal)
 // leaving no process behind. The daemons end to end are in script-daemons.test.ts.
+import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,8 @@ import { SystemClock } from '../../src/core/clock.js';
 import { memoryLogger } from '../../src/core/log.js';
 import { ProcessScriptRunner, type ScriptPolicy } from '../../src/script/runner.js';
 import { ScriptTracker } from '../../src/vrrp/track/script.js';
-import { ensureBuilt } from '../helpers/build.js';
+import { ensureBuilt, ROOT } from '../helpers/build.js';
+import { waitUntil } from '../helpers/lab.js';
 import { createTestUser, testUserUnavailableReason, type TestUser } from '../helpers/users.js';
 
 const why = testUserUnavailableReason();
@@ -36,6 +38,9 @@ function runner(policy: Partial<ScriptPolicy> = {}): { r: ProcessScriptRunner; r
 }
 /** `uid gid groups...` as the script wrote it. */
 const idLine = (name: string): string => readFileSync(join(out, name), 'utf8').trim();
+
+/** Shell that prints the script's process group (the group kad made for it). */
+const PGID = "cut -d' ' -f5 /proc/$$/stat";
 
 /** Processes whose process group is `pgid` (zombies count as gone). */
 function groupMembers(pgid: number): number[] {
@@ -136,7 +141,7 @@ describe.skipIf(why !== undefined)('script runner', () => {
   it('bad scripts: missing, not executable, hanging, daemonising, chatty, signalled; nothing is left behind', async () => {
     const { r } = runner({ scriptUser: u.user });
     const pidFile = (n: string): string => join(out, `${n}.pid`);
-    const rec = (n: string): string => `echo $$ > ${pidFile(n)}`;
+    const rec = (n: string): string => `${PGID} > ${pidFile(n)}`;
     const missing = await r.run(spec(join(dir, 'missing.sh')), { what: 'missing' });
     expect(missing).toMatchObject({ kind: 'refused', reason: 'not-found' });
     expect(await r.run(spec(script('noexec.sh', 'exit 0', 0o644)), { what: 'noexec' })).toMatchObject({ kind: 'refused', reason: 'not-executable' });
@@ -166,6 +171,20 @@ describe.skipIf(why !== undefined)('script runner', () => {
     expect(r.live.size).toBe(0);
     expect(r.stats).toMatchObject({ refused: 2, timedOut: 2 });
     console.log(`script-runner: 55 MB of output drained in ${chattyMs.toFixed(0)} ms`);
+  });
+
+  it('a script does not outlive the process that started it, as root or as a user', async () => {
+    for (const who of ['root', u.user]) {
+      const pidFile = join(out, `orphan-${who}.pid`);
+      const hang = script(`orphan-${who}.sh`, `${PGID} > ${pidFile}\nsleep 300`);
+      const fixture = join(ROOT, 'test/fixtures/processes/run-script.mjs');
+      const parent = spawn(process.execPath, [fixture, hang, who], { stdio: 'ignore' });
+      await waitUntil(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', 5000, `${who} script started`);
+      const pgid = Number(readFileSync(pidFile, 'utf8'));
+      expect(groupMembers(pgid).length).toBeGreaterThanOrEqual(2);
+      parent.kill('SIGKILL');
+      await waitUntil(() => groupMembers(pgid).length === 0, 3000, `${who} script group ${pgid} gone`);
+    }
   });
 
   it('the vrrp_script tracker runs at most one instance of a script at a time', async () => {
