@@ -3,6 +3,7 @@
  * includes), answers interface, program and user questions for validation, and deep-freezes the
  * parsed model. Everything else is in the pure pipeline (./parse.ts).
  */
+import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { posix } from 'node:path';
@@ -13,7 +14,6 @@ import { parseConfig } from './parse.js';
 import type { ConfigIo, ReadResult } from './preprocess.js';
 import { SCRIPT_PATH } from '../script/env.js';
 import { SYSTEM_FS } from '../script/fs.js';
-import { userExists } from '../script/passwd.js';
 
 export type { Diagnostic } from './diagnostics.js';
 export { formatDiagnostic };
@@ -121,6 +121,14 @@ function findProgram(argv0: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * True if the user database (NSS, as getpwnam) knows `name`. getent rather than the koffi seam
+ * of the daemons (src/script/passwd.ts) keeps FFI out of `kad -t`, which asks at most once.
+ */
+function userExists(name: string): boolean {
+  return spawnSync('getent', ['passwd', name], { stdio: 'ignore' }).status === 0;
 }
 
 /** The machine's answers for validation. */

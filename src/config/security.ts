@@ -53,6 +53,8 @@ export function rootScriptWarning(u: UsedScript, prog: string, g: GlobalDefs, us
 /** Reports scripts that would run as root without script security, and scripts not found. */
 export function checkScriptSecurity(cx: Cx, c: Omit<Config, 'file' | 'files'>, env: ConfigEnv, scriptSources: ReadonlyMap<string, SourceRef>): void {
   const g = c.global;
+  const known = new Map<string, boolean>();
+  const userExists = (name: string): boolean => known.get(name) ?? known.set(name, env.userExists(name)).get(name) === true;
   for (const u of usedScripts(c)) {
     const source = u.source.line ? u.source : scriptSources.get(u.where) ?? u.source;
     const at = { file: source.file, line: source.line, col: 1 };
@@ -61,11 +63,11 @@ export function checkScriptSecurity(cx: Cx, c: Omit<Config, 'file' | 'files'>, e
       cx.report(at, 'KAD_WARN_CONFIG_SCRIPT_NOT_FOUND', `${u.where}: '${u.spec.argv[0] ?? ''}' is not an executable file; the script is disabled`);
       continue;
     }
-    const warning = rootScriptWarning(u, prog, g, env.userExists);
+    const warning = rootScriptWarning(u, prog, g, userExists);
     if (warning) cx.report(at, 'KAD_ERR_CONFIG_SCRIPT_SECURITY', warning);
     // With script security the daemon refuses an unsafe root script (src/script/runner.ts);
     // keepalived's -t disables it and exits 5.
-    else if (g.enableScriptSecurity && env.scriptFs && isRootName(scriptUser(u.spec, g, env.userExists))) {
+    else if (g.enableScriptSecurity && env.scriptFs && isRootName(scriptUser(u.spec, g, userExists))) {
       const v = vetScript(prog, { uid: 0, gid: 0, groups: [0] }, true, env.scriptFs);
       if (!v.ok && v.reason === 'insecure') cx.report(at, 'KAD_ERR_CONFIG_SCRIPT_INSECURE', `${u.where}: ${v.detail}; the script is disabled`);
     }
