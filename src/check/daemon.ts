@@ -46,7 +46,8 @@ class CheckerChild implements ChildBody {
     void this.scripts?.run(spec, { what }).then((r) => {
       const result = describeOutcome(r);
       if (succeeded(r)) this.notifyFailed.delete(what);
-      else if (this.notifyFailed.get(what) !== result) {
+      // The runner already logged a script it refused or could not start.
+      else if (r.kind !== 'refused' && r.kind !== 'spawn-error' && this.notifyFailed.get(what) !== result) {
         this.notifyFailed.set(what, result);
         this.log.warn({ code: 'KAD_WARN_CHECK_SCRIPT', why, result }, `${why} script ${spec.text} failed: ${result}`);
       }

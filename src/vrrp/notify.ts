@@ -73,7 +73,8 @@ export class Notifier {
         return;
       }
       this.failed++;
-      if (this.lastFailed.get(what) === result) return;
+      // The runner already logged a script it refused or could not start.
+      if (r.kind === 'refused' || r.kind === 'spawn-error' || this.lastFailed.get(what) === result) return;
       this.lastFailed.set(what, result);
       this.log.warn({ code: 'KAD_WARN_VRRP_NOTIFY', instance: owner, script: spec.text, result }, `${what} script ${spec.text} failed: ${result}`);
     });
