@@ -32,4 +32,17 @@ describe('Notifier', () => {
     expect(records.some((r) => r.code === 'KAD_WARN_VRRP_NOTIFY' && String(r.msg).includes('exited with status 3'))).toBe(true);
     expect(n.failed).toBe(1);
   });
+
+  it('a missing notify script is counted on every transition and logged once', async () => {
+    const { log, records } = memoryLogger();
+    const n = new Notifier(new ProcessScriptRunner({ clock: new SystemClock(), log, policy: { enableScriptSecurity: false } }), log);
+    const missing: ScriptSpec = { text: join(dir, 'missing.sh'), argv: [join(dir, 'missing.sh')] };
+    for (const state of ['MASTER', 'BACKUP', 'MASTER'] as const) {
+      n.notify('INSTANCE', 'VI_1', { master: missing, backup: missing }, state, 100);
+      await n.settle();
+    }
+    expect(n.failed).toBe(3);
+    expect(records.filter((r) => r.code === 'KAD_WARN_SCRIPT_REFUSED' && r.what === '(VI_1) notify_master')).toHaveLength(1);
+    expect(records.filter((r) => r.code === 'KAD_WARN_VRRP_NOTIFY')).toHaveLength(0);
+  });
 });
