@@ -16,7 +16,9 @@ import { DUMP_FILES, writeDumpFile } from '../supervisor/dump-files.js';
 import { formatCheckData } from './dump.js';
 import { MemoryPort } from './memory-port.js';
 import { Scheduler } from './scheduler.js';
-import { runScript } from './script.js';
+import { ProcessScriptRunner } from '../script/runner.js';
+import { warnRootScripts } from '../supervisor/script-warnings.js';
+import { succeeded, describeOutcome } from '../script/types.js';
 
 
 /** The kernel seam: open IPVS through src/ipvs, or an in-memory table for dry runs. */
@@ -38,11 +40,27 @@ class CheckerChild implements ChildBody {
 
   constructor(private readonly opts: ChildOptions, private readonly log: Logger) {}
 
+  private scripts: ProcessScriptRunner | undefined;
+  /** Last failure logged per notify script: logged again only when it changes. */
+  private readonly notifyFailed = new Map<string, string>();
+
   private runNotify = (spec: ScriptSpec, why: string): void => {
-    void runScript(spec, this.clock).then((r) => {
-      if (r.kind !== 'exit' || r.code !== 0) this.log.warn({ code: 'KAD_WARN_CHECK_SCRIPT', why, result: r }, `${why} script ${spec.text} failed`);
+    const what = `${why} ${spec.text}`;
+    void this.scripts?.run(spec, { what }).then((r) => {
+      const result = describeOutcome(r);
+      if (succeeded(r)) this.notifyFailed.delete(what);
+      // The runner already logged a script it refused or could not start.
+      else if (r.kind !== 'refused' && r.kind !== 'spawn-error' && this.notifyFailed.get(what) !== result) {
+        this.notifyFailed.set(what, result);
+        this.log.warn({ code: 'KAD_WARN_CHECK_SCRIPT', why, result }, `${why} script ${spec.text} failed: ${result}`);
+      }
     });
   };
+
+  private useScripts(config: Config): ProcessScriptRunner {
+    this.scripts = new ProcessScriptRunner({ clock: this.clock, log: this.log, policy: config.global });
+    return this.scripts;
+  }
 
   async start(config: Config): Promise<number | undefined> {
     try {
@@ -52,7 +70,9 @@ class CheckerChild implements ChildBody {
       send({ type: 'fatal', exitCode: EXIT_FATAL, message: "IPVS: Can't initialize ipvs" });
       return EXIT_FATAL;
     }
-    this.sched = new Scheduler(config, { clock: this.clock, log: this.log, port: this.port, runScript: this.runNotify });
+    warnRootScripts(config, 'check', this.log);
+    const scripts = this.useScripts(config);
+    this.sched = new Scheduler(config, { clock: this.clock, log: this.log, port: this.port, runScript: this.runNotify, scripts });
     this.sched.start();
     this.applySyncRole();
     send({ type: 'ready' });
@@ -82,6 +102,7 @@ class CheckerChild implements ChildBody {
       send({ type: 'reloaded', ok: false, message: 'not running; configuration not applied' });
       return;
     }
+    this.scripts?.setPolicy(config.global);
     this.sched.reload(config);
     this.appliedSyncRole = undefined;
     this.applySyncRole();

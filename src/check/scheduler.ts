@@ -16,6 +16,7 @@ import { localAddresses, vsActive } from './ha-suspend.js';
 import { TimerWheel } from './timer-wheel.js';
 import { attemptFailureText, defaultRunners, serviceFailureText, successText, type Runners } from './runners.js';
 import { alertEnabled, alertMail, sendAlert } from './smtp-alert.js';
+import type { ScriptRunner } from '../script/types.js';
 import { endpointName, type CheckEnv, type CheckResult, type CheckTarget } from './types.js';
 
 export interface SchedulerDeps {
@@ -25,6 +26,8 @@ export interface SchedulerDeps {
   runners?: Runners;
   /** Runs notify/quorum scripts; defaults to a no-op (tests). */
   runScript?: (script: ScriptSpec, why: string) => void;
+  /** Runs MISC_CHECK scripts (src/script/runner.ts). */
+  scripts?: ScriptRunner;
   /** [0, 1) for the warmup spread. */
   random?: () => number;
   /** ha_suspend for a VS address no VRRP instance carries; default: the host's addresses. */
@@ -192,7 +195,7 @@ export class Scheduler {
     }
     s.inFlight = true;
     s.state.attempts++;
-    const env: CheckEnv = { clock: this.clock, config: this.config };
+    const env: CheckEnv = { clock: this.clock, config: this.config, ...(this.deps.scripts ? { scripts: this.deps.scripts } : {}) };
     let result: CheckResult;
     try {
       result = await run(spec, s.state.target, env);

@@ -6,6 +6,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { Checker, Config, Family, RealServer, VirtualServer } from '../config/model.js';
+import type { ScriptRunner } from '../script/types.js';
 
 /** Why an attempt failed; used in logs and counters. */
 export type FailReason =
@@ -37,10 +38,11 @@ export interface CheckTarget {
   rs: RealServer;
 }
 
-/** What a checker may use: time, config (FILE_CHECK looks up track_file), default user. */
+/** What a checker may use: time, config (FILE_CHECK looks up track_file), the script runner (MISC_CHECK). */
 export interface CheckEnv {
   clock: Clock;
   config: Config;
+  scripts?: ScriptRunner;
 }
 
 export type CheckFn<C extends Checker = Checker> = (checker: C, target: CheckTarget, env: CheckEnv) => Promise<CheckResult>;

@@ -1,3 +1,5 @@
+import type { ScriptFs } from '../script/security.js';
+
 /**
  * Facts about the machine that validation needs, injected so parsing stays pure: the loader
  * answers them from /sys/class/net, PATH and the user database; tests answer them from tables.
@@ -13,6 +15,8 @@ export interface ConfigEnv {
   findProgram(argv0: string): string | undefined;
   /** True if the user exists (for `keepalived_script`, keepalived's default script user). */
   userExists(name: string): boolean;
+  /** stat/realpath for the script-security path check; without it the check is skipped. */
+  scriptFs?: ScriptFs;
 }
 
 /** An environment where everything exists: for parsing configs written for another machine. */

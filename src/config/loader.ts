@@ -3,6 +3,7 @@
  * includes), answers interface, program and user questions for validation, and deep-freezes the
  * parsed model. Everything else is in the pure pipeline (./parse.ts).
  */
+import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { posix } from 'node:path';
@@ -11,6 +12,8 @@ import type { ConfigEnv } from './env.js';
 import type { Config } from './model.js';
 import { parseConfig } from './parse.js';
 import type { ConfigIo, ReadResult } from './preprocess.js';
+import { SCRIPT_PATH } from '../script/env.js';
+import { SYSTEM_FS } from '../script/fs.js';
 
 export type { Diagnostic } from './diagnostics.js';
 export { formatDiagnostic };
@@ -38,7 +41,6 @@ export interface LoadResult {
 
 /** Files larger than this are refused: 30 times the 20,000-real-server benchmark config. */
 export const MAX_FILE_BYTES = 32 * 1024 * 1024;
-const SCRIPT_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
 function readFile(path: string): ReadResult {
   try {
@@ -121,12 +123,12 @@ function findProgram(argv0: string): string | undefined {
   return undefined;
 }
 
+/**
+ * True if the user database (NSS, as getpwnam) knows `name`. getent rather than the koffi seam
+ * of the daemons (src/script/passwd.ts) keeps FFI out of `kad -t`, which asks at most once.
+ */
 function userExists(name: string): boolean {
-  try {
-    return readFileSync('/etc/passwd', 'utf8').split('\n').some((l) => l.split(':')[0] === name);
-  } catch {
-    return false;
-  }
+  return spawnSync('getent', ['passwd', name], { stdio: 'ignore' }).status === 0;
 }
 
 /** The machine's answers for validation. */
@@ -137,6 +139,7 @@ export function systemEnv(interfaceExists?: (name: string) => boolean): ConfigEn
     interfaceMtu,
     findProgram,
     userExists,
+    scriptFs: SYSTEM_FS,
   };
 }
 

@@ -8,6 +8,7 @@
  */
 
 import type { Family } from '../core/addr.js';
+import type { ScriptSpec } from '../script/types.js';
 
 export type { Family };
 
@@ -18,14 +19,7 @@ export interface SourceRef {
 }
 
 /** A script with its argv already split (keepalived quoting rules) and the user to run it as. */
-export interface ScriptSpec {
-  /** The command as written (for logs). */
-  text: string;
-  /** argv[0] is the program path. */
-  argv: readonly string[];
-  user?: string;
-  group?: string;
-}
+export type { ScriptSpec };
 
 // ---------------------------------------------------------------------------------------------
 // global_defs

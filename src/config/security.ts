@@ -1,27 +1,34 @@
 /**
  * Script security, as keepalived's `-t` judges it: a script that will really run (its program
  * exists) as root while `enable_script_security` is off gives exit class 6. Scripts whose
- * program does not exist are disabled at run time: a warning, not an error.
+ * program does not exist are disabled at run time: a warning, not an error. The user a script
+ * runs as comes from src/script/identity.ts, the same rule the runner applies, and the daemon
+ * logs the same sentence once at start (src/script/startup.ts).
  */
+import { isRootName, scriptUser } from '../script/identity.js';
+import { vetScript } from '../script/security.js';
 import type { Cx } from './context.js';
 import type { ConfigEnv } from './env.js';
-import type { Config, ScriptSpec, SourceRef } from './model.js';
+import type { Config, GlobalDefs, ScriptSpec, SourceRef } from './model.js';
 
-interface UsedScript {
+/** One script the configuration will run, with the child that runs it. */
+export interface UsedScript {
   spec: ScriptSpec;
   where: string;
   source: SourceRef;
+  child: 'vrrp' | 'check';
 }
 
-function usedScripts(c: Omit<Config, 'file' | 'files'>): UsedScript[] {
+/** Every script `c` runs (vrrp_script, notify, MISC_CHECK, notify_up/down, quorum_up/down). */
+export function usedScripts(c: Omit<Config, 'file' | 'files'>): UsedScript[] {
   const out: UsedScript[] = [];
-  const add = (spec: ScriptSpec | undefined, where: string, source: SourceRef): void => {
-    if (spec) out.push({ spec, where, source });
+  const add = (spec: ScriptSpec | undefined, where: string, source: SourceRef, child: UsedScript['child'] = 'check'): void => {
+    if (spec) out.push({ spec, where, source, child });
   };
   // keepalived's VRRP process vets every vrrp_script, tracked or not, once it has an instance.
-  if (c.vrrpInstances.length > 0) for (const s of c.vrrpScripts) add(s.script, `vrrp_script ${s.name}`, { file: '', line: 0 });
-  for (const v of c.vrrpInstances) for (const [k, s] of Object.entries(v.notify)) add(s, `${v.name} notify ${k}`, v.source);
-  for (const g of c.syncGroups) for (const [k, s] of Object.entries(g.notify)) add(s, `${g.name} notify ${k}`, g.source);
+  if (c.vrrpInstances.length > 0) for (const s of c.vrrpScripts) add(s.script, `vrrp_script ${s.name}`, { file: '', line: 0 }, 'vrrp');
+  for (const v of c.vrrpInstances) for (const [k, s] of Object.entries(v.notify)) add(s, `${v.name} notify ${k}`, v.source, 'vrrp');
+  for (const g of c.syncGroups) for (const [k, s] of Object.entries(g.notify)) add(s, `${g.name} notify ${k}`, g.source, 'vrrp');
   for (const vs of c.virtualServers) {
     add(vs.quorumUp, `${vs.name} quorum_up`, vs.source);
     add(vs.quorumDown, `${vs.name} quorum_down`, vs.source);
@@ -34,10 +41,20 @@ function usedScripts(c: Omit<Config, 'file' | 'files'>): UsedScript[] {
   return out;
 }
 
+/**
+ * The warning for a script that runs as root without script security, or undefined when it does
+ * not (`prog` is the program found for it).
+ */
+export function rootScriptWarning(u: UsedScript, prog: string, g: GlobalDefs, userExists: (name: string) => boolean): string | undefined {
+  if (g.enableScriptSecurity || !isRootName(scriptUser(u.spec, g, userExists))) return undefined;
+  return `${u.where}: ${prog} would run as root but enable_script_security is not set (set it, or script_user to an unprivileged user)`;
+}
+
 /** Reports scripts that would run as root without script security, and scripts not found. */
 export function checkScriptSecurity(cx: Cx, c: Omit<Config, 'file' | 'files'>, env: ConfigEnv, scriptSources: ReadonlyMap<string, SourceRef>): void {
   const g = c.global;
-  const defaultUser = g.scriptUser ?? (env.userExists('keepalived_script') ? 'keepalived_script' : 'root');
+  const known = new Map<string, boolean>();
+  const userExists = (name: string): boolean => known.get(name) ?? known.set(name, env.userExists(name)).get(name) === true;
   for (const u of usedScripts(c)) {
     const source = u.source.line ? u.source : scriptSources.get(u.where) ?? u.source;
     const at = { file: source.file, line: source.line, col: 1 };
@@ -46,10 +63,13 @@ export function checkScriptSecurity(cx: Cx, c: Omit<Config, 'file' | 'files'>, e
       cx.report(at, 'KAD_WARN_CONFIG_SCRIPT_NOT_FOUND', `${u.where}: '${u.spec.argv[0] ?? ''}' is not an executable file; the script is disabled`);
       continue;
     }
-    const user = u.spec.user ?? defaultUser;
-    if (!g.enableScriptSecurity && (user === 'root' || user === '0')) {
-      cx.report(at, 'KAD_ERR_CONFIG_SCRIPT_SECURITY',
-        `${u.where}: ${prog} would run as root but enable_script_security is not set (set it, or script_user to an unprivileged user)`);
+    const warning = rootScriptWarning(u, prog, g, userExists);
+    if (warning) cx.report(at, 'KAD_ERR_CONFIG_SCRIPT_SECURITY', warning);
+    // With script security the daemon refuses an unsafe root script (src/script/runner.ts);
+    // keepalived's -t disables it and exits 5.
+    else if (g.enableScriptSecurity && env.scriptFs && isRootName(scriptUser(u.spec, g, userExists))) {
+      const v = vetScript(prog, { uid: 0, gid: 0, groups: [0] }, true, env.scriptFs);
+      if (!v.ok && v.reason === 'insecure') cx.report(at, 'KAD_ERR_CONFIG_SCRIPT_INSECURE', `${u.where}: ${v.detail}; the script is disabled`);
     }
   }
 }

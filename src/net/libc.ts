@@ -2,7 +2,8 @@
  * Layer: the C library boundary. Loads libc through koffi and exposes the few calls kad needs
  * (socket, setsockopt, bind, sendto, sendmsg, recvmsg, close, if_nametoindex, signal) as typed
  * functions that return numbers and throw a KadError carrying `{errno, code, syscall}` on
- * failure. No other module declares FFI signatures for libc.
+ * failure. No other module loads libc; the user database calls (src/script/passwd.ts) are declared
+ * on the handle exported here.
  *
  * Layout constants follow the Linux 64-bit ABI (x86_64 and aarch64 share it): pointers and
  * size_t are 8 bytes, little-endian. Other architectures are refused at load time.
@@ -62,6 +63,9 @@ export const IOVEC_SIZE = 16;
 export const CMSGHDR_SIZE = 16;
 
 const lib = koffi.load('libc.so.6');
+
+/** The loaded C library, for the other libc seams (src/script/passwd.ts) to declare their calls on. */
+export const libc = lib;
 
 // The prototypes take `void *` for every buffer: koffi passes a Node Buffer as a pointer to its
 // bytes for the duration of the call, and a pointer from koffi.alloc() as is. Each binding gets

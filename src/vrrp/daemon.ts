@@ -14,7 +14,8 @@ import { DUMP_FILES, writeDumpFile } from '../supervisor/dump-files.js';
 import { formatData, formatJson, formatStats, type InstanceDump } from './print.js';
 import type { VrrpInstance } from './instance.js';
 import { FailoverClock, VrrpRuntime } from './runtime.js';
-import { ProcessScriptRunner } from './track/exec.js';
+import { ProcessScriptRunner } from '../script/runner.js';
+import { warnRootScripts } from '../supervisor/script-warnings.js';
 
 /** Intervals of the periodic timers of `config` (adverts and vrrp_scripts). */
 function periodicIntervals(config: Config): Set<number> {
@@ -62,7 +63,6 @@ function dumpText(what: Exclude<DumpKind, 'stats-clear'>, rt: VrrpRuntime): { na
 class VrrpChild implements ChildBody {
   private runtime: VrrpRuntime | undefined;
   private stopping = false;
-  private readonly runner = new ProcessScriptRunner(new SystemClock());
 
   constructor(
     private readonly opts: ChildOptions,
@@ -71,13 +71,15 @@ class VrrpChild implements ChildBody {
 
   private makeRuntime(config: Config, resumeMaster: readonly string[], quietResume: readonly string[] = []): VrrpRuntime {
     return new VrrpRuntime({
-      config, clock: new FailoverClock(periodicIntervals(config)), log: this.log, runner: this.runner, resumeMaster, quietResume,
+      config, clock: new FailoverClock(periodicIntervals(config)), log: this.log, resumeMaster, quietResume,
+      runner: new ProcessScriptRunner({ clock: new SystemClock(), log: this.log, policy: config.global }),
       keepVipsOnStop: this.opts.cli.dontReleaseVrrp,
       onState: (instance, state, priority) => send({ type: 'state', instance, state, priority }),
     });
   }
 
   async start(config: Config): Promise<number | undefined> {
+    warnRootScripts(config, 'vrrp', this.log);
     this.runtime = this.makeRuntime(config, this.opts.resumeMaster ?? []);
     await this.runtime.start();
     send({ type: 'ready' });

@@ -24,7 +24,7 @@ import { buildGratuitousArp, buildUnsolicitedNa } from './garp.js';
 import { VrrpInstance, type InstancePorts } from './instance.js';
 import { Notifier } from './notify.js';
 import { SyncGroup } from './sync-group.js';
-import type { ScriptRunner } from './track/exec.js';
+import type { ScriptRunner } from '../script/types.js';
 import { TrackerRegistry } from './track/registry.js';
 
 export interface RuntimeOptions {

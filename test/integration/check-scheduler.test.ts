@@ -10,7 +10,7 @@ import { memoryLogger } from '../../src/core/log.js';
 import type { Checker, HttpChecker, MiscChecker } from '../../src/config/model.js';
 import { MemoryPort } from '../../src/check/memory-port.js';
 import { Scheduler } from '../../src/check/scheduler.js';
-import { liveScripts } from '../../src/check/script.js';
+import { ProcessScriptRunner } from '../../src/script/runner.js';
 import type { CheckFn } from '../../src/check/types.js';
 import { common, config, rs, vs } from '../fixtures/check/model.js';
 import { freePort, startHttp, startSilent, type Route } from '../fixtures/check/servers.js';
@@ -140,7 +140,8 @@ describe('scheduler in real time', () => {
       rs('127.0.0.1', 2, [misc(hang)]),
     ];
     const ipvs = new MemoryPort();
-    const sched = new Scheduler(config([vs('127.0.0.9', 80, servers)]), { clock: new SystemClock(), log: memoryLogger().log, port: ipvs });
+    const scripts = new ProcessScriptRunner({ clock: new SystemClock(), log: memoryLogger().log, policy: { enableScriptSecurity: false } });
+    const sched = new Scheduler(config([vs('127.0.0.9', 80, servers)]), { clock: new SystemClock(), log: memoryLogger().log, port: ipvs, scripts });
     sched.start();
     await sleep(1500);
     sched.stop();
@@ -150,7 +151,7 @@ describe('scheduler in real time', () => {
     await up.close();
     await silent.close();
     await sleep(50);
-    expect(liveScripts.size).toBe(0);
+    expect(scripts.live.size).toBe(0);
     expect(childPids().filter((p) => !pidsBefore.includes(p))).toEqual([]);
     expect(handles()).toEqual(before);
     expect(Object.keys(ipvs.rows('[127.0.0.9]:tcp:80')).sort()).toEqual([`127.0.0.1:${up.port}`, '127.0.0.1:1'].sort());

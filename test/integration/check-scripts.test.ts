@@ -10,7 +10,7 @@ import type { Checker, FileChecker, MiscChecker, PingChecker } from '../../src/c
 import { runFileCheck } from '../../src/check/file.js';
 import { runMiscCheck } from '../../src/check/misc.js';
 import { runPingCheck } from '../../src/check/ping.js';
-import { liveScripts } from '../../src/check/script.js';
+import { ProcessScriptRunner } from '../../src/script/runner.js';
 import { MemoryPort } from '../../src/check/memory-port.js';
 import { Scheduler } from '../../src/check/scheduler.js';
 import { memoryLogger } from '../../src/core/log.js';
@@ -39,7 +39,8 @@ function target(c: Checker, address = '127.0.0.1') {
 const misc = (argv: string[], over: Partial<MiscChecker> = {}): MiscChecker => ({
   type: 'MISC_CHECK', ...common(), script: { text: argv.join(' '), argv }, miscTimeoutMs: 2000, dynamic: false, ...over,
 });
-const env = (cfg = config([])): CheckEnv => ({ clock, config: cfg });
+const scripts = new ProcessScriptRunner({ clock, log: memoryLogger().log, policy: { enableScriptSecurity: false } });
+const env = (cfg = config([])): CheckEnv => ({ clock, config: cfg, scripts });
 
 /** Running (a zombie waiting for its reaper counts as gone). */
 function alive(pid: number): boolean {
@@ -71,7 +72,7 @@ describe('MISC_CHECK', () => {
     const grandchild = Number(readFileSync(pidFile, 'utf8'));
     await new Promise((res) => setTimeout(res, 50));
     expect(alive(grandchild)).toBe(false);
-    expect(liveScripts.size).toBe(0);
+    expect(scripts.live.size).toBe(0);
   });
 
   it('misc_dynamic: the script exit code sets the weight IPVS gets, through the scheduler', async () => {
@@ -80,7 +81,7 @@ describe('MISC_CHECK', () => {
     const p = script('dyn.sh', `exit $(cat ${wfile})`);
     const c = misc([p], { dynamic: true, delayLoopMs: 100, warmupMs: 0, retry: 0 });
     const port = new MemoryPort();
-    const sched = new Scheduler(config([vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [c], { weight: 1 })])]), { clock, log: memoryLogger().log, port });
+    const sched = new Scheduler(config([vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [c], { weight: 1 })])]), { clock, log: memoryLogger().log, port, scripts });
     const rows = (): Record<string, number> => port.rows('[10.0.0.1]:tcp:80');
     const until = async (want: Record<string, number>): Promise<void> => {
       for (let i = 0; i < 150 && JSON.stringify(rows()) !== JSON.stringify(want); i++) await new Promise((r) => setTimeout(r, 20));

@@ -1,19 +1,21 @@
 // Layering: every import runs down the stack, never back up. The CLI sits on top; the children
 // (vrrp, check) use the process infrastructure (supervisor: IPC, child entry, dump files) and
-// the seams (net, ipvs); the configuration model and the pure core are at the bottom.
+// the seams (net, ipvs); the configuration model, the script runner and the core are at the
+// bottom.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   core: [],
-  config: ['core'],
   net: ['core'],
+  script: ['core', 'net'],
+  config: ['core', 'script'],
   ipvs: ['core', 'config', 'net'],
-  supervisor: ['core', 'config', 'net'],
-  vrrp: ['core', 'config', 'net', 'supervisor'],
-  check: ['core', 'config', 'net', 'ipvs', 'supervisor'],
-  cli: ['core', 'config', 'net', 'ipvs', 'supervisor', 'vrrp', 'check'],
+  supervisor: ['core', 'config', 'net', 'script'],
+  vrrp: ['core', 'config', 'net', 'script', 'supervisor'],
+  check: ['core', 'config', 'net', 'ipvs', 'script', 'supervisor'],
+  cli: ['core', 'config', 'net', 'ipvs', 'script', 'supervisor', 'vrrp', 'check'],
 };
 
 function files(p: string): string[] {

@@ -29,6 +29,10 @@ const PURE = [
   'src/supervisor/plan.ts',
   'src/supervisor/backoff.ts',
   'src/supervisor/reload.ts',
+  'src/script/types.ts',
+  'src/script/identity.ts',
+  'src/script/security.ts',
+  'src/script/env.ts',
 ];
 /** Files inside PURE folders that are allowed to do I/O (entry points and seams). */
 const SHELL = new Set([

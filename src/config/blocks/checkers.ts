@@ -228,6 +228,8 @@ export function finishChecker(d: CheckerDraft, t: Required<Timing>, logAll: bool
     logAllFailures: logAll,
     ...d.common,
     ...d.fields,
+    // keepalived runs a MISC_CHECK without misc_timeout (or with 0) under the delay_loop timeout.
+    ...(d.type === 'MISC_CHECK' ? { miscTimeoutMs: (d.fields.miscTimeoutMs as number | undefined) || t.delayLoopMs } : {}),
     ...(d.script ? { script: d.script } : {}),
     source,
   } as Checker;

@@ -8,7 +8,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
 import type { VrrpInstance } from '../instance.js';
 import { bindingEffect, bindingsFor, type TrackBinding, type TrackKind } from './effect.js';
-import type { ScriptRunner } from './exec.js';
+import type { ScriptRunner } from '../../script/types.js';
 import { FileTracker } from './file.js';
 import { ScriptTracker } from './script.js';
 

@@ -3,22 +3,31 @@
  * non-zero, dies from a signal, cannot start or outlives `timeoutMs`, and flips its status after
  * `rise` consecutive successes (bad → good) or `fall` consecutive failures (good → bad).
  * It starts good unless `init_fail` is set. A run never overlaps the previous one: the next run
- * is armed when the current one ends.
+ * is armed when the current one ends, so at most one instance of a script runs at a time. A
+ * script the runner refuses (unknown user, not found, insecure) counts as failed.
  */
 import type { VrrpScript } from '../../config/model.js';
 import type { Clock, TimerHandle } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
-import type { ScriptResult, ScriptRunner } from './exec.js';
+import type { ScriptOutcome, ScriptRunner } from '../../script/types.js';
 
 /** Why one run counted as a failure (logged). */
-export type ScriptFailReason = 'exitNonZero' | 'signalled' | 'timeout' | 'spawnFailed';
+export type ScriptFailReason = 'exitNonZero' | 'signalled' | 'timeout' | 'spawnFailed' | 'refused';
 
-export function classifyRun(r: ScriptResult): ScriptFailReason | undefined {
-  if (r.spawnError !== undefined) return 'spawnFailed';
-  if (r.timedOut) return 'timeout';
-  if (r.signal !== null) return 'signalled';
-  if (r.exitCode !== 0) return 'exitNonZero';
-  return undefined;
+/** The failure reason of one run, undefined for success. */
+export function classifyRun(r: ScriptOutcome): ScriptFailReason | undefined {
+  switch (r.kind) {
+    case 'exit':
+      return r.code === 0 ? undefined : 'exitNonZero';
+    case 'signal':
+      return 'signalled';
+    case 'timeout':
+      return 'timeout';
+    case 'refused':
+      return 'refused';
+    case 'spawn-error':
+      return 'spawnFailed';
+  }
 }
 
 export class ScriptTracker {
@@ -63,7 +72,7 @@ export class ScriptTracker {
 
   private runOnce(): void {
     const startedMs = this.clock.nowMs();
-    void this.runner.run(this.spec.script, [], this.spec.timeoutMs).then((r) => {
+    void this.runner.run(this.spec.script, { timeoutMs: this.spec.timeoutMs, what: `vrrp_script ${this.spec.name}` }).then((r) => {
       if (this.stopped) return;
       this.record(classifyRun(r));
       const elapsedMs = this.clock.nowMs() - startedMs;

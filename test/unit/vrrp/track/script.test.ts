@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ScriptSpec, VrrpScript } from '../../../../src/config/model.js';
 import { ManualClock, SystemClock } from '../../../../src/core/clock.js';
 import { memoryLogger, silentLogger } from '../../../../src/core/log.js';
-import { ProcessScriptRunner, type ScriptResult, type ScriptRunner } from '../../../../src/vrrp/track/exec.js';
+import { ProcessScriptRunner } from '../../../../src/script/runner.js';
+import type { ScriptOutcome as ScriptResult, ScriptRunner } from '../../../../src/script/types.js';
 import { classifyRun, ScriptTracker } from '../../../../src/vrrp/track/script.js';
 
 const spec = (argv: string[]): ScriptSpec => ({ text: argv.join(' '), argv });
@@ -20,13 +21,13 @@ class QueueRunner implements ScriptRunner {
   constructor(private readonly results: ScriptResult[]) {}
   run(): Promise<ScriptResult> {
     this.runs++;
-    const r = this.results.shift() ?? { exitCode: 0, signal: null, timedOut: false };
+    const r = this.results.shift() ?? ok;
     return Promise.resolve(r);
   }
 }
 
-const ok: ScriptResult = { exitCode: 0, signal: null, timedOut: false };
-const bad: ScriptResult = { exitCode: 1, signal: null, timedOut: false };
+const ok: ScriptResult = { kind: 'exit', code: 0 };
+const bad: ScriptResult = { kind: 'exit', code: 1 };
 
 async function tick(clock: ManualClock, ms: number): Promise<void> {
   await Promise.resolve();
@@ -64,9 +65,10 @@ describe('ScriptTracker rise/fall', () => {
   it('classifies every way a run fails', () => {
     expect(classifyRun(ok)).toBeUndefined();
     expect(classifyRun(bad)).toBe('exitNonZero');
-    expect(classifyRun({ exitCode: null, signal: 'SIGKILL', timedOut: true })).toBe('timeout');
-    expect(classifyRun({ exitCode: null, signal: 'SIGSEGV', timedOut: false })).toBe('signalled');
-    expect(classifyRun({ exitCode: null, signal: null, timedOut: false, spawnError: 'ENOENT' })).toBe('spawnFailed');
+    expect(classifyRun({ kind: 'timeout' })).toBe('timeout');
+    expect(classifyRun({ kind: 'signal', signal: 'SIGSEGV' })).toBe('signalled');
+    expect(classifyRun({ kind: 'spawn-error', detail: 'EAGAIN' })).toBe('spawnFailed');
+    expect(classifyRun({ kind: 'refused', reason: 'insecure', detail: 'x' })).toBe('refused');
   });
 
   it('runs once per interval on the clock and logs the transition like keepalived', async () => {
@@ -90,23 +92,22 @@ describe('ScriptTracker rise/fall', () => {
 });
 
 describe('ProcessScriptRunner', () => {
-  const runner = new ProcessScriptRunner(new SystemClock());
+  const runner = new ProcessScriptRunner({ clock: new SystemClock(), log: silentLogger(), policy: { enableScriptSecurity: false } });
 
   it('reports the exit code and appends arguments', async () => {
-    const r = await runner.run(spec(['/bin/sh', '-c', 'exit $1', 'sh']), ['7']);
-    expect(r).toMatchObject({ exitCode: 7, timedOut: false });
+    const r = await runner.run(spec(['/bin/sh', '-c', 'exit $1', 'sh']), { args: ['7'], what: 'test' });
+    expect(r).toEqual({ kind: 'exit', code: 7 });
   });
 
   it('kills a script that outlives its timeout', async () => {
     const t0 = performance.now();
-    const r = await runner.run(spec(['/bin/sleep', '5']), [], 100);
-    expect(r.timedOut).toBe(true);
-    expect(r.signal).toBe('SIGKILL');
+    const r = await runner.run(spec(['/bin/sleep', '5']), { timeoutMs: 100, what: 'test' });
+    expect(r).toEqual({ kind: 'timeout' });
     expect(performance.now() - t0).toBeLessThan(2000);
   });
 
-  it('reports a missing program without throwing', async () => {
-    const r = await runner.run(spec(['/nonexistent/kad-script']), []);
-    expect(r.spawnError).toBe('ENOENT');
+  it('refuses a missing program without throwing', async () => {
+    const r = await runner.run(spec(['/nonexistent/kad-script']), { what: 'test' });
+    expect(r).toMatchObject({ kind: 'refused', reason: 'not-found' });
   });
 });
