@@ -65,7 +65,7 @@ function strictRules(cx: Cx, d: InstanceDraft, version: 2 | 3, priority: number,
     accept = false;
   }
   if (!accept && priority !== 255) {
-    cx.report(at, 'KAD_WARN_CONFIG_STRICT_NO_ACCEPT', `${d.name}: vrrp_strict without 'accept': kad installs drop rules, so the VIPs will not answer ping or any service on the backup-turned-master`);
+    cx.report(at, 'KAD_WARN_CONFIG_STRICT_NO_ACCEPT', `${d.name}: vrrp_strict without 'accept': while MASTER, kad's nftables rules drop traffic to and from the VIPs, so they answer no ping or service`);
   }
   if (family === 6 && d.vips[0] && !isLinkLocal6(d.vips[0].address)) {
     cx.report(at, 'KAD_WARN_CONFIG_IGNORED', `${d.name}: vrrp_strict: the first IPv6 VIP should be link-local (RFC 5798 §5.2.9)`);
