@@ -180,7 +180,7 @@ export class VrrpRuntime {
     const primary = spec.family === 4
       ? spec.unicastSrcIp ?? spec.mcastSrcIp ?? (await primaryIpv4(this.rtnl(), link.index))
       // Never a VIP left on the link (respawn): the drop rules would swallow the adverts.
-      : spec.unicastSrcIp ?? spec.mcastSrcIp ?? (await linkLocalIpv6(this.rtnl(), link.index, this.vipTexts()));
+      : spec.unicastSrcIp ?? spec.mcastSrcIp ?? (await linkLocalIpv6(this.rtnl(), link.index, config.vrrpInstances.flatMap((s) => this.allAddresses(s).map((a) => a.address))));
     if (!primary) {
       log.error({ code: 'KAD_ERR_VRRP_NO_SOURCE_ADDRESS', instance: spec.name, interface: ifName }, `(${spec.name}) no IPv${spec.family} source address on ${ifName}`);
       return undefined;
@@ -281,11 +281,6 @@ export class VrrpRuntime {
         this.o.onState?.(spec.name, to === 'INIT' ? 'STOP' : to, i?.effectivePriority ?? spec.priority);
       },
     };
-  }
-
-  /** Every configured VIP and eVIP address. */
-  private vipTexts(): string[] {
-    return this.o.config.vrrpInstances.flatMap((s) => this.allAddresses(s).map((a) => a.address));
   }
 
   /** VIPs of both families plus `virtual_ipaddress_excluded`. */

@@ -4,6 +4,7 @@
 // nftables table is keepalived's (`table ip keepalived`, set `vips`, chains `in`/`out` at
 // priority -1), the backup's sets are empty and fill when it takes over; a SIGKILLed VRRP child
 // is respawned and leaves exactly the same single rule set; SIGTERM leaves no kad rule behind.
+import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, Lab, sleep, vrrpInstance, waitForHolder, waitUntil, type Daemon } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason, run, type Netns } from '../helpers/netns.js';
@@ -28,10 +29,11 @@ const VIP6 = 'fd31::100';
 const VIP_ACCEPT = '10.231.0.110';
 const PORT = 8080;
 
-const conf = (prio: number): string => [
-  'global_defs {\n  vrrp_strict\n  nftables_counters\n}\n',
-  vrrpInstance({ name: 'VI_1', vrid: 61, priority: prio, vips: [`${VIP}/24`] }),
-  vrrpInstance({ name: 'VI_6', vrid: 62, priority: prio, vips: [`${VIP6}/64`], lines: 'version 3' }),
+/** With `accept`: no vrrp_strict and every instance in accept mode (nothing to firewall). */
+const conf = (prio: number, accept = false): string => [
+  `global_defs {\n  ${accept ? '' : 'vrrp_strict'}\n  nftables_counters\n}\n`,
+  vrrpInstance({ name: 'VI_1', vrid: 61, priority: prio, vips: [`${VIP}/24`], lines: accept ? 'accept' : undefined }),
+  vrrpInstance({ name: 'VI_6', vrid: 62, priority: prio, vips: [`${VIP6}/64`], lines: accept ? 'version 3\n  accept' : 'version 3' }),
   // v3 keeps accept mode under vrrp_strict (RFC 5798 §6.1): this VIP answers.
   vrrpInstance({ name: 'VI_A', vrid: 63, priority: prio, vips: [`${VIP_ACCEPT}/24`], lines: 'version 3\n  accept' }),
 ].join('\n');
@@ -172,6 +174,24 @@ describe.skipIf(why !== undefined)('VRRP firewall (no_accept under vrrp_strict)'
     await waitSets(1, false, 'backup drop sets emptied');
     await waitSets(0, true, 'master drop sets again');
     expect(lab.hasAddress(1, VIP)).toBe(false);
+  });
+
+  it('SIGHUP: the same configuration keeps one identical rule set; accept mode everywhere removes it', async () => {
+    const count = (re: RegExp): number => d0.output.match(re)?.length ?? 0;
+    const before = ruleset(lab.directors[0] as Netns);
+    d0.proc.kill('SIGHUP');
+    await waitUntil(() => count(/Reload complete/g) === 1, 15_000, 'reload 1');
+    expect(ruleset(lab.directors[0] as Netns)).toEqual(before);
+    expect(pings(lab.observer, VIP)).toBe(false);
+    writeFileSync(d0.confFile, conf(100, true));
+    d0.proc.kill('SIGHUP');
+    await waitUntil(() => count(/Reload complete/g) === 2, 15_000, 'reload 2');
+    await waitUntil(() => ruleset(lab.directors[0] as Netns).length === 0, 5_000, 'tables removed after reload');
+    expect(lab.hasAddress(0, VIP)).toBe(true);
+    expect(pings(lab.observer, VIP)).toBe(true);
+  });
+
+  it('SIGTERM of the backup leaves nothing either', async () => {
     await d1.stop();
     expect(ruleset(lab.directors[1] as Netns)).toEqual([]);
   });
