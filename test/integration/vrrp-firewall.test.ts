@@ -157,11 +157,16 @@ describe.skipIf(why !== undefined)('VRRP firewall (no_accept under vrrp_strict)'
     expect(lab.hasAddress(0, VIP)).toBe(true);
   });
 
-  it('SIGTERM: no kad rule remains; the backup takes over and drops in its turn', async () => {
+  it('SIGTERM: no kad rule remains; the backup takes over and drops in its turn (repairing a deleted table)', async () => {
+    // An operator deletes the backup's IPv4 table: its takeover batch fails, is logged, and the
+    // retry puts the whole table back.
+    (lab.directors[1] as Netns).exec('nft', ['delete', 'table', 'ip', 'keepalived']);
     await d0.stop();
     expect(ruleset(lab.directors[0] as Netns)).toEqual([]);
     await waitForHolder(lab, VIP, 1, 10_000);
     await waitSets(1, true, 'new master drop sets');
+    expect(d1.output).toMatch(/VRRP firewall: nft failed: /);
+    expect(tables(ruleset(lab.directors[1] as Netns))).toEqual(['ip keepalived', 'ip6 keepalived']);
     const before = dropped(lab.directors[1] as Netns, 'ip');
     expect(pings(lab.observer, VIP)).toBe(false);
     expect(dropped(lab.directors[1] as Netns, 'ip')).toBeGreaterThan(before);

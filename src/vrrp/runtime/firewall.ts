@@ -6,12 +6,13 @@
  * applies at once, synchronously, before the netlink request is queued), and comes out only
  * after they are gone (`lower` records the change; `apply` runs once the address queue has
  * drained). The first install is one atomic replace, so a table left by a killed predecessor
- * never doubles up; after any failed batch the next one is a full replace again. Failures are
- * counted and logged rate-limited, never thrown.
+ * never doubles up; after any failed batch (someone deleted the table, nft missing) a full
+ * replace is retried every {@link RETRY_MS} until one succeeds. Failures are counted and logged
+ * rate-limited, never thrown.
  */
 import type { Config, IpAddress, VrrpInstance as InstanceSpec } from '../../config/model.js';
 import { NFTABLES_DEFAULTS } from '../../config/blocks/global.js';
-import type { Clock } from '../../core/clock.js';
+import type { Clock, TimerHandle } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
 import { RateLimiter } from '../../core/rate-limit.js';
 import type { NftPort } from '../../net/nftables.js';
@@ -19,6 +20,9 @@ import {
   coveredAddresses, diffMembers, diffScript, emptyDiff, firewalled, installScript, membersOf, NO_MEMBERS, planFirewall,
   removeScript, SET_KEYS, type FirewallPlan, type Members,
 } from '../firewall/rules.js';
+
+/** Delay before a failed batch is retried as a full replace. */
+export const RETRY_MS = 1000;
 
 export interface FirewallDeps {
   config: Config;
@@ -43,6 +47,7 @@ export class VipFirewall {
   private port: NftPort | undefined;
   /** The kernel's table is unknown (not installed yet, or a batch failed): replace it whole. */
   private replace = true;
+  private retry: TimerHandle | undefined;
 
   constructor(private readonly d: FirewallDeps) {
     this.plan = planFirewall(d.config.vrrpInstances, d.config.global.nftables ?? NFTABLES_DEFAULTS);
@@ -99,6 +104,10 @@ export class VipFirewall {
     if (!r.ok) {
       this.fail(r.error);
       this.replace = true;
+      this.retry ??= this.d.clock.setTimer(RETRY_MS, () => {
+        this.retry = undefined;
+        this.apply();
+      });
       return;
     }
     this.current = desired;
@@ -108,6 +117,8 @@ export class VipFirewall {
 
   /** Remove the tables (graceful stop). */
   stop(): void {
+    this.d.clock.clearTimer(this.retry);
+    this.retry = undefined;
     if (!this.plan || !this.port) return;
     this.remove(this.port, [...this.port.installed]);
     // Nothing applies after a stop: a late apply would install the table again.
@@ -129,7 +140,8 @@ export class VipFirewall {
     const suppressed = this.errLog.take(this.d.clock.nowMs());
     if (suppressed < 0) return;
     this.d.log.error({ code: 'KAD_ERR_VRRP_FIREWALL', err: error, failures: this.failures, suppressed },
-      `VRRP firewall: nft failed: ${error}`);
+      // nft's text is the error, the failing command and a caret line: the first two say it.
+      `VRRP firewall: nft failed: ${error.split('\n').slice(0, 2).join(': ')}`);
   }
 }
 

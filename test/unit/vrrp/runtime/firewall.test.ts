@@ -6,7 +6,7 @@ import type { VrrpInstance as InstanceSpec } from '../../../../src/config/model.
 import { ManualClock } from '../../../../src/core/clock.js';
 import { memoryLogger } from '../../../../src/core/log.js';
 import type { NftPort, NftResult } from '../../../../src/net/nftables.js';
-import { VipFirewall } from '../../../../src/vrrp/runtime/firewall.js';
+import { RETRY_MS, VipFirewall } from '../../../../src/vrrp/runtime/firewall.js';
 import { defaultSpec } from '../../../../src/vrrp/spec-defaults.js';
 import { config } from '../../../fixtures/check/model.js';
 
@@ -26,11 +26,12 @@ class RecordingPort implements NftPort {
 
 function setup(specs: InstanceSpec[], port = new RecordingPort(), opened?: NftPort) {
   const { log, records } = memoryLogger();
+  const clock = new ManualClock();
   const fw = new VipFirewall({
-    config: config([], { vrrpInstances: specs }), clock: new ManualClock(), log,
+    config: config([], { vrrpInstances: specs }), clock, log,
     open: () => port, opened: () => opened, devOf: (s, a) => a.dev ?? s.interface ?? 'eth0',
   });
-  return { fw, port, records };
+  return { fw, port, records, clock };
 }
 
 const a = defaultSpec({ name: 'VI_A', accept: false, vips: ['10.0.0.1'] });
@@ -78,6 +79,22 @@ describe('VipFirewall', () => {
     fw.raise(b);
     expect(port.scripts[2]).toContain('delete table ip keepalived');
     expect(port.scripts[2]).toContain('elements = { 10.0.0.1, 10.0.0.2 }');
+  });
+
+  it('a failed batch is retried as a full replace after RETRY_MS, once, until it succeeds', () => {
+    const { fw, port, clock } = setup([a]);
+    fw.start([]);
+    port.failNext = true;
+    fw.raise(a);
+    expect(port.scripts).toHaveLength(2);
+    clock.advance(RETRY_MS - 1);
+    expect(port.scripts).toHaveLength(2);
+    clock.advance(1);
+    expect(port.scripts).toHaveLength(3);
+    expect(port.scripts[2]).toContain('delete table ip keepalived');
+    expect(port.scripts[2]).toContain('elements = { 10.0.0.1 }');
+    clock.advance(RETRY_MS * 3);
+    expect(port.scripts).toHaveLength(3);
   });
 
   it('stop removes the tables; nothing applies after', () => {
