@@ -165,7 +165,7 @@ describe.skipIf(why !== undefined)('VRRP firewall (no_accept under vrrp_strict)'
     expect(ruleset(lab.directors[0] as Netns)).toEqual([]);
     await waitForHolder(lab, VIP, 1, 10_000);
     await waitSets(1, true, 'new master drop sets');
-    expect(d1.output).toMatch(/VRRP firewall: nft failed: /);
+    await d1.waitForOutput(/VRRP firewall: nft failed: Error: No such file or directory.*: add element ip keepalived vips \{ 10\.231\.0\.100 \}/, 5_000);
     expect(tables(ruleset(lab.directors[1] as Netns))).toEqual(['ip keepalived', 'ip6 keepalived']);
     const before = dropped(lab.directors[1] as Netns, 'ip');
     expect(pings(lab.observer, VIP)).toBe(false);
