@@ -76,18 +76,28 @@ class NftCommand implements NftPort {
 
 let shared: NftPort | undefined;
 
+/** A libnftables context; throws when the library cannot be loaded. */
+export function openLibNftables(): NftPort {
+  const lib = loadLib();
+  const ctx = lib.newCtx(0);
+  if (!ctx) throw new Error('nft_ctx_new failed');
+  lib.bufferOutput(ctx);
+  lib.bufferError(ctx);
+  return new LibNftables(lib, ctx);
+}
+
+/** The `nft -f -` fallback (one process per script). */
+export function nftCommand(): NftPort {
+  return new NftCommand();
+}
+
 /** The process's nftables context, opened on first use (libnftables, else the `nft` command). */
 export function nftables(): NftPort {
   if (shared) return shared;
   try {
-    const lib = loadLib();
-    const ctx = lib.newCtx(0);
-    if (!ctx) throw new Error('nft_ctx_new failed');
-    lib.bufferOutput(ctx);
-    lib.bufferError(ctx);
-    shared = new LibNftables(lib, ctx);
+    shared = openLibNftables();
   } catch {
-    shared = new NftCommand();
+    shared = nftCommand();
   }
   return shared;
 }
