@@ -6,21 +6,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/lab.js';
-import { cleanupAll, createNetns, netnsUnavailableReason, run, type Netns } from '../helpers/netns.js';
+import { cleanupAll, createNetns, type Netns } from '../helpers/netns.js';
+import { nftSkipReason } from '../helpers/nft.js';
 
-function reason(): string | undefined {
-  const ns = netnsUnavailableReason();
-  if (ns) return ns;
-  try {
-    run('nft', ['--version']);
-  } catch {
-    return 'nft (package nftables) is not installed';
-  }
-  return undefined;
-}
-const why = reason();
-if (why && process.env.CI === 'true') throw new Error(why);
-if (why) console.warn(`SKIPPED net-nftables: ${why}`);
+const why = nftSkipReason('net-nftables');
 
 const SEAM = join(fileURLToPath(new URL('../..', import.meta.url)), 'dist/net/nftables.js');
 

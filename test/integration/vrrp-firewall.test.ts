@@ -7,22 +7,11 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, Lab, sleep, vrrpInstance, waitForHolder, waitUntil, type Daemon } from '../helpers/lab.js';
-import { cleanupAll, netnsUnavailableReason, run, type Netns } from '../helpers/netns.js';
+import { cleanupAll, type Netns } from '../helpers/netns.js';
+import { nftSkipReason } from '../helpers/nft.js';
 import { vrrpChildPids } from '../fixtures/processes/vrrp-pair.js';
 
-function reason(): string | undefined {
-  const ns = netnsUnavailableReason();
-  if (ns) return ns;
-  try {
-    run('nft', ['--version']);
-  } catch {
-    return 'nft (package nftables) is not installed';
-  }
-  return undefined;
-}
-const why = reason();
-if (why && process.env.CI === 'true') throw new Error(why);
-if (why) console.warn(`SKIPPED vrrp-firewall: ${why}`);
+const why = nftSkipReason('vrrp-firewall');
 
 const VIP = '10.231.0.100';
 const VIP6 = 'fd31::100';
