@@ -6,7 +6,8 @@
  * the virtual addresses unless Accept_Mode is on. keepalived implements that with one nftables
  * table per family, named `keepalived` (or `nftables TABLE`), whose base chains `in` and `out`
  * drop traffic to and from the addresses in the set `vips`; IPv6 link-local VIPs sit in
- * `vips_link_local`, keyed by address and interface, and neighbour discovery always passes.
+ * `vips_link_local` (`vips_link_local_name` when keyed by interface name), keyed by address and
+ * interface, and neighbour discovery always passes.
  * An instance's VIPs and eVIPs are in the set while it holds them (MASTER), and only when it is
  * not the owner (priority 255) and not in accept mode (`no_accept`, or `vrrp_strict` without
  * `accept`). The shape, names and hook priority follow Debian's keepalived 2.2.7 as listed by
@@ -81,7 +82,10 @@ export function membersOf(addresses: readonly PlacedAddress[]): Members {
 export const NO_MEMBERS: Members = { 'ip vips': [], 'ip6 vips': [], 'ip6 vips_link_local': [] };
 
 const familyOf = (key: SetKey): Family => (key.startsWith('ip6') ? 'ip6' : 'ip');
-const setName = (key: SetKey): string => key.slice(key.indexOf(' ') + 1);
+/** keepalived names the set `vips_link_local_name` when it is keyed by interface name. */
+const linkLocalSet = (plan: FirewallPlan): string => (plan.linkLocalKey === 'ifname' ? 'vips_link_local_name' : 'vips_link_local');
+const setName = (key: SetKey, plan: FirewallPlan): string =>
+  key === 'ip6 vips_link_local' ? linkLocalSet(plan) : key.slice(key.indexOf(' ') + 1);
 const elements = (list: readonly string[]): string => `{ ${list.join(', ')} }`;
 
 /** `add table` then `delete table`: removes the table whether or not it exists, in one batch. */
@@ -106,20 +110,21 @@ function tableLines(plan: FirewallPlan, family: Family, members: Members): strin
     return lines;
   }
   const key = plan.linkLocalKey;
+  const ll = linkLocalSet(plan);
   const [iif, oif] = key === 'ifname' ? ['iifname', 'oifname'] : ['iif', 'oif'];
   lines.push(
     `add chain ${t} in_link_local`,
     `add chain ${t} out_link_local`,
     set('vips', 'ipv6_addr', members['ip6 vips']),
     set('neighbor-discovery', 'icmpv6_type', ['nd-neighbor-solicit', 'nd-neighbor-advert'], ' flags constant;'),
-    set('vips_link_local', `ipv6_addr . ${key}`, members['ip6 vips_link_local']),
+    set(ll, `ipv6_addr . ${key}`, members['ip6 vips_link_local']),
   );
   for (const [chain, dir, via] of [['out', 'saddr', oif], ['in', 'daddr', iif]] as const) {
     lines.push(
       `add rule ${t} ${chain} icmpv6 type @neighbor-discovery ${c}accept`,
       `add rule ${t} ${chain} ip6 ${dir} fe80::/10 ${c}goto ${chain}_link_local`,
       `add rule ${t} ${chain} ip6 ${dir} @vips ${c}drop`,
-      `add rule ${t} ${chain}_link_local ip6 ${dir} . ${via} @vips_link_local ${c}drop`,
+      `add rule ${t} ${chain}_link_local ip6 ${dir} . ${via} @${ll} ${c}drop`,
     );
   }
   return lines;
@@ -174,7 +179,7 @@ export function diffScript(plan: FirewallPlan, diff: MembersDiff): string {
   for (const k of SET_KEYS) {
     const family = familyOf(k);
     if (!plan.families.includes(family)) continue;
-    const at = `${family} ${plan.options.table} ${setName(k)}`;
+    const at = `${family} ${plan.options.table} ${setName(k, plan)}`;
     if (diff.remove[k].length > 0) lines.push(`delete element ${at} ${elements(diff.remove[k])}`);
     if (diff.add[k].length > 0) lines.push(`add element ${at} ${elements(diff.add[k])}`);
   }

@@ -86,13 +86,15 @@ describe('installScript', () => {
     expect(s.indexOf('add chain ip6 kad in_link_local')).toBeLessThan(s.indexOf('goto in_link_local'));
     expect(s.startsWith('add table ip kad\ndelete table ip kad\nadd table ip6 kad\ndelete table ip6 kad\n')).toBe(true);
   });
-  it('ifname keys use iifname / oifname', () => {
+  it('ifname keys use iifname / oifname and keepalived\'s set name vips_link_local_name', () => {
     const plan = planFirewall([noAccept({ family: 6, vips: ['fe80::52'], dontTrackPrimary: true })], NFTABLES_DEFAULTS);
     if (!plan) throw new Error('no plan');
     const s = installScript(plan, NO_MEMBERS);
-    expect(s).toContain('type ipv6_addr . ifname;');
-    expect(s).toContain('ip6 daddr . iifname @vips_link_local drop');
-    expect(s).toContain('ip6 saddr . oifname @vips_link_local drop');
+    expect(s).toContain('add set ip6 keepalived vips_link_local_name { type ipv6_addr . ifname; }');
+    expect(s).toContain('ip6 daddr . iifname @vips_link_local_name drop');
+    expect(s).toContain('ip6 saddr . oifname @vips_link_local_name drop');
+    const d = diffMembers(NO_MEMBERS, membersOf([{ address: 'fe80::52', family: 6, dev: 'eth0' }]));
+    expect(diffScript(plan, d)).toBe('add element ip6 keepalived vips_link_local_name { fe80::52 . "eth0" }\n');
   });
 });
 
