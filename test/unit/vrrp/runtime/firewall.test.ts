@@ -108,6 +108,20 @@ describe('VipFirewall', () => {
     expect(port.scripts).toHaveLength(3);
   });
 
+  it('a reload that renames the table removes the old one first', () => {
+    const port = new RecordingPort();
+    port.installed.add('old_name');
+    const { log } = memoryLogger();
+    const fw = new VipFirewall({
+      config: config([], { vrrpInstances: [a], global: { ...config([]).global, nftables: { table: 'new_name', priority: -1, counters: false, ifindex: false } } }),
+      clock: new ManualClock(), log, open: () => port, opened: () => port, devOf: () => 'eth0',
+    });
+    fw.start([]);
+    expect(port.scripts[0]).toBe('add table ip old_name\ndelete table ip old_name\nadd table ip6 old_name\ndelete table ip6 old_name\n');
+    expect(port.scripts[1]).toContain('add table ip new_name');
+    expect(port.installed).toEqual(new Set(['new_name']));
+  });
+
   it('without firewalled instances: no nft at all, but tables an earlier runtime of the process left are removed', () => {
     const fresh = setup([owner]);
     fresh.fw.start([]);
