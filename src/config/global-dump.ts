@@ -45,7 +45,7 @@ export function formatGlobalDefs(g: GlobalDefs, forVrrpChild: boolean): string[]
     ` Gratuitous ARP interval = ${(g.vrrpGarpIntervalMs / 1000).toFixed(6)}`,
     ` Gratuitous NA interval = ${(g.vrrpGnaIntervalMs / 1000).toFixed(6)}`,
     ` VRRP default protocol version = ${g.vrrpVersion}`,
-    ' nftables without counters',
+    ...nftablesLines(g),
     ` VRRP check unicast_src = ${yn(g.vrrpCheckUnicastSrc)}`,
     ` VRRP skip check advert addresses = ${yn(g.vrrpSkipCheckAdvAddr)}`,
     ` VRRP strict mode = ${yn(g.vrrpStrict)}`,
@@ -63,5 +63,17 @@ export function formatGlobalDefs(g: GlobalDefs, forVrrpChild: boolean): string[]
     ' no_checker_emails = 0',
     ' rx_bufs_multiples = 3',
     ' umask = 0177',
+  ];
+}
+
+/** keepalived's nftables lines of the data dump (the table lines only when `nftables` is configured). */
+function nftablesLines(g: GlobalDefs): string[] {
+  const n = g.nftables;
+  if (!n) return [' nftables without counters'];
+  return [
+    ` nftables table name = ${n.table}`,
+    ` nftables base chain priority = ${n.priority}`,
+    ...(n.ifindex ? [' nftables force use ifindex for link local IPv6'] : []),
+    ` nftables ${n.counters ? 'with' : 'without'} counters`,
   ];
 }

@@ -77,8 +77,26 @@ export interface GlobalDefs {
   jsonVersion: 1 | 2;
   reloadCheckConfig: boolean;
   childWaitTimeMs: number;
-  /** Keywords parsed and kept verbatim but not acted on by kad (SNMP, DBus, nftables...). */
+  /**
+   * `nftables [TABLE]`, `nftables_priority`, `nftables_counters`, `nftables_ifindex` (and
+   * `vrrp_iptables` / `vrrp_ipsets`, which kad maps to nftables); undefined when none is given,
+   * and the firewall then uses keepalived's defaults.
+   */
+  nftables?: NftablesOptions;
+  /** Keywords parsed and kept verbatim but not acted on by kad (SNMP, DBus...). */
   passthrough: Readonly<Record<string, string>>;
+}
+
+/** The VRRP firewall's table (keepalived.conf(5) `nftables`); see docs/configuration.md. */
+export interface NftablesOptions {
+  /** Table name in the `ip` and `ip6` families (default `keepalived`). */
+  table: string;
+  /** Priority of the input and output base chains (default -1). */
+  priority: number;
+  /** A `counter` on every rule. */
+  counters: boolean;
+  /** Link-local sets keyed by interface index even with `dont_track_primary`. */
+  ifindex: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------

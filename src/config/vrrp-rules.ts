@@ -76,7 +76,7 @@ function strictRules(cx: Cx, d: InstanceDraft, version: 2 | 3, priority: number,
     accept = false;
   }
   if (!accept && priority !== 255) {
-    cx.report(at, 'KAD_WARN_CONFIG_STRICT_NO_ACCEPT', `${d.name}: vrrp_strict without 'accept': kad installs drop rules, so the VIPs will not answer ping or any service on the backup-turned-master`);
+    cx.report(at, 'KAD_WARN_CONFIG_STRICT_NO_ACCEPT', `${d.name}: vrrp_strict without 'accept': while MASTER, kad's nftables rules drop traffic to and from the VIPs, so they answer no ping or service`);
   }
   strictFirstVip(cx, d, family, true);
   return accept;

@@ -176,8 +176,11 @@ export async function primaryIpv4(rt: RtNetlinkSocket, ifIndex: number): Promise
   return addrs.find((a) => a.family === 'ipv4' && !a.secondary && a.scope !== SCOPES.host)?.address;
 }
 
-/** The interface's IPv6 link-local address (fe80::/10), if any. RFC 5798 §5.1.2.1 source. */
-export async function linkLocalIpv6(rt: RtNetlinkSocket, ifIndex: number): Promise<string | undefined> {
+/**
+ * The interface's IPv6 link-local address (fe80::/10), if any. RFC 5798 §5.1.2.1 source.
+ * `exclude` lists addresses that must not be chosen (VIPs a resumed master still holds).
+ */
+export async function linkLocalIpv6(rt: RtNetlinkSocket, ifIndex: number, exclude: readonly string[] = []): Promise<string | undefined> {
   const addrs = await listAddresses(rt, ifIndex);
-  return addrs.find((a) => a.family === 'ipv6' && a.scope === SCOPES.link && /^fe[89ab]/i.test(a.address))?.address;
+  return addrs.find((a) => a.family === 'ipv6' && a.scope === SCOPES.link && /^fe[89ab]/i.test(a.address) && !exclude.includes(a.address))?.address;
 }

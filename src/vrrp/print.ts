@@ -277,3 +277,4 @@ export function formatData(global: GlobalDefs, instances: readonly InstanceDump[
   ];
   return lines.join('\n') + '\n';
 }
+

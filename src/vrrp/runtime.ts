@@ -15,6 +15,7 @@ import { SystemClock, type Clock, type TimerHandle } from '../core/clock.js';
 import type { VrrpStateName } from '../core/vrrp-state.js';
 import type { Logger } from '../core/log.js';
 import { RateLimiter } from '../core/rate-limit.js';
+import { nftables, openedNftables } from '../net/nftables.js';
 import { PacketSocket } from '../net/packet-socket.js';
 import { addAddress, linkLocalIpv6, primaryIpv4, removeAddress, type AddressSpec } from '../net/rtnl-addr.js';
 import { LinkWatcher, listLinks, openRtnl, type LinkInfo } from '../net/rtnl-link.js';
@@ -22,6 +23,7 @@ import { VrrpSocket, type ReceivedDatagram } from '../net/vrrp-socket.js';
 import { AH_HEADER_LEN, IPPROTO_AH } from './auth.js';
 import { buildGratuitousArp, buildUnsolicitedNa } from './garp.js';
 import { VrrpInstance, type InstancePorts } from './instance.js';
+import { VipFirewall } from './runtime/firewall.js';
 import { Notifier } from './notify.js';
 import { SyncGroup } from './sync-group.js';
 import type { ScriptRunner } from '../script/types.js';
@@ -106,6 +108,7 @@ export class VrrpRuntime {
   private readonly dropLog = new RateLimiter(10, 1);
   private readonly notifier: Notifier;
   private readonly trackers: TrackerRegistry;
+  private readonly firewall: VipFirewall;
   private rt: RtNetlinkSocket | undefined;
   private watcher: LinkWatcher | undefined;
   private addrQueue: Promise<void> = Promise.resolve();
@@ -117,6 +120,9 @@ export class VrrpRuntime {
   constructor(private readonly o: RuntimeOptions) {
     this.notifier = new Notifier(o.runner, o.log);
     this.trackers = new TrackerRegistry(o.config, o.clock, o.runner, o.log);
+    this.firewall = new VipFirewall({
+      config: o.config, clock: o.clock, log: o.log, open: nftables, opened: openedNftables, devOf: (spec, a) => a.dev ?? ifOf(spec, o.config),
+    });
   }
 
   /** The configuration this runtime runs. */
@@ -136,6 +142,7 @@ export class VrrpRuntime {
       if (inst) this.instances.push(inst);
     }
     const resume = new Set(this.o.resumeMaster ?? []);
+    this.firewall.start(this.instances.filter((i) => resume.has(i.name)).map((i) => i.spec));
     await Promise.all(
       this.instances.filter((i) => !resume.has(i.name)).map((i) => this.changeAddresses(i.spec, this.allAddresses(i.spec), false)),
     );
@@ -172,7 +179,8 @@ export class VrrpRuntime {
     }
     const primary = spec.family === 4
       ? spec.unicastSrcIp ?? spec.mcastSrcIp ?? (await primaryIpv4(this.rtnl(), link.index))
-      : spec.unicastSrcIp ?? spec.mcastSrcIp ?? (await linkLocalIpv6(this.rtnl(), link.index));
+      // Never a VIP left on the link (respawn): the drop rules would swallow the adverts.
+      : spec.unicastSrcIp ?? spec.mcastSrcIp ?? (await linkLocalIpv6(this.rtnl(), link.index, config.vrrpInstances.flatMap((s) => this.allAddresses(s).map((a) => a.address))));
     if (!primary) {
       log.error({ code: 'KAD_ERR_VRRP_NO_SOURCE_ADDRESS', instance: spec.name, interface: ifName }, `(${spec.name}) no IPv${spec.family} source address on ${ifName}`);
       return undefined;
@@ -254,10 +262,15 @@ export class VrrpRuntime {
         const r = spec.family === 4 ? sock.sendIpv4Packet(buf, dest) : sock.send(buf, { destination: dest, source });
         if (!r.ok) log.debug({ instance: spec.name, errno: r.error.code }, `(${spec.name}) advert send failed: ${r.error.code}`);
       },
-      addVips: () => this.enqueueAddresses(spec, this.allAddresses(spec), true),
+      addVips: () => {
+        this.firewall.raise(spec);
+        this.enqueueAddresses(spec, this.allAddresses(spec), true);
+      },
       removeVips: () => {
         if (this.silent.has(spec.name) || (this.stopping && this.o.keepVipsOnStop)) return;
         this.enqueueAddresses(spec, this.allAddresses(spec), false);
+        this.firewall.lower(spec);
+        void this.addrQueue.then(() => this.firewall.apply());
       },
       sendGratuitous: () => this.sendGratuitous(spec, ifName),
       notify: (state, priority) => this.silent.has(spec.name) || this.notifier.notify('INSTANCE', spec.name, spec.notify, state, priority),
@@ -390,6 +403,8 @@ export class VrrpRuntime {
     this.trackers.stop();
     for (const inst of this.instances) inst.shutdown();
     await this.addrQueue;
+    // On reload the next runtime replaces the table in one batch; no gap without the drops.
+    if (keep.size === 0) this.firewall.stop();
     this.watcher?.close();
     for (const e of this.sockets.values()) e.sock.close();
     for (const p of this.packetSockets.values()) p.close();

@@ -4,7 +4,7 @@
  * `passthrough` so `-d` shows them and nothing is silently lost.
  */
 import { registerTable, type Cx, type Table } from '../context.js';
-import type { GlobalDefs, LvsSyncDaemon } from '../model.js';
+import type { GlobalDefs, LvsSyncDaemon, NftablesOptions } from '../model.js';
 import type { Node } from '../tree.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -87,6 +87,39 @@ function lvsSyncDaemon(n: Node, g: GlobalDraft, cx: Cx): void {
   g.lvsSyncDaemon = d;
 }
 
+/** keepalived's firewall defaults (keepalived.conf(5) `nftables`). */
+export const NFTABLES_DEFAULTS: NftablesOptions = { table: 'keepalived', priority: -1, counters: false, ifindex: false };
+
+/** An nft identifier: the name goes into nft scripts as it is, so nothing else passes. */
+const NFT_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+
+const nft = (set: (o: Mutable<NftablesOptions>, n: Node, cx: Cx) => void): H => (n, g, cx) => {
+  const o: Mutable<NftablesOptions> = { ...(g.nftables ?? NFTABLES_DEFAULTS) };
+  set(o, n, cx);
+  g.nftables = o;
+};
+
+/** Debian's keepalived 2.2.7 has no iptables either: it warns (`-t` exit 5) and uses nftables. */
+const iptables: H = (n, g, cx) => {
+  cx.report(n.head, 'KAD_WARN_CONFIG_IPTABLES',
+    `${n.name}: kad's VRRP firewall is nftables only; using nftables table '${(g.nftables ?? NFTABLES_DEFAULTS).table}' instead (replace with 'nftables')`);
+  g.nftables ??= { ...NFTABLES_DEFAULTS };
+};
+
+const NFTABLES: Table<GlobalDraft> = {
+  nftables: nft((o, n, cx) => {
+    const name = n.args[0]?.text;
+    if (name === undefined) return;
+    if (NFT_NAME.test(name)) o.table = name;
+    else cx.report(cx.pos(n, 0), 'KAD_ERR_CONFIG_INVALID_VALUE', `nftables: '${name}' is not a valid table name (letters, digits, '_', '.', '-')`);
+  }),
+  nftables_priority: nft((o, n, cx) => { o.priority = cx.int(n, 0, -2147483648, 2147483647) ?? o.priority; }),
+  nftables_counters: nft((o) => { o.counters = true; }),
+  nftables_ifindex: nft((o) => { o.ifindex = true; }),
+  vrrp_iptables: iptables,
+  vrrp_ipsets: iptables,
+};
+
 const PASSTHROUGH = [
   'process_names', 'process_name', 'vrrp_process_name', 'checker_process_name', 'bfd_process_name',
   'lvs_process_name', 'tmp_config_directory', 'config_save_dir', 'use_symlink_paths', 'set_supplementary_groups',
@@ -98,8 +131,7 @@ const PASSTHROUGH = [
   'vrrp_notify_priority_changes', 'fifo_write_vrrp_states_on_reload', 'vrrp_garp_extra_if', 'vrrp_vmac_garp_intvl',
   'vrrp_owner_ignore_adverts', 'vrrp_delay_after_boot', 'vrrp_rx_bufs_policy', 'vrrp_rx_bufs_multiplier',
   'vrrp_netlink_cmd_rcv_bufs', 'vrrp_netlink_cmd_rcv_bufs_force', 'vrrp_netlink_monitor_rcv_bufs',
-  'vrrp_netlink_monitor_rcv_bufs_force', 'disable_local_igmp', 'vrrp_iptables', 'vrrp_ipsets', 'nftables',
-  'nftables_priority', 'nftables_counters', 'nftables_ifindex', 'nftables_ipvs', 'nftables_ipvs_priority',
+  'vrrp_netlink_monitor_rcv_bufs_force', 'disable_local_igmp', 'nftables_ipvs', 'nftables_ipvs_priority',
   'nftables_ipvs_start_fwmark', 'lvs_netlink_cmd_rcv_bufs', 'lvs_netlink_cmd_rcv_bufs_force',
   'lvs_netlink_monitor_rcv_bufs', 'lvs_netlink_monitor_rcv_bufs_force', 'process_monitor_rcv_bufs',
   'process_monitor_rcv_bufs_force', 'max_auto_priority', 'min_auto_priority_delay', 'snmp_socket', 'enable_snmp_vrrp',
@@ -113,6 +145,7 @@ const PASSTHROUGH = [
 
 export const GLOBAL_TABLE: Table<GlobalDraft> = registerTable<GlobalDraft>('global_defs', {
   ...Object.fromEntries(PASSTHROUGH.map((k) => [k, keep])),
+  ...NFTABLES,
   router_id: (n, g, cx) => { g.routerId = cx.arg(n, 0, 'a name') ?? g.routerId; },
   notification_email: (n, g, cx) => {
     for (const e of cx.entries(n)) g.notificationEmail.push([e.name, ...e.args.map((a) => a.text)].join(' '));

@@ -90,6 +90,16 @@ describe('keepalived.data (USR1)', () => {
     expect(formatGlobalDefs(global, true)).toEqual(want);
   });
 
+  it('with nftables options: keepalived 2.2.7\'s table, priority, ifindex and counters lines', () => {
+    // recorded from keepalived 2.2.7 with nftables kadtest, nftables_priority -5, nftables_counters, nftables_ifindex
+    const lines = formatGlobalDefs({ ...global, nftables: { table: 'kadtest', priority: -5, counters: true, ifindex: true } }, true);
+    const at = lines.indexOf(' nftables table name = kadtest');
+    expect(lines.slice(at, at + 4)).toEqual([
+      ' nftables table name = kadtest', ' nftables base chain priority = -5',
+      ' nftables force use ifindex for link local IPv6', ' nftables with counters',
+    ]);
+  });
+
   it('the parent data is the global block without the VRRP-only lines', () => {
     const parent = ref('keepalived_parent.data').split('\n').filter((l) => l !== '' && !l.startsWith(' libnftnl'));
     const keys = (ls: string[]): string[] => ls.map((l) => l.split(' = ')[0] as string);
