@@ -12,11 +12,16 @@
  * the identity change, which would clear it) reaches the helper, which then kills the whole
  * group, so neither the script nor anything it started outlives kad. A SIGTERM while kad is
  * alive (a timeout: kad signals the whole group) is left to the script.
+ *
+ * The helper is also a child subreaper: a daemon the script starts in a session of its own
+ * (setsid, double fork) leaves the process group but is re-parented to the helper when its
+ * parent exits, and the helper kills every such descendant once the script is done.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <grp.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -68,6 +73,31 @@ static void on_term(int sig)
 		kill(0, SIGKILL);
 }
 
+/* Kill every process re-parented to this one (descendants that left the group), and reap them. */
+static void kill_descendants(void)
+{
+	char path[64];
+	int pid, any;
+
+	snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
+	for (int round = 0; round < 64; round++) {
+		FILE *f = fopen(path, "r");
+
+		if (!f)
+			return;
+		any = 0;
+		while (fscanf(f, "%d", &pid) == 1) {
+			kill(pid, SIGKILL);
+			any = 1;
+		}
+		fclose(f);
+		if (!any)
+			return;
+		while (waitpid(-1, NULL, 0) > 0)
+			;
+	}
+}
+
 /* Leave the way the script left: its exit status, or its signal (without a core dump). */
 static void exit_like(int status)
 {
@@ -107,6 +137,7 @@ int main(int argc, char **argv)
 		return EXIT_IDENTITY;
 	signal(SIGTERM, on_term);
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	if (getppid() != kad_pid)
 		return EXIT_EXEC;
 	child = fork();
@@ -120,6 +151,7 @@ int main(int argc, char **argv)
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)
 			return EXIT_EXEC;
+	kill_descendants();
 	exit_like(status);
 	return EXIT_EXEC;
 }

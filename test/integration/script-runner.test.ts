@@ -57,6 +57,19 @@ function groupMembers(pgid: number): number[] {
   return pids;
 }
 
+/** Live processes whose argv[0] is `name`. */
+function withArgv0(name: string): number[] {
+  const pids: number[] = [];
+  for (const p of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      if (readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0')[0] === name) pids.push(Number(p));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return pids;
+}
+
 describe.skipIf(why !== undefined)('script runner', () => {
   let idScript: string;
   beforeAll(() => {
@@ -155,6 +168,10 @@ describe.skipIf(why !== undefined)('script runner', () => {
     expect(term).toEqual({ kind: 'timeout' });
 
     expect(await r.run(spec(script('daemon.sh', `${rec('daemon')}\nsleep 300 >/dev/null 2>&1 &\nexit 0`)), { what: 'daemon' })).toEqual({ kind: 'exit', code: 0 });
+    // A daemon in a session of its own leaves the group: the helper, a child subreaper, kills it.
+    const marker = `kad-setsid-${process.pid}`;
+    const setsid = script('setsid.sh', `setsid -f bash -c 'exec -a ${marker} sleep 300' >/dev/null 2>&1 </dev/null\nsleep 0.2\nexit 0`);
+    expect(await r.run(spec(setsid), { what: 'setsid' })).toEqual({ kind: 'exit', code: 0 });
 
     const t1 = performance.now();
     expect(await r.run(spec(script('chatty.sh', `${rec('chatty')}\nhead -c 50000000 /dev/zero\nhead -c 5000000 /dev/zero >&2`)), { timeoutMs: 10_000, what: 'chatty' })).toEqual({ kind: 'exit', code: 0 });
@@ -168,6 +185,7 @@ describe.skipIf(why !== undefined)('script runner', () => {
       const pgid = Number(readFileSync(pidFile(n), 'utf8'));
       expect(groupMembers(pgid), `${n} left processes in group ${pgid}`).toEqual([]);
     }
+    expect(withArgv0(marker), 'the setsid daemon outlived its script').toEqual([]);
     expect(r.live.size).toBe(0);
     expect(r.stats).toMatchObject({ refused: 2, timedOut: 2 });
     console.log(`script-runner: 55 MB of output drained in ${chattyMs.toFixed(0)} ms`);
