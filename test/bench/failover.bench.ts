@@ -36,14 +36,12 @@ const stats = (xs: number[]): string => {
 /** One failover measurement; the master is restarted afterwards and takes the VIP back. */
 async function failover(lab: Lab, impl: Impl, graceful: boolean, master: Daemon): Promise<{ ms: number; master: Daemon }> {
   const cap = await lab.startCapture();
-  const mon = await lab.monitorAddresses(1);
   await sleep(1100);
   if (graceful) await master.stop();
   else await master.hardKill();
   await waitForHolder(lab, VIP, 1, 6000).catch(() => undefined);
   await sleep(50);
-  const t = measureTakeover(await cap.stop(), mon, lab.ipv4(0), VIP);
-  mon.stop();
+  const t = measureTakeover(await cap.stop(), lab.ipv4(0), lab.ipv4(1), VIP);
   const next = start(lab, impl, 0, pairConf(100));
   await waitForHolder(lab, VIP, 0, 15_000);
   return { ms: t.deltaMs, master: next };

@@ -297,27 +297,32 @@ export class Lab {
   }
 }
 
-/** A takeover measured on the wire: from the old master's last advert to the VIP on the new one. */
+/**
+ * A takeover measured on the wire, both ends from one capture: from the old master's last advert
+ * to the new master's first packet (its first advert or its first gratuitous ARP for the VIP).
+ */
 export interface Takeover {
   /** Capture time of the old master's last advert (priority 0 for a graceful stop). */
   lastAdvertMs: number;
   lastPriority: number;
-  /** When the VIP appeared on the new master (`ip monitor` in its namespace). */
-  vipMs: number;
+  /** Capture time of the new master's first advert or GARP. */
+  newMasterMs: number;
   deltaMs: number;
 }
 
 /**
- * Measure a takeover: `oldSrc` is the old master's advert source, `vip` the address the new
- * master adds (seen by `monitor`). Throws when either end is missing.
+ * Measure a takeover from a capture: `oldSrc` and `newSrc` are the advert sources of the old and
+ * the new master, `vip` the address the new master announces. Throws when either end is missing.
  */
-export function measureTakeover(packets: readonly LabPacket[], monitor: AddrMonitor, oldSrc: string, vip: string): Takeover {
+export function measureTakeover(packets: readonly LabPacket[], oldSrc: string, newSrc: string, vip: string): Takeover {
   const adverts = packets.filter((p): p is Extract<LabPacket, { kind: 'vrrp' }> => p.kind === 'vrrp' && p.src === oldSrc);
   const last = adverts[adverts.length - 1];
   if (!last) throw new Error(`no advert from ${oldSrc} in the capture`);
-  const add = monitor.events.find((e) => e.op === 'add' && e.address === vip && e.tMs > last.tMs);
-  if (!add) throw new Error(`${vip} never appeared after ${oldSrc}'s last advert`);
-  return { lastAdvertMs: last.tMs, lastPriority: last.priority, vipMs: add.tMs, deltaMs: add.tMs - last.tMs };
+  const announces = (p: LabPacket): boolean =>
+    (p.kind === 'vrrp' && p.src === newSrc) || (p.kind === 'garp' && p.ip === vip) || (p.kind === 'na' && p.target === vip);
+  const first = packets.find((p) => p.tMs > last.tMs && announces(p));
+  if (!first) throw new Error(`no advert from ${newSrc} nor GARP for ${vip} after ${oldSrc}'s last advert`);
+  return { lastAdvertMs: last.tMs, lastPriority: last.priority, newMasterMs: first.tMs, deltaMs: first.tMs - last.tMs };
 }
 
 /** Wait until exactly director `holder` (or none, with -1) has `vip`. */

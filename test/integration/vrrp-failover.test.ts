@@ -36,34 +36,23 @@ describe.skipIf(why !== undefined)('two kad directors fail over', () => {
   });
 
   /**
-   * One takeover, timed on the wire. The suite shares 2 cores with other test files, and a
-   * director starved of CPU for tens of ms cannot keep any deadline; so a late attempt is retried
-   * (at most 3, each one logged) after putting the master back, and the best must be in bounds.
+   * One takeover, timed on the wire from one capture (the old master's last advert to the new
+   * master's first advert or GARP). One attempt, and it must be in bounds: the timing tests run
+   * after the rest of the suite, one file at a time.
    */
   async function takeover(how: 'hard' | 'graceful'): Promise<{ deltaMs: number; lastPriority: number }> {
     const limitMs = how === 'hard' ? masterDownIntervalMs(BACKUP_PRIO, 1000) : skewTimeMs(BACKUP_PRIO, 1000);
-    let best = { deltaMs: Infinity, lastPriority: -1 };
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      if (attempt > 1) {
-        master = lab.startKad(0, conf(100));
-        await waitForHolder(lab, VIP, 0, 10_000);
-      }
-      const cap = await lab.startCapture();
-      const mon = await lab.monitorAddresses(1);
-      await sleep(how === 'hard' ? 1100 : 300); // at least one advert in the capture
-      if (how === 'hard') await master.hardKill();
-      else await master.stop();
-      await waitForHolder(lab, VIP, 1, 6000).catch(() => undefined);
-      await sleep(50);
-      const t = measureTakeover(await cap.stop(), mon, lab.ipv4(0), VIP);
-      mon.stop();
-      console.log(`${how} failover ${t.deltaMs.toFixed(1)} ms (limit ${limitMs} ms, attempt ${attempt})`);
-      if (t.deltaMs < best.deltaMs) best = t;
-      if (t.deltaMs <= limitMs + 20) break;
-    }
-    expect(best.deltaMs).toBeGreaterThanOrEqual(limitMs - 1);
-    expect(best.deltaMs).toBeLessThanOrEqual(limitMs + 20);
-    return best;
+    const cap = await lab.startCapture();
+    await sleep(how === 'hard' ? 1100 : 300); // at least one advert in the capture
+    if (how === 'hard') await master.hardKill();
+    else await master.stop();
+    await waitForHolder(lab, VIP, 1, 6000).catch(() => undefined);
+    await sleep(50);
+    const t = measureTakeover(await cap.stop(), lab.ipv4(0), lab.ipv4(1), VIP);
+    console.log(`${how} failover ${t.deltaMs.toFixed(1)} ms (limit ${limitMs} ms)`);
+    expect(t.deltaMs).toBeGreaterThanOrEqual(limitMs - 1);
+    expect(t.deltaMs).toBeLessThanOrEqual(limitMs + 20);
+    return t;
   }
 
   it('hard kill: the backup holds the VIP within Master_Down_Interval + 20 ms of the last advert', async () => {
