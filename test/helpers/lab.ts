@@ -112,7 +112,8 @@ export interface AddrEvent {
 }
 
 export interface AddrMonitor {
-  events: AddrEvent[];
+  /** Events after the monitor was shown to work (its own control events left out). */
+  readonly events: AddrEvent[];
   stop(): void;
 }
 
@@ -229,7 +230,7 @@ export class Lab {
     const ns = this.directors[i];
     if (!ns) throw new Error(`no director ${i}`);
     const child = ns.spawn('ip', ['-ts', 'monitor', 'address']);
-    const events: AddrEvent[] = [];
+    const seen: AddrEvent[] = [];
     let buf = '';
     child.stdout?.on('data', (d: Buffer) => {
       buf += d.toString();
@@ -237,12 +238,30 @@ export class Lab {
       buf = lines.pop() ?? '';
       for (const l of lines) {
         const e = parseAddrMonitorLine(l);
-        if (e) events.push(e);
+        if (e) seen.push(e);
       }
     });
-    // `ip monitor` prints nothing when ready; give it a moment to subscribe.
-    await new Promise((r) => setTimeout(r, 100));
-    return { events, stop: () => child.kill('SIGKILL') };
+    // Positive control: a monitor that hears nothing proves nothing. Add and delete a scratch
+    // address (TEST-NET-2, never a VIP here) and wait for both events before handing it over.
+    const scratch = `198.51.100.${200 + i}`;
+    const dev = this.segments[0]?.ifName ?? 'eth0';
+    const heard = (op: 'add' | 'del'): boolean => seen.some((e) => e.address === scratch && e.op === op);
+    const deadline = performance.now() + 5000;
+    while (!heard('add')) {
+      if (performance.now() > deadline) throw new Error(`ip monitor in director ${i} heard no address event`);
+      ns.ip('addr', 'replace', `${scratch}/32`, 'dev', dev);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    ns.ip('addr', 'del', `${scratch}/32`, 'dev', dev);
+    await waitUntil(() => heard('del'), 5000, `ip monitor in director ${i} to hear the scratch delete`);
+    // What the test watches: everything after the control, without it.
+    const start = seen.length;
+    return {
+      get events(): AddrEvent[] {
+        return seen.slice(start).filter((e) => e.address !== scratch);
+      },
+      stop: () => child.kill('SIGKILL'),
+    };
   }
 
   /** Write a config file into the lab directory; returns its path. */
