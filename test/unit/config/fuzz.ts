@@ -14,6 +14,17 @@ export function prng(seed: number): () => number {
   };
 }
 
+/**
+ * The seed of this run: KAD_FUZZ_SEED when set (to repeat a failure), else a fresh one. Printed,
+ * so that any failure can be replayed exactly.
+ */
+export function fuzzSeed(target: string): number {
+  const env = process.env.KAD_FUZZ_SEED;
+  const seed = env !== undefined && /^\d+$/.test(env) ? Number(env) : Math.floor(Math.random() * 2 ** 31);
+  console.log(`${target}: fuzz seed ${seed} (repeat with KAD_FUZZ_SEED=${seed})`);
+  return seed;
+}
+
 /** Every corpus, seed and case configuration as text. */
 export function corpusTexts(): string[] {
   const dirs = ['test/fixtures/seeds', 'test/fixtures/config/keepalived-samples', 'test/fixtures/config/cases'];
