@@ -4,22 +4,15 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupAll, createNetns, netnsUnavailableReason, run, type Netns } from '../helpers/netns.js';
+import { cleanupAll, createNetns, netnsUnavailableReason, type Netns } from '../helpers/netns.js';
 import { KAD_BIN } from '../helpers/run-kad.js';
 import { ensureBuilt } from '../helpers/build.js';
 import { readRecorded, type RecordedCase } from '../unit/config/recorded.js';
 import { requirement } from '../helpers/requirement.js';
+import { keepalivedUnavailableReason } from '../helpers/keepalived.js';
 
-function keepalivedMissing(): string | undefined {
-  try {
-    run('keepalived', ['-v']);
-    return undefined;
-  } catch {
-    return 'keepalived is not installed (apt-get install keepalived)';
-  }
-}
 
-const skipReason = requirement('config parity against keepalived', netnsUnavailableReason() ?? keepalivedMissing());
+const skipReason = requirement('config parity against keepalived', netnsUnavailableReason() ?? keepalivedUnavailableReason());
 
 function exitOf(ns: Netns, cmd: string, args: string[]): Promise<number> {
   return new Promise((done) => {

@@ -7,9 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/lab.js';
 import { cleanupAll, createNetns, type Netns } from '../helpers/netns.js';
-import { nftSkipReason } from '../helpers/nft.js';
+import { nftUnavailableReason } from '../helpers/nft.js';
+import { requirement } from '../helpers/requirement.js';
 
-const why = nftSkipReason('net-nftables');
+const why = requirement('net-nftables', nftUnavailableReason());
 
 const SEAM = join(fileURLToPath(new URL('../..', import.meta.url)), 'dist/net/nftables.js');
 

@@ -5,19 +5,12 @@
 // dont_track_primary (link-local sets keyed by interface name unless nftables_ifindex).
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, Lab, vrrpInstance, waitForHolder, waitUntil, type Daemon } from '../helpers/lab.js';
-import { cleanupAll, run, type Netns } from '../helpers/netns.js';
-import { nftSkipReason } from '../helpers/nft.js';
+import { cleanupAll, type Netns } from '../helpers/netns.js';
+import { nftUnavailableReason } from '../helpers/nft.js';
+import { keepalivedUnavailableReason } from '../helpers/keepalived.js';
+import { requirement } from '../helpers/requirement.js';
 
-let why = nftSkipReason('vrrp-firewall-parity');
-if (!why) {
-  try {
-    run('keepalived', ['-v']);
-  } catch {
-    why = 'keepalived is not installed';
-    if (process.env.CI === 'true') throw new Error(why);
-    console.warn(`SKIPPED vrrp-firewall-parity: ${why}`);
-  }
-}
+const why = requirement('vrrp-firewall-parity', nftUnavailableReason() ?? keepalivedUnavailableReason());
 
 const VIP = '10.231.0.100';
 const VIP6 = 'fd31::100';

@@ -8,10 +8,11 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, Lab, sleep, vrrpInstance, waitForHolder, waitUntil, type Daemon } from '../helpers/lab.js';
 import { cleanupAll, type Netns } from '../helpers/netns.js';
-import { nftSkipReason } from '../helpers/nft.js';
+import { nftUnavailableReason } from '../helpers/nft.js';
+import { requirement } from '../helpers/requirement.js';
 import { vrrpChildPids } from '../fixtures/processes/vrrp-pair.js';
 
-const why = nftSkipReason('vrrp-firewall');
+const why = requirement('vrrp-firewall', nftUnavailableReason());
 
 const VIP = '10.231.0.100';
 const VIP6 = 'fd31::100';

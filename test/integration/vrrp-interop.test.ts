@@ -7,18 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { masterDownIntervalMs, skewTimeMs } from '../../src/vrrp/timers.js';
 import { authBlock, ensureBuilt, Lab, measureTakeover, sleep, vrrpInstance, waitForHolder, waitUntil, type Daemon } from '../helpers/lab.js';
-import { cleanupAll, netnsUnavailableReason, run } from '../helpers/netns.js';
+import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
 import { requirement } from '../helpers/requirement.js';
+import { keepalivedUnavailableReason } from '../helpers/keepalived.js';
 
-function keepalivedMissing(): string | undefined {
-  try {
-    run('keepalived', ['--version']);
-    return undefined;
-  } catch {
-    return 'keepalived is not installed (scripts/install-deps.sh installs it)';
-  }
-}
-const why = requirement('vrrp-interop', netnsUnavailableReason() ?? keepalivedMissing());
+const why = requirement('vrrp-interop', netnsUnavailableReason() ?? keepalivedUnavailableReason());
 
 interface Variant {
   name: string;
