@@ -13,6 +13,11 @@ export interface ConfigEnv {
   findProgram(argv0: string): string | undefined;
   /** True if the user exists (for `keepalived_script`, keepalived's default script user). */
   userExists(name: string): boolean;
+  /**
+   * The first address a host name resolves to (the system resolver, as keepalived's
+   * getaddrinfo), undefined when it does not resolve. Absent: names are kept unresolved.
+   */
+  resolveHost?(name: string): string | undefined;
 }
 
 /** An environment where everything exists: for parsing configs written for another machine. */

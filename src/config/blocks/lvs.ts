@@ -4,7 +4,7 @@
  * `lb_kind`). Checker blocks are parsed by ./checkers.ts.
  */
 import { ignore, registerTable, type Cx, type Table } from '../context.js';
-import { parseIp, parseIpv4, parseIpv6 } from '../../core/addr.js';
+import { compareAddressBytes, formatIpv4, formatIpv6, parseIp, parseIpv4, parseIpv6 } from '../../core/addr.js';
 import type { Family, Forwarding, ScriptSpec, VirtualServer, VirtualServerGroupEntry, VsKey } from '../model.js';
 import { readScript } from '../script.js';
 import type { SourceToken } from '../preprocess.js';
@@ -153,24 +153,67 @@ export function parseVirtualServer(cx: Cx, n: Node): VsDraft {
   return v;
 }
 
-/** One `virtual_server_group` entry: `IP [PORT]`, `A.B.C.D-E [PORT]`, `fwmark N`. */
+/** One `virtual_server_group` entry: `IP [PORT]`, `A.B.C.D-E [PORT]`, `NET/LEN [PORT]`, `fwmark N`. */
 function groupEntry(cx: Cx, e: Node): VirtualServerGroupEntry | undefined {
   if (e.name === 'fwmark') {
     const fwmark = cx.int(e, 0, 1, 4294967295);
     return fwmark === undefined ? undefined : { kind: 'fwmark', fwmark, family: e.args[1]?.text === 'inet6' ? 6 : 4 };
   }
   const port = e.args[0] ? cx.int(e, 0, 0, 65535) : undefined;
-  const dash = e.name.lastIndexOf('-');
+  const withPort = port !== undefined ? { port } : {};
   const ip = parseIp(e.name);
-  if (ip) return { kind: 'ip', address: ip.address, family: ip.family, ...(port !== undefined ? { port } : {}) };
+  if (ip) return { kind: 'ip', address: ip.address, family: ip.family, ...withPort };
+  if (e.name.includes('/')) {
+    const r = subnetRange(cx, e);
+    return r && { ...r, ...withPort };
+  }
+  const dash = e.name.lastIndexOf('-');
   if (dash > 0) {
     const first = parseIp(e.name.slice(0, dash));
     const last = e.name.slice(dash + 1);
     const okLast = first && (first.family === 4 ? /^\d{1,3}$/.test(last) && Number(last) < 256 || !!parseIpv4(last) : /^[0-9a-fA-F]{1,4}$/.test(last) || !!parseIpv6(last));
-    if (first && okLast) return { kind: 'range', address: first.address, lastAddress: last, family: first.family, ...(port !== undefined ? { port } : {}) };
+    if (first && okLast) {
+      if (!rangeAscends(first.address, last, first.family)) {
+        cx.report(e.head, 'KAD_ERR_CONFIG_INVALID_ADDRESS', `range '${e.name}' does not go up from its first address; keepalived 2.2.7 skips the entry`);
+        return undefined;
+      }
+      return { kind: 'range', address: first.address, lastAddress: last, family: first.family, ...withPort };
+    }
   }
-  cx.report(e.head, 'KAD_ERR_CONFIG_INVALID_ADDRESS', `'${e.name}' is not an address, range or fwmark`);
+  cx.report(e.head, 'KAD_ERR_CONFIG_INVALID_ADDRESS', `'${e.name}' is not an address, range, subnet or fwmark`);
   return undefined;
+}
+
+/**
+ * `NET/LEN`: every address of the subnet, as keepalived 2.2.7 reads it (the host bits must be
+ * zero and LEN 1-32 or 1-128, else it skips the entry).
+ */
+function subnetRange(cx: Cx, e: Node): VirtualServerGroupEntry | undefined {
+  const [net, len] = e.name.split('/') as [string, string];
+  const ip = parseIp(net);
+  const bits = /^\d+$/.test(len) ? Number(len) : NaN;
+  if (!ip || !(bits >= 1 && bits <= (ip.family === 4 ? 32 : 128))) {
+    cx.report(e.head, 'KAD_ERR_CONFIG_INVALID_ADDRESS', `'${e.name}' is not a subnet (NET/1-${ip?.family === 6 ? 128 : 32}); keepalived 2.2.7 skips the entry`);
+    return undefined;
+  }
+  const bytes = (ip.family === 4 ? parseIpv4(ip.address) : parseIpv6(ip.address))!;
+  const hostBits = (i: number): number => 0xff >> Math.max(0, Math.min(8, bits - i * 8));
+  if (bytes.some((b, i) => (b & hostBits(i)) !== 0)) {
+    cx.report(e.head, 'KAD_ERR_CONFIG_INVALID_ADDRESS', `'${e.name}' has host bits set; keepalived 2.2.7 skips the entry ("Address mask bits not empty")`);
+    return undefined;
+  }
+  const last = bytes.map((b, i) => b | hostBits(i));
+  const lastAddress = ip.family === 4 ? formatIpv4(last) : formatIpv6(last);
+  return { kind: 'range', address: ip.address, lastAddress, family: ip.family };
+}
+
+/** keepalived needs the short form's last octet/group above the first; a whole address not below it. */
+function rangeAscends(first: string, last: string, family: 4 | 6): boolean {
+  const a = (family === 4 ? parseIpv4(first) : parseIpv6(first))!;
+  if (family === 4 && /^\d{1,3}$/.test(last)) return Number(last) > a[3]!;
+  if (family === 6 && /^[0-9a-fA-F]{1,4}$/.test(last)) return parseInt(last, 16) > (a[14]! << 8 | a[15]!);
+  const b = family === 4 ? parseIpv4(last) : parseIpv6(last);
+  return b !== undefined && compareAddressBytes(a, b) <= 0;
 }
 
 export function parseVsGroup(cx: Cx, n: Node): { name: string; entries: VirtualServerGroupEntry[]; node: Node } {
@@ -179,5 +222,8 @@ export function parseVsGroup(cx: Cx, n: Node): { name: string; entries: VirtualS
     return g ? [g] : [];
   });
   if (!n.args[0]) cx.report(n.head, 'KAD_ERR_CONFIG_MISSING_PARAMETER', 'virtual_server_group needs a name');
+  else if (entries.length === 0) {
+    cx.report(n.head, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `virtual_server_group ${n.args[0].text} has no usable entry; keepalived 2.2.7 removes the group`);
+  }
   return { name: n.args[0]?.text ?? '', entries, node: n };
 }
