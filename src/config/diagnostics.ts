@@ -58,6 +58,7 @@ export const CONFIG_CODES = {
   KAD_WARN_CONFIG_UNKNOWN_GROUP: { severity: 'warning', exit: 0 },
   KAD_WARN_CONFIG_DUPLICATE_SERVICE: { severity: 'warning', exit: 0 },
   KAD_WARN_CONFIG_ADDRESS_SUFFIX: { severity: 'warning', exit: 0 },
+  KAD_WARN_CONFIG_BLOCK_SHAPE: { severity: 'warning', exit: 0 },
   KAD_WARN_CONFIG_SCRIPT_NOT_FOUND: { severity: 'warning', exit: 0 },
   KAD_WARN_CONFIG_IGNORED: { severity: 'warning', exit: 0 },
   KAD_WARN_CONFIG_TOO_MANY: { severity: 'warning', exit: 0 },

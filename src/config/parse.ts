@@ -8,7 +8,7 @@ import { DiagnosticSink, type Diagnostic, type ExitCode } from './diagnostics.js
 import type { ConfigEnv } from './env.js';
 import type { Config, IpAddress, RouteSpec, SourceRef, TrackFile, TrackProcess, VirtualServerGroup } from './model.js';
 import { Preprocessor, type ConfigIo } from './preprocess.js';
-import { TreeBuilder, type Node } from './tree.js';
+import { KEEPALIVED_BLOCKS, TreeBuilder, type Node } from './tree.js';
 import { defaultGlobals, GLOBAL_TABLE, type GlobalDraft } from './blocks/global.js';
 import { parseAddressBlock, parseRouteBlock } from './blocks/address.js';
 import { parseTrackFile, parseTrackProcess, parseVrrpScript, type ScriptDraft } from './blocks/track.js';
@@ -163,7 +163,7 @@ export function parseConfig(mainFile: string, io: ConfigIo, env: ConfigEnv, opts
     trackFiles: [], trackProcesses: [], groups: [], instances: [], vsGroups: [], servers: [],
   };
   // Each top-level block is read into its draft as soon as it closes, then dropped.
-  const builder = new TreeBuilder(sink, (n) => cx.run([n], ROOT_TABLE, drafts, 'the top level'));
+  const builder = new TreeBuilder(sink, (n) => cx.run([n], ROOT_TABLE, drafts, 'the top level'), KEEPALIVED_BLOCKS);
   const pre = new Preprocessor(io, sink, { configId: opts.configId ?? env.hostname, allConfig: opts.allConfig ?? false },
     (tokens) => builder.line(tokens));
   if (!pre.run(mainFile)) return { diagnostics: sink.finish(), exitCode: sink.exitCode };

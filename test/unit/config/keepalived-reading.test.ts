@@ -89,4 +89,26 @@ describe('keepalived 2.2.7 reading rules', () => {
     expect(r.exitCode).toBe(5);
     expect(r.diagnostics[0]!.message).toContain("keepalived 2.2.7 does not know 'lvs_id'");
   });
+
+  it('splits braces out of words: an unrendered ${VAR} closes the block early, with a warning', () => {
+    const r = parseText(VRRP.replace('interface eth0', 'interface ${IFACE}'));
+    const vi = r.config!.vrrpInstances[0]!;
+    expect(vi.interface).toBe('$');
+    // virtual_router_id and what follows were read at the top level, as keepalived reads them.
+    expect(vi.vips).toEqual([]);
+    expect(r.diagnostics.some((d) => d.code === 'KAD_ERR_CONFIG_UNKNOWN_KEYWORD' && d.message.includes("'virtual_router_id' in the top level"))).toBe(true);
+    const warn = r.diagnostics.find((d) => d.code === 'KAD_WARN_CONFIG_BLOCK_SHAPE')!;
+    expect(warn).toMatchObject({ line: 3 });
+    expect(warn.message).toContain('closes vrrp_instance VI_1 (line 1)');
+    expect(codes(r)).toContain('KAD_ERR_CONFIG_UNEXPECTED_BRACE');
+  });
+
+  it('lets an inline track_interface swallow the lines after it, as keepalived does', () => {
+    const r = parseText(VRRP.replace('advert_int 1', 'track_interface eth1'));
+    const vi = r.config!.vrrpInstances[0]!;
+    expect(vi.vips).toEqual([]);
+    const warn = r.diagnostics.find((d) => d.code === 'KAD_WARN_CONFIG_BLOCK_SHAPE')!;
+    expect(warn.message).toContain("ignores 'eth1'");
+    expect(r.exitCode).toBe(5);
+  });
 });
