@@ -32,6 +32,13 @@ export function registerTable<T>(block: string, table: Table<T>): Table<T> {
   return table;
 }
 
+/** Every block name with the keywords its tables know (for the keyword sweeps that measure keepalived). */
+export function registeredKeywords(): ReadonlyMap<string, readonly string[]> {
+  const out = new Map<string, string[]>();
+  for (const [k, blocks] of homes) for (const b of blocks) out.set(b, [...(out.get(b) ?? []), k]);
+  return out;
+}
+
 function unknownHint(name: string, table: object): string {
   const home = homes.get(name);
   if (home) return `; '${name}' belongs in ${home.slice(0, 3).join(' or ')}`;
