@@ -110,17 +110,18 @@ function authentication(n: Node, d: InstanceDraft, cx: Cx): void {
 }
 
 /**
- * A unicast address as keepalived 2.2.7 reads it: everything from a '/' on is dropped without
- * a word (`10.0.0.2/24` is the peer 10.0.0.2, even `10.0.0.2/abc`). kad does the same and says so.
+ * A unicast address as keepalived 2.2.7 reads it: everything from a '/' (or a range's '-') on is
+ * dropped without a word (`10.0.0.2/24` and `10.0.0.2-5` are the peer 10.0.0.2, even
+ * `10.0.0.2/abc`). kad does the same and says so.
  */
 function unicastIp(cx: Cx, n: Node, i: number, what: string): ParsedIp | undefined {
   const tk = n.args[i];
-  const slash = tk?.text.indexOf('/') ?? -1;
+  const slash = tk?.text.search(/[/-]/) ?? -1;
   if (!tk || slash <= 0) return cx.ip(n, i, what);
   const bare = { ...tk, text: tk.text.slice(0, slash) };
   const ip = cx.ip({ ...n, args: n.args.map((a, j) => (j === i ? bare : a)) }, i, what);
   if (ip) {
-    cx.report(tk, 'KAD_WARN_CONFIG_ADDRESS_SUFFIX', `'${tk.text}': keepalived 2.2.7 drops '${tk.text.slice(slash)}' and uses ${ip.address} alone (a unicast address has no prefix), and so does kad; write ${ip.address}`);
+    cx.report(tk, 'KAD_WARN_CONFIG_ADDRESS_SUFFIX', `'${tk.text}': keepalived 2.2.7 drops '${tk.text.slice(slash)}' and uses ${ip.address} alone (a unicast address is one address), and so does kad; write ${ip.address}`);
   }
   return ip;
 }
