@@ -59,6 +59,10 @@ function vsChecks(cx: Cx, v: VsDraft, key: VsKey, name: string): void {
   } else if (key.kind !== 'fwmark' && v.protocol === undefined) {
     cx.report(at, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `virtual_server ${name}: no protocol set (keepalived defaults to UDP, which is rarely meant)`);
   }
+  if (key.kind !== 'fwmark' && v.schedFlags.includes('ops') && v.protocol !== 'UDP') {
+    cx.report(at, 'KAD_ERR_CONFIG_INCONSISTENT', `virtual_server ${name}: one-packet scheduling (ops) requires UDP; reset, as keepalived 2.2.7 does`);
+    v.schedFlags = v.schedFlags.filter((f) => f !== 'ops');
+  }
   if (v.scheduler === undefined) cx.report(at, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `virtual_server ${name}: no lb_algo/lvs_sched set; using wlc`);
   if (v.forwarding === undefined) cx.report(at, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `virtual_server ${name}: no lb_kind/lvs_method set; using NAT`);
   if (v.realServers.length === 0) {

@@ -135,6 +135,8 @@ export function unicastWithoutPeers(cx: Cx, d: InstanceDraft): void {
     cx.report(d.unicastPeerNode.head, 'KAD_ERR_CONFIG_UNICAST_NO_PEERS', `${d.name}: unicast_peer ${what}: keepalived 2.2.7 and kad run this instance MULTICAST ("Defaulting to multicast"), so the peer you meant to reach by unicast never sees adverts`);
   } else if (d.unicastSrcIp !== undefined) {
     cx.report(d.node.head, 'KAD_ERR_CONFIG_UNICAST_NO_PEERS', `${d.name}: unicast_src_ip without unicast_peer: the instance runs multicast`);
+  } else if (d.unicastOnly !== undefined) {
+    cx.report(d.node.head, 'KAD_ERR_CONFIG_UNICAST_NO_PEERS', `${d.name}: ${d.unicastOnly} without unicast_peer: the instance runs multicast (keepalived 2.2.7: "Defaulting to multicast")`);
   }
   if (d.unicastTtl !== undefined) {
     cx.report(d.node.head, 'KAD_ERR_CONFIG_UNICAST_NO_PEERS', `${d.name}: unicast_ttl without unicast_peer does nothing; reset`);

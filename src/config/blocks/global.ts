@@ -105,7 +105,7 @@ const PASSTHROUGH = [
   'iproute_etc_dir', 'vmac_prefix', 'vmac_addr_prefix', 'log_unknown_vrids', 'smtp_helo_name', 'smtp_alert',
   'smtp_alert_vrrp', 'smtp_alert_checker', 'no_email_faults', 'no_checker_emails', 'rs_init_notifies', 'notify_fifo',
   'notify_fifo_script', 'vrrp_notify_fifo', 'vrrp_notify_fifo_script', 'lvs_notify_fifo', 'lvs_notify_fifo_script',
-  'vrrp_notify_priority_changes', 'fifo_write_vrrp_states_on_reload', 'vrrp_garp_extra_if', 'vrrp_vmac_garp_intvl',
+  'vrrp_notify_priority_changes', 'fifo_write_vrrp_states_on_reload', 'vrrp_garp_extra_if',
   'vrrp_owner_ignore_adverts', 'vrrp_delay_after_boot', 'vrrp_rx_bufs_policy', 'vrrp_rx_bufs_multiplier',
   'vrrp_netlink_cmd_rcv_bufs', 'vrrp_netlink_cmd_rcv_bufs_force', 'vrrp_netlink_monitor_rcv_bufs',
   'vrrp_netlink_monitor_rcv_bufs_force', 'disable_local_igmp', 'vrrp_iptables', 'vrrp_ipsets', 'nftables',
@@ -123,6 +123,10 @@ const PASSTHROUGH = [
 
 export const GLOBAL_TABLE: Table<GlobalDraft> = registerTable<GlobalDraft>('global_defs', {
   ...Object.fromEntries(PASSTHROUGH.map((k) => [k, keep])),
+  vrrp_vmac_garp_intvl: (n, g, cx) => {
+    keep(n, g, cx);
+    cx.report(n.head, 'KAD_WARN_CONFIG_DEPRECATED', "vrrp_vmac_garp_intvl is deprecated, use 'vrrp_garp_extra_if' (keepalived 2.2.7 counts this as a config error)");
+  },
   router_id: (n, g, cx) => { g.routerId = cx.arg(n, 0, 'a name') ?? g.routerId; },
   notification_email: (n, g, cx) => {
     for (const e of cx.entries(n)) g.notificationEmail.push([e.name, ...e.args.map((a) => a.text)].join(' '));

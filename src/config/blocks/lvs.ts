@@ -90,7 +90,7 @@ function sorryServer(n: Node, v: VsDraft, cx: Cx): void {
 const VS_TABLE: Table<VsDraft> = registerTable<VsDraft>('virtual_server', {
   ...Object.fromEntries(Object.keys(TIMING_TABLE).map((k) => [k, (n: Node, v: VsDraft, cx: Cx) => TIMING_TABLE[k]!(n, v.timing, cx)])),
   ...Object.fromEntries(['flag-1', 'flag-2', 'flag-3', 'sh-port', 'sh-fallback', 'mh-port', 'mh-fallback', 'ops', 'hashed']
-    .map((k) => [k, (_n: Node, v: VsDraft) => { v.schedFlags.push(k); }])),
+    .map((k) => [k, (n: Node, v: VsDraft, cx: Cx) => schedFlag(cx, n, v)])),
   lvs_sched: (n, v, cx) => { v.scheduler = cx.oneOf(n, 0, SCHEDULERS); },
   lb_algo: (n, v, cx) => { v.scheduler = cx.oneOf(n, 0, SCHEDULERS); },
   lvs_method: (n, v, cx) => { v.forwarding = method(cx, n); },
@@ -111,7 +111,10 @@ const VS_TABLE: Table<VsDraft> = registerTable<VsDraft>('virtual_server', {
   quorum_up: (n, v, cx) => { v.quorumUp = readScript(cx, n); },
   quorum_down: (n, v, cx) => { v.quorumDown = readScript(cx, n); },
   sorry_server: sorryServer,
-  sorry_server_inhibit: (_n, v) => { if (v.sorryServer) v.sorryServer = { ...v.sorryServer, inhibit: true }; },
+  sorry_server_inhibit: (n, v, cx) => {
+    if (v.sorryServer) v.sorryServer = { ...v.sorryServer, inhibit: true };
+    else cx.report(n.head, 'KAD_ERR_CONFIG_INCONSISTENT', 'sorry_server_inhibit before or without sorry_server is ignored (keepalived 2.2.7 reads top to bottom)');
+  },
   sorry_server_lvs_method: (n, v, cx) => {
     const f = method(cx, n);
     if (v.sorryServer && f) v.sorryServer = { ...v.sorryServer, forwarding: f };
@@ -142,6 +145,20 @@ function vsKey(cx: Cx, n: Node): VsKey | undefined {
   const ip = cx.ip(n, 0);
   const port = n.args[1] ? cx.int(n, 1, 0, 65535) : 0;
   return ip && port !== undefined ? { kind: 'ip', address: ip.address, port, family: ip.family } : undefined;
+}
+
+/**
+ * A scheduler flag, checked against the scheduler set above it as keepalived 2.2.7 does it
+ * (measured): sh-* need sh, mh-* need mh, `hashed` sh or mh; otherwise reported and ignored.
+ */
+function schedFlag(cx: Cx, n: Node, v: VsDraft): void {
+  const k = n.name;
+  const needs = k.startsWith('sh-') ? ['sh'] : k.startsWith('mh-') ? ['mh'] : k === 'hashed' ? ['sh', 'mh'] : undefined;
+  if (needs && !needs.includes(v.scheduler ?? '')) {
+    cx.report(n.head, 'KAD_ERR_CONFIG_INCONSISTENT', `'${k}' only applies to the ${needs.join('/')} scheduler (set above it); ignored, as keepalived 2.2.7 does`);
+    return;
+  }
+  v.schedFlags.push(k);
 }
 
 export function parseVirtualServer(cx: Cx, n: Node): VsDraft {

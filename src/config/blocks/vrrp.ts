@@ -63,6 +63,8 @@ export interface InstanceDraft {
   smtpAlert?: boolean;
   promoteSecondaries: boolean;
   lvsSyncDaemonInterface?: string;
+  /** A keyword that means something only with unicast peers (keepalived warns without them). */
+  unicastOnly?: string;
   /** vrrp_script names defined above this instance: keepalived resolves track_script as it reads. */
   scriptsAbove?: ReadonlySet<string>;
 }
@@ -146,7 +148,7 @@ const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 
 const IGNORED_INSTANCE = [
   'debug', 'track_src_ip', 'vrf', 'use_vmac_addr', 'use_ipvlan', 'native_ipv6',
-  'old_unicast_checksum', 'kernel_rx_buf_size', 'linkbeat_use_polling', 'garp_extra_if', 'vmac_garp_intvl',
+  'kernel_rx_buf_size', 'garp_extra_if',
   'timer_expired_backup', 'thread_timer_expired', 'owner_ignore_adverts', 'track_bfd', 'auth_hmac', 'notify_deleted',
 ];
 
@@ -191,7 +193,8 @@ export const INSTANCE_TABLE: Table<InstanceDraft> = registerTable<InstanceDraft>
   unicast_peer: unicastPeers,
   unicast_ttl: (n, d, cx) => { d.unicastTtl = cx.int(n, 0, 0, 255); },
   unicast_fault_no_peer: (_n, d) => { d.unicastFaultNoPeer = true; },
-  check_unicast_src: (_n, d) => { d.checkUnicastSrc = true; },
+  check_unicast_src: (n, d) => { d.checkUnicastSrc = true; d.unicastOnly ??= n.name; },
+  old_unicast_checksum: (n, d) => { d.unicastOnly ??= n.name; },
   mcast_dst_ip: (n, d, cx) => { d.mcastDstIp = cx.ip(n, 0)?.address; },
   use_vmac: (n, d) => {
     d.useVmac = true;
@@ -214,6 +217,9 @@ export const INSTANCE_TABLE: Table<InstanceDraft> = registerTable<InstanceDraft>
   notify_master_rx_lower_pri: setNotify('masterRxLowerPri'),
   notify_priority_changes: flag((d, v) => { d.notifyPriorityChanges = v; }),
   smtp_alert: flag((d, v) => { d.smtpAlert = v; }),
+  // keepalived 2.2.7 counts both as config errors: "deprecated - use linkbeat_interfaces" / "garp_extra_if".
+  linkbeat_use_polling: (n, _d, cx) => { cx.report(n.head, 'KAD_WARN_CONFIG_DEPRECATED', "linkbeat_use_polling in a vrrp_instance is deprecated, use a top-level linkbeat_interfaces block (keepalived 2.2.7 counts this as a config error)"); },
+  vmac_garp_intvl: (n, _d, cx) => { cx.report(n.head, 'KAD_WARN_CONFIG_DEPRECATED', "vmac_garp_intvl is deprecated, use 'garp_extra_if' (keepalived 2.2.7 counts this as a config error)"); },
   lvs_sync_daemon_interface: (n, d, cx) => {
     d.lvsSyncDaemonInterface = cx.arg(n, 0, 'an interface');
     cx.report(n.head, 'KAD_WARN_CONFIG_DEPRECATED',
