@@ -103,7 +103,7 @@ export class Cx {
     if (v !== 'stops') return true;
     const brace = n.children || n.braceAfter ? "; a '{' or '}' ends a word, so an unrendered template value like {{ var }} is no value" : '';
     this.report(n.head, 'KAD_ERR_CONFIG_NO_VALUE',
-      `'${n.name}' has no value: keepalived 2.2.7 stops reading here ("missing a parameter") and exits 2 without starting${brace}`);
+      `'${n.name}' has no value: keepalived 2.2.7 stops reading here ("missing a parameter") and exits 2 without starting, so it never reads what kad reports after this line${brace}`);
     return false;
   }
 

@@ -104,7 +104,7 @@ export function finishVirtualServers(cx: Cx, drafts: readonly VsDraft[], groups:
     const id = `${name}|${protocol}`;
     const first = seen.get(id);
     if (first !== undefined) {
-      cx.report(v.head, 'KAD_WARN_CONFIG_DUPLICATE_SERVICE', `virtual_server ${name} is already defined at line ${first}; keepalived 2.2.7 accepts this (exit 0) and keeps both definitions on the one IPVS service; kad uses only the first and ignores this one: merge them into one block`);
+      cx.report(v.head, 'KAD_WARN_CONFIG_DUPLICATE_SERVICE', `virtual_server ${name} is already defined at line ${first}; keepalived 2.2.7 accepts this (exit 0) though both definitions name the one IPVS service; kad uses only the first and ignores this one: merge them into one block`);
       continue;
     }
     seen.set(id, v.head.line);
