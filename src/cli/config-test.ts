@@ -1,5 +1,5 @@
 /**
- * `kad -t[=FILE]` (check the configuration, diagnostics to stderr or FILE, exit 0/4/5/6 like
+ * `kad -t[=FILE]` (check the configuration, diagnostics to stderr or FILE, exit 0/2/4/5/6 like
  * keepalived 2.2.7), `--json` (diagnostics as one JSON document on stdout; with `-d` the model
  * is its `config` member) and `-d` (the parsed model as JSON on stdout). The config code is
  * loaded lazily so this path starts fast.

@@ -7,6 +7,7 @@ import { didYouMean, type ConfigCode, type DiagnosticSink, type Position } from 
 import { type ParsedIp, parseIp } from '../core/addr.js';
 import type { SourceRef } from './model.js';
 import type { Node } from './tree.js';
+import { keepalivedVerdict } from './keepalived-227.js';
 
 export type Handler<T> = (n: Node, target: T, cx: Cx) => void;
 export type Table<T> = Readonly<Record<string, Handler<T>>>;
@@ -17,15 +18,25 @@ export const ignore: Handler<unknown> = () => undefined;
 const maps = new WeakMap<object, Map<string, Handler<never>>>();
 /** keyword → the blocks whose table knows it, for "belongs in" hints. Filled at module load. */
 const homes = new Map<string, string[]>();
+/** table → the block name it was registered under. */
+const blockOf = new WeakMap<object, string>();
 
 /** Records which block a table belongs to (for hints on misplaced keywords); returns the table. */
 export function registerTable<T>(block: string, table: Table<T>): Table<T> {
+  blockOf.set(table, block);
   for (const k of Object.keys(table)) {
     const list = homes.get(k) ?? [];
     if (!list.includes(block)) list.push(block);
     homes.set(k, list);
   }
   return table;
+}
+
+/** Every block name with the keywords its tables know (for the keyword sweeps that measure keepalived). */
+export function registeredKeywords(): ReadonlyMap<string, readonly string[]> {
+  const out = new Map<string, string[]>();
+  for (const [k, blocks] of homes) for (const b of blocks) out.set(b, [...(out.get(b) ?? []), k]);
+  return out;
 }
 
 function unknownHint(name: string, table: object): string {
@@ -61,8 +72,10 @@ export class Cx {
   /** Runs each statement through the table; unknown keywords are reported with a suggestion. */
   run<T>(nodes: readonly Node[] | undefined, table: Table<T>, target: T, block: string | (() => string)): void {
     const map = handlers(table);
+    const home = blockOf.get(table) ?? '';
     for (const n of nodes ?? []) {
       const h = map.get(n.name) as Handler<T> | undefined;
+      if (h && !this.asKeepalived(home, n)) continue;
       if (h) {
         h(n, target, this);
         continue;
@@ -71,6 +84,27 @@ export class Cx {
         `unknown keyword '${n.name}' in ${typeof block === 'string' ? block : block()}` + unknownHint(n.name, table) +
         (n.children ? ' (its block is skipped)' : ''));
     }
+  }
+
+  /**
+   * Reports what keepalived 2.2.7 does with a keyword kad's table knows, where that differs
+   * (measured, ./keepalived-227.ts); false when the statement is not to be handled further.
+   */
+  private asKeepalived(home: string, n: Node): boolean {
+    const v = keepalivedVerdict(home, n.name, n.args.length > 0);
+    if (v === 'unknown') {
+      this.report(n.head, 'KAD_ERR_CONFIG_UNKNOWN_KEYWORD', `keepalived 2.2.7 does not know '${n.name}' in ${home} ("Unknown keyword", the line is ignored there); kad still reads it`);
+      return true;
+    }
+    if (v === 'needs-value') {
+      this.report(n.head, 'KAD_ERR_CONFIG_MISSING_PARAMETER', `'${n.name}' needs a value; keepalived 2.2.7 reports it and ignores the line, and so does kad`);
+      return false;
+    }
+    if (v !== 'stops') return true;
+    const brace = n.children || n.braceAfter ? "; a '{' or '}' ends a word, so an unrendered template value like {{ var }} is no value" : '';
+    this.report(n.head, 'KAD_ERR_CONFIG_NO_VALUE',
+      `'${n.name}' has no value: keepalived 2.2.7 stops reading here ("missing a parameter") and exits 2 without starting, so it never reads what kad reports after this line${brace}`);
+    return false;
   }
 
   arg(n: Node, i: number, what: string): string | undefined {

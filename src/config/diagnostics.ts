@@ -3,7 +3,8 @@
  * `keepalived -t` exit class each one maps to, and the formatting `kad -t` prints.
  *
  * keepalived 2.2.7's `-t` exit codes (keepalived-cli.md §4a): 0 OK, 4 cannot run, 5 errors but
- * would run, 6 scripts run as root without `enable_script_security`. The exit class of a code is
+ * would run, 6 scripts run as root without `enable_script_security`, and 2 when it stops in the
+ * middle of reading (a keyword that must have a value has none): it neither runs nor finishes. The exit class of a code is
  * what keepalived does for the same input, measured; kad-only traps are warnings with class 0.
  */
 
@@ -18,7 +19,7 @@ export interface Diagnostic {
   message: string;
 }
 
-export type ExitCode = 0 | 4 | 5 | 6;
+export type ExitCode = 0 | 2 | 4 | 5 | 6;
 
 interface CodeInfo {
   severity: Severity;
@@ -35,6 +36,7 @@ export const CONFIG_CODES = {
   KAD_ERR_CONFIG_MISSING_BRACE: { severity: 'error', exit: 5 },
   KAD_ERR_CONFIG_UNMATCHED_QUOTE: { severity: 'error', exit: 5 },
   KAD_ERR_CONFIG_MISSING_PARAMETER: { severity: 'error', exit: 5 },
+  KAD_ERR_CONFIG_NO_VALUE: { severity: 'error', exit: 2 },
   KAD_ERR_CONFIG_INVALID_NUMBER: { severity: 'error', exit: 5 },
   KAD_ERR_CONFIG_INVALID_VALUE: { severity: 'error', exit: 5 },
   KAD_ERR_CONFIG_INVALID_ADDRESS: { severity: 'error', exit: 5 },
@@ -56,6 +58,9 @@ export const CONFIG_CODES = {
   KAD_WARN_CONFIG_STRICT_NO_ACCEPT: { severity: 'warning', exit: 0 },
   KAD_WARN_CONFIG_V3_CHECKSUM: { severity: 'warning', exit: 0 },
   KAD_WARN_CONFIG_UNKNOWN_GROUP: { severity: 'warning', exit: 0 },
+  KAD_WARN_CONFIG_DUPLICATE_SERVICE: { severity: 'warning', exit: 0 },
+  KAD_WARN_CONFIG_ADDRESS_SUFFIX: { severity: 'warning', exit: 0 },
+  KAD_WARN_CONFIG_BLOCK_SHAPE: { severity: 'warning', exit: 0 },
   KAD_WARN_CONFIG_SCRIPT_NOT_FOUND: { severity: 'warning', exit: 0 },
   KAD_WARN_CONFIG_IGNORED: { severity: 'warning', exit: 0 },
   KAD_WARN_CONFIG_TOO_MANY: { severity: 'warning', exit: 0 },
@@ -111,9 +116,12 @@ export class DiagnosticSink {
   }
 }
 
-/** keepalived reports the highest-numbered class found: 6 over 5 over 4 over 0. */
+/** How bad each class is: a stop (2) ends the run, so it wins over everything found before it. */
+const RANK: Record<ExitCode, number> = { 0: 0, 4: 1, 5: 2, 6: 3, 2: 4 };
+
+/** keepalived reports the highest-numbered class found (6 over 5 over 4 over 0), or 2 if it stopped. */
 export function worseExit(a: ExitCode, b: ExitCode): ExitCode {
-  return a > b ? a : b;
+  return RANK[a] >= RANK[b] ? a : b;
 }
 
 /** The exit class of a list of diagnostics (codes outside the catalogue count as 5). */

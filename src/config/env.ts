@@ -17,6 +17,11 @@ export interface ConfigEnv {
   userExists(name: string): boolean;
   /** stat/realpath for the script-security path check; without it the check is skipped. */
   scriptFs?: ScriptFs;
+  /**
+   * The first address a host name resolves to (the system resolver, as keepalived's
+   * getaddrinfo), undefined when it does not resolve. Absent: names are kept unresolved.
+   */
+  resolveHost?(name: string): string | undefined;
 }
 
 /** An environment where everything exists: for parsing configs written for another machine. */

@@ -10,6 +10,8 @@ export interface Token {
   /** 1-based column of the first character. */
   col: number;
   quoted: boolean;
+  /** A brace written against other characters (`${VAR}`, `{{`, `x{`): it was split out of a word. */
+  glued?: boolean;
   file: string;
   /** 1-based line number. */
   line: number;
@@ -55,7 +57,8 @@ export function lexLine(text: string, file = '', line = 0): LexedLine {
     }
     if (c === HASH || c === BANG) break;
     if (c === OPEN || c === CLOSE) {
-      tokens.push({ text: c === OPEN ? '{' : '}', col: i + 1, quoted: false, file, line });
+      const glued = (i > 0 && !isBlank(text.charCodeAt(i - 1))) || (i + 1 < n && !isBlank(text.charCodeAt(i + 1)));
+      tokens.push({ text: c === OPEN ? '{' : '}', col: i + 1, quoted: false, ...(glued ? { glued } : {}), file, line });
       i++;
       continue;
     }

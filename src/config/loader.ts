@@ -3,7 +3,7 @@
  * includes), answers interface, program and user questions for validation, and deep-freezes the
  * parsed model. Everything else is in the pure pipeline (./parse.ts).
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { posix } from 'node:path';
@@ -32,7 +32,8 @@ export interface LoadOptions {
 export interface LoadResult {
   /**
    * The model, also when there are class-5/6 errors (keepalived runs such a config, with the
-   * faulty parts dropped or defaulted); undefined only when the file cannot be read (exit 4).
+   * faulty parts dropped or defaulted); undefined when the file cannot be read (exit 4) or
+   * keepalived would stop reading it (exit 2).
    */
   config?: Config;
   diagnostics: Diagnostic[];
@@ -140,7 +141,18 @@ export function systemEnv(interfaceExists?: (name: string) => boolean): ConfigEn
     findProgram,
     userExists,
     scriptFs: SYSTEM_FS,
+    resolveHost,
   };
+}
+
+/** The first address of `getent ahosts NAME` (NSS, as getaddrinfo); undefined when none. */
+function resolveHost(name: string): string | undefined {
+  try {
+    const out = execFileSync('getent', ['ahosts', name], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] });
+    return out.split('\n')[0]?.split(/\s+/)[0] || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** An interface's MTU from sysfs (undefined when the name is odd or the file unreadable). */

@@ -59,6 +59,10 @@ function vsChecks(cx: Cx, v: VsDraft, key: VsKey, name: string): void {
   } else if (key.kind !== 'fwmark' && v.protocol === undefined) {
     cx.report(at, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `virtual_server ${name}: no protocol set (keepalived defaults to UDP, which is rarely meant)`);
   }
+  if (key.kind !== 'fwmark' && v.schedFlags.includes('ops') && v.protocol !== 'UDP') {
+    cx.report(at, 'KAD_ERR_CONFIG_INCONSISTENT', `virtual_server ${name}: one-packet scheduling (ops) requires UDP; reset, as keepalived 2.2.7 does`);
+    v.schedFlags = v.schedFlags.filter((f) => f !== 'ops');
+  }
   if (v.scheduler === undefined) cx.report(at, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `virtual_server ${name}: no lb_algo/lvs_sched set; using wlc`);
   if (v.forwarding === undefined) cx.report(at, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `virtual_server ${name}: no lb_kind/lvs_method set; using NAT`);
   if (v.realServers.length === 0) {
@@ -66,10 +70,24 @@ function vsChecks(cx: Cx, v: VsDraft, key: VsKey, name: string): void {
   }
 }
 
+/** What keepalived 2.2.7 reports on a `virtual_server group` service (measured). */
+function groupChecks(cx: Cx, v: VsDraft, group: VirtualServerGroup): void {
+  const name = `group ${group.name}`;
+  const portless = group.entries.some((e) => e.kind !== 'fwmark' && !e.port);
+  if (portless && v.persistenceTimeoutS === undefined) {
+    cx.report(v.head, 'KAD_ERR_CONFIG_INCONSISTENT', `virtual_server ${name}: an entry of the group has no port (port 0), which only a persistent service can have; keepalived 2.2.7 reports it and makes the service persistent (persistence_timeout 360), and so does kad`);
+    v.persistenceTimeoutS = 360;
+  }
+  if (v.protocol !== undefined && group.entries.length > 0 && group.entries.every((e) => e.kind === 'fwmark')) {
+    cx.report(v.head, 'KAD_ERR_CONFIG_INCONSISTENT', `virtual_server ${name}: protocol is ignored for a group of fwmarks only`);
+  }
+}
+
 /** Finishes every virtual server and reports duplicates and unknown groups. */
 export function finishVirtualServers(cx: Cx, drafts: readonly VsDraft[], groups: readonly VirtualServerGroup[], g: GlobalDefs): VirtualServer[] {
   const groupNames = new Set(groups.map((x) => x.name));
-  const seen = new Set<string>();
+  const byName = new Map(groups.map((x) => [x.name, x] as const));
+  const seen = new Map<string, number>();
   const out: VirtualServer[] = [];
   for (const v of drafts) {
     if (!v.key) continue;
@@ -82,9 +100,14 @@ export function finishVirtualServers(cx: Cx, drafts: readonly VsDraft[], groups:
       continue;
     }
     vsChecks(cx, v, key, name);
+    if (key.kind === 'group') groupChecks(cx, v, byName.get(key.group)!);
     const id = `${name}|${protocol}`;
-    if (seen.has(id)) cx.report(v.head, 'KAD_ERR_CONFIG_DUPLICATE', `virtual_server ${name} is defined twice`);
-    seen.add(id);
+    const first = seen.get(id);
+    if (first !== undefined) {
+      cx.report(v.head, 'KAD_WARN_CONFIG_DUPLICATE_SERVICE', `virtual_server ${name} is already defined at line ${first}; keepalived 2.2.7 accepts this (exit 0) though both definitions name the one IPVS service; kad uses only the first and ignores this one: merge them into one block`);
+      continue;
+    }
+    seen.set(id, v.head.line);
     out.push({
       key, name, protocol, scheduler: v.scheduler ?? 'wlc', schedFlags: v.schedFlags, forwarding: v.forwarding ?? { method: 'NAT' },
       ...(v.persistenceTimeoutS !== undefined ? { persistenceTimeoutS: v.persistenceTimeoutS } : {}),

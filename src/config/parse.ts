@@ -8,7 +8,7 @@ import { DiagnosticSink, type Diagnostic, type ExitCode } from './diagnostics.js
 import type { ConfigEnv } from './env.js';
 import type { Config, IpAddress, RouteSpec, SourceRef, TrackFile, TrackProcess, VirtualServerGroup } from './model.js';
 import { Preprocessor, type ConfigIo } from './preprocess.js';
-import { TreeBuilder, type Node } from './tree.js';
+import { KEEPALIVED_BLOCKS, TreeBuilder, type Node } from './tree.js';
 import { defaultGlobals, GLOBAL_TABLE, type GlobalDraft } from './blocks/global.js';
 import { parseAddressBlock, parseRouteBlock } from './blocks/address.js';
 import { parseTrackFile, parseTrackProcess, parseVrrpScript, type ScriptDraft } from './blocks/track.js';
@@ -66,7 +66,14 @@ const ROOT_TABLE: Table<Drafts> = registerTable<Drafts>('the top level', {
     if (t.process) d.trackProcesses.push(t);
   },
   vrrp_sync_group: (n, d, cx) => { d.groups.push(parseSyncGroup(cx, n)); },
-  vrrp_instance: (n, d, cx) => { d.instances.push(parseInstance(cx, n)); },
+  vrrp_instance: (n, d, cx) => {
+    const i = parseInstance(cx, n);
+    i.scriptsAbove = new Set(d.scripts.map((x) => x.name));
+    const first = d.instances.find((x) => x.name === i.name && i.name !== '');
+    // keepalived 2.2.7: "vrrp instance NAME already defined", and the second block is not used.
+    if (first) cx.report(n.head, 'KAD_ERR_CONFIG_DUPLICATE', `vrrp_instance ${i.name} is already defined at line ${first.node.head.line}; this block is ignored, as keepalived 2.2.7 does`);
+    else d.instances.push(i);
+  },
   virtual_server_group: (n, d, cx) => {
     const g = parseVsGroup(cx, n);
     d.vsGroups.push({ name: g.name, entries: g.entries, source: cx.src(n) });
@@ -89,6 +96,32 @@ function checkGarpGroup(cx: Cx, n: Node): void {
   if (!g.delay) cx.report(n.head, 'KAD_ERR_CONFIG_MISSING_REQUIRED', 'garp_group has neither garp_interval nor gna_interval; it is removed');
 }
 
+/** keepalived 2.2.7 resolves an smtp_server host name when it reads the file ("Invalid smtp server" when it cannot). */
+function resolveSmtpServer(cx: Cx, g: GlobalDraft, env: ConfigEnv): void {
+  const at = g.smtpServerAt;
+  delete g.smtpServerAt;
+  if (!at || !g.smtpServer || !env.resolveHost) return;
+  const address = env.resolveHost(g.smtpServer.host);
+  if (address !== undefined) {
+    g.smtpServer = { ...g.smtpServer, host: address };
+    return;
+  }
+  cx.report(at, 'KAD_ERR_CONFIG_INVALID_ADDRESS', `smtp_server '${g.smtpServer.host}' does not resolve; keepalived 2.2.7 reports it and sends no mail, and so does kad`);
+  delete g.smtpServer;
+}
+
+/** A track_script naming a vrrp_script defined further down: keepalived 2.2.7 does not find it. */
+function dropLateScripts(cx: Cx, i: InstanceDraft, scripts: ReadonlySet<string>): void {
+  const above = i.scriptsAbove ?? scripts;
+  const late = i.trackScripts.filter((t) => !above.has(t.name) && scripts.has(t.name));
+  if (late.length === 0) return;
+  const at = i.trackNodes.script?.head ?? i.node.head;
+  for (const t of late) {
+    cx.report(at, 'KAD_ERR_CONFIG_UNKNOWN_REFERENCE', `${i.name}: vrrp_script ${t.name} is defined below this instance; keepalived 2.2.7 reads top to bottom, does not find it ("track script not found") and the instance does not track it; kad does the same: move the vrrp_script above`);
+  }
+  i.trackScripts = i.trackScripts.filter((t) => !late.includes(t));
+}
+
 function finish(cx: Cx, d: Drafts, env: ConfigEnv): Omit<Config, 'file' | 'files'> {
   const scripts = d.scripts.filter((s) => s.hasScript);
   const names = {
@@ -97,11 +130,13 @@ function finish(cx: Cx, d: Drafts, env: ConfigEnv): Omit<Config, 'file' | 'files
     processes: new Set(d.trackProcesses.map((t) => t.name)),
   };
   const g: GlobalDraft = d.global;
+  resolveSmtpServer(cx, g, env);
   for (const a of d.staticAddresses) {
     if (a.dev !== undefined && !g.dynamicInterfaces && !env.interfaceExists(a.dev)) {
       cx.report({ file: a.source.file, line: a.source.line, col: 1 }, 'KAD_ERR_CONFIG_INTERFACE_MISSING', `static address ${a.address} names interface '${a.dev}', which does not exist`);
     }
   }
+  for (const i of d.instances) dropLateScripts(cx, i, names.scripts);
   const instances = d.instances.map((i) => finishInstance(cx, i, g, env, names));
   checkDuplicateVrids(cx, instances);
   const syncGroups = finishGroups(cx, d.groups, instances, names);
@@ -128,11 +163,13 @@ export function parseConfig(mainFile: string, io: ConfigIo, env: ConfigEnv, opts
     trackFiles: [], trackProcesses: [], groups: [], instances: [], vsGroups: [], servers: [],
   };
   // Each top-level block is read into its draft as soon as it closes, then dropped.
-  const builder = new TreeBuilder(sink, (n) => cx.run([n], ROOT_TABLE, drafts, 'the top level'));
+  const builder = new TreeBuilder(sink, (n) => cx.run([n], ROOT_TABLE, drafts, 'the top level'), KEEPALIVED_BLOCKS);
   const pre = new Preprocessor(io, sink, { configId: opts.configId ?? env.hostname, allConfig: opts.allConfig ?? false },
     (tokens) => builder.line(tokens));
   if (!pre.run(mainFile)) return { diagnostics: sink.finish(), exitCode: sink.exitCode };
   builder.finish(mainFile);
+  // keepalived stopped reading (exit 2): there is no configuration to check further or to run.
+  if (sink.exitCode === 2) return { diagnostics: sink.finish(), exitCode: sink.exitCode };
   const body = finish(cx, drafts, env);
   const scriptSources = new Map<string, SourceRef>(drafts.scripts.map((s) => [`vrrp_script ${s.name}`, cx.src(s.source)]));
   checkScriptSecurity(cx, body, env, scriptSources);

@@ -233,8 +233,10 @@ export class Preprocessor {
       if (this.opts.allConfig) {
         this.sink.report(args[0]!, 'KAD_ERR_CONFIG_INCLUDE_MISSING_FATAL', `include '${args[0]!.text}' matches no file (fatal with -e)`);
       } else {
+        // Measured: keepalived 2.2.7 logs "Config files missing" for a plain name, nothing for a glob.
+        const said = /[*?[{]/.test(args[0]!.text) ? 'goes on without a word' : 'logs "Config files missing" and goes on';
         this.sink.report(args[0]!, 'KAD_WARN_CONFIG_INCLUDE_MISSING',
-          `include '${args[0]!.text}' matches no file; keepalived skips it silently, so this part of the configuration is NOT loaded`);
+          `include '${args[0]!.text}' matches no file; keepalived 2.2.7 ${said} (exit 0), so this part of the configuration is NOT loaded`);
       }
       return;
     }

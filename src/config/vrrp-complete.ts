@@ -131,9 +131,12 @@ export function vmacRules(cx: Cx, d: InstanceDraft, strict: boolean): void {
 export function unicastWithoutPeers(cx: Cx, d: InstanceDraft): void {
   if (d.unicastPeers.length > 0) return;
   if (d.unicastPeerNode) {
-    cx.report(d.unicastPeerNode.head, 'KAD_ERR_CONFIG_UNICAST_NO_PEERS', `${d.name}: unicast_peer is empty: the instance falls back to multicast, so the peer you meant to reach by unicast never sees adverts`);
+    const what = d.unicastPeerNode.children?.length ? 'has no usable address (each entry above was skipped)' : 'is empty';
+    cx.report(d.unicastPeerNode.head, 'KAD_ERR_CONFIG_UNICAST_NO_PEERS', `${d.name}: unicast_peer ${what}: keepalived 2.2.7 and kad run this instance MULTICAST ("Defaulting to multicast"), so the peer you meant to reach by unicast never sees adverts`);
   } else if (d.unicastSrcIp !== undefined) {
     cx.report(d.node.head, 'KAD_ERR_CONFIG_UNICAST_NO_PEERS', `${d.name}: unicast_src_ip without unicast_peer: the instance runs multicast`);
+  } else if (d.unicastOnly !== undefined) {
+    cx.report(d.node.head, 'KAD_ERR_CONFIG_UNICAST_NO_PEERS', `${d.name}: ${d.unicastOnly} without unicast_peer: the instance runs multicast (keepalived 2.2.7: "Defaulting to multicast")`);
   }
   if (d.unicastTtl !== undefined) {
     cx.report(d.node.head, 'KAD_ERR_CONFIG_UNICAST_NO_PEERS', `${d.name}: unicast_ttl without unicast_peer does nothing; reset`);

@@ -34,7 +34,8 @@ export const TIMING_TABLE: Table<Timing> = {
   connect_timeout: (n, t, cx) => { t.connectTimeoutMs = cx.timerMs(n, 0, 0, 86400) ?? t.connectTimeoutMs; },
   retry: (n, t, cx) => { t.retry = cx.int(n, 0, 0, 2147483647) ?? t.retry; },
   delay_before_retry: (n, t, cx) => { t.delayBeforeRetryMs = cx.timerMs(n, 0, 0, 86400) ?? t.delayBeforeRetryMs; },
-  delay_loop: (n, t, cx) => { t.delayLoopMs = cx.timerMs(n, 0, 0, 86400) ?? t.delayLoopMs; },
+  // keepalived 2.2.7 refuses 0 ("outside range [0.000001, ...]") and keeps the default.
+  delay_loop: (n, t, cx) => { t.delayLoopMs = cx.timerMs(n, 0, 0.000001, 86400) ?? t.delayLoopMs; },
   warmup: (n, t, cx) => { t.warmupMs = cx.timerMs(n, 0, 0, 86400) ?? t.warmupMs; },
   alpha: (n, t, cx) => { t.alpha = cx.bool(n, 0) ?? t.alpha; },
 };

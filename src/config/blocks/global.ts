@@ -6,9 +6,19 @@
 import { registerTable, type Cx, type Table } from '../context.js';
 import type { GlobalDefs, LvsSyncDaemon, NftablesOptions } from '../model.js';
 import type { Node } from '../tree.js';
+import type { Position } from '../diagnostics.js';
+import { parseIp } from '../../core/addr.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-export type GlobalDraft = Mutable<GlobalDefs> & { passthrough: Record<string, string>; notificationEmail: string[] };
+export type GlobalDraft = Mutable<GlobalDefs> & {
+  passthrough: Record<string, string>;
+  notificationEmail: string[];
+  /** Where smtp_server names a host, to be resolved once the whole file is read (then removed). */
+  smtpServerAt?: Position;
+};
+
+/** A DNS host name (RFC 1123 labels). */
+const HOST_RE = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/;
 
 /** Defaults as in keepalived.conf(5); routerId defaults to the short host name. */
 export function defaultGlobals(hostname: string): GlobalDraft {
@@ -117,7 +127,8 @@ const NFTABLES: Table<GlobalDraft> = {
   nftables_counters: nft((o) => { o.counters = true; }),
   nftables_ifindex: nft((o) => { o.ifindex = true; }),
   vrrp_iptables: iptables,
-  vrrp_ipsets: iptables,
+  // keepalived 2.2.7 built with nftables does not know it ("Unknown keyword"): reported, ignored.
+  vrrp_ipsets: () => undefined,
 };
 
 const PASSTHROUGH = [
@@ -128,7 +139,7 @@ const PASSTHROUGH = [
   'iproute_etc_dir', 'vmac_prefix', 'vmac_addr_prefix', 'log_unknown_vrids', 'smtp_helo_name', 'smtp_alert',
   'smtp_alert_vrrp', 'smtp_alert_checker', 'no_email_faults', 'no_checker_emails', 'rs_init_notifies', 'notify_fifo',
   'notify_fifo_script', 'vrrp_notify_fifo', 'vrrp_notify_fifo_script', 'lvs_notify_fifo', 'lvs_notify_fifo_script',
-  'vrrp_notify_priority_changes', 'fifo_write_vrrp_states_on_reload', 'vrrp_garp_extra_if', 'vrrp_vmac_garp_intvl',
+  'vrrp_notify_priority_changes', 'fifo_write_vrrp_states_on_reload', 'vrrp_garp_extra_if',
   'vrrp_owner_ignore_adverts', 'vrrp_delay_after_boot', 'vrrp_rx_bufs_policy', 'vrrp_rx_bufs_multiplier',
   'vrrp_netlink_cmd_rcv_bufs', 'vrrp_netlink_cmd_rcv_bufs_force', 'vrrp_netlink_monitor_rcv_bufs',
   'vrrp_netlink_monitor_rcv_bufs_force', 'disable_local_igmp', 'nftables_ipvs', 'nftables_ipvs_priority',
@@ -146,16 +157,27 @@ const PASSTHROUGH = [
 export const GLOBAL_TABLE: Table<GlobalDraft> = registerTable<GlobalDraft>('global_defs', {
   ...Object.fromEntries(PASSTHROUGH.map((k) => [k, keep])),
   ...NFTABLES,
+  vrrp_vmac_garp_intvl: (n, g, cx) => {
+    keep(n, g, cx);
+    cx.report(n.head, 'KAD_WARN_CONFIG_DEPRECATED', "vrrp_vmac_garp_intvl is deprecated, use 'vrrp_garp_extra_if' (keepalived 2.2.7 counts this as a config error)");
+  },
   router_id: (n, g, cx) => { g.routerId = cx.arg(n, 0, 'a name') ?? g.routerId; },
   notification_email: (n, g, cx) => {
     for (const e of cx.entries(n)) g.notificationEmail.push([e.name, ...e.args.map((a) => a.text)].join(' '));
+    if (n.children?.length === 0) cx.report(n.head, 'KAD_ERR_CONFIG_MISSING_PARAMETER', 'notification_email { } is empty: no alert mail is sent (keepalived 2.2.7 reports it too)');
   },
   notification_email_from: (n, g, cx) => { g.notificationEmailFrom = cx.arg(n, 0, 'an address'); },
-  // keepalived 2.2.7 takes an address here, not a host name.
+  // An address, or a host name that keepalived 2.2.7 resolves when it reads the file (see parse.ts).
   smtp_server: (n, g, cx) => {
-    const ip = cx.ip(n, 0, 'an IP address');
-    if (ip === undefined) return;
-    g.smtpServer = { host: ip.address, port: n.args[1] ? cx.int(n, 1, 1, 65535) ?? 25 : 25 };
+    const host = cx.arg(n, 0, 'an IP address or host name');
+    if (host === undefined) return;
+    const ip = parseIp(host);
+    if (!ip && !HOST_RE.test(host)) {
+      cx.report(cx.pos(n, 0), 'KAD_ERR_CONFIG_INVALID_ADDRESS', `'smtp_server': '${host}' is neither an IP address nor a host name`);
+      return;
+    }
+    g.smtpServer = { host: ip?.address ?? host, port: n.args[1] ? cx.int(n, 1, 1, 65535) ?? 25 : 25 };
+    if (!ip) g.smtpServerAt = cx.pos(n, 0);
   },
   smtp_connect_timeout: setTimer('smtpConnectTimeoutMs', 0, 3600),
   script_user: (n, g, cx) => {

@@ -4,7 +4,7 @@
  * `lb_kind`). Checker blocks are parsed by ./checkers.ts.
  */
 import { ignore, registerTable, type Cx, type Table } from '../context.js';
-import { parseIp, parseIpv4, parseIpv6 } from '../../core/addr.js';
+import { compareAddressBytes, formatIpv4, formatIpv6, parseIp, parseIpv4, parseIpv6 } from '../../core/addr.js';
 import type { Family, Forwarding, ScriptSpec, VirtualServer, VirtualServerGroupEntry, VsKey } from '../model.js';
 import { readScript } from '../script.js';
 import type { SourceToken } from '../preprocess.js';
@@ -90,7 +90,7 @@ function sorryServer(n: Node, v: VsDraft, cx: Cx): void {
 const VS_TABLE: Table<VsDraft> = registerTable<VsDraft>('virtual_server', {
   ...Object.fromEntries(Object.keys(TIMING_TABLE).map((k) => [k, (n: Node, v: VsDraft, cx: Cx) => TIMING_TABLE[k]!(n, v.timing, cx)])),
   ...Object.fromEntries(['flag-1', 'flag-2', 'flag-3', 'sh-port', 'sh-fallback', 'mh-port', 'mh-fallback', 'ops', 'hashed']
-    .map((k) => [k, (_n: Node, v: VsDraft) => { v.schedFlags.push(k); }])),
+    .map((k) => [k, (n: Node, v: VsDraft, cx: Cx) => schedFlag(cx, n, v)])),
   lvs_sched: (n, v, cx) => { v.scheduler = cx.oneOf(n, 0, SCHEDULERS); },
   lb_algo: (n, v, cx) => { v.scheduler = cx.oneOf(n, 0, SCHEDULERS); },
   lvs_method: (n, v, cx) => { v.forwarding = method(cx, n); },
@@ -111,7 +111,10 @@ const VS_TABLE: Table<VsDraft> = registerTable<VsDraft>('virtual_server', {
   quorum_up: (n, v, cx) => { v.quorumUp = readScript(cx, n); },
   quorum_down: (n, v, cx) => { v.quorumDown = readScript(cx, n); },
   sorry_server: sorryServer,
-  sorry_server_inhibit: (_n, v) => { if (v.sorryServer) v.sorryServer = { ...v.sorryServer, inhibit: true }; },
+  sorry_server_inhibit: (n, v, cx) => {
+    if (v.sorryServer) v.sorryServer = { ...v.sorryServer, inhibit: true };
+    else cx.report(n.head, 'KAD_ERR_CONFIG_INCONSISTENT', 'sorry_server_inhibit before or without sorry_server is ignored (keepalived 2.2.7 reads top to bottom)');
+  },
   sorry_server_lvs_method: (n, v, cx) => {
     const f = method(cx, n);
     if (v.sorryServer && f) v.sorryServer = { ...v.sorryServer, forwarding: f };
@@ -144,6 +147,20 @@ function vsKey(cx: Cx, n: Node): VsKey | undefined {
   return ip && port !== undefined ? { kind: 'ip', address: ip.address, port, family: ip.family } : undefined;
 }
 
+/**
+ * A scheduler flag, checked against the scheduler set above it as keepalived 2.2.7 does it
+ * (measured): sh-* need sh, mh-* need mh, `hashed` sh or mh; otherwise reported and ignored.
+ */
+function schedFlag(cx: Cx, n: Node, v: VsDraft): void {
+  const k = n.name;
+  const needs = k.startsWith('sh-') ? ['sh'] : k.startsWith('mh-') ? ['mh'] : k === 'hashed' ? ['sh', 'mh'] : undefined;
+  if (needs && !needs.includes(v.scheduler ?? '')) {
+    cx.report(n.head, 'KAD_ERR_CONFIG_INCONSISTENT', `'${k}' only applies to the ${needs.join('/')} scheduler (set above it); ignored, as keepalived 2.2.7 does`);
+    return;
+  }
+  v.schedFlags.push(k);
+}
+
 export function parseVirtualServer(cx: Cx, n: Node): VsDraft {
   const v: VsDraft = {
     head: n.head, key: vsKey(cx, n), schedFlags: [], haSuspend: false, omega: false, quorum: 1, hysteresis: 0,
@@ -153,24 +170,67 @@ export function parseVirtualServer(cx: Cx, n: Node): VsDraft {
   return v;
 }
 
-/** One `virtual_server_group` entry: `IP [PORT]`, `A.B.C.D-E [PORT]`, `fwmark N`. */
+/** One `virtual_server_group` entry: `IP [PORT]`, `A.B.C.D-E [PORT]`, `NET/LEN [PORT]`, `fwmark N`. */
 function groupEntry(cx: Cx, e: Node): VirtualServerGroupEntry | undefined {
   if (e.name === 'fwmark') {
     const fwmark = cx.int(e, 0, 1, 4294967295);
     return fwmark === undefined ? undefined : { kind: 'fwmark', fwmark, family: e.args[1]?.text === 'inet6' ? 6 : 4 };
   }
   const port = e.args[0] ? cx.int(e, 0, 0, 65535) : undefined;
-  const dash = e.name.lastIndexOf('-');
+  const withPort = port !== undefined ? { port } : {};
   const ip = parseIp(e.name);
-  if (ip) return { kind: 'ip', address: ip.address, family: ip.family, ...(port !== undefined ? { port } : {}) };
+  if (ip) return { kind: 'ip', address: ip.address, family: ip.family, ...withPort };
+  if (e.name.includes('/')) {
+    const r = subnetRange(cx, e);
+    return r && { ...r, ...withPort };
+  }
+  const dash = e.name.lastIndexOf('-');
   if (dash > 0) {
     const first = parseIp(e.name.slice(0, dash));
     const last = e.name.slice(dash + 1);
     const okLast = first && (first.family === 4 ? /^\d{1,3}$/.test(last) && Number(last) < 256 || !!parseIpv4(last) : /^[0-9a-fA-F]{1,4}$/.test(last) || !!parseIpv6(last));
-    if (first && okLast) return { kind: 'range', address: first.address, lastAddress: last, family: first.family, ...(port !== undefined ? { port } : {}) };
+    if (first && okLast) {
+      if (!rangeAscends(first.address, last, first.family)) {
+        cx.report(e.head, 'KAD_ERR_CONFIG_INVALID_ADDRESS', `range '${e.name}' does not go up from its first address; keepalived 2.2.7 skips the entry`);
+        return undefined;
+      }
+      return { kind: 'range', address: first.address, lastAddress: last, family: first.family, ...withPort };
+    }
   }
-  cx.report(e.head, 'KAD_ERR_CONFIG_INVALID_ADDRESS', `'${e.name}' is not an address, range or fwmark`);
+  cx.report(e.head, 'KAD_ERR_CONFIG_INVALID_ADDRESS', `'${e.name}' is not an address, range, subnet or fwmark`);
   return undefined;
+}
+
+/**
+ * `NET/LEN`: every address of the subnet, as keepalived 2.2.7 reads it (the host bits must be
+ * zero and LEN 1-32 or 1-128, else it skips the entry).
+ */
+function subnetRange(cx: Cx, e: Node): VirtualServerGroupEntry | undefined {
+  const [net, len] = e.name.split('/') as [string, string];
+  const ip = parseIp(net);
+  const bits = /^\d+$/.test(len) ? Number(len) : NaN;
+  if (!ip || !(bits >= 1 && bits <= (ip.family === 4 ? 32 : 128))) {
+    cx.report(e.head, 'KAD_ERR_CONFIG_INVALID_ADDRESS', `'${e.name}' is not a subnet (NET/1-${ip?.family === 6 ? 128 : 32}); keepalived 2.2.7 skips the entry`);
+    return undefined;
+  }
+  const bytes = (ip.family === 4 ? parseIpv4(ip.address) : parseIpv6(ip.address))!;
+  const hostBits = (i: number): number => 0xff >> Math.max(0, Math.min(8, bits - i * 8));
+  if (bytes.some((b, i) => (b & hostBits(i)) !== 0)) {
+    cx.report(e.head, 'KAD_ERR_CONFIG_INVALID_ADDRESS', `'${e.name}' has host bits set; keepalived 2.2.7 skips the entry ("Address mask bits not empty")`);
+    return undefined;
+  }
+  const last = bytes.map((b, i) => b | hostBits(i));
+  const lastAddress = ip.family === 4 ? formatIpv4(last) : formatIpv6(last);
+  return { kind: 'range', address: ip.address, lastAddress, family: ip.family };
+}
+
+/** keepalived needs the short form's last octet/group above the first; a whole address not below it. */
+function rangeAscends(first: string, last: string, family: 4 | 6): boolean {
+  const a = (family === 4 ? parseIpv4(first) : parseIpv6(first))!;
+  if (family === 4 && /^\d{1,3}$/.test(last)) return Number(last) > a[3]!;
+  if (family === 6 && /^[0-9a-fA-F]{1,4}$/.test(last)) return parseInt(last, 16) > (a[14]! << 8 | a[15]!);
+  const b = family === 4 ? parseIpv4(last) : parseIpv6(last);
+  return b !== undefined && compareAddressBytes(a, b) <= 0;
 }
 
 export function parseVsGroup(cx: Cx, n: Node): { name: string; entries: VirtualServerGroupEntry[]; node: Node } {
@@ -179,5 +239,8 @@ export function parseVsGroup(cx: Cx, n: Node): { name: string; entries: VirtualS
     return g ? [g] : [];
   });
   if (!n.args[0]) cx.report(n.head, 'KAD_ERR_CONFIG_MISSING_PARAMETER', 'virtual_server_group needs a name');
+  else if (entries.length === 0) {
+    cx.report(n.head, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `virtual_server_group ${n.args[0].text} has no usable entry; keepalived 2.2.7 removes the group`);
+  }
   return { name: n.args[0]?.text ?? '', entries, node: n };
 }

@@ -24,7 +24,8 @@ const SCRIPT_TABLE: Table<ScriptDraft> = registerTable<ScriptDraft>('vrrp_script
       s.hasScript = true;
     }
   },
-  interval: (n, s, cx) => { s.intervalMs = cx.timerMs(n, 0, 0.001, 86400) ?? s.intervalMs; },
+  // Whole seconds: keepalived 2.2.7 refuses '1.5' or '0.5' ("must be between 1 and 4294") and keeps 1 s.
+  interval: (n, s, cx) => { s.intervalMs = (cx.int(n, 0, 1, 4294) ?? s.intervalMs / 1000) * 1000; },
   timeout: (n, s, cx) => { s.timeoutMs = cx.timerMs(n, 0, 0.001, 86400) ?? s.timeoutMs; },
   weight: (n, s, cx) => weightInto(cx, n, s, 253),
   rise: (n, s, cx) => { s.rise = cx.int(n, 0, 1, 65535) ?? s.rise; },

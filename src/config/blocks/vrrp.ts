@@ -4,6 +4,7 @@
  * ../vrrp-rules.ts.
  */
 import { ignore, registerTable, type Cx, type Table } from '../context.js';
+import type { ParsedIp } from '../../core/addr.js';
 import type { IpAddress, NotifyScripts, RouteSpec, SyncGroup, TrackRef, UnicastPeer } from '../model.js';
 import { readScript } from '../script.js';
 import type { Node } from '../tree.js';
@@ -62,11 +63,18 @@ export interface InstanceDraft {
   smtpAlert?: boolean;
   promoteSecondaries: boolean;
   lvsSyncDaemonInterface?: string;
+  /** A keyword that means something only with unicast peers (keepalived warns without them). */
+  unicastOnly?: string;
+  /** vrrp_script names defined above this instance: keepalived resolves track_script as it reads. */
+  scriptsAbove?: ReadonlySet<string>;
 }
 
+/** keepalived 2.2.7 keeps the first script of a notify keyword given twice and reports the second. */
 const setNotify = (key: keyof NotifyScripts) => (n: Node, d: { notify: Mutable<NotifyScripts> }, cx: Cx): void => {
   const s = readScript(cx, n);
-  if (s) d.notify[key] = s;
+  if (s && d.notify[key]) {
+    cx.report(n.head, 'KAD_ERR_CONFIG_DUPLICATE', `'${n.name}' is already given; this one is ignored and the first script is kept, as keepalived 2.2.7 does`);
+  } else if (s) d.notify[key] = s;
 };
 const timer = (key: keyof InstanceDraft['garp']) => (n: Node, d: InstanceDraft, cx: Cx): void => {
   const v = cx.timerMs(n, 0, 0, 86400);
@@ -103,10 +111,27 @@ function authentication(n: Node, d: InstanceDraft, cx: Cx): void {
   d.auth = { type: (a.type as 'PASS' | 'AH' | undefined) ?? 'none', password: a.password, node: n };
 }
 
+/**
+ * A unicast address as keepalived 2.2.7 reads it: everything from a '/' (or a range's '-') on is
+ * dropped without a word (`10.0.0.2/24` and `10.0.0.2-5` are the peer 10.0.0.2, even
+ * `10.0.0.2/abc`). kad does the same and says so.
+ */
+function unicastIp(cx: Cx, n: Node, i: number, what: string): ParsedIp | undefined {
+  const tk = n.args[i];
+  const slash = tk?.text.search(/[/-]/) ?? -1;
+  if (!tk || slash <= 0) return cx.ip(n, i, what);
+  const bare = { ...tk, text: tk.text.slice(0, slash) };
+  const ip = cx.ip({ ...n, args: n.args.map((a, j) => (j === i ? bare : a)) }, i, what);
+  if (ip) {
+    cx.report(tk, 'KAD_WARN_CONFIG_ADDRESS_SUFFIX', `'${tk.text}': keepalived 2.2.7 drops '${tk.text.slice(slash)}' and uses ${ip.address} alone (a unicast address is one address), and so does kad; write ${ip.address}`);
+  }
+  return ip;
+}
+
 function unicastPeers(n: Node, d: InstanceDraft, cx: Cx): void {
   d.unicastPeerNode = n;
   for (const e of cx.entries(n)) {
-    const ip = cx.ip({ ...e, args: [e.head, ...e.args] }, 0, 'a peer address');
+    const ip = unicastIp(cx, { ...e, args: [e.head, ...e.args] }, 0, 'a peer address');
     if (!ip) continue;
     const peer: Mutable<UnicastPeer> = { address: ip.address };
     for (let i = 0; i < e.args.length; i += 2) {
@@ -123,7 +148,7 @@ const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 
 const IGNORED_INSTANCE = [
   'debug', 'track_src_ip', 'vrf', 'use_vmac_addr', 'use_ipvlan', 'native_ipv6',
-  'old_unicast_checksum', 'kernel_rx_buf_size', 'linkbeat_use_polling', 'garp_extra_if', 'vmac_garp_intvl',
+  'kernel_rx_buf_size', 'garp_extra_if',
   'timer_expired_backup', 'thread_timer_expired', 'owner_ignore_adverts', 'track_bfd', 'auth_hmac', 'notify_deleted',
 ];
 
@@ -164,11 +189,12 @@ export const INSTANCE_TABLE: Table<InstanceDraft> = registerTable<InstanceDraft>
   higher_prio_send_advert: flag((d, v) => { d.higherPrioSendAdvert = v; }),
   down_timer_adverts: (n, d, cx) => { d.downTimerAdverts = cx.int(n, 0, 1, 100); },
   mcast_src_ip: (n, d, cx) => { d.mcastSrcIp = cx.ip(n, 0)?.address; },
-  unicast_src_ip: (n, d, cx) => { d.unicastSrcIp = cx.ip(n, 0)?.address; },
+  unicast_src_ip: (n, d, cx) => { d.unicastSrcIp = unicastIp(cx, n, 0, 'an IP address')?.address; },
   unicast_peer: unicastPeers,
   unicast_ttl: (n, d, cx) => { d.unicastTtl = cx.int(n, 0, 0, 255); },
   unicast_fault_no_peer: (_n, d) => { d.unicastFaultNoPeer = true; },
-  check_unicast_src: (_n, d) => { d.checkUnicastSrc = true; },
+  check_unicast_src: (n, d) => { d.checkUnicastSrc = true; d.unicastOnly ??= n.name; },
+  old_unicast_checksum: (n, d) => { d.unicastOnly ??= n.name; },
   mcast_dst_ip: (n, d, cx) => { d.mcastDstIp = cx.ip(n, 0)?.address; },
   use_vmac: (n, d) => {
     d.useVmac = true;
@@ -191,6 +217,9 @@ export const INSTANCE_TABLE: Table<InstanceDraft> = registerTable<InstanceDraft>
   notify_master_rx_lower_pri: setNotify('masterRxLowerPri'),
   notify_priority_changes: flag((d, v) => { d.notifyPriorityChanges = v; }),
   smtp_alert: flag((d, v) => { d.smtpAlert = v; }),
+  // keepalived 2.2.7 counts both as config errors: "deprecated - use linkbeat_interfaces" / "garp_extra_if".
+  linkbeat_use_polling: (n, _d, cx) => { cx.report(n.head, 'KAD_WARN_CONFIG_DEPRECATED', "linkbeat_use_polling in a vrrp_instance is deprecated, use a top-level linkbeat_interfaces block (keepalived 2.2.7 counts this as a config error)"); },
+  vmac_garp_intvl: (n, _d, cx) => { cx.report(n.head, 'KAD_WARN_CONFIG_DEPRECATED', "vmac_garp_intvl is deprecated, use 'garp_extra_if' (keepalived 2.2.7 counts this as a config error)"); },
   lvs_sync_daemon_interface: (n, d, cx) => {
     d.lvsSyncDaemonInterface = cx.arg(n, 0, 'an interface');
     cx.report(n.head, 'KAD_WARN_CONFIG_DEPRECATED',

@@ -32,9 +32,9 @@ describe('nftables keywords', () => {
     expect(r.config?.global.nftables?.table).toBe('keepalived');
   });
 
-  it('vrrp_iptables and vrrp_ipsets warn, exit 5 like keepalived, and use nftables', () => {
+  it('vrrp_iptables warns and uses nftables, vrrp_ipsets is unknown (keepalived 2.2.7 with nftables); exit 5 like keepalived', () => {
     const r = parseText(`global_defs {\n nftables kad\n vrrp_iptables\n vrrp_ipsets keepalived\n}\n${VI}`);
-    expect(codes(r)).toEqual(['KAD_WARN_CONFIG_IPTABLES', 'KAD_WARN_CONFIG_IPTABLES']);
+    expect(codes(r)).toEqual(['KAD_WARN_CONFIG_IPTABLES', 'KAD_ERR_CONFIG_UNKNOWN_KEYWORD']);
     expect(r.diagnostics[0]).toMatchObject({ line: 3, severity: 'warning' });
     expect(r.diagnostics[0]?.message).toContain("using nftables table 'kad'");
     expect(r.exitCode).toBe(5);

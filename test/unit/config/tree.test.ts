@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DiagnosticSink } from '../../../src/config/diagnostics.js';
 import { Preprocessor } from '../../../src/config/preprocess.js';
-import { buildTree, MAX_DEPTH, type Node } from '../../../src/config/tree.js';
+import { buildTree, KEEPALIVED_BLOCKS, MAX_DEPTH, type Node } from '../../../src/config/tree.js';
 import { memIo } from './mem-io.js';
 
-function tree(text: string): { nodes: Node[]; sink: DiagnosticSink } {
+function tree(text: string, keepalived = false): { nodes: Node[]; sink: DiagnosticSink } {
   const sink = new DiagnosticSink();
   const p = new Preprocessor(memIo({ '/c': text }), sink, { configId: 'a', allConfig: false });
   p.run('/c');
-  return { nodes: buildTree(p.lines, sink), sink };
+  return { nodes: buildTree(p.lines, sink, ...(keepalived ? [KEEPALIVED_BLOCKS] : [])), sink };
 }
 
 const shape = (ns: Node[] | undefined): unknown => ns?.map((n) => (n.children ? { [n.name]: shape(n.children) } : [n.name, ...n.args.map((a) => a.text)].join(' ')));
@@ -57,5 +57,19 @@ describe('buildTree', () => {
     let d = 0;
     for (let n: Node | undefined = nodes[0]; n; n = n.children?.[0]) d++;
     expect(d).toBe(MAX_DEPTH);
+  });
+
+  describe('keepalived 2.2.7 rule: the keyword opens the block', () => {
+    it('opens a block keyword without a brace and reports the missing brace', () => {
+      const { nodes, sink } = tree('global_defs\n{\n router_id a\n}\nvrrp_instance V {\n track_interface\n  eth0\n }\n}', true);
+      expect(shape(nodes)).toEqual([{ global_defs: ['router_id a'] }, { vrrp_instance: [{ track_interface: ['eth0'] }] }]);
+      expect(sink.list.map((d) => [d.line, d.code])).toEqual([[6, 'KAD_ERR_CONFIG_MISSING_BRACE']]);
+    });
+
+    it("drops a '{' after a keyword that takes no block; its '}' closes the enclosing block", () => {
+      const { nodes, sink } = tree('global_defs {\n router_id x {\n }\n smtp_server 1.2.3.4\n}', true);
+      expect(shape(nodes)).toEqual([{ global_defs: ['router_id x'] }, 'smtp_server 1.2.3.4']);
+      expect(sink.list.map((d) => [d.line, d.code])).toEqual([[2, 'KAD_ERR_CONFIG_UNEXPECTED_BRACE'], [5, 'KAD_ERR_CONFIG_UNEXPECTED_BRACE']]);
+    });
   });
 });
