@@ -33,6 +33,16 @@ export interface LinkInfo {
   /** Carrier and operationally up (IFF_RUNNING): what VRRP treats as "interface up". */
   running: boolean;
   mtu?: number;
+  /** The other IFF_* flags the data dump prints. */
+  broadcast?: boolean;
+  loopback?: boolean;
+  pointToPoint?: boolean;
+  noArp?: boolean;
+  multicast?: boolean;
+  /** ARPHRD_* name ('ETHER', 'LOOPBACK', ...). */
+  hwType?: string;
+  /** Link-layer broadcast address, "ff:ff:ff:ff:ff:ff" on Ethernet. */
+  broadcastMac?: string;
 }
 
 /** Options of {@link openRtnl}. */
@@ -81,7 +91,14 @@ export function toLinkInfo(data: rtTypes.Link, attrs: ifla.LinkAttrs): LinkInfo 
     running: data.flags?.running === true,
   };
   if (attrs.address && attrs.address.length === 6) info.mac = formatMac(attrs.address);
+  if (attrs.broadcast && attrs.broadcast.length === 6) info.broadcastMac = formatMac(attrs.broadcast);
   if (attrs.mtu !== undefined) info.mtu = attrs.mtu;
+  const f = data.flags ?? {};
+  Object.assign(info, {
+    broadcast: f.broadcast === true, loopback: f.loopback === true, pointToPoint: f.pointopoint === true,
+    noArp: f.noarp === true, multicast: f.multicast === true,
+  });
+  if (data.type !== undefined) info.hwType = String(data.type);
   return info;
 }
 

@@ -118,6 +118,11 @@ export class VrrpSocket {
   private nextIpId = 1;
   private closed = false;
 
+  /** The socket's descriptor (printed in the data dump, as keepalived prints its fds). */
+  get descriptor(): number {
+    return this.fd;
+  }
+
   private constructor(
     private readonly fd: number,
     readonly ifName: string,

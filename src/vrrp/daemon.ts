@@ -25,7 +25,7 @@ function periodicIntervals(config: Config): Set<number> {
 
 
 /** One instance as the dump formatters (print.ts) want it. */
-function instanceDump(inst: VrrpInstance, ifName: string, config: Config): InstanceDump {
+function instanceDump(inst: VrrpInstance, ifName: string, config: Config, wallNowMs: number): InstanceDump {
   const s = inst.snapshot();
   const spec = inst.spec;
   const st = s.stats;
@@ -34,8 +34,10 @@ function instanceDump(inst: VrrpInstance, ifName: string, config: Config): Insta
   return {
     name: s.name, version: spec.version, state: s.state === 'INIT' ? 'INIT' : s.state, wantState: s.state,
     configFaults: 0, interfaceFaults: s.faults.includes('interface') ? 1 : 0, trackScriptsInit: 0,
-    lastTransitionWallMs: s.lastTransitionWallMs ?? 0, readTimeoutWallMs: 0, masterDownTimerUs: 0,
-    interface: ifName, srcIp: spec.unicastSrcIp ?? spec.mcastSrcIp ?? '',
+    lastTransitionWallMs: s.lastTransitionWallMs ?? 0,
+    readTimeoutWallMs: s.nextTimerInMs === undefined ? 0 : wallNowMs + s.nextTimerInMs,
+    masterDownTimerUs: Math.round(s.masterDownIntervalMs * 1000),
+    interface: ifName, srcIp: s.sourceAddress,
     mcastAddress: spec.unicastPeers.length > 0 ? undefined : group, unicastPeers: spec.unicastPeers.map((p) => p.address),
     garpDelayS: spec.garpMasterDelayMs / 1000, garpRepeat: spec.garpMasterRepeat, garpRefreshS: spec.garpMasterRefreshMs / 1000,
     garpRefreshRepeat: spec.garpMasterRefreshRepeat, garpLowerPrioDelayS: spec.garpLowerPrioDelayMs / 1000,
@@ -52,9 +54,13 @@ function instanceDump(inst: VrrpInstance, ifName: string, config: Config): Insta
 }
 
 /** The file name and content of a dump (USR1 data, USR2 stats, JSON). */
-function dumpText(what: Exclude<DumpKind, 'stats-clear'>, rt: VrrpRuntime): { name: string; text: string } {
-  const dumps = rt.instances.map((i) => instanceDump(i, i.spec.interface ?? rt.config.global.defaultInterface, rt.config));
-  if (what === 'data') return { name: DUMP_FILES.vrrpData, text: formatData(rt.config.global, dumps) };
+async function dumpText(what: Exclude<DumpKind, 'stats-clear'>, rt: VrrpRuntime): Promise<{ name: string; text: string }> {
+  const wallNowMs = new SystemClock().wallMs();
+  const dumps = rt.instances.map((i) => instanceDump(i, i.spec.interface ?? rt.config.global.defaultInterface, rt.config, wallNowMs));
+  if (what === 'data') {
+    const host = { pools: rt.sockpoolDump(), interfaces: await rt.interfaceDump() };
+    return { name: DUMP_FILES.vrrpData, text: formatData(rt.config.global, dumps, host) };
+  }
   if (what === 'stats') return { name: DUMP_FILES.stats, text: formatStats(dumps) };
   return { name: DUMP_FILES.json, text: formatJson(dumps) };
 }
@@ -119,13 +125,14 @@ class VrrpChild implements ChildBody {
   }
 
   dump(what: DumpKind): void {
-    if (!this.runtime) return;
+    const rt = this.runtime;
+    if (!rt) return;
     if (what === 'stats-clear') {
-      for (const i of this.runtime.instances) i.clearStats();
+      for (const i of rt.instances) i.clearStats();
       return;
     }
-    const { name, text } = dumpText(what, this.runtime);
-    send({ type: 'dumped', what, file: writeDumpFile(name, text) });
+    dumpText(what, rt).then(({ name, text }) => send({ type: 'dumped', what, file: writeDumpFile(name, text) }))
+      .catch((err: unknown) => this.log.error({ code: 'KAD_ERR_VRRP_DUMP', err: (err as Error).message }, `cannot write the ${what} dump: ${(err as Error).message}`));
   }
 
   async stop(code = 0): Promise<never> {

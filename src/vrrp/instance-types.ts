@@ -70,6 +70,12 @@ export interface InstanceSnapshot {
   /** Priority and address of the last master heard (BACKUP), if any. */
   masterPriority?: number;
   masterAddress?: string;
+  /** The address adverts are sent from (primary IPv4, link-local IPv6, or the configured one). */
+  sourceAddress: string;
+  /** Master_Down_Interval for this instance's priority and the master's advert interval. */
+  masterDownIntervalMs: number;
+  /** Milliseconds until the Adver_Timer or Master_Down_Timer fires; absent when none is armed. */
+  nextTimerInMs?: number;
   vipsSet: boolean;
   faults: string[];
   lastTransitionWallMs?: number;

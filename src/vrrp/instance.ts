@@ -40,6 +40,8 @@ export class VrrpInstance {
   private readonly announce: AnnounceSchedule;
   private readonly primaryBytes: Uint8Array;
   private readonly timers: { adver?: TimerHandle; down?: TimerHandle } = {};
+  /** When each armed timer fires (clock ms), for the dumps' "Read timeout". */
+  private readonly dueMs: { adver?: number; down?: number } = {};
   private readonly trackers = new Map<string, TrackerEffect>();
   private linkUp = true;
   private groupFault = false;
@@ -249,12 +251,21 @@ export class VrrpInstance {
       masterAdverIntMs: this.masterAdverIntMs,
       masterPriority: this.master?.priority,
       masterAddress: this.master?.address,
+      sourceAddress: this.deps.primaryAddress,
+      masterDownIntervalMs: masterDownIntervalMs(this.effectivePriority, this.masterAdverIntMs, this.spec.downTimerAdverts),
+      ...this.nextTimer(),
       vipsSet: this.vipsSet,
       faults,
       lastTransitionWallMs: this.lastTransitionWallMs,
       stats: { ...this.stats },
       drops: { ...this.drops },
     };
+  }
+
+  /** Milliseconds until the next protocol timer fires, when one is armed. */
+  private nextTimer(): { nextTimerInMs?: number } {
+    const due = [this.dueMs.adver, this.dueMs.down].filter((d): d is number => d !== undefined);
+    return due.length ? { nextTimerInMs: Math.max(0, Math.min(...due) - this.deps.clock.nowMs()) } : {};
   }
 
   /** STATS_CLEAR. */
@@ -344,8 +355,10 @@ export class VrrpInstance {
   /** Adver_Timer and Master_Down_Timer (RFC 5798 §6.2): (re)armed or cancelled by FSM actions. */
   private arm(which: 'adver' | 'down', delayMs: number, fire: () => void): void {
     this.cancel(which);
+    this.dueMs[which] = this.deps.clock.nowMs() + delayMs;
     this.timers[which] = this.deps.clock.setTimer(delayMs, () => {
       this.timers[which] = undefined;
+      this.dueMs[which] = undefined;
       fire();
     });
   }
@@ -353,6 +366,7 @@ export class VrrpInstance {
   private cancel(which: 'adver' | 'down'): void {
     this.deps.clock.clearTimer(this.timers[which]);
     this.timers[which] = undefined;
+    this.dueMs[which] = undefined;
   }
 
   private execute(a: Action): void {

@@ -8,6 +8,7 @@
  * InstanceDump per instance and writes the strings these functions return.
  */
 import { formatGlobalDefs } from '../config/global-dump.js';
+import { formatInterfaces, formatSockpool, type InterfaceDump, type SockpoolDump } from './print-host.js';
 import type { AuthSpec, GlobalDefs } from '../config/model.js';
 import type { VrrpStateName } from '../core/vrrp-state.js';
 import { STATS_KEYS, type VrrpStats } from './stats.js';
@@ -268,12 +269,13 @@ export function formatInstance(i: InstanceDump): string[] {
   ];
 }
 
-/** USR1 in the VRRP child: global definitions, then the VRRP topology. */
-export function formatData(global: GlobalDefs, instances: readonly InstanceDump[]): string {
+/** USR1 in the VRRP child: global definitions, the VRRP topology, then the socket pool and interfaces. */
+export function formatData(global: GlobalDefs, instances: readonly InstanceDump[], host?: { pools: readonly SockpoolDump[]; interfaces: readonly InterfaceDump[] }): string {
   const lines = [
     ...formatGlobalDefs(global, true),
     '------< VRRP Topology >------',
     ...instances.flatMap(formatInstance),
+    ...(host ? [...formatSockpool(host.pools), ...formatInterfaces(host.interfaces)] : []),
   ];
   return lines.join('\n') + '\n';
 }

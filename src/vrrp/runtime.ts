@@ -17,7 +17,7 @@ import type { Logger } from '../core/log.js';
 import { RateLimiter } from '../core/rate-limit.js';
 import { nftables, openedNftables } from '../net/nftables.js';
 import { PacketSocket } from '../net/packet-socket.js';
-import { addAddress, linkLocalIpv6, primaryIpv4, removeAddress, type AddressSpec } from '../net/rtnl-addr.js';
+import { addAddress, linkLocalIpv6, listAddresses, primaryIpv4, removeAddress, type AddressSpec } from '../net/rtnl-addr.js';
 import { LinkWatcher, listLinks, openRtnl, type LinkInfo } from '../net/rtnl-link.js';
 import { VrrpSocket, type ReceivedDatagram } from '../net/vrrp-socket.js';
 import { AH_HEADER_LEN, IPPROTO_AH } from './auth.js';
@@ -28,6 +28,7 @@ import { Notifier } from './notify.js';
 import { SyncGroup } from './sync-group.js';
 import type { ScriptRunner } from '../script/types.js';
 import { TrackerRegistry } from './track/registry.js';
+import type { InterfaceDump, SockpoolDump } from './print-host.js';
 
 export interface RuntimeOptions {
   config: Config;
@@ -382,6 +383,43 @@ export class VrrpRuntime {
     this.o.log.info({ interface: ev.name, running }, `Netlink reports ${ev.name} ${running ? 'up' : 'down'}`);
     for (const inst of this.instances) if (ifOf(inst.spec, this.o.config) === ev.name) inst.linkChanged(running);
     this.trackers.linkChanged(ev.name, running);
+  }
+
+  /** The socket pool as keepalived.data prints it. */
+  sockpoolDump(): SockpoolDump[] {
+    return [...this.sockets.entries()].map(([key, e]) => {
+      const [ifName = '', family] = key.split('/');
+      return {
+        fd: e.sock.descriptor, interface: ifName, family: family === '6' ? 6 : 4, ah: key.endsWith('/ah'),
+        unicast: key.split('/')[2]?.startsWith('u') ?? false, rxBufSize: 0,
+        instances: e.instances.map((i) => ({ name: i.name, vrid: i.spec.vrid })),
+      };
+    });
+  }
+
+  /** The namespace's interfaces as keepalived.data prints them (read from the kernel now). */
+  async interfaceDump(): Promise<InterfaceDump[]> {
+    const rt = this.rtnl();
+    const links = (await listLinks(rt)).sort((a, b) => a.index - b.index);
+    const tracking = (name: string): { name: string; weight: number }[] => this.instances.flatMap((i) => [
+      ...(ifOf(i.spec, this.o.config) === name ? [{ name: i.name, weight: 0 }] : []),
+      ...i.spec.trackInterfaces.filter((t) => t.name === name).map((t) => ({ name: i.name, weight: t.weight ?? 0 })),
+    ]);
+    // One request at a time: the netlink socket answers dumps in order, not interleaved.
+    const out: InterfaceDump[] = [];
+    for (const l of links) {
+      // The first IPv4 address of any scope (lo's 127.0.0.1 is host scope), as keepalived keeps it.
+      const ipv4 = (await listAddresses(rt, l.index)).find((a) => a.family === 'ipv4' && !a.secondary)?.address;
+      const ipv6 = await linkLocalIpv6(rt, l.index);
+      out.push({
+        name: l.name, index: l.index, ...(ipv4 ? { ipv4 } : {}), ...(ipv6 ? { ipv6 } : {}),
+        ...(l.mac && l.mac !== '00:00:00:00:00:00' ? { mac: l.mac, ...(l.broadcastMac ? { macBroadcast: l.broadcastMac } : {}) } : {}),
+        up: l.up, running: l.running, broadcast: l.broadcast ?? false, loopback: l.loopback ?? false,
+        pointToPoint: l.pointToPoint ?? false, noArp: l.noArp ?? false, multicast: l.multicast ?? false,
+        mtu: l.mtu ?? 0, hwType: l.hwType ?? 'UNKNOWN', tracking: tracking(l.name),
+      });
+    }
+    return out;
   }
 
   /**

@@ -300,7 +300,9 @@ export class Lab {
     const ns = this.directors[i];
     if (!ns) throw new Error(`no director ${i}`);
     const conf = this.writeFile(`ka${i}-${this.seq++}.conf`, confText);
-    return new Daemon(`keepalived@${i}`, ns.spawn('keepalived', this.flags(i, conf, 'ka'), { detached: true }), conf);
+    // Dump files (USR1/USR2/JSON) land in the lab directory, as kad's do.
+    const env = { ...process.env, TMPDIR: this.dir };
+    return new Daemon(`keepalived@${i}`, ns.spawn('keepalived', this.flags(i, conf, 'ka'), { detached: true, env }), conf);
   }
 
   /** Send one raw Ethernet frame from the observer onto segment 0. */

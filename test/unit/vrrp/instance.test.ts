@@ -90,6 +90,13 @@ describe('VrrpInstance', () => {
       stats: { advert_rcvd: 1 },
     });
     expect(s.lastTransitionWallMs).toBe(clock.wallMs());
+    // What the data dump prints as "Using src_ip", "Master down timer" and "Read timeout".
+    expect(s.sourceAddress).toBe('10.0.0.1');
+    expect(s.masterDownIntervalMs).toBe(masterDownIntervalMs(95, 1000));
+    // The down timer was armed by the advert, at priority 100 (the tracker came after).
+    expect(s.nextTimerInMs).toBe(masterDownIntervalMs(100, 1000));
+    clock.advance(1000);
+    expect(inst.snapshot().nextTimerInMs).toBe(masterDownIntervalMs(100, 1000) - 1000);
     inst.linkChanged(false);
     expect(inst.snapshot().faults).toEqual(['interface']);
     inst.setTracker('script:y', trackerEffect(false, 0));
