@@ -12,8 +12,9 @@ const yn = (x: boolean): string => (x ? 'true' : 'false');
  */
 export function formatGlobalDefs(g: GlobalDefs, forVrrpChild: boolean): string[] {
   const s = (ms: number): number => Math.round(ms / 1000);
-  const rt = (who: string): string[] => [
-    ` ${who} process priority = 0`, ` ${who} don't swap = false`, ` ${who} realtime priority = 0`, ` ${who} realtime limit = 10000`,
+  const rt = (who: string, t = { noSwap: false, rlimitRttimeUs: 10_000 } as GlobalDefs['processTuning']['vrrp']): string[] => [
+    ` ${who} process priority = ${t.nice ?? 0}`, ` ${who} don't swap = ${yn(t.noSwap)}`,
+    ` ${who} realtime priority = ${t.rtPriority ?? 0}`, ` ${who} realtime limit = ${t.rlimitRttimeUs}`,
   ];
   return [
     '------< Global definitions >------',
@@ -49,9 +50,9 @@ export function formatGlobalDefs(g: GlobalDefs, forVrrpChild: boolean): string[]
     ` VRRP check unicast_src = ${yn(g.vrrpCheckUnicastSrc)}`,
     ` VRRP skip check advert addresses = ${yn(g.vrrpSkipCheckAdvAddr)}`,
     ` VRRP strict mode = ${yn(g.vrrpStrict)}`,
-    ' Max auto priority = 0',
-    ' Min auto priority delay = 1000000 usecs',
-    ...rt('VRRP'), ...rt('Checker'), ...rt('BFD'),
+    ` Max auto priority = ${g.maxAutoPriority}`,
+    ` Min auto priority delay = ${g.minAutoPriorityDelayUs} usecs`,
+    ...rt('VRRP', g.processTuning.vrrp), ...rt('Checker', g.processTuning.checker), ...rt('BFD'),
     ' SNMP vrrp disabled', ' SNMP checker disabled', ' SNMP RFCv2 disabled', ' SNMP RFCv3 disabled', ' SNMP traps disabled',
     ' SNMP socket = default (unix:/var/agentx/master)',
     ' DBus disabled', ' DBus service name = ',

@@ -83,8 +83,28 @@ export interface GlobalDefs {
    * and the firewall then uses keepalived's defaults.
    */
   nftables?: NftablesOptions;
+  /** `vrrp_*` / `checker_*` priority, no_swap, rt_priority, rlimit_rttime, cpu_affinity. */
+  processTuning: { vrrp: ProcessTuning; checker: ProcessTuning };
+  /** `max_auto_priority`: the highest SCHED_RR priority a late child raises itself to; 0 off, -1 off and quiet. */
+  maxAutoPriority: number;
+  /** `min_auto_priority_delay`: how late (µs) a timer must fire before the priority is raised. */
+  minAutoPriorityDelayUs: number;
   /** Keywords parsed and kept verbatim but not acted on by kad (SNMP, DBus...). */
   passthrough: Readonly<Record<string, string>>;
+}
+
+/** How a child process is scheduled (keepalived.conf(5), global_defs, `vrrp_*` / `checker_*`). */
+export interface ProcessTuning {
+  /** `_priority`: nice value, -20..19. */
+  nice?: number;
+  /** `_no_swap`: mlockall(MCL_CURRENT | MCL_FUTURE). */
+  noSwap: boolean;
+  /** `_rt_priority`: SCHED_RR at this priority, 1..99. */
+  rtPriority?: number;
+  /** `_rlimit_rttime`: RLIMIT_RTTIME in µs while real-time (default 10000). */
+  rlimitRttimeUs: number;
+  /** `_cpu_affinity`: the CPUs the child may run on. */
+  cpuAffinity?: readonly number[];
 }
 
 /** The VRRP firewall's table (keepalived.conf(5) `nftables`); see docs/configuration.md. */

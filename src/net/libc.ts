@@ -85,6 +85,11 @@ const cRecvmsg: (fd: number, msg: unknown, flags: number) => Ret = lib.func('int
 const cClose: (fd: number) => number = lib.func('int close(int fd)');
 const cIfNameToIndex: (name: string) => number = lib.func('uint32_t if_nametoindex(const char *name)');
 const cSignal: (signum: number, handler: number) => Ret = lib.func('intptr_t signal(int signum, intptr_t handler)');
+const cSetpriority: (which: number, who: number, prio: number) => number = lib.func('int setpriority(int which, uint32_t who, int prio)');
+const cMlockall: (flags: number) => number = lib.func('int mlockall(int flags)');
+const cSetrlimit: (resource: number, rlim: Buffer) => number = lib.func('int setrlimit(int resource, const void *rlim)');
+const cSchedSetscheduler: (pid: number, policy: number, param: Buffer) => number = lib.func('int sched_setscheduler(int pid, int policy, const void *param)');
+const cSchedSetaffinity: (pid: number, size: number, mask: Buffer) => number = lib.func('int sched_setaffinity(int pid, size_t size, const void *mask)');
 
 /** Opaque native memory from {@link allocNative}: stable address, viewable without copying. */
 export interface NativeBlock {
@@ -173,6 +178,48 @@ export function closeFd(fd: number): void {
 }
 
 const SIG_IGN = 1;
+
+/** Scheduling of the calling thread (on Linux these act on the thread; a child's JS runs on its main thread). */
+export const SCHED_OTHER = 0;
+export const SCHED_RR = 2;
+const PRIO_PROCESS = 0;
+const MCL_CURRENT = 1;
+const MCL_FUTURE = 2;
+// Lock pages as they are touched, not at map time: V8 reserves gigabytes of address space it never uses.
+const MCL_ONFAULT = 4;
+const RLIMIT_RTTIME = 15;
+
+/** setpriority(2) of thread `tid` (0: the calling one): the nice value, -20..19. */
+export function setNice(nice: number, tid = 0): void {
+  check(cSetpriority(PRIO_PROCESS, tid, nice), 'setpriority', `nice ${nice}`);
+}
+
+/** mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT): the process is never swapped out. */
+export function lockAllMemory(): void {
+  check(cMlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT), 'mlockall');
+}
+
+/** setrlimit(RLIMIT_RTTIME): the CPU time (µs) a real-time thread may use without blocking. */
+export function setRealtimeLimit(us: number): void {
+  const rlim = Buffer.alloc(16);
+  rlim.writeBigUInt64LE(BigInt(us), 0);
+  rlim.writeBigUInt64LE(BigInt(us), 8);
+  check(cSetrlimit(RLIMIT_RTTIME, rlim), 'setrlimit', `RLIMIT_RTTIME ${us}`);
+}
+
+/** sched_setscheduler(2) of the calling thread: SCHED_RR at `priority` (1..99), or SCHED_OTHER (0). */
+export function setScheduler(policy: number, priority: number): void {
+  const param = Buffer.alloc(4);
+  param.writeInt32LE(priority, 0);
+  check(cSchedSetscheduler(0, policy, param), 'sched_setscheduler', `policy ${policy} priority ${priority}`);
+}
+
+/** sched_setaffinity(2) of thread `tid` (0: the calling one): run only on `cpus`. */
+export function setCpuAffinity(cpus: readonly number[], tid = 0): void {
+  const mask = Buffer.alloc(128);
+  for (const c of cpus) mask[c >> 3] = (mask[c >> 3] ?? 0) | (1 << (c & 7));
+  check(cSchedSetaffinity(tid, mask.length, mask), 'sched_setaffinity', `cpus ${cpus.join(',')}`);
+}
 
 /** signal(2) with SIG_IGN: `signum` is discarded instead of taking its default action. */
 export function ignoreSignal(signum: number): void {

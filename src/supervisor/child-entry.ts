@@ -12,6 +12,7 @@ import { deepFreeze, formatDiagnostic, loadConfig } from '../config/loader.js';
 import { CHILD_OPTIONS_ENV, isParentMessage, type ChildMessage, type ChildOptions, type ParentMessage } from './ipc.js';
 import type { Logger } from '../core/log.js';
 import { ignoreRealtimeSignals } from './libc-signal.js';
+import { applyProcessTuning, startAutoPriority } from './process-tuning.js';
 import { createChildLogger } from './log-io.js';
 
 export const EXIT_FATAL = 1;
@@ -89,6 +90,9 @@ export function runChild(proc: 'vrrp' | 'checker', make: (opts: ChildOptions, lo
         return;
       }
     }
+    const tuning = config.global.processTuning[proc];
+    applyProcessTuning(tuning, log);
+    startAutoPriority(config.global, tuning, log);
     const code = await child.start(config);
     if (code !== undefined) await child.stop(code);
     const waiting = early;

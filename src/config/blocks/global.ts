@@ -8,6 +8,7 @@ import type { GlobalDefs, LvsSyncDaemon, NftablesOptions } from '../model.js';
 import type { Node } from '../tree.js';
 import type { Position } from '../diagnostics.js';
 import { parseIp } from '../../core/addr.js';
+import { defaultTuning, PROCESS_TUNING } from './global-process.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export type GlobalDraft = Mutable<GlobalDefs> & {
@@ -55,6 +56,9 @@ export function defaultGlobals(hostname: string): GlobalDraft {
     jsonVersion: 1,
     reloadCheckConfig: false,
     childWaitTimeMs: 5000,
+    processTuning: { vrrp: defaultTuning(), checker: defaultTuning() },
+    maxAutoPriority: 0,
+    minAutoPriorityDelayUs: 1_000_000,
     passthrough: {},
   };
 }
@@ -145,18 +149,19 @@ const PASSTHROUGH = [
   'vrrp_netlink_monitor_rcv_bufs_force', 'disable_local_igmp', 'nftables_ipvs', 'nftables_ipvs_priority',
   'nftables_ipvs_start_fwmark', 'lvs_netlink_cmd_rcv_bufs', 'lvs_netlink_cmd_rcv_bufs_force',
   'lvs_netlink_monitor_rcv_bufs', 'lvs_netlink_monitor_rcv_bufs_force', 'process_monitor_rcv_bufs',
-  'process_monitor_rcv_bufs_force', 'max_auto_priority', 'min_auto_priority_delay', 'snmp_socket', 'enable_snmp_vrrp',
+  'process_monitor_rcv_bufs_force', 'snmp_socket', 'enable_snmp_vrrp',
   'enable_snmp_keepalived', 'enable_snmp_checker', 'enable_snmp_rfc', 'enable_snmp_rfcv2', 'enable_snmp_rfcv3',
   'enable_traps', 'snmp_vs_stats_update_interval', 'snmp_rs_stats_update_interval', 'enable_dbus', 'dbus_service_name',
   'dbus_no_interface_name', 'lvs_id', 'linkbeat_use_polling', 'net_namespace', 'net_namespace_ipvs', 'instance',
   'namespace_with_ipsets', 'use_pid_dir', 'vrrp_garp_extra_if_all',
-  ...['vrrp', 'checker', 'bfd'].flatMap((p) =>
-    ['priority', 'no_swap', 'rt_priority', 'cpu_affinity', 'rlimit_rttime', 'rlimit_rtime'].map((s) => `${p}_${s}`)),
+  // BFD is not implemented: its process keywords are kept like the rest of BFD.
+  ...['priority', 'no_swap', 'rt_priority', 'cpu_affinity', 'rlimit_rttime', 'rlimit_rtime'].map((s) => `bfd_${s}`),
 ];
 
 export const GLOBAL_TABLE: Table<GlobalDraft> = registerTable<GlobalDraft>('global_defs', {
   ...Object.fromEntries(PASSTHROUGH.map((k) => [k, keep])),
   ...NFTABLES,
+  ...PROCESS_TUNING,
   vrrp_vmac_garp_intvl: (n, g, cx) => {
     keep(n, g, cx);
     cx.report(n.head, 'KAD_WARN_CONFIG_DEPRECATED', "vrrp_vmac_garp_intvl is deprecated, use 'vrrp_garp_extra_if' (keepalived 2.2.7 counts this as a config error)");

@@ -101,6 +101,11 @@ describe('rtnetlink helpers', () => {
 
   it('converts link messages', () => {
     const l = toLinkInfo({ index: 2, flags: { up: true } }, { ifname: 'eth0', address: Buffer.from('026b61641001', 'hex'), mtu: 1500 });
-    expect(l).toEqual({ index: 2, name: 'eth0', mac: '02:6b:61:64:10:01', up: true, running: false, mtu: 1500 });
+    expect(l).toEqual({
+      index: 2, name: 'eth0', mac: '02:6b:61:64:10:01', up: true, running: false, mtu: 1500,
+      broadcast: false, loopback: false, pointToPoint: false, noArp: false, multicast: false,
+    });
+    const lo = toLinkInfo({ index: 1, type: 'LOOPBACK', flags: { up: true, running: true, loopback: true } }, { ifname: 'lo', broadcast: Buffer.alloc(6) });
+    expect(lo).toMatchObject({ loopback: true, broadcast: false, multicast: false, hwType: 'LOOPBACK', broadcastMac: '00:00:00:00:00:00' });
   });
 });

@@ -1,0 +1,80 @@
+// global_defs scheduling keywords on a real kernel: the VRRP child of a real kad applies
+// vrrp_priority (nice), vrrp_cpu_affinity, vrrp_no_swap (mlockall), vrrp_rt_priority with
+// vrrp_rlimit_rttime (SCHED_RR, RLIMIT_RTTIME), read back from /proc; and max_auto_priority raises
+// a child that was held off the CPU (SIGSTOP) to SCHED_RR.
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, Lab, sleep, vrrpInstance, waitForHolder, waitUntil, type Daemon } from '../helpers/lab.js';
+import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
+import { requirement } from '../helpers/requirement.js';
+
+const why = requirement('process-tuning', netnsUnavailableReason());
+
+const VI = vrrpInstance({ vrid: 71, priority: 100, vips: ['10.231.0.171/24'] });
+
+/** The kad parent's only child (-P: the VRRP child). */
+function vrrpChild(d: Daemon): number {
+  const kids = readFileSync(`/proc/${d.pid}/task/${d.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+  if (kids.length !== 1 || !kids[0]) throw new Error(`kad ${d.pid} has children ${kids.join(',')}`);
+  return kids[0];
+}
+
+/** Fields of /proc/PID/stat after the command name (field 3 is index 0). */
+function stat(pid: number): string[] {
+  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return s.slice(s.lastIndexOf(')') + 2).split(' ');
+}
+const field = (pid: number, n: number): number => Number(stat(pid)[n - 3]);
+const status = (pid: number, key: string): string =>
+  (readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${key}:`)) ?? '').slice(key.length + 1).trim();
+
+describe.skipIf(why !== undefined)('process tuning keywords', () => {
+  let lab: Lab;
+  const daemons: Daemon[] = [];
+  beforeAll(() => {
+    ensureBuilt();
+    lab = Lab.create({ directors: 2 });
+  });
+  afterAll(async () => {
+    await Promise.all(daemons.map((d) => d.stop()));
+    cleanupAll();
+  });
+
+  it('nice, CPU affinity, locked memory, SCHED_RR and RLIMIT_RTTIME of the VRRP child', async () => {
+    const conf = `global_defs {\n  vrrp_priority -5\n  vrrp_cpu_affinity 0\n  vrrp_no_swap\n  vrrp_rt_priority 10\n  vrrp_rlimit_rttime 20000\n}\n${VI}`;
+    const d = lab.startKad(0, conf);
+    daemons.push(d);
+    await waitForHolder(lab, '10.231.0.171', 0, 10_000);
+    const pid = vrrpChild(d);
+    expect(field(pid, 19), 'nice').toBe(-5);
+    expect(field(pid, 41), 'policy SCHED_RR').toBe(2);
+    expect(field(pid, 40), 'rt_priority').toBe(10);
+    expect(status(pid, 'Cpus_allowed_list')).toBe('0');
+    expect(Number.parseInt(status(pid, 'VmLck'), 10), 'locked memory (kB)').toBeGreaterThan(10_000);
+    expect(readFileSync(`/proc/${pid}/limits`, 'utf8')).toMatch(/Max realtime timeout\s+20000\s+20000\s+us/);
+    // Every thread runs on CPU 0 at nice -5; only the main thread is real-time.
+    const tids = readdirSync(`/proc/${pid}/task`).map(Number).filter((t) => t !== pid);
+    expect(tids.length).toBeGreaterThan(2);
+    for (const tid of tids) {
+      const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      expect(Number(f.slice(f.lastIndexOf(')') + 2).split(' ')[19 - 3]), `nice of thread ${tid}`).toBe(-5);
+      expect(readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8')).toMatch(/Cpus_allowed_list:\s+0\n/);
+    }
+    expect(d.output).toMatch(/Set realtime priority 10 \(RLIMIT_RTTIME 20000 usecs\)/);
+  });
+
+  it('max_auto_priority: a VRRP child held off the CPU for 500 ms switches itself to SCHED_RR', async () => {
+    const conf = `global_defs {\n  max_auto_priority 5\n  min_auto_priority_delay 200000\n}\n${vrrpInstance({ vrid: 72, priority: 100, vips: ['10.231.0.172/24'] })}`;
+    const d = lab.startKad(1, conf);
+    daemons.push(d);
+    await waitForHolder(lab, '10.231.0.172', 1, 10_000);
+    const pid = vrrpChild(d);
+    expect(field(pid, 41), 'normal scheduling at start').toBe(0);
+    process.kill(pid, 'SIGSTOP');
+    await sleep(500);
+    process.kill(pid, 'SIGCONT');
+    await waitUntil(() => field(pid, 41) === 2, 3000, 'SCHED_RR after the delay');
+    expect(field(pid, 40)).toBe(1);
+    expect(d.output).toMatch(/Scheduled \d+ usecs late: set realtime priority 1/);
+  });
+});
