@@ -5,15 +5,14 @@
  * handles reload / dump / stop. SIGTERM, SIGINT, a `stop` message and the parent going away
  * (IPC 'disconnect') all mean a graceful stop: priority-0 adverts, VIPs removed unless -V.
  */
-import type { Config, IpAddress } from '../config/model.js';
+import type { Config } from '../config/model.js';
 import { SystemClock } from '../core/clock.js';
 import type { ChildOptions, DumpKind, ParentMessage } from '../supervisor/ipc.js';
 import type { Logger } from '../core/log.js';
 import { runChild, sendToParent as send, type ChildBody } from '../supervisor/child-entry.js';
 import { DUMP_FILES, writeDumpFile } from '../supervisor/dump-files.js';
-import { formatData, formatJson, formatStats, type InstanceDump } from './print.js';
-import type { VrrpInstance } from './instance.js';
-import { FailoverClock, VrrpRuntime } from './runtime.js';
+import { dumpText } from './dump/record.js';
+import { FailoverClock, VrrpRuntime } from './runtime/runtime.js';
 import { ProcessScriptRunner } from '../script/runner.js';
 import { warnRootScripts } from '../supervisor/script-warnings.js';
 
@@ -22,42 +21,6 @@ function periodicIntervals(config: Config): Set<number> {
   return new Set([...config.vrrpInstances.map((i) => i.advertIntMs), ...config.vrrpScripts.map((s) => s.intervalMs)]);
 }
 
-
-
-/** One instance as the dump formatters (print.ts) want it. */
-function instanceDump(inst: VrrpInstance, ifName: string, config: Config): InstanceDump {
-  const s = inst.snapshot();
-  const spec = inst.spec;
-  const st = s.stats;
-  const vipText = (a: IpAddress): string => `${a.address}/${a.prefixLen} dev ${a.dev ?? ifName} scope ${a.scope ?? 'global'}${s.vipsSet ? ' set' : ''}`;
-  const group = spec.mcastDstIp ?? (spec.family === 4 ? config.global.vrrpMcastGroup4 : config.global.vrrpMcastGroup6);
-  return {
-    name: s.name, version: spec.version, state: s.state === 'INIT' ? 'INIT' : s.state, wantState: s.state,
-    configFaults: 0, interfaceFaults: s.faults.includes('interface') ? 1 : 0, trackScriptsInit: 0,
-    lastTransitionWallMs: s.lastTransitionWallMs ?? 0, readTimeoutWallMs: 0, masterDownTimerUs: 0,
-    interface: ifName, srcIp: spec.unicastSrcIp ?? spec.mcastSrcIp ?? '',
-    mcastAddress: spec.unicastPeers.length > 0 ? undefined : group, unicastPeers: spec.unicastPeers.map((p) => p.address),
-    garpDelayS: spec.garpMasterDelayMs / 1000, garpRepeat: spec.garpMasterRepeat, garpRefreshS: spec.garpMasterRefreshMs / 1000,
-    garpRefreshRepeat: spec.garpMasterRefreshRepeat, garpLowerPrioDelayS: spec.garpLowerPrioDelayMs / 1000,
-    garpLowerPrioRepeat: spec.garpLowerPrioRepeat, downTimerAdverts: spec.downTimerAdverts,
-    lowerPrioNoAdvert: spec.lowerPrioNoAdvert, higherPrioSendAdvert: spec.higherPrioSendAdvert, vrid: spec.vrid,
-    basePriority: s.basePriority, effectivePriority: s.effectivePriority, totalPriority: s.effectivePriority,
-    masterPriority: s.state === 'MASTER' ? 0 : s.masterPriority ?? 0, advertIntMs: s.advertIntMs, masterAdvertIntMs: s.masterAdverIntMs,
-    accept: spec.accept, preempt: spec.preempt, preemptDelayMs: spec.preemptDelayMs, promoteSecondaries: spec.promoteSecondaries,
-    dontTrackPrimary: spec.dontTrackPrimary, skipCheckAdvAddr: spec.skipCheckAdvAddr, strict: spec.strict, auth: spec.auth,
-    vips: spec.vips.map(vipText), evips: spec.excludedVips.map(vipText), vipSet: s.vipsSet, smtpAlert: spec.smtpAlert ?? false,
-    notifyDeleted: spec.notify.deleted !== undefined, notifyPriorityChanges: spec.notifyPriorityChanges, fdIn: 0, fdOut: 0,
-    counters: st,
-  };
-}
-
-/** The file name and content of a dump (USR1 data, USR2 stats, JSON). */
-function dumpText(what: Exclude<DumpKind, 'stats-clear'>, rt: VrrpRuntime): { name: string; text: string } {
-  const dumps = rt.instances.map((i) => instanceDump(i, i.spec.interface ?? rt.config.global.defaultInterface, rt.config));
-  if (what === 'data') return { name: DUMP_FILES.vrrpData, text: formatData(rt.config.global, dumps) };
-  if (what === 'stats') return { name: DUMP_FILES.stats, text: formatStats(dumps) };
-  return { name: DUMP_FILES.json, text: formatJson(dumps) };
-}
 
 
 class VrrpChild implements ChildBody {
@@ -124,8 +87,8 @@ class VrrpChild implements ChildBody {
       for (const i of this.runtime.instances) i.clearStats();
       return;
     }
-    const { name, text } = dumpText(what, this.runtime);
-    send({ type: 'dumped', what, file: writeDumpFile(name, text) });
+    const name = what === 'data' ? DUMP_FILES.vrrpData : what === 'stats' ? DUMP_FILES.stats : DUMP_FILES.json;
+    send({ type: 'dumped', what, file: writeDumpFile(name, dumpText(what, this.runtime.instances, this.runtime.config)) });
   }
 
   async stop(code = 0): Promise<never> {

@@ -2,13 +2,13 @@
 // Run: npx tsx test/bench/vrrp-codec.bench.ts   (prints a Markdown table for docs/benchmarks.md)
 import type { Clock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
-import { AdvertTx } from '../../src/vrrp/advert-tx.js';
-import { VrrpInstance } from '../../src/vrrp/instance.js';
-import { defaultSpec } from '../../src/vrrp/spec-defaults.js';
-import { passwordBytes } from '../../src/vrrp/auth.js';
+import { AdvertTx } from '../../src/vrrp/protocol/advert-tx.js';
+import { Instance } from '../../src/vrrp/protocol/instance.js';
+import { defaultSpec } from '../helpers/vrrp/spec-defaults.js';
+import { passwordBytes } from '../../src/vrrp/protocol/auth.js';
 import { parseAddress } from '../../src/core/addr.js';
-import { decodeAdvert, encodeAdvert } from '../../src/vrrp/packet.js';
-import { checkReceived, type ReceivePolicy } from '../../src/vrrp/receive.js';
+import { decodeAdvert, encodeAdvert } from '../../src/vrrp/protocol/packet.js';
+import { checkReceived, type ReceivePolicy } from '../../src/vrrp/protocol/receive.js';
 
 const hex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));
 // keepalived 2.2.7 adverts from /work/shared/captures (v2-pass frame 3, v3-ipv4 frame 3, v3-ipv6 frame 3).
@@ -54,7 +54,7 @@ const txAh = new AdvertTx({ version: 2, family: 4, vrid: 51, advertIntMs: 1000, 
 // whose timers cost nothing, so the row shows the core's own cost per advert heard.
 const nullClock: Clock = { nowMs: () => 0, wallMs: () => 0, setTimer: () => ({ id: 0 }), clearTimer: () => undefined };
 const nullPorts = { sendAdvert() {}, addVips() {}, removeVips() {}, sendGratuitous() {}, notify() {}, stateChanged() {} };
-const backup = new VrrpInstance(
+const backup = new Instance(
   defaultSpec({ priority: 90, auth: { type: 'PASS', password: 'secret1' }, vips: ['10.232.0.100/24'] }),
   { clock: nullClock, log: silentLogger(), ports: nullPorts, primaryAddress: '10.232.0.12' },
 );

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, Lab, sleep, waitForHolder, waitUntil, type Daemon } from '../helpers/lab.js';
 import { PAIR_VIP, pairConfig, vrrpChildPids } from '../fixtures/processes/vrrp-pair.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
-import { masterDownIntervalMs } from '../../src/vrrp/timers.js';
+import { masterDownIntervalMs } from '../../src/vrrp/protocol/timers.js';
 import { requirement } from '../helpers/requirement.js';
 
 const why = requirement('supervisor-vip', netnsUnavailableReason());

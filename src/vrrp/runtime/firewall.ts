@@ -10,7 +10,7 @@
  * replace is retried every {@link RETRY_MS} until one succeeds. Failures are counted and logged
  * rate-limited, never thrown.
  */
-import type { Config, IpAddress, VrrpInstance as InstanceSpec } from '../../config/model.js';
+import type { Config, IpAddress, VrrpInstance } from '../../config/model.js';
 import { NFTABLES_DEFAULTS } from '../../config/blocks/global.js';
 import type { Clock, TimerHandle } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
@@ -33,7 +33,7 @@ export interface FirewallDeps {
   /** The context if this process already opened one. */
   opened: () => NftPort | undefined;
   /** The device an address of an instance goes on. */
-  devOf: (spec: InstanceSpec, a: IpAddress) => string;
+  devOf: (spec: VrrpInstance, a: IpAddress) => string;
 }
 
 /** See the file header. */
@@ -41,7 +41,7 @@ export class VipFirewall {
   /** Failed nft batches since start. */
   failures = 0;
   private readonly plan: FirewallPlan | undefined;
-  private readonly holding = new Map<string, InstanceSpec>();
+  private readonly holding = new Map<string, VrrpInstance>();
   private readonly errLog = new RateLimiter(10, 1);
   private current: Members = NO_MEMBERS;
   private port: NftPort | undefined;
@@ -62,7 +62,7 @@ export class VipFirewall {
    * Install the table with the drops of `holders` (instances resuming MASTER with their VIPs).
    * Without a plan, tables a previous runtime of this process left (reload) are removed.
    */
-  start(holders: readonly InstanceSpec[]): void {
+  start(holders: readonly VrrpInstance[]): void {
     if (!this.plan) {
       const prev = this.d.opened();
       if (prev) this.remove(prev, [...prev.installed]);
@@ -78,14 +78,14 @@ export class VipFirewall {
   }
 
   /** `spec` is about to add its VIPs: its drop goes in now. */
-  raise(spec: InstanceSpec): void {
+  raise(spec: VrrpInstance): void {
     if (!this.plan || !firewalled(spec)) return;
     this.holding.set(spec.name, spec);
     this.apply(true);
   }
 
   /** `spec` is removing its VIPs: its drop comes out at the next {@link apply}. */
-  lower(spec: InstanceSpec): void {
+  lower(spec: VrrpInstance): void {
     if (this.plan) this.holding.delete(spec.name);
   }
 

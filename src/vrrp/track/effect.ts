@@ -10,7 +10,7 @@
  * The instance's own interface is not listed: the instance tracks it itself (linkChanged).
  */
 import type { Config, SyncGroup, TrackRef, VrrpInstance } from '../../config/model.js';
-import { trackerEffect, type TrackerEffect } from '../instance-types.js';
+import { trackerEffect, type TrackerEffect } from '../protocol/instance-types.js';
 
 export type TrackKind = 'interface' | 'script' | 'file';
 

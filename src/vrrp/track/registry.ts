@@ -6,14 +6,14 @@
 import type { Config } from '../../config/model.js';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
-import type { VrrpInstance } from '../instance.js';
+import type { Instance } from '../protocol/instance.js';
 import { bindingEffect, bindingsFor, type TrackBinding, type TrackKind } from './effect.js';
 import type { ScriptRunner } from '../../script/types.js';
 import { FileTracker } from './file.js';
 import { ScriptTracker } from './script.js';
 
 interface Bound {
-  inst: VrrpInstance;
+  inst: Instance;
   binding: TrackBinding;
 }
 
@@ -31,7 +31,7 @@ export class TrackerRegistry {
   ) {}
 
   /** Bind `inst` to the trackers its config names (creating them on first use). */
-  attach(inst: VrrpInstance): void {
+  attach(inst: Instance): void {
     for (const b of bindingsFor(inst.spec, this.config)) {
       if (b.kind === 'script') this.ensureScript(b.name);
       if (b.kind === 'file') this.ensureFile(b.name);

@@ -2,15 +2,16 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import { memoryLogger, silentLogger } from '../../../src/core/log.js';
-import { step, type FsmContext } from '../../../src/vrrp/fsm.js';
-import { VrrpInstance, trackerEffect } from '../../../src/vrrp/instance.js';
-import { parseIpv4Frame } from '../../../src/vrrp/frame.js';
+import { step, type FsmContext } from '../../../src/vrrp/protocol/fsm.js';
+import { Instance } from '../../../src/vrrp/protocol/instance.js';
+import { trackerEffect } from '../../../src/vrrp/protocol/instance-types.js';
+import { parseIpv4Frame } from '../../../src/vrrp/protocol/frame.js';
 import { parseIpv4 } from '../../../src/core/addr.js';
-import { recordingPorts, advertPriority, type PortRecord } from '../../../src/vrrp/lan.js';
-import { decodeAdvert } from '../../../src/vrrp/packet.js';
-import { defaultSpec } from '../../../src/vrrp/spec-defaults.js';
-import { SyncGroup } from '../../../src/vrrp/sync-group.js';
-import { masterDownIntervalMs, roundAdvertIntMs, skewTimeMs } from '../../../src/vrrp/timers.js';
+import { recordingPorts, advertPriority, type PortRecord } from '../../helpers/vrrp/lan.js';
+import { decodeAdvert } from '../../../src/vrrp/protocol/packet.js';
+import { defaultSpec } from '../../helpers/vrrp/spec-defaults.js';
+import { SyncGroupRuntime } from '../../../src/vrrp/protocol/sync-group.js';
+import { masterDownIntervalMs, roundAdvertIntMs, skewTimeMs } from '../../../src/vrrp/protocol/timers.js';
 import type { VrrpInstance as Spec } from '../../../src/config/model.js';
 
 function make(over: Partial<Spec> = {}, primary = '10.0.0.1') {
@@ -19,7 +20,7 @@ function make(over: Partial<Spec> = {}, primary = '10.0.0.1') {
   const sent: { bytes: Uint8Array; dest: string }[] = [];
   const { log, records: logs } = memoryLogger();
   const ports = recordingPorts(clock, records, (bytes, dest) => sent.push({ bytes, dest }));
-  const inst = new VrrpInstance(defaultSpec(over), { clock, log, ports, primaryAddress: primary });
+  const inst = new Instance(defaultSpec(over), { clock, log, ports, primaryAddress: primary });
   return { clock, records, sent, logs, inst };
 }
 
@@ -67,7 +68,7 @@ describe('fsm step is pure and total', () => {
   });
 });
 
-describe('VrrpInstance', () => {
+describe('Instance', () => {
   it('trackerEffect follows keepalived weights', () => {
     expect(trackerEffect(false, 0)).toEqual({ faulted: true, priorityDelta: 0 });
     expect(trackerEffect(true, 10)).toEqual({ faulted: false, priorityDelta: 10 });
@@ -209,15 +210,15 @@ describe('VrrpInstance', () => {
   });
 });
 
-describe('SyncGroup', () => {
+describe('SyncGroupRuntime', () => {
   it('reports the group state and calls back on changes', () => {
     const clock = new ManualClock();
     const states: string[] = [];
     const mk = (name: string, vrid: number) =>
-      new VrrpInstance(defaultSpec({ name, vrid }), { clock, log: silentLogger(), ports: recordingPorts(clock, []), primaryAddress: '10.0.0.1' });
+      new Instance(defaultSpec({ name, vrid }), { clock, log: silentLogger(), ports: recordingPorts(clock, []), primaryAddress: '10.0.0.1' });
     const a = mk('A', 1);
     const b = mk('B', 2);
-    const g = new SyncGroup('G', [a, b], silentLogger(), (s) => states.push(s));
+    const g = new SyncGroupRuntime('G', [a, b], silentLogger(), (s) => states.push(s));
     expect(g.state).toBe('INIT');
     a.start();
     b.start();

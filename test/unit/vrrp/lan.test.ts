@@ -4,15 +4,16 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/log.js';
-import { VrrpInstance, trackerEffect } from '../../../src/vrrp/instance.js';
-import { MemoryLan, recordingPorts, type PortRecord } from '../../../src/vrrp/lan.js';
-import { defaultSpec } from '../../../src/vrrp/spec-defaults.js';
+import { Instance } from '../../../src/vrrp/protocol/instance.js';
+import { trackerEffect } from '../../../src/vrrp/protocol/instance-types.js';
+import { MemoryLan, recordingPorts, type PortRecord } from '../../helpers/vrrp/lan.js';
+import { defaultSpec } from '../../helpers/vrrp/spec-defaults.js';
 
 interface Router {
   name: string;
   address: string;
   priority: number;
-  inst: VrrpInstance;
+  inst: Instance;
   records: PortRecord[];
   alive: boolean;
   linked: boolean;
@@ -22,7 +23,7 @@ function setup(version: 2 | 3, auth: 'none' | 'PASS' | 'AH') {
   const clock = new ManualClock();
   const lan = new MemoryLan(clock);
   const routers: Router[] = [];
-  const build = (r: Omit<Router, 'inst'>): VrrpInstance => {
+  const build = (r: Omit<Router, 'inst'>): Instance => {
     const spec = defaultSpec({
       name: r.name,
       priority: r.priority,
@@ -30,7 +31,7 @@ function setup(version: 2 | 3, auth: 'none' | 'PASS' | 'AH') {
       auth: auth === 'none' ? { type: 'none' } : { type: auth, password: 'k3y' },
     });
     const ports = recordingPorts(clock, r.records, lan.join(r.name, r.address));
-    const inst = new VrrpInstance(spec, { clock, log: silentLogger(), ports, primaryAddress: r.address });
+    const inst = new Instance(spec, { clock, log: silentLogger(), ports, primaryAddress: r.address });
     lan.bind(r.name, inst);
     return inst;
   };

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ScriptSpec } from '../../../src/config/model.js';
 import { SystemClock } from '../../../src/core/clock.js';
 import { memoryLogger } from '../../../src/core/log.js';
-import { Notifier } from '../../../src/vrrp/notify.js';
+import { Notifier } from '../../../src/vrrp/runtime/notify.js';
 import { ProcessScriptRunner } from '../../../src/script/runner.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kad-notify-'));

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { GlobalDefs } from '../../../src/config/model.js';
 import { formatGlobalDefs } from '../../../src/config/global-dump.js';
-import { formatData, formatJson, formatStats, timevalSeconds, type InstanceDump } from '../../../src/vrrp/print.js';
-import { emptyStats } from '../../../src/vrrp/stats.js';
+import { formatData, formatJson, formatStats, timevalSeconds, type InstanceDump } from '../../../src/vrrp/dump/print.js';
+import { emptyStats } from '../../../src/vrrp/protocol/stats.js';
 import { formatParentData } from '../../../src/supervisor/parent-dump.js';
 import { globalDefs } from '../../fixtures/check/model.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncGroup, TrackFile, VrrpScript } from '../../../../src/config/model.js';
-import { defaultSpec } from '../../../../src/vrrp/spec-defaults.js';
+import { defaultSpec } from '../../../helpers/vrrp/spec-defaults.js';
 import { bindingEffect, bindingsFor, fileEffect } from '../../../../src/vrrp/track/effect.js';
 
 const script = (name: string, weight: number, weightReverse = false): VrrpScript => ({

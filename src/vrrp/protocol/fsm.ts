@@ -5,7 +5,7 @@
  * States are RFC 5798 §6.4's Initialize, Backup and Master plus keepalived's FAULT. The stop
  * path (shutdown) returns to INIT after sending a priority-0 advert.
  */
-import { compareAddressBytes } from '../core/addr.js';
+import { compareAddressBytes } from '../../core/addr.js';
 import { masterDownIntervalMs, skewTimeMs } from './timers.js';
 
 export type VrrpState = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT';

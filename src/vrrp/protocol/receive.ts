@@ -5,7 +5,7 @@
  */
 import { passMatches, verifyAh } from './auth.js';
 import { parseIpv4Frame, type FrameDrop } from './frame.js';
-import { type Family, parseAddress } from '../core/addr.js';
+import { type Family, parseAddress } from '../../core/addr.js';
 import { ADVERT_TTL } from './packet.js';
 import { AUTH_AH, AUTH_PASS, decodeAdvert, type Advert, type DecodeDrop } from './packet.js';
 import type { VrrpStats } from './stats.js';

@@ -10,26 +10,23 @@
  *   255 and, with IPV6_CHECKSUM, could fill the checksum; kad fills it already) and `receive`
  *   expects the VRRP message plus `meta.srcAddress`, `meta.ttl` (hop limit), `meta.dstAddress`.
  */
-import type { TimerHandle } from '../core/clock.js';
-import { RateLimiter } from '../core/rate-limit.js';
-import type { IpAddress, VrrpInstance as VrrpInstanceSpec } from '../config/model.js';
+import type { TimerHandle } from '../../core/clock.js';
+import { RateLimiter } from '../../core/rate-limit.js';
+import type { IpAddress, VrrpInstance } from '../../config/model.js';
 import type { AdvertTx } from './advert-tx.js';
 import { AnnounceSchedule } from './announce.js';
 import { logAdvert, wireSetup } from './instance-setup.js';
 import { step, type Action, type FsmContext, type FsmEvent, type NotifyState, type StepReason, type VrrpState } from './fsm.js';
-import { parseAddress } from '../core/addr.js';
+import { parseAddress } from '../../core/addr.js';
 import { checkReceived, DROP_STAT, type DropReason, type ReceiveMeta, type ReceivePolicy } from './receive.js';
 import { emptyStats } from './stats.js';
 import { masterDownIntervalMs } from './timers.js';
 
-import type { InstanceDeps, InstanceSnapshot, ReceiveOutcome, SyncHook, TrackerEffect } from './instance-types.js';
+import type { InstanceDeps, InstanceSnapshot, ReceiveOutcome, SyncHook, SyncMember, TrackerEffect } from './instance-types.js';
 
-export type { DropReason, ReceiveMeta } from './receive.js';
-export type { VrrpState, StepReason, NotifyState } from './fsm.js';
-export * from './instance-types.js';
 
 /** A VRRP instance (RFC 5798 §6 router for one VRID), see the file header. */
-export class VrrpInstance {
+export class Instance implements SyncMember {
   readonly name: string;
   private st: VrrpState = 'INIT';
   private basePriority: number;
@@ -58,7 +55,7 @@ export class VrrpInstance {
   private readonly queue: FsmEvent[] = [];
 
   constructor(
-    readonly spec: VrrpInstanceSpec,
+    readonly spec: VrrpInstance,
     private readonly deps: InstanceDeps,
   ) {
     this.name = spec.name;

@@ -2,18 +2,18 @@
  * Construction helpers for a VRRP instance (pure): the receive policy and the transmitter derived
  * from the config model, and keepalived-worded election log lines.
  */
-import type { Logger } from '../core/log.js';
-import type { IpAddress, VrrpInstance as VrrpInstanceSpec } from '../config/model.js';
+import type { Logger } from '../../core/log.js';
+import type { IpAddress, VrrpInstance } from '../../config/model.js';
 import { AdvertTx } from './advert-tx.js';
 import { passwordBytes } from './auth.js';
 import type { StepReason, VrrpState } from './fsm.js';
-import { canonicalAddress, parseAddress } from '../core/addr.js';
+import { canonicalAddress, parseAddress } from '../../core/addr.js';
 import { AUTH_AH, AUTH_NONE, AUTH_PASS } from './packet.js';
 import type { ReceivePolicy } from './receive.js';
 
 const DEFAULT_GROUP = { 4: '224.0.0.18', 6: 'ff02::12' } as const;
 
-function authTypeOf(spec: VrrpInstanceSpec): number {
+function authTypeOf(spec: VrrpInstance): number {
   if (spec.version === 3) return AUTH_NONE;
   return spec.auth.type === 'PASS' ? AUTH_PASS : spec.auth.type === 'AH' ? AUTH_AH : AUTH_NONE;
 }
@@ -27,7 +27,7 @@ export interface WireSetup {
 }
 
 /** Receive policy and transmitter for `spec`; the source is unicast_src_ip, mcast_src_ip or the primary. */
-export function wireSetup(spec: VrrpInstanceSpec, primaryAddress: string, mcastGroup?: string): WireSetup {
+export function wireSetup(spec: VrrpInstance, primaryAddress: string, mcastGroup?: string): WireSetup {
   const vips = spec.vips.filter((v) => v.family === spec.family);
   const vipText = vips.map((v) => canonicalAddress(v.address, spec.family) ?? v.address);
   const group = mcastGroup ?? spec.mcastDstIp ?? DEFAULT_GROUP[spec.family];

@@ -4,13 +4,13 @@
  * clock. Used by the replay runner and the convergence tests; nodes can be cut off (cable pulled)
  * or crashed (stop without a goodbye).
  */
-import type { Clock } from '../core/clock.js';
-import type { IpAddress } from '../config/model.js';
-import type { NotifyState, StepReason, VrrpState } from './fsm.js';
-import type { InstancePorts } from './instance-types.js';
-import type { VrrpInstance } from './instance.js';
-import { decodeAdvert } from './packet.js';
-import { parseIpv4Frame } from './frame.js';
+import type { Clock } from '../../../src/core/clock.js';
+import type { IpAddress } from '../../../src/config/model.js';
+import type { NotifyState, StepReason, VrrpState } from '../../../src/vrrp/protocol/fsm.js';
+import type { InstancePorts } from '../../../src/vrrp/protocol/instance-types.js';
+import type { Instance } from '../../../src/vrrp/protocol/instance.js';
+import { decodeAdvert } from '../../../src/vrrp/protocol/packet.js';
+import { parseIpv4Frame } from '../../../src/vrrp/protocol/frame.js';
 
 /** One thing an instance did, as recorded at its ports. */
 export interface PortRecord {
@@ -57,7 +57,7 @@ export function recordingPorts(
 }
 
 interface Node {
-  instance: VrrpInstance | undefined;
+  instance: Instance | undefined;
   address: string;
   linked: boolean;
 }
@@ -78,7 +78,7 @@ export class MemoryLan {
   }
 
   /** Binds the instance that receives for `name` (after construction). */
-  bind(name: string, instance: VrrpInstance | undefined): void {
+  bind(name: string, instance: Instance | undefined): void {
     const n = this.nodes.get(name);
     if (n) n.instance = instance;
   }

@@ -5,7 +5,7 @@
  */
 import { AUTH_AH, AUTH_PASS, encodeAdvert } from './packet.js';
 import { buildIpv4Frame } from './frame.js';
-import { type Family, parseAddress } from '../core/addr.js';
+import { type Family, parseAddress } from '../../core/addr.js';
 import type { ChecksumMode } from './checksum.js';
 
 /** What the sender needs to know, fixed for an instance's lifetime (until reload). */

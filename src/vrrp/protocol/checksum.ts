@@ -9,7 +9,7 @@
  *   calls `v3_checksum_as_v2`.
  */
 
-import { foldChecksum, pseudoHeaderSum, sumWords } from '../core/inet-checksum.js';
+import { foldChecksum, pseudoHeaderSum, sumWords } from '../../core/inet-checksum.js';
 
 /** IP protocol number of VRRP. */
 export const IPPROTO_VRRP = 112;

@@ -21,7 +21,7 @@
  * ```
  */
 import { vrrpChecksum, type ChecksumMode } from './checksum.js';
-import { type Family, formatIpv4, formatIpv6, parseAddress } from '../core/addr.js';
+import { type Family, formatIpv4, formatIpv6, parseAddress } from '../../core/addr.js';
 
 /** VRRP packet type: the only one defined (RFC 5798 §5.2.2). */
 /** keepalived's advert TOS: IPTOS_PREC_INTERNETCONTROL. */

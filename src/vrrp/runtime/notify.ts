@@ -5,9 +5,9 @@
  * awaited by the caller, so a slow or hanging script cannot delay an advert or a VIP change.
  * A failure is logged when a script's result changes (not on every run) and counted.
  */
-import type { NotifyScripts, ScriptSpec } from '../config/model.js';
-import type { Logger } from '../core/log.js';
-import { describeOutcome, succeeded, type ScriptRunner } from '../script/types.js';
+import type { NotifyScripts, ScriptSpec } from '../../config/model.js';
+import type { Logger } from '../../core/log.js';
+import { describeOutcome, succeeded, type ScriptRunner } from '../../script/types.js';
 
 /** States a notify script is told about. */
 export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'DELETED';

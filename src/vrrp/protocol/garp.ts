@@ -24,8 +24,8 @@
  *           option 2 (target link-layer address) = interface MAC.
  */
 
-import { addressBytes, parseMac } from '../core/addr.js';
-import { foldChecksum, pseudoHeaderSum, sumWords } from '../core/inet-checksum.js';
+import { addressBytes, parseMac } from '../../core/addr.js';
+import { foldChecksum, pseudoHeaderSum, sumWords } from '../../core/inet-checksum.js';
 
 /** Ethernet type of ARP. */
 export const ETHERTYPE_ARP = 0x0806;

@@ -5,8 +5,8 @@
  */
 import { AH_HEADER_LEN, IPPROTO_AH, readAh, signAh, writeAh, type AhHeader } from './auth.js';
 import { IPPROTO_VRRP } from './checksum.js';
-import { parseAddress } from '../core/addr.js';
-import { type Ipv4Header, readIpv4Header, writeIpv4Header } from '../core/ipv4-header.js';
+import { parseAddress } from '../../core/addr.js';
+import { type Ipv4Header, readIpv4Header, writeIpv4Header } from '../../core/ipv4-header.js';
 import { ADVERT_TOS, ADVERT_TTL } from './packet.js';
 
 /** How to frame one IPv4 advert. */

@@ -11,16 +11,17 @@
  * `outputs` compares, in order, what the instance did at its ports since the previous `outputs`
  * check (entries match on the fields given; `"times": n` repeats an entry).
  */
-import { ManualClock } from '../core/clock.js';
-import { silentLogger } from '../core/log.js';
-import type { VrrpInstance as VrrpInstanceSpec } from '../config/model.js';
-import { passwordBytes } from './auth.js';
-import { buildIpv4Frame } from './frame.js';
-import { parseAddress } from '../core/addr.js';
-import { VrrpInstance, trackerEffect, type ReceiveOutcome } from './instance.js';
+import { ManualClock } from '../../../src/core/clock.js';
+import { silentLogger } from '../../../src/core/log.js';
+import type { VrrpInstance } from '../../../src/config/model.js';
+import { passwordBytes } from '../../../src/vrrp/protocol/auth.js';
+import { buildIpv4Frame } from '../../../src/vrrp/protocol/frame.js';
+import { parseAddress } from '../../../src/core/addr.js';
+import { Instance } from '../../../src/vrrp/protocol/instance.js';
+import { trackerEffect, type ReceiveOutcome } from '../../../src/vrrp/protocol/instance-types.js';
 import { MemoryLan, recordingPorts, type PortRecord } from './lan.js';
-import { encodeAdvert } from './packet.js';
-import { SyncGroup } from './sync-group.js';
+import { encodeAdvert } from '../../../src/vrrp/protocol/packet.js';
+import { SyncGroupRuntime } from '../../../src/vrrp/protocol/sync-group.js';
 import { defaultSpec } from './spec-defaults.js';
 
 /** A parsed scenario line (loosely typed: scenarios are data). */
@@ -35,9 +36,9 @@ export interface ReplayResult {
 }
 
 interface Slot {
-  spec: VrrpInstanceSpec;
+  spec: VrrpInstance;
   primary: string;
-  instance: VrrpInstance;
+  instance: Instance;
   records: PortRecord[];
   cursor: number;
   lastReceive?: ReceiveOutcome;
@@ -66,23 +67,23 @@ class Runner {
     this.lan = head.lan ? new MemoryLan(this.clock) : undefined;
     for (const raw of (head.instances as ScenarioLine[] | undefined) ?? []) this.addInstance(raw);
     for (const [name, members] of Object.entries((head.syncGroups as Record<string, string[]> | undefined) ?? {})) {
-      new SyncGroup(name, members.map((m) => this.slot(m).instance), silentLogger());
+      new SyncGroupRuntime(name, members.map((m) => this.slot(m).instance), silentLogger());
     }
   }
 
   private addInstance(raw: ScenarioLine): void {
     const { primary, ...over } = raw;
-    const spec = defaultSpec(over as Partial<VrrpInstanceSpec>);
+    const spec = defaultSpec(over as Partial<VrrpInstance>);
     const records: PortRecord[] = [];
     const sink = this.lan?.join(spec.name, str(primary));
-    const slot: Slot = { spec, primary: str(primary), records, cursor: 0, instance: undefined as unknown as VrrpInstance };
+    const slot: Slot = { spec, primary: str(primary), records, cursor: 0, instance: undefined as unknown as Instance };
     slot.instance = this.build(slot, sink);
     this.slots.set(spec.name, slot);
   }
 
-  private build(slot: Slot, sink?: (b: Uint8Array, d: string) => void): VrrpInstance {
+  private build(slot: Slot, sink?: (b: Uint8Array, d: string) => void): Instance {
     const ports = recordingPorts(this.clock, slot.records, sink);
-    const inst = new VrrpInstance(slot.spec, { clock: this.clock, log: silentLogger(), ports, primaryAddress: slot.primary });
+    const inst = new Instance(slot.spec, { clock: this.clock, log: silentLogger(), ports, primaryAddress: slot.primary });
     this.lan?.bind(slot.spec.name, inst);
     return inst;
   }

@@ -8,7 +8,7 @@
  * `garp_lower_prio_repeat` rounds at once and a second set after `garp_lower_prio_delay`.
  * One round = one GARP/NA per VIP.
  */
-import type { Clock, TimerHandle } from '../core/clock.js';
+import type { Clock, TimerHandle } from '../../core/clock.js';
 
 /** Schedule parameters, from the instance config. */
 export interface AnnounceConfig {

@@ -2,13 +2,12 @@
  * The public types of a VRRP instance: the ports the wire layer implements, the injected
  * dependencies, tracker effects, snapshots and the sync-group hook (pure).
  */
-import type { Clock } from '../core/clock.js';
-import type { Logger } from '../core/log.js';
-import type { IpAddress } from '../config/model.js';
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../core/log.js';
+import type { IpAddress } from '../../config/model.js';
 import type { NotifyState, StepReason, VrrpState } from './fsm.js';
 import type { DropReason } from './receive.js';
 import type { VrrpStats } from './stats.js';
-import type { VrrpInstance } from './instance.js';
 
 /** Actions executed on the outside world. Implemented on real sockets by the wire layer. */
 export interface InstancePorts {
@@ -80,10 +79,22 @@ export interface InstanceSnapshot {
 /** Result of `receive()`. */
 export type ReceiveOutcome = { accepted: true; reason: StepReason } | { accepted: false; drop: DropReason; detail: string };
 
+/** What a sync group sees of a member (the instance implements it). */
+export interface SyncMember {
+  readonly state: VrrpState;
+  /** The member has a fault of its own (not one imposed by the group). */
+  readonly hasOwnFault: boolean;
+  /** BACKUP and hearing a master. */
+  readonly hearsMaster: boolean;
+  attachSync(hook: SyncHook | undefined): void;
+  setGroupFault(on: boolean): void;
+  syncTo(target: 'MASTER' | 'BACKUP'): void;
+}
+
 /** Hook a sync group installs on its members. */
 export interface SyncHook {
-  memberTransition(member: VrrpInstance, from: VrrpState, to: VrrpState, reason: StepReason): void;
-  memberFaultChanged(member: VrrpInstance): void;
+  memberTransition(member: SyncMember, from: VrrpState, to: VrrpState, reason: StepReason): void;
+  memberFaultChanged(member: SyncMember): void;
   /** May `member`, whose down timer expired, become MASTER without splitting the group? */
-  canGoMaster(member: VrrpInstance): boolean;
+  canGoMaster(member: SyncMember): boolean;
 }

@@ -7,10 +7,10 @@
  * Reference files: test/fixtures/processes/keepalived-2.2.7/. The VRRP runtime builds an
  * InstanceDump per instance and writes the strings these functions return.
  */
-import { formatGlobalDefs } from '../config/global-dump.js';
-import type { AuthSpec, GlobalDefs } from '../config/model.js';
-import type { VrrpStateName } from '../core/vrrp-state.js';
-import { STATS_KEYS, type VrrpStats } from './stats.js';
+import { formatGlobalDefs } from '../../config/global-dump.js';
+import type { AuthSpec, GlobalDefs } from '../../config/model.js';
+import type { VrrpStateName } from '../../core/vrrp-state.js';
+import { STATS_KEYS, type VrrpStats } from '../protocol/stats.js';
 
 /** The state of one VRRP instance at dump time. Times are wall-clock ms since the epoch. */
 export interface InstanceDump {

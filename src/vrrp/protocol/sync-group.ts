@@ -6,20 +6,19 @@
  * - One member yields MASTER for BACKUP → every MASTER member goes BACKUP.
  * Forced moves are tagged `syncGroupMaster` / `syncGroupBackup` and do not propagate again.
  */
-import type { Logger } from '../core/log.js';
+import type { Logger } from '../../core/log.js';
 import type { StepReason, VrrpState } from './fsm.js';
-import type { SyncHook } from './instance-types.js';
-import type { VrrpInstance } from './instance.js';
+import type { SyncHook, SyncMember } from './instance-types.js';
 
 export type SyncGroupState = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT';
 
-export class SyncGroup implements SyncHook {
+export class SyncGroupRuntime implements SyncHook {
   private propagating = false;
 
   /** Attaches itself to every member. */
   constructor(
     readonly name: string,
-    readonly members: readonly VrrpInstance[],
+    readonly members: readonly SyncMember[],
     private readonly log: Logger,
     private readonly onGroupState?: (state: SyncGroupState) => void,
   ) {
@@ -35,7 +34,7 @@ export class SyncGroup implements SyncHook {
     return 'INIT';
   }
 
-  private forEachOther(member: VrrpInstance, fn: (m: VrrpInstance) => void): void {
+  private forEachOther(member: SyncMember, fn: (m: SyncMember) => void): void {
     if (this.propagating) return;
     this.propagating = true;
     try {
@@ -46,7 +45,7 @@ export class SyncGroup implements SyncHook {
   }
 
   /** A member changed state by itself: pull the others along. */
-  memberTransition(member: VrrpInstance, from: VrrpState, to: VrrpState, reason: StepReason): void {
+  memberTransition(member: SyncMember, from: VrrpState, to: VrrpState, reason: StepReason): void {
     if (reason === 'syncGroupMaster' || reason === 'syncGroupBackup') return;
     if (to === 'MASTER') {
       this.log.info({ group: this.name }, `VRRP_Group(${this.name}) Syncing instances to MASTER state`);
@@ -59,12 +58,12 @@ export class SyncGroup implements SyncHook {
   }
 
   /** keepalived: no member takes MASTER while another member is FAULT or still hears its master. */
-  canGoMaster(member: VrrpInstance): boolean {
+  canGoMaster(member: SyncMember): boolean {
     return this.members.every((m) => m === member || (m.state !== 'FAULT' && !m.hearsMaster));
   }
 
   /** A member's own fault appeared or cleared: each member is group-faulted while another has a fault. */
-  memberFaultChanged(_member: VrrpInstance): void {
+  memberFaultChanged(_member: SyncMember): void {
     if (this.propagating) return;
     this.propagating = true;
     try {

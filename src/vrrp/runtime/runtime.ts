@@ -1,5 +1,5 @@
 /**
- * The VRRP child's wiring: builds one VrrpInstance per configured instance and implements its
+ * The VRRP child's wiring: builds one Instance per configured instance and implements its
  * ports on the kernel seams: raw VRRP sockets (one per interface, family and multicast/unicast,
  * demultiplexed by VRID), rtnetlink for VIPs and link state, AF_PACKET for gratuitous ARP and
  * unsolicited NA, trackers and notify scripts. Stale VIPs are removed before the instances
@@ -10,24 +10,25 @@
  * order the instances asked for them.
  */
 import type { RtNetlinkSocket } from 'netlink';
-import type { Config, IpAddress, VrrpInstance as InstanceSpec } from '../config/model.js';
-import { SystemClock, type Clock, type TimerHandle } from '../core/clock.js';
-import type { VrrpStateName } from '../core/vrrp-state.js';
-import type { Logger } from '../core/log.js';
-import { RateLimiter } from '../core/rate-limit.js';
-import { nftables, openedNftables } from '../net/nftables.js';
-import { PacketSocket } from '../net/packet-socket.js';
-import { addAddress, linkLocalIpv6, primaryIpv4, removeAddress, type AddressSpec } from '../net/rtnl-addr.js';
-import { LinkWatcher, listLinks, openRtnl, type LinkInfo } from '../net/rtnl-link.js';
-import { VrrpSocket, type ReceivedDatagram } from '../net/vrrp-socket.js';
-import { AH_HEADER_LEN, IPPROTO_AH } from './auth.js';
-import { buildGratuitousArp, buildUnsolicitedNa } from './garp.js';
-import { VrrpInstance, type InstancePorts } from './instance.js';
-import { VipFirewall } from './runtime/firewall.js';
+import type { Config, IpAddress, VrrpInstance } from '../../config/model.js';
+import { SystemClock, type Clock, type TimerHandle } from '../../core/clock.js';
+import type { VrrpStateName } from '../../core/vrrp-state.js';
+import type { Logger } from '../../core/log.js';
+import { RateLimiter } from '../../core/rate-limit.js';
+import { nftables, openedNftables } from '../../net/nftables.js';
+import { PacketSocket } from '../../net/packet-socket.js';
+import { addAddress, linkLocalIpv6, primaryIpv4, removeAddress, type AddressSpec } from '../../net/rtnl-addr.js';
+import { LinkWatcher, listLinks, openRtnl, type LinkInfo } from '../../net/rtnl-link.js';
+import { VrrpSocket, type ReceivedDatagram } from '../../net/vrrp-socket.js';
+import { AH_HEADER_LEN, IPPROTO_AH } from '../protocol/auth.js';
+import { buildGratuitousArp, buildUnsolicitedNa } from '../protocol/garp.js';
+import { Instance } from '../protocol/instance.js';
+import type { InstancePorts } from '../protocol/instance-types.js';
+import { VipFirewall } from './firewall.js';
 import { Notifier } from './notify.js';
-import { SyncGroup } from './sync-group.js';
-import type { ScriptRunner } from '../script/types.js';
-import { TrackerRegistry } from './track/registry.js';
+import { SyncGroupRuntime } from '../protocol/sync-group.js';
+import type { ScriptRunner } from '../../script/types.js';
+import { TrackerRegistry } from '../track/registry.js';
 
 export interface RuntimeOptions {
   config: Config;
@@ -51,10 +52,10 @@ interface GarpQueue {
 
 interface SocketEntry {
   sock: VrrpSocket;
-  instances: VrrpInstance[];
+  instances: Instance[];
 }
 
-const ifOf = (spec: InstanceSpec, config: Config): string => spec.interface ?? config.global.defaultInterface;
+const ifOf = (spec: VrrpInstance, config: Config): string => spec.interface ?? config.global.defaultInterface;
 
 /**
  * The child's clock. Protocol timers that decide failover latency (Master_Down_Interval, Skew_Time)
@@ -96,8 +97,8 @@ export class FailoverClock implements Clock {
 
 /** The VRRP child's instances on real sockets; see the file header. */
 export class VrrpRuntime {
-  readonly instances: VrrpInstance[] = [];
-  readonly groups: SyncGroup[] = [];
+  readonly instances: Instance[] = [];
+  readonly groups: SyncGroupRuntime[] = [];
   /** Packets dropped before reaching an instance, by reason. */
   readonly drops: Record<string, number> = {};
   private readonly sockets = new Map<string, SocketEntry>();
@@ -150,7 +151,7 @@ export class VrrpRuntime {
       const members = this.instances.filter((i) => g.members.includes(i.name));
       if (members.length === 0) continue;
       let last: string | undefined;
-      this.groups.push(new SyncGroup(g.name, members, log, (state) => {
+      this.groups.push(new SyncGroupRuntime(g.name, members, log, (state) => {
         if (state === last || state === 'INIT') return;
         last = state;
         this.notifier.notify('GROUP', g.name, g.notify, state, 0);
@@ -169,7 +170,7 @@ export class VrrpRuntime {
   }
 
   /** Build one instance and attach it to its socket; undefined (logged) when it cannot run. */
-  private async build(spec: InstanceSpec): Promise<VrrpInstance | undefined> {
+  private async build(spec: VrrpInstance): Promise<Instance | undefined> {
     const { config, log, clock } = this.o;
     const ifName = ifOf(spec, config);
     const link = this.links.get(ifName);
@@ -190,9 +191,9 @@ export class VrrpRuntime {
     const ah = spec.family === 4 && spec.version === 2 && spec.auth.type === 'AH';
     const entry = this.socketFor(ifName, spec.family, unicast, ah);
     if (!unicast) entry.sock.join(mcastGroup);
-    const ref: { inst?: VrrpInstance } = {};
+    const ref: { inst?: Instance } = {};
     const ports = this.portsFor(spec, ifName, entry.sock, primary, () => ref.inst);
-    const inst = new VrrpInstance(spec, { clock, log, ports, primaryAddress: primary, mcastGroup });
+    const inst = new Instance(spec, { clock, log, ports, primaryAddress: primary, mcastGroup });
     ref.inst = inst;
     entry.instances.push(inst);
     return inst;
@@ -253,7 +254,7 @@ export class VrrpRuntime {
     }
   }
 
-  private portsFor(spec: InstanceSpec, ifName: string, sock: VrrpSocket, source: string, inst: () => VrrpInstance | undefined): InstancePorts {
+  private portsFor(spec: VrrpInstance, ifName: string, sock: VrrpSocket, source: string, inst: () => Instance | undefined): InstancePorts {
     const { log } = this.o;
     return {
       sendAdvert: (bytes, dest) => {
@@ -284,11 +285,11 @@ export class VrrpRuntime {
   }
 
   /** VIPs of both families plus `virtual_ipaddress_excluded`. */
-  private allAddresses(spec: InstanceSpec): IpAddress[] {
+  private allAddresses(spec: VrrpInstance): IpAddress[] {
     return [...spec.vips, ...spec.excludedVips];
   }
 
-  private enqueueAddresses(spec: InstanceSpec, addrs: readonly IpAddress[], add: boolean): void {
+  private enqueueAddresses(spec: VrrpInstance, addrs: readonly IpAddress[], add: boolean): void {
     // When nothing is pending, start at once: the netlink request leaves before the GARPs and
     // anything else the takeover does in the same tick.
     const run = (): Promise<void> => this.changeAddresses(spec, addrs, add);
@@ -297,7 +298,7 @@ export class VrrpRuntime {
     this.addrQueue = next.finally(() => this.addrPending--);
   }
 
-  private async changeAddresses(spec: InstanceSpec, addrs: readonly IpAddress[], add: boolean): Promise<void> {
+  private async changeAddresses(spec: VrrpInstance, addrs: readonly IpAddress[], add: boolean): Promise<void> {
     for (const a of addrs) {
       const dev = a.dev ?? ifOf(spec, this.o.config);
       const link = this.links.get(dev);
@@ -319,7 +320,7 @@ export class VrrpRuntime {
   }
 
   /** One round of GARP / unsolicited NA for every VIP (RFC 5798 §6.4.1, §6.4.2). */
-  private sendGratuitous(spec: InstanceSpec, ifName: string): void {
+  private sendGratuitous(spec: VrrpInstance, ifName: string): void {
     for (const a of this.allAddresses(spec)) {
       const dev = a.dev ?? ifName;
       const mac = this.links.get(dev)?.mac;

@@ -2,9 +2,9 @@
  * A complete `VrrpInstance` model with keepalived's defaults, for replay scenarios, benchmarks
  * and tests (pure). VIPs may be given as plain address strings.
  */
-import type { IpAddress, VrrpInstance as VrrpInstanceSpec } from '../config/model.js';
+import type { IpAddress, VrrpInstance } from '../../../src/config/model.js';
 
-type SpecOverrides = Omit<Partial<VrrpInstanceSpec>, 'vips'> & { vips?: readonly (string | IpAddress)[] };
+type SpecOverrides = Omit<Partial<VrrpInstance>, 'vips'> & { vips?: readonly (string | IpAddress)[] };
 
 /** A VIP model entry for an address (`/prefix` optional). */
 export function vip(text: string): IpAddress {
@@ -23,7 +23,7 @@ export function vip(text: string): IpAddress {
 }
 
 /** keepalived's defaults for one instance, overridden by `over`. */
-export function defaultSpec(over: SpecOverrides = {}): VrrpInstanceSpec {
+export function defaultSpec(over: SpecOverrides = {}): VrrpInstance {
   const family = over.family ?? 4;
   const { vips, ...rest } = over;
   const vipList = (vips ?? [family === 4 ? '10.0.0.100' : 'fd00::100']).map((v) => (typeof v === 'string' ? vip(v) : v));
