@@ -3,12 +3,10 @@
  * changes, acting through `InstancePorts`. No I/O here: the wire layer implements the ports on
  * real sockets and netlink, tests implement them in memory.
  *
- * Wire formats at the ports:
- * - IPv4: `sendAdvert` gets the whole IP packet (IP_HDRINCL: TOS 0xc0, TTL 255, id from 1, no
- *   DF, AH when configured) and `receive` expects the whole IP packet as a raw socket reads it.
- * - IPv6: `sendAdvert` gets the VRRP message only (the kernel writes the header with hop limit
- *   255 and, with IPV6_CHECKSUM, could fill the checksum; kad fills it already) and `receive`
- *   expects the VRRP message plus `meta.srcAddress`, `meta.ttl` (hop limit), `meta.dstAddress`.
+ * Wire formats: IPv4 `sendAdvert` gets the whole IP packet (IP_HDRINCL: TOS 0xc0, TTL 255, id
+ * from 1, no DF, AH when configured); IPv6 `sendAdvert` gets the VRRP message only (the kernel
+ * writes the header with hop limit 255). `receive` takes a packet already decoded by
+ * `decodeReceived` (receive.ts), which reads those same formats.
  */
 import type { TimerHandle } from '../../core/clock.js';
 import { RateLimiter } from '../../core/rate-limit.js';
@@ -18,7 +16,7 @@ import { AnnounceSchedule } from './announce.js';
 import { logAdvert, wireSetup } from './instance-setup.js';
 import { step, type Action, type FsmContext, type FsmEvent, type NotifyState, type StepReason, type VrrpState } from './fsm.js';
 import { parseAddress } from '../../core/addr.js';
-import { checkReceived, DROP_STAT, type DropReason, type ReceiveMeta, type ReceivePolicy } from './receive.js';
+import { acceptAdvert, DROP_STAT, type DropReason, type Received, type ReceivePolicy, type ReceiveResult } from './receive.js';
 import { emptyStats } from './stats.js';
 import { masterDownIntervalMs } from './timers.js';
 
@@ -118,14 +116,25 @@ export class Instance implements SyncMember {
     if (this.hasOwnFault) this.sync?.memberFaultChanged(this);
   }
 
-  /** Handles one received packet; see the file header for the byte format. Never throws. */
-  receive(bytes: Uint8Array, meta: ReceiveMeta = {}): ReceiveOutcome {
-    const r = checkReceived(bytes, meta, this.policy, (src) => this.ahSeqBySrc.get(src) ?? 0);
+  /**
+   * Handles one received packet, decoded once by `decodeReceived` (receive.ts) for every instance
+   * of its VRID; an undecodable one is counted here under its drop reason. Never throws.
+   */
+  receive(r: Received): ReceiveOutcome {
     if (!r.ok) {
-      // Silent, as keepalived: another VRID, or the IPv6 cast this instance does not use.
-      if (r.drop !== 'vridMismatch' && r.drop !== 'castDiscarded') this.countDrop(r.drop, r.detail);
+      this.countDrop(r.drop, r.detail);
       return { accepted: false, drop: r.drop, detail: r.detail };
     }
+    const a = acceptAdvert(r.rx, this.policy, (src) => this.ahSeqBySrc.get(src) ?? 0);
+    if (!a.ok) {
+      // Silent, as keepalived: another VRID, or the IPv6 cast this instance does not use.
+      if (a.drop !== 'vridMismatch' && a.drop !== 'castDiscarded') this.countDrop(a.drop, a.detail);
+      return { accepted: false, drop: a.drop, detail: a.detail };
+    }
+    return this.accepted(a);
+  }
+
+  private accepted(r: Extract<ReceiveResult, { ok: true }>): ReceiveOutcome {
     this.stats.advert_rcvd++;
     if (r.ahSeq !== undefined) {
       this.ahSeqBySrc.set(r.src, r.ahSeq);

@@ -7,6 +7,9 @@ import { passMatches, verifyAh } from './auth.js';
 import { parseIpv4Frame, type FrameDrop } from './frame.js';
 import { type Family, parseAddress } from '../../core/addr.js';
 import { ADVERT_TTL } from './packet.js';
+
+/** RFC 5798 §5.1.2.2: the IPv6 VRRP group. */
+const VRRP_GROUP6 = 'ff02::12';
 import { AUTH_AH, AUTH_PASS, decodeAdvert, type Advert, type DecodeDrop } from './packet.js';
 import type { VrrpStats } from './stats.js';
 
@@ -88,44 +91,58 @@ function drop(reason: DropReason, detail: string, vrid?: number): ReceiveResult 
   return { ok: false, drop: reason, detail, vrid };
 }
 
-interface Unwrapped {
-  payload: Uint8Array;
+/** A received packet decoded once: IP header (IPv4), AH when present, and the advert. */
+export interface ReceivedAdvert {
+  family: Family;
+  advert: Advert;
   src: string;
   dst: string;
   srcBytes: Uint8Array | undefined;
   dstBytes: Uint8Array | undefined;
+  /** IPv4 TTL or IPv6 hop limit. */
   ttl: number;
+  /** The AH header and the whole packet it authenticates (IPv4 v2 with `auth_type AH`). */
   ah?: { offset: number; spi: number; seq: number; packet: Uint8Array };
 }
 
-function unwrap(bytes: Uint8Array, meta: ReceiveMeta, p: ReceivePolicy): Unwrapped | ReceiveResult {
-  if (p.family === 6) {
-    if (!meta.srcAddress) return drop('ipHeaderInvalid', 'IPv6 source address unknown');
-    const dst = meta.dstAddress ?? p.mcastGroup;
-    return {
-      payload: bytes,
-      src: meta.srcAddress,
-      dst,
-      srcBytes: parseAddress(meta.srcAddress, 6),
-      dstBytes: parseAddress(dst, 6),
-      ttl: meta.ttl ?? ADVERT_TTL,
-    };
+/** Why a packet does not decode (well-formedness only). */
+export type UndecodableReason = FrameDrop | DecodeDrop;
+
+/**
+ * `decodeReceived`'s result. A packet that does not decode still names its VRID when the
+ * VRRP header could be reached, so its drop is counted by the instances of that VRID.
+ */
+export type Received =
+  | { ok: true; rx: ReceivedAdvert }
+  | { ok: false; drop: UndecodableReason; detail: string; vrid?: number };
+
+/**
+ * Decodes one received packet, once, for every instance it may be for. IPv4: `bytes` is the
+ * whole IP packet (as an IP_HDRINCL raw socket reads it). IPv6: `bytes` is the VRRP message and
+ * `meta` carries the source, destination and hop limit (the destination defaults to the VRRP
+ * group ff02::12, for the pseudo-header checksum). Never throws.
+ */
+export function decodeReceived(bytes: Uint8Array, meta: ReceiveMeta, family: Family): Received {
+  let payload: Uint8Array;
+  let rx: Omit<ReceivedAdvert, 'advert'>;
+  if (family === 6) {
+    if (!meta.srcAddress) return { ok: false, drop: 'ipHeaderInvalid', detail: 'IPv6 source address unknown' };
+    const dst = meta.dstAddress || VRRP_GROUP6;
+    payload = bytes;
+    rx = { family, src: meta.srcAddress, dst, srcBytes: parseAddress(meta.srcAddress, 6), dstBytes: parseAddress(dst, 6), ttl: meta.ttl ?? ADVERT_TTL };
+  } else {
+    const f = parseIpv4Frame(bytes);
+    if (!f.ok) return { ok: false, drop: f.drop, detail: f.detail };
+    payload = f.payload;
+    rx = { family, src: f.header.src, dst: f.header.dst, srcBytes: bytes.subarray(12, 16), dstBytes: bytes.subarray(16, 20), ttl: f.header.ttl };
+    if (f.ah && f.ahOffset !== undefined) rx.ah = { offset: f.ahOffset, spi: f.ah.spi, seq: f.ah.seq, packet: bytes };
   }
-  const f = parseIpv4Frame(bytes);
-  if (!f.ok) return drop(f.drop, f.detail);
-  const u: Unwrapped = {
-    payload: f.payload,
-    src: f.header.src,
-    dst: f.header.dst,
-    srcBytes: bytes.subarray(12, 16),
-    dstBytes: bytes.subarray(16, 20),
-    ttl: f.header.ttl,
-  };
-  if (f.ah && f.ahOffset !== undefined) u.ah = { offset: f.ahOffset, spi: f.ah.spi, seq: f.ah.seq, packet: bytes };
-  return u;
+  const d = decodeAdvert(payload, { family, src: rx.srcBytes, dst: rx.dstBytes });
+  if (!d.ok) return { ok: false, drop: d.drop, detail: d.detail, vrid: payload.length >= 2 ? payload[1] : undefined };
+  return { ok: true, rx: { ...rx, advert: d.advert } };
 }
 
-function checkTtl(u: Unwrapped, p: ReceivePolicy): ReceiveResult | undefined {
+function checkTtl(u: ReceivedAdvert, p: ReceivePolicy): ReceiveResult | undefined {
   if (p.unicastPeers.length === 0) {
     // RFC 5798 §7.1: MUST verify that the TTL / Hop Limit is 255.
     return u.ttl === ADVERT_TTL ? undefined : drop('ttlInvalid', `ttl ${u.ttl}`);
@@ -138,7 +155,7 @@ function checkTtl(u: Unwrapped, p: ReceivePolicy): ReceiveResult | undefined {
   return undefined;
 }
 
-function checkAuth(a: Advert, u: Unwrapped, p: ReceivePolicy, lastAhSeq: number): ReceiveResult | undefined {
+function checkAuth(a: Advert, u: ReceivedAdvert, p: ReceivePolicy, lastAhSeq: number): ReceiveResult | undefined {
   if (a.authType > AUTH_AH) return drop('authTypeInvalid', `auth type ${a.authType}`, a.vrid);
   if (a.authType !== p.authType) {
     return drop('authTypeMismatch', `auth type ${a.authType}, expected ${p.authType}`, a.vrid);
@@ -189,19 +206,11 @@ function checkAddresses(a: Advert, p: ReceivePolicy): ReceiveResult | undefined 
 }
 
 /**
- * Validates one received packet for an instance. IPv4: `bytes` is the whole IP packet (as an
- * IP_HDRINCL raw socket reads it). IPv6: `bytes` is the VRRP message and `meta` carries the
- * source, destination and hop limit. `lastAhSeq` gives the highest AH sequence accepted so far
+ * The instance's policy on a decoded packet (RFC 5798 §7.1 / RFC 3768 §7.1 and keepalived's
+ * checks, in keepalived's order). `lastAhSeq` gives the highest AH sequence accepted so far
  * from a source (replay protection is per sender).
  */
-export function checkReceived(
-  bytes: Uint8Array,
-  meta: ReceiveMeta,
-  p: ReceivePolicy,
-  lastAhSeq: (src: string) => number = () => 0,
-): ReceiveResult {
-  const u = unwrap(bytes, meta, p);
-  if ('ok' in u) return u;
+export function acceptAdvert(u: ReceivedAdvert, p: ReceivePolicy, lastAhSeq: (src: string) => number = () => 0): ReceiveResult {
   // IPv6: keepalived discards the wrong cast before any check, uncounted (a multicast socket
   // also sees unicast packets, a unicast one the multicast of other instances).
   if (p.family === 6 && u.dstBytes && (u.dstBytes[0] === 0xff) !== (p.unicastPeers.length === 0)) {
@@ -209,9 +218,7 @@ export function checkReceived(
   }
   const ttlDrop = checkTtl(u, p);
   if (ttlDrop) return ttlDrop;
-  const d = decodeAdvert(u.payload, { family: p.family, src: u.srcBytes, dst: u.dstBytes });
-  if (!d.ok) return drop(d.drop, d.detail);
-  const a = d.advert;
+  const a = u.advert;
   if (a.vrid !== p.vrid) return drop('vridMismatch', `vrid ${a.vrid}`, a.vrid);
   if (a.version !== p.version) return drop('versionMismatch', `version ${a.version}`, a.vrid);
   if (a.version === 2) {
@@ -231,4 +238,15 @@ export function checkReceived(
   const ok: ReceiveResult = { ok: true, advert: a, src: u.src };
   if (u.ah) ok.ahSeq = u.ah.seq;
   return ok;
+}
+
+/** Decode and accept in one call (tests and tools; the runtime decodes once per packet). */
+export function checkReceived(
+  bytes: Uint8Array,
+  meta: ReceiveMeta,
+  p: ReceivePolicy,
+  lastAhSeq: (src: string) => number = () => 0,
+): ReceiveResult {
+  const r = decodeReceived(bytes, meta.dstAddress || p.family === 4 ? meta : { ...meta, dstAddress: p.mcastGroup }, p.family);
+  return r.ok ? acceptAdvert(r.rx, p, lastAhSeq) : drop(r.drop, r.detail, r.vrid);
 }

@@ -20,7 +20,8 @@ import { PacketSocket } from '../../net/packet-socket.js';
 import { addAddress, linkLocalIpv6, primaryIpv4, removeAddress, type AddressSpec } from '../../net/rtnl-addr.js';
 import { LinkWatcher, listLinks, openRtnl, type LinkInfo } from '../../net/rtnl-link.js';
 import { VrrpSocket, type ReceivedDatagram } from '../../net/vrrp-socket.js';
-import { AH_HEADER_LEN, IPPROTO_AH } from '../protocol/auth.js';
+import { IPPROTO_AH } from '../protocol/auth.js';
+import { decodeReceived } from '../protocol/receive.js';
 import { buildGratuitousArp, buildUnsolicitedNa } from '../protocol/garp.js';
 import { Instance } from '../protocol/instance.js';
 import type { InstancePorts } from '../protocol/instance-types.js';
@@ -227,23 +228,21 @@ export class VrrpRuntime {
     return entry;
   }
 
-  /** Hand a datagram to the instances of its VRID (IPv4: the whole IP packet, AH included). */
+  /** Decode a datagram once and hand it to the instances of its VRID. */
   private demux(entry: SocketEntry, d: ReceivedDatagram): void {
-    let bytes: Buffer = d.payload;
-    let vridOffset = 1;
-    if (d.family === 'ipv4' && d.ipHeader) {
-      bytes = Buffer.concat([d.ipHeader, d.payload]);
-      if (d.ipHeader[9] === IPPROTO_AH) vridOffset = AH_HEADER_LEN + 1;
-    }
-    const vrid = d.payload[vridOffset];
-    const meta = { srcAddress: d.source, dstAddress: d.destination, ttl: d.ttl, ifname: entry.sock.ifName };
+    const ifname = entry.sock.ifName;
+    const family = d.family === 'ipv4' ? 4 : 6;
+    const r = decodeReceived(d.packet ?? d.payload, { srcAddress: d.source, dstAddress: d.destination, ttl: d.ttl, ifname }, family);
+    const vrid = r.ok ? r.rx.advert.vrid : r.vrid;
     let delivered = false;
     for (const inst of entry.instances) {
       if (inst.spec.vrid !== vrid) continue;
       delivered = true;
-      inst.receive(bytes, meta);
+      inst.receive(r);
     }
-    if (!delivered) this.countDrop('vridUnknown', `${entry.sock.ifName}: VRID ${vrid ?? '?'} from ${d.source}`);
+    if (delivered) return;
+    if (!r.ok && vrid === undefined) this.countDrop(r.drop, `${ifname}: ${r.detail} from ${d.source}`);
+    else this.countDrop('vridUnknown', `${ifname}: VRID ${vrid} from ${d.source}`);
   }
 
   private countDrop(reason: string, detail: string): void {

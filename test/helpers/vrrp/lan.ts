@@ -7,7 +7,8 @@
 import type { Clock } from '../../../src/core/clock.js';
 import type { IpAddress } from '../../../src/config/model.js';
 import type { NotifyState, StepReason, VrrpState } from '../../../src/vrrp/protocol/fsm.js';
-import type { InstancePorts } from '../../../src/vrrp/protocol/instance-types.js';
+import type { InstancePorts, ReceiveOutcome } from '../../../src/vrrp/protocol/instance-types.js';
+import { decodeReceived, type ReceiveMeta } from '../../../src/vrrp/protocol/receive.js';
 import type { Instance } from '../../../src/vrrp/protocol/instance.js';
 import { decodeAdvert } from '../../../src/vrrp/protocol/packet.js';
 import { parseIpv4Frame } from '../../../src/vrrp/protocol/frame.js';
@@ -97,9 +98,14 @@ export class MemoryLan {
       if (name === fromName) continue;
       this.clock.setTimer(this.delayMs, () => {
         if (n.linked && from.linked && n.instance) {
-          n.instance.receive(copy, { srcAddress: from.address, dstAddress: dest, ttl: 255 });
+          deliver(n.instance, copy, { srcAddress: from.address, dstAddress: dest, ttl: 255 });
         }
       });
     }
   }
+}
+
+/** Decodes `bytes` as a socket would deliver them and hands them to `inst` (IPv4: the whole IP packet). */
+export function deliver(inst: Instance, bytes: Uint8Array, meta: ReceiveMeta = {}): ReceiveOutcome {
+  return inst.receive(decodeReceived(bytes, meta, inst.spec.family));
 }

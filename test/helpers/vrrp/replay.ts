@@ -19,7 +19,7 @@ import { buildIpv4Frame } from '../../../src/vrrp/protocol/frame.js';
 import { parseAddress } from '../../../src/core/addr.js';
 import { Instance } from '../../../src/vrrp/protocol/instance.js';
 import { trackerEffect, type ReceiveOutcome } from '../../../src/vrrp/protocol/instance-types.js';
-import { MemoryLan, recordingPorts, type PortRecord } from './lan.js';
+import { deliver, MemoryLan, recordingPorts, type PortRecord } from './lan.js';
 import { encodeAdvert } from '../../../src/vrrp/protocol/packet.js';
 import { SyncGroupRuntime } from '../../../src/vrrp/protocol/sync-group.js';
 import { defaultSpec } from './spec-defaults.js';
@@ -138,10 +138,10 @@ class Runner {
       if (op === 'start') i.start({ resumeMaster: line.resumeMaster === true, garp: line.garp !== false });
       else if (op === 'advert') {
         const p = this.peerPacket(s, line);
-        s.lastReceive = i.receive(p.bytes, p.meta);
+        s.lastReceive = deliver(i, p.bytes, p.meta);
       } else if (op === 'raw') {
         const meta = line.from ? { srcAddress: str(line.from), ttl: num(line.ttl, 255), dstAddress: str(line.dst, 'ff02::12') } : {};
-        s.lastReceive = i.receive(new Uint8Array(Buffer.from(str(line.hex), 'hex')), meta);
+        s.lastReceive = deliver(i, new Uint8Array(Buffer.from(str(line.hex), 'hex')), meta);
       }
       else if (op === 'link') i.linkChanged(line.up !== false);
       else if (op === 'track') i.setTracker(str(line.id, 'script'), trackerEffect(line.up !== false, num(line.weight, 0), line.reverse === true));

@@ -5,7 +5,7 @@ import { passwordBytes, signAh } from '../../../src/vrrp/protocol/auth.js';
 import { buildIpv4Frame, parseIpv4Frame } from '../../../src/vrrp/protocol/frame.js';
 import { canonicalAddress, compareAddressBytes, formatIpv6, parseAddress, parseIpv4, parseIpv6 } from '../../../src/core/addr.js';
 import { decodeAdvert, encodeAdvert, type AdvertFields } from '../../../src/vrrp/protocol/packet.js';
-import { checkReceived, DROP_STAT, type ReceivePolicy, type ReceiveMeta } from '../../../src/vrrp/protocol/receive.js';
+import { checkReceived, decodeReceived, DROP_STAT, type ReceivePolicy, type ReceiveMeta } from '../../../src/vrrp/protocol/receive.js';
 
 const SRC = '10.232.0.11';
 const GROUP = '224.0.0.18';
@@ -104,6 +104,16 @@ describe('decodeAdvert drop reasons', () => {
   });
 });
 
+describe('decodeReceived (once per packet, before the demux)', () => {
+  it('decodes IP header and advert; an undecodable advert still names its VRID', () => {
+    expect(decodeReceived(frame(advert()), {}, 4)).toMatchObject({ ok: true, rx: { src: SRC, dst: GROUP, ttl: 255, advert: { vrid: 51 } } });
+    const bad = frame(advert());
+    bad[bad.length - 1]! ^= 0xff;
+    expect(decodeReceived(bad, {}, 4)).toMatchObject({ ok: false, drop: 'badChecksum', vrid: 51 });
+    expect(decodeReceived(new Uint8Array(10), {}, 4)).toEqual({ ok: false, drop: 'ipHeaderInvalid', detail: '10 bytes', vrid: undefined });
+  });
+});
+
 describe('receive policy drop reasons', () => {
   it('accepts a good advert', () => {
     expect(rx(frame(advert()))).toMatchObject({ ok: true, src: SRC });
@@ -194,7 +204,9 @@ describe('receive policy drop reasons', () => {
     expect(rx(v, p6, { srcAddress: 'fe80::1', dstAddress: 'fe80::9', ttl: 255 })).toMatchObject({ ok: false, drop: 'castDiscarded' });
     const uni = { ...p6, unicastPeers: [{ address: 'fe80::1' }] };
     expect(rx(v, uni, { srcAddress: 'fe80::1', dstAddress: 'fe80::9', ttl: 64 })).toMatchObject({ ok: true });
-    expect(rx(v, uni, { srcAddress: 'fe80::1', dstAddress: 'ff02::12', ttl: 255 })).toMatchObject({ ok: false, drop: 'castDiscarded' });
+    // The packet is decoded (checksum over its own destination) before the instance's policy.
+    const m = encodeAdvert({ version: 3, vrid: 51, priority: 100, advertIntMs: 1000, addrs: ['fd00:232::100'], family: 6 }, { checksumMode: 'pseudo6', src: parseIpv6('fe80::1'), dst: parseIpv6('ff02::12') });
+    expect(rx(m, uni, { srcAddress: 'fe80::1', dstAddress: 'ff02::12', ttl: 255 })).toMatchObject({ ok: false, drop: 'castDiscarded' });
     expect(DROP_STAT.castDiscarded).toBeUndefined();
   });
 });

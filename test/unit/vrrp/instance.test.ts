@@ -7,7 +7,7 @@ import { Instance } from '../../../src/vrrp/protocol/instance.js';
 import { trackerEffect } from '../../../src/vrrp/protocol/instance-types.js';
 import { parseIpv4Frame } from '../../../src/vrrp/protocol/frame.js';
 import { parseIpv4 } from '../../../src/core/addr.js';
-import { recordingPorts, advertPriority, type PortRecord } from '../../helpers/vrrp/lan.js';
+import { deliver, recordingPorts, advertPriority, type PortRecord } from '../../helpers/vrrp/lan.js';
 import { decodeAdvert } from '../../../src/vrrp/protocol/packet.js';
 import { defaultSpec } from '../../helpers/vrrp/spec-defaults.js';
 import { SyncGroupRuntime } from '../../../src/vrrp/protocol/sync-group.js';
@@ -82,7 +82,7 @@ describe('Instance', () => {
     const peer = make({ priority: 200, name: 'peer' }, '10.0.0.2');
     peer.inst.start();
     peer.clock.advance(5000);
-    inst.receive(peer.sent[0]!.bytes);
+    deliver(inst, peer.sent[0]!.bytes);
     inst.setTracker('script:x', trackerEffect(false, -5));
     const s = inst.snapshot();
     expect(s).toMatchObject({
@@ -108,15 +108,15 @@ describe('Instance', () => {
       if (priority === 0) p.inst.shutdown();
       return p.sent.at(-1)!.bytes;
     };
-    inst.receive(peer(50));
-    inst.receive(peer(0));
+    deliver(inst, peer(50));
+    deliver(inst, peer(0));
     const msgs = logs.map((r) => r.msg);
     expect(msgs).toContain('(VI_1) received lower priority (50) advert from 10.0.0.2 - discarding');
     expect(msgs).toContain('(VI_1) Backup received priority 0 advertisement');
     const m = make({ priority: 255 });
     m.inst.start();
     m.inst.setBasePriority(100);
-    m.inst.receive(peer(200));
+    deliver(m.inst, peer(200));
     expect(m.logs.map((r) => r.msg)).toEqual(
       expect.arrayContaining(['(VI_1) setting VIPs.', '(VI_1) Master received advert from 10.0.0.2 with higher priority 200, ours 100', '(VI_1) removing VIPs.', '(VI_1) Entering BACKUP STATE']),
     );
@@ -125,7 +125,7 @@ describe('Instance', () => {
   it('logs drops as records with a stable code, rate-limited', () => {
     const { inst, logs } = make();
     inst.start();
-    for (let i = 0; i < 50; i++) inst.receive(new Uint8Array([1, 2, 3]));
+    for (let i = 0; i < 50; i++) deliver(inst, new Uint8Array([1, 2, 3]));
     const drops = logs.filter((r) => r.code === 'KAD_WARN_VRRP_PACKET_DROPPED');
     expect(drops.length).toBe(10);
     expect(drops[0]).toMatchObject({ instance: 'VI_1', drop: 'ipHeaderInvalid' });
@@ -161,8 +161,8 @@ describe('Instance', () => {
     expect(parseIpv4Frame(sent[1]!.bytes)).toMatchObject({ ok: true, ah: { seq: 2 } });
     const rx = make({ priority: 100, unicastPeers: [{ address: '10.0.0.1' }], auth: { type: 'AH', password: 'pw' } }, '10.0.0.2');
     rx.inst.start();
-    expect(rx.inst.receive(sent[0]!.bytes)).toEqual({ accepted: true, reason: 'advertAccepted' });
-    expect(rx.inst.receive(sent[0]!.bytes)).toMatchObject({ accepted: false, drop: 'authFailure' });
+    expect(deliver(rx.inst, sent[0]!.bytes)).toEqual({ accepted: true, reason: 'advertAccepted' });
+    expect(deliver(rx.inst, sent[0]!.bytes)).toMatchObject({ accepted: false, drop: 'authFailure' });
   });
 
   it('AH: after accepting a peer sequence, own adverts continue above it (keepalived shares one counter)', () => {
@@ -171,10 +171,10 @@ describe('Instance', () => {
     peer.clock.advance(40_000); // 41 adverts: sequence 1..41
     const me = make({ priority: 100, auth: { type: 'AH', password: 'pw' } });
     me.inst.start();
-    expect(me.inst.receive(peer.sent.at(-1)!.bytes)).toMatchObject({ accepted: true });
+    expect(deliver(me.inst, peer.sent.at(-1)!.bytes)).toMatchObject({ accepted: true });
     me.inst.setTracker('t', trackerEffect(false, 0));
     me.inst.setTracker('t', trackerEffect(true, 0));
-    me.inst.receive(peer.sent.at(-1)!.bytes); // replayed: dropped
+    deliver(me.inst, peer.sent.at(-1)!.bytes); // replayed: dropped
     me.clock.advance(4000); // peer silent: takeover
     expect(me.inst.state).toBe('MASTER');
     expect(parseIpv4Frame(me.sent[0]!.bytes)).toMatchObject({ ok: true, ah: { seq: 42 } });
