@@ -12,16 +12,10 @@ import type { Logger } from '../core/log.js';
 import { runChild, sendToParent as send, type ChildBody } from '../supervisor/child-entry.js';
 import { DUMP_FILES, writeDumpFile } from '../supervisor/dump-files.js';
 import { dumpText } from './dump/record.js';
-import { FailoverClock, VrrpRuntime } from './runtime/runtime.js';
+import { FailoverClock, periodicIntervals } from './runtime/clock.js';
+import { VrrpRuntime } from './runtime/runtime.js';
 import { ProcessScriptRunner } from '../script/runner.js';
 import { warnRootScripts } from '../supervisor/script-warnings.js';
-
-/** Intervals of the periodic timers of `config` (adverts and vrrp_scripts). */
-function periodicIntervals(config: Config): Set<number> {
-  return new Set([...config.vrrpInstances.map((i) => i.advertIntMs), ...config.vrrpScripts.map((s) => s.intervalMs)]);
-}
-
-
 
 class VrrpChild implements ChildBody {
   private runtime: VrrpRuntime | undefined;
@@ -32,46 +26,34 @@ class VrrpChild implements ChildBody {
     private readonly log: Logger,
   ) {}
 
-  private makeRuntime(config: Config, resumeMaster: readonly string[], quietResume: readonly string[] = []): VrrpRuntime {
-    return new VrrpRuntime({
-      config, clock: new FailoverClock(periodicIntervals(config)), log: this.log, resumeMaster, quietResume,
-      runner: new ProcessScriptRunner({ clock: new SystemClock(), log: this.log, policy: config.global }),
-      keepVipsOnStop: this.opts.cli.dontReleaseVrrp,
-      onState: (instance, state, priority) => send({ type: 'state', instance, state, priority }),
-    });
+  private readonly clock = new FailoverClock(new Set());
+
+  private runner(config: Config): ProcessScriptRunner {
+    return new ProcessScriptRunner({ clock: new SystemClock(), log: this.log, policy: config.global });
   }
 
   async start(config: Config): Promise<number | undefined> {
     warnRootScripts(config, 'vrrp', this.log);
-    this.runtime = this.makeRuntime(config, this.opts.resumeMaster ?? []);
+    this.clock.setPeriodic(periodicIntervals(config));
+    this.runtime = new VrrpRuntime({
+      config, clock: this.clock, log: this.log, resumeMaster: this.opts.resumeMaster ?? [], runner: this.runner(config),
+      keepVipsOnStop: this.opts.cli.dontReleaseVrrp,
+      onState: (instance, state, priority) => send({ type: 'state', instance, state, priority }),
+    });
     await this.runtime.start();
     send({ type: 'ready' });
     return undefined;
   }
 
-  /** SIGHUP path: keep MASTER instances (they resume without losing their VIPs), rebuild the rest. */
+  /** SIGHUP path: the runtime diffs (unchanged instances keep state and timers, see runtime.ts). */
   async reload(config: Config): Promise<void> {
-    // Masters advertise before the work; the resumed instances advertise again once it is done,
-    // so the gap on the wire is the reload's duration, never an interval plus it.
-    for (const inst of this.runtime?.instances ?? []) inst.advertiseNow();
     if (!this.runtime || this.stopping) {
       send({ type: 'reloaded', ok: false, message: 'not running; configuration not applied' });
       return;
     }
-    const old = this.runtime;
-    const masters = old.instances.filter((i) => i.state === 'MASTER').map((i) => i.name);
-    const next = new Map(config.vrrpInstances.map((i) => [i.name, i] as const));
-    const sameVips = (name: string): boolean => {
-      const was = old.config.vrrpInstances.find((i) => i.name === name);
-      const now = next.get(name);
-      const key = (i: typeof was): string =>
-        JSON.stringify([...(i?.vips ?? []), ...(i?.excludedVips ?? [])].map(({ source: _source, ...a }) => a));
-      return key(was) === key(now);
-    };
-    await old.detach(new Set(next.keys()));
-    const resumed = masters.filter((m) => next.has(m));
-    this.runtime = this.makeRuntime(config, resumed, resumed.filter(sameVips));
-    await this.runtime.start();
+    this.clock.setPeriodic(periodicIntervals(config));
+    const r = await this.runtime.reload(config, this.runner(config));
+    this.log.info({ ...r }, `Reload: ${r.keep.length} instances kept, ${r.rebuild.length} rebuilt, ${r.remove.length} removed, ${r.add.length} added`);
     send({ type: 'reloaded', ok: true });
   }
 

@@ -17,6 +17,7 @@ const PURE = [
   'src/vrrp/firewall',
   'src/vrrp/dump',
   'src/vrrp/track/effect.ts',
+  'src/vrrp/runtime/reload-plan.ts',
   'src/ipvs/reconcile.ts',
   'src/ipvs/model.ts',
   'src/ipvs/desired.ts',

@@ -238,6 +238,17 @@ export class Instance implements SyncMember {
     this.announce.cancel();
   }
 
+  /**
+   * Reload of a changed instance: stop without a word (no advert, no VIP change, no notify);
+   * the instance rebuilt from the new configuration takes over.
+   */
+  retire(): void {
+    this.cancel('adver');
+    this.cancel('down');
+    this.announce.cancel();
+    this.sync = undefined;
+  }
+
   /** State, priorities and counters for dumps. */
   snapshot(): InstanceSnapshot {
     const faults: string[] = [];

@@ -20,6 +20,7 @@ import {
   coveredAddresses, diffMembers, diffScript, emptyDiff, firewalled, installScript, membersOf, NO_MEMBERS, planFirewall,
   removeScript, SET_KEYS, type FirewallPlan, type Members,
 } from '../firewall/rules.js';
+import { sameModel } from './reload-plan.js';
 
 /** Delay before a failed batch is retried as a full replace. */
 export const RETRY_MS = 1000;
@@ -40,7 +41,7 @@ export interface FirewallDeps {
 export class VipFirewall {
   /** Failed nft batches since start. */
   failures = 0;
-  private readonly plan: FirewallPlan | undefined;
+  private plan: FirewallPlan | undefined;
   private readonly holding = new Map<string, VrrpInstance>();
   private readonly errLog = new RateLimiter(10, 1);
   private current: Members = NO_MEMBERS;
@@ -49,7 +50,7 @@ export class VipFirewall {
   private replace = true;
   private retry: TimerHandle | undefined;
 
-  constructor(private readonly d: FirewallDeps) {
+  constructor(private d: FirewallDeps) {
     this.plan = planFirewall(d.config.vrrpInstances, d.config.global.nftables ?? NFTABLES_DEFAULTS);
   }
 
@@ -75,6 +76,24 @@ export class VipFirewall {
       `VRRP firewall: nftables table ${this.plan.options.table} (${this.plan.families.join(', ')}) through ${this.port.via}`);
     for (const s of holders) if (firewalled(s)) this.holding.set(s.name, s);
     this.apply();
+  }
+
+  /**
+   * Reload: the tables of `config` for `holders` (the instances holding their VIPs). With the
+   * same plan only the set members move (nothing when none did); a changed plan is one replace.
+   */
+  reload(config: Config, holders: readonly VrrpInstance[]): void {
+    this.d = { ...this.d, config };
+    const plan = planFirewall(config.vrrpInstances, config.global.nftables ?? NFTABLES_DEFAULTS);
+    this.holding.clear();
+    if (this.port && sameModel(plan, this.plan)) {
+      for (const s of holders) if (firewalled(s)) this.holding.set(s.name, s);
+      this.apply();
+      return;
+    }
+    this.plan = plan;
+    this.replace = true;
+    this.start(holders);
   }
 
   /** `spec` is about to add its VIPs: its drop goes in now. */

@@ -1,35 +1,33 @@
 /**
- * The VRRP child's wiring: builds one Instance per configured instance and implements its
- * ports on the kernel seams: raw VRRP sockets (one per interface, family and multicast/unicast,
- * demultiplexed by VRID), rtnetlink for VIPs and link state, AF_PACKET for gratuitous ARP and
- * unsolicited NA, trackers and notify scripts. Stale VIPs are removed before the instances
- * start (unless an instance resumes MASTER after a respawn); `virtual_ipaddress_excluded`
- * addresses follow the VIPs. An interface going down moves its instances to FAULT.
+ * The VRRP child's composition: one Instance per configured instance, its ports implemented
+ * by one adapter each — raw VRRP sockets and the VRID demux (sockets.ts), the address queue
+ * (addresses.ts), GARP/NA pacing (announcer.ts), the link table (links.ts), the trackers
+ * (track/registry.ts), notify scripts (notify.ts) and the nftables drops (firewall.ts).
  *
- * VIP changes are queued on one promise chain so that add and remove reach the kernel in the
- * order the instances asked for them.
+ * Start of day: stale VIPs are removed before the instances start, unless an instance resumes
+ * MASTER after a respawn. Reload diffs (reload-plan.ts): the adapters survive, unchanged
+ * instances are not touched, changed ones are rebuilt (a MASTER resumes at once and keeps the
+ * VIPs it still has), removed ones stop gracefully, new ones start.
  */
-import type { RtNetlinkSocket } from 'netlink';
 import type { Config, IpAddress, VrrpInstance } from '../../config/model.js';
-import { SystemClock, type Clock, type TimerHandle } from '../../core/clock.js';
-import type { VrrpStateName } from '../../core/vrrp-state.js';
+import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
-import { RateLimiter } from '../../core/rate-limit.js';
+import type { VrrpStateName } from '../../core/vrrp-state.js';
 import { nftables, openedNftables } from '../../net/nftables.js';
-import { PacketSocket } from '../../net/packet-socket.js';
-import { addAddress, linkLocalIpv6, primaryIpv4, removeAddress, type AddressSpec } from '../../net/rtnl-addr.js';
-import { LinkWatcher, listLinks, openRtnl, type LinkInfo } from '../../net/rtnl-link.js';
-import { VrrpSocket, type ReceivedDatagram } from '../../net/vrrp-socket.js';
-import { IPPROTO_AH } from '../protocol/auth.js';
-import { decodeReceived } from '../protocol/receive.js';
-import { buildGratuitousArp, buildUnsolicitedNa } from '../protocol/garp.js';
-import { Instance } from '../protocol/instance.js';
-import type { InstancePorts } from '../protocol/instance-types.js';
-import { VipFirewall } from './firewall.js';
-import { Notifier } from './notify.js';
-import { SyncGroupRuntime } from '../protocol/sync-group.js';
+import { linkLocalIpv6, primaryIpv4 } from '../../net/rtnl-addr.js';
+import type { SendResult } from '../../net/vrrp-socket.js';
 import type { ScriptRunner } from '../../script/types.js';
+import type { InstancePorts } from '../protocol/instance-types.js';
+import { Instance } from '../protocol/instance.js';
+import { SyncGroupRuntime } from '../protocol/sync-group.js';
 import { TrackerRegistry } from '../track/registry.js';
+import { AddressQueue, allAddresses } from './addresses.js';
+import { Announcer } from './announcer.js';
+import { VipFirewall } from './firewall.js';
+import { LinkTable } from './links.js';
+import { Notifier } from './notify.js';
+import { planReload, sameModel } from './reload-plan.js';
+import { VrrpSockets, type SocketKey } from './sockets.js';
 
 export interface RuntimeOptions {
   config: Config;
@@ -38,350 +36,217 @@ export interface RuntimeOptions {
   runner: ScriptRunner;
   /** Instances that were MASTER before a respawn: they keep their VIPs and advertise at once. */
   resumeMaster?: readonly string[];
-  /** Resumed instances whose VIPs did not change (reload): no takeover GARPs. */
-  quietResume?: readonly string[];
   /** `-V`: leave VIPs in place when stopping. */
   keepVipsOnStop?: boolean;
   /** Every state change (for the parent). */
   onState?: (instance: string, state: VrrpStateName, priority: number) => void;
 }
 
-interface GarpQueue {
-  frames: { ps: PacketSocket; frame: Buffer; intervalMs: number }[];
-  busy: boolean;
-}
-
-interface SocketEntry {
-  sock: VrrpSocket;
-  instances: Instance[];
-}
-
-const ifOf = (spec: VrrpInstance, config: Config): string => spec.interface ?? config.global.defaultInterface;
-
-/**
- * The child's clock. Protocol timers that decide failover latency (Master_Down_Interval, Skew_Time)
- * must fire on time, but Node timers have millisecond granularity and fire up to ~2 ms late. Such
- * a timer wakes 2 ms early on a coarse timer and waits out the rest; periodic timers (advert
- * intervals, script intervals), which fire all the time and whose jitter is harmless, are left
- * coarse so the steady state costs nothing extra.
- */
-const EARLY_WAKE_MS = 5;
-
-export class FailoverClock implements Clock {
-  private readonly base = new SystemClock();
-
-  constructor(private readonly periodicMs: ReadonlySet<number>) {}
-
-  nowMs(): number {
-    return this.base.nowMs();
-  }
-
-  wallMs(): number {
-    return this.base.wallMs();
-  }
-
-  setTimer(delayMs: number, fn: () => void): TimerHandle {
-    if (delayMs < EARLY_WAKE_MS * 2 || this.periodicMs.has(delayMs)) return this.base.setTimer(delayMs, fn);
-    const dueMs = this.base.nowMs() + delayMs;
-    return this.base.setTimer(delayMs - EARLY_WAKE_MS, () => {
-      while (this.base.nowMs() < dueMs) {
-        // at most EARLY_WAKE_MS, and only when a down timer actually expires
-      }
-      fn();
-    });
-  }
-
-  clearTimer(handle: TimerHandle | undefined): void {
-    this.base.clearTimer(handle);
-  }
-}
+/** What a reload did, by instance name. */
+export type ReloadResult = ReturnType<typeof planReload>;
 
 /** The VRRP child's instances on real sockets; see the file header. */
 export class VrrpRuntime {
   readonly instances: Instance[] = [];
   readonly groups: SyncGroupRuntime[] = [];
-  /** Packets dropped before reaching an instance, by reason. */
-  readonly drops: Record<string, number> = {};
-  private readonly sockets = new Map<string, SocketEntry>();
-  private readonly packetSockets = new Map<string, PacketSocket>();
-  /** Per interface: GARP/NA frames waiting for vrrp_garp_interval / vrrp_gna_interval. */
-  private readonly garpQueues = new Map<string, GarpQueue>();
-  private readonly links = new Map<string, LinkInfo>();
-  private readonly dropLog = new RateLimiter(10, 1);
+  private cfg: Config;
+  private runner: ScriptRunner;
+  private readonly links: LinkTable;
+  private readonly sockets: VrrpSockets;
+  private readonly addresses: AddressQueue;
+  private readonly announcer: Announcer;
   private readonly notifier: Notifier;
   private readonly trackers: TrackerRegistry;
   private readonly firewall: VipFirewall;
-  private rt: RtNetlinkSocket | undefined;
-  private watcher: LinkWatcher | undefined;
-  private addrQueue: Promise<void> = Promise.resolve();
-  private addrPending = 0;
+  /** Last notified state of each sync group (kept across reloads). */
+  private readonly groupState = new Map<string, string>();
   private stopping = false;
-  /** Instances handed over to the next runtime on reload: their outputs are muted. */
-  private readonly silent = new Set<string>();
 
   constructor(private readonly o: RuntimeOptions) {
-    this.notifier = new Notifier(o.runner, o.log);
-    this.trackers = new TrackerRegistry(o.config, o.clock, o.runner, o.log);
-    this.firewall = new VipFirewall({
-      config: o.config, clock: o.clock, log: o.log, open: nftables, opened: openedNftables, devOf: (spec, a) => a.dev ?? ifOf(spec, o.config),
-    });
+    this.cfg = o.config;
+    this.runner = o.runner;
+    // The adapters outlive a reload; scripts run on the runner of the current configuration.
+    const runner: ScriptRunner = { run: (spec, req) => this.runner.run(spec, req) };
+    const devOf = (spec: VrrpInstance, a: IpAddress): string => a.dev ?? this.ifOf(spec);
+    this.links = new LinkTable(o.log, (name, running) => this.onLink(name, running));
+    this.sockets = new VrrpSockets(o.clock, o.log);
+    this.addresses = new AddressQueue(this.links, o.log, devOf);
+    this.announcer = new Announcer(this.links, o.clock, o.log, () => this.cfg.global);
+    this.notifier = new Notifier(runner, o.log);
+    this.trackers = new TrackerRegistry(o.config, o.clock, runner, o.log);
+    this.firewall = new VipFirewall({ config: o.config, clock: o.clock, log: o.log, open: nftables, opened: openedNftables, devOf });
   }
 
   /** The configuration this runtime runs. */
   get config(): Config {
-    return this.o.config;
+    return this.cfg;
+  }
+
+  /** Packets dropped before reaching an instance, by reason. */
+  get drops(): Readonly<Record<string, number>> {
+    return this.sockets.drops;
+  }
+
+  private ifOf(spec: VrrpInstance): string {
+    return spec.interface ?? this.cfg.global.defaultInterface;
   }
 
   /** Open the seams, clear stale VIPs, start every instance and tracker. */
   async start(): Promise<void> {
-    const { config, log } = this.o;
-    this.rt = openRtnl(false);
-    for (const l of await listLinks(this.rt)) this.links.set(l.name, l);
-    this.watcher = new LinkWatcher();
-    this.watcher.on('link', (ev) => this.onLink(ev));
-    for (const spec of config.vrrpInstances) {
+    await this.links.open();
+    for (const spec of this.cfg.vrrpInstances) {
       const inst = await this.build(spec);
       if (inst) this.instances.push(inst);
     }
     const resume = new Set(this.o.resumeMaster ?? []);
     this.firewall.start(this.instances.filter((i) => resume.has(i.name)).map((i) => i.spec));
     await Promise.all(
-      this.instances.filter((i) => !resume.has(i.name)).map((i) => this.changeAddresses(i.spec, this.allAddresses(i.spec), false)),
+      this.instances.filter((i) => !resume.has(i.name)).map((i) => this.addresses.change(i.spec, allAddresses(i.spec), false)),
     );
-    for (const g of config.syncGroups) {
+    this.buildGroups();
+    for (const inst of this.instances) {
+      this.trackers.attach(inst);
+      inst.linkChanged(this.links.running(this.ifOf(inst.spec)));
+    }
+    for (const name of this.trackers.trackedInterfaces()) this.trackers.linkChanged(name, this.links.running(name));
+    this.trackers.applyInitial();
+    for (const inst of this.instances) this.announcer.socketFor(this.ifOf(inst.spec));
+    for (const inst of this.instances) inst.start({ resumeMaster: resume.has(inst.name) });
+    this.trackers.start();
+  }
+
+  /**
+   * Reload with `config` (already validated) and the script runner of its policy. See the file
+   * header; returns what happened to each instance.
+   */
+  async reload(config: Config, runner: ScriptRunner): Promise<ReloadResult> {
+    const plan = planReload(this.cfg, config);
+    const before = new Map(this.instances.map((i) => [i.name, i] as const));
+    this.cfg = config;
+    this.runner = runner;
+    const fresh = new Map<string, Instance>();
+    for (const name of [...plan.rebuild, ...plan.add]) {
+      const inst = await this.build(config.vrrpInstances.find((s) => s.name === name)!);
+      if (inst) fresh.set(name, inst);
+    }
+    const resume = new Set<string>();
+    const quiet = new Set<string>();
+    for (const name of plan.rebuild) {
+      const old = before.get(name);
+      if (!old) continue;
+      old.retire();
+      this.sockets.detach(old);
+      const now = fresh.get(name);
+      if (old.state !== 'MASTER' || !now) continue;
+      resume.add(name);
+      const keep = allAddresses(now.spec);
+      const gone = allAddresses(old.spec).filter((a) => !keep.some((b) => sameModel(a, b)));
+      if (gone.length === 0 && keep.length === allAddresses(old.spec).length) quiet.add(name);
+      if (gone.length > 0) this.addresses.enqueue(old.spec, gone, false);
+    }
+    for (const name of plan.remove) {
+      const old = before.get(name);
+      if (!old) continue;
+      old.shutdown();
+      this.sockets.detach(old);
+    }
+    const next = config.vrrpInstances.flatMap((s) => {
+      const i = plan.keep.includes(s.name) ? before.get(s.name) : fresh.get(s.name);
+      return i ? [i] : [];
+    });
+    this.instances.splice(0, this.instances.length, ...next);
+    this.firewall.reload(config, next.filter((i) => resume.has(i.name) || (!fresh.has(i.name) && i.snapshot().vipsSet)).map((i) => i.spec));
+    const added = [...fresh.values()].filter((i) => plan.add.includes(i.name));
+    await Promise.all(added.map((i) => this.addresses.change(i.spec, allAddresses(i.spec), false)));
+    this.buildGroups();
+    for (const inst of fresh.values()) inst.linkChanged(this.links.running(this.ifOf(inst.spec)));
+    this.trackers.reload(config, this.instances);
+    for (const name of this.trackers.trackedInterfaces()) this.trackers.linkChanged(name, this.links.running(name));
+    for (const inst of fresh.values()) {
+      this.announcer.socketFor(this.ifOf(inst.spec));
+      inst.start({ resumeMaster: resume.has(inst.name), garp: !quiet.has(inst.name) });
+    }
+    return plan;
+  }
+
+  private buildGroups(): void {
+    this.groups.length = 0;
+    for (const g of this.cfg.syncGroups) {
       const members = this.instances.filter((i) => g.members.includes(i.name));
       if (members.length === 0) continue;
-      let last: string | undefined;
-      this.groups.push(new SyncGroupRuntime(g.name, members, log, (state) => {
-        if (state === last || state === 'INIT') return;
-        last = state;
+      this.groups.push(new SyncGroupRuntime(g.name, members, this.o.log, (state) => {
+        if (state === this.groupState.get(g.name) || state === 'INIT') return;
+        this.groupState.set(g.name, state);
         this.notifier.notify('GROUP', g.name, g.notify, state, 0);
       }));
     }
-    for (const inst of this.instances) {
-      this.trackers.attach(inst);
-      inst.linkChanged(this.links.get(ifOf(inst.spec, config))?.running ?? false);
-    }
-    for (const name of this.trackers.trackedInterfaces()) this.trackers.linkChanged(name, this.links.get(name)?.running ?? false);
-    this.trackers.applyInitial();
-    for (const inst of this.instances) this.packetSocketFor(ifOf(inst.spec, config));
-    const quiet = new Set(this.o.quietResume ?? []);
-    for (const inst of this.instances) inst.start({ resumeMaster: resume.has(inst.name), garp: !quiet.has(inst.name) });
-    this.trackers.start();
   }
 
   /** Build one instance and attach it to its socket; undefined (logged) when it cannot run. */
   private async build(spec: VrrpInstance): Promise<Instance | undefined> {
-    const { config, log, clock } = this.o;
-    const ifName = ifOf(spec, config);
+    const { log, clock } = this.o;
+    const config = this.cfg;
+    const ifName = this.ifOf(spec);
     const link = this.links.get(ifName);
     if (!link) {
       log.error({ code: 'KAD_ERR_VRRP_NO_INTERFACE', instance: spec.name, interface: ifName }, `(${spec.name}) interface ${ifName} does not exist`);
       return undefined;
     }
     const primary = spec.family === 4
-      ? spec.unicastSrcIp ?? spec.mcastSrcIp ?? (await primaryIpv4(this.rtnl(), link.index))
+      ? spec.unicastSrcIp ?? spec.mcastSrcIp ?? (await primaryIpv4(this.links.rtnl, link.index))
       // Never a VIP left on the link (respawn): the drop rules would swallow the adverts.
-      : spec.unicastSrcIp ?? spec.mcastSrcIp ?? (await linkLocalIpv6(this.rtnl(), link.index, config.vrrpInstances.flatMap((s) => this.allAddresses(s).map((a) => a.address))));
+      : spec.unicastSrcIp ?? spec.mcastSrcIp ?? (await linkLocalIpv6(this.links.rtnl, link.index, config.vrrpInstances.flatMap((s) => allAddresses(s).map((a) => a.address))));
     if (!primary) {
       log.error({ code: 'KAD_ERR_VRRP_NO_SOURCE_ADDRESS', instance: spec.name, interface: ifName }, `(${spec.name}) no IPv${spec.family} source address on ${ifName}`);
       return undefined;
     }
     const mcastGroup = spec.mcastDstIp ?? (spec.family === 4 ? config.global.vrrpMcastGroup4 : config.global.vrrpMcastGroup6);
     const unicast = spec.unicastPeers.length > 0;
-    const ah = spec.family === 4 && spec.version === 2 && spec.auth.type === 'AH';
-    const entry = this.socketFor(ifName, spec.family, unicast, ah);
-    if (!unicast) entry.sock.join(mcastGroup);
+    const key: SocketKey = { ifName, family: spec.family, unicast, ah: spec.family === 4 && spec.version === 2 && spec.auth.type === 'AH' };
+    const sock = this.sockets.socketFor(key, unicast ? undefined : mcastGroup);
     const ref: { inst?: Instance } = {};
-    const ports = this.portsFor(spec, ifName, entry.sock, primary, () => ref.inst);
+    const ports = this.portsFor(spec, ifName, (bytes, dest) => {
+      const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      return spec.family === 4 ? sock.sendIpv4Packet(buf, dest) : sock.send(buf, { destination: dest, source: primary });
+    }, () => ref.inst);
     const inst = new Instance(spec, { clock, log, ports, primaryAddress: primary, mcastGroup });
     ref.inst = inst;
-    entry.instances.push(inst);
+    this.sockets.attach(key, inst);
     return inst;
   }
 
-  private rtnl(): RtNetlinkSocket {
-    if (!this.rt) throw new Error('runtime not started');
-    return this.rt;
-  }
-
-  private socketFor(ifName: string, family: 4 | 6, unicast: boolean, ah: boolean): SocketEntry {
-    const key = `${ifName}/${family}/${unicast ? 'u' : 'm'}${ah ? '/ah' : ''}`;
-    const have = this.sockets.get(key);
-    if (have) return have;
-    const entry: SocketEntry = {
-      instances: [],
-      sock: VrrpSocket.open({
-        ifName,
-        family: family === 4 ? 'ipv4' : 'ipv6',
-        groups: [],
-        // The instance applies RFC 5798 §7.1's TTL / hop limit 255 check itself (min_ttl/max_ttl
-        // for unicast peers) and counts a failure in its own ip_ttl_err, as keepalived does.
-        requireTtl255: false,
-        protocol: ah ? IPPROTO_AH : undefined,
-        onMessage: (d) => this.demux(entry, d),
-        onDrop: (reason, detail) => this.countDrop(reason === 'ttl' ? 'ttlInvalid' : reason, `${ifName}: ${detail}`),
-        onError: (err) => this.o.log.warn({ code: 'KAD_WARN_VRRP_SOCKET_ERROR', interface: ifName, err: err.message }, `VRRP socket on ${ifName}: ${err.message}`),
-      }),
-    };
-    this.sockets.set(key, entry);
-    return entry;
-  }
-
-  /** Decode a datagram once and hand it to the instances of its VRID. */
-  private demux(entry: SocketEntry, d: ReceivedDatagram): void {
-    const ifname = entry.sock.ifName;
-    const family = d.family === 'ipv4' ? 4 : 6;
-    const r = decodeReceived(d.packet ?? d.payload, { srcAddress: d.source, dstAddress: d.destination, ttl: d.ttl, ifname }, family);
-    const vrid = r.ok ? r.rx.advert.vrid : r.vrid;
-    let delivered = false;
-    for (const inst of entry.instances) {
-      if (inst.spec.vrid !== vrid) continue;
-      delivered = true;
-      inst.receive(r);
-    }
-    if (delivered) return;
-    if (!r.ok && vrid === undefined) this.countDrop(r.drop, `${ifname}: ${r.detail} from ${d.source}`);
-    else this.countDrop('vridUnknown', `${ifname}: VRID ${vrid} from ${d.source}`);
-  }
-
-  private countDrop(reason: string, detail: string): void {
-    this.drops[reason] = (this.drops[reason] ?? 0) + 1;
-    const suppressed = this.dropLog.take(this.o.clock.nowMs());
-    if (suppressed >= 0) {
-      this.o.log.warn({ code: 'KAD_WARN_VRRP_PACKET_DROPPED', drop: reason, detail, suppressed }, `dropped packet: ${reason} (${detail})`);
-    }
-  }
-
-  private portsFor(spec: VrrpInstance, ifName: string, sock: VrrpSocket, source: string, inst: () => Instance | undefined): InstancePorts {
+  private portsFor(
+    spec: VrrpInstance,
+    ifName: string,
+    send: (bytes: Uint8Array, dest: string) => SendResult,
+    inst: () => Instance | undefined,
+  ): InstancePorts {
     const { log } = this.o;
     return {
       sendAdvert: (bytes, dest) => {
-        if (this.silent.has(spec.name)) return;
-        const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        const r = spec.family === 4 ? sock.sendIpv4Packet(buf, dest) : sock.send(buf, { destination: dest, source });
+        const r = send(bytes, dest);
         if (!r.ok) log.debug({ instance: spec.name, errno: r.error.code }, `(${spec.name}) advert send failed: ${r.error.code}`);
       },
       addVips: () => {
         this.firewall.raise(spec);
-        this.enqueueAddresses(spec, this.allAddresses(spec), true);
+        this.addresses.enqueue(spec, allAddresses(spec), true);
       },
       removeVips: () => {
-        if (this.silent.has(spec.name) || (this.stopping && this.o.keepVipsOnStop)) return;
-        this.enqueueAddresses(spec, this.allAddresses(spec), false);
+        if (this.stopping && this.o.keepVipsOnStop) return;
+        this.addresses.enqueue(spec, allAddresses(spec), false);
         this.firewall.lower(spec);
-        void this.addrQueue.then(() => this.firewall.apply());
+        void this.addresses.drained.then(() => this.firewall.apply());
       },
-      sendGratuitous: () => this.sendGratuitous(spec, ifName),
-      notify: (state, priority) => this.silent.has(spec.name) || this.notifier.notify('INSTANCE', spec.name, spec.notify, state, priority),
+      sendGratuitous: () => this.announcer.announce(spec, ifName),
+      notify: (state, priority) => this.notifier.notify('INSTANCE', spec.name, spec.notify, state, priority),
       notifyRxLowerPriority: () => this.notifier.notifyRxLowerPri(spec.name, spec.notify),
-      stateChanged: (_from, to) => {
-        if (this.silent.has(spec.name)) return;
-        const i = inst();
-        this.o.onState?.(spec.name, to === 'INIT' ? 'STOP' : to, i?.effectivePriority ?? spec.priority);
-      },
+      stateChanged: (_from, to) => this.o.onState?.(spec.name, to === 'INIT' ? 'STOP' : to, inst()?.effectivePriority ?? spec.priority),
     };
   }
 
-  /** VIPs of both families plus `virtual_ipaddress_excluded`. */
-  private allAddresses(spec: VrrpInstance): IpAddress[] {
-    return [...spec.vips, ...spec.excludedVips];
-  }
-
-  private enqueueAddresses(spec: VrrpInstance, addrs: readonly IpAddress[], add: boolean): void {
-    // When nothing is pending, start at once: the netlink request leaves before the GARPs and
-    // anything else the takeover does in the same tick.
-    const run = (): Promise<void> => this.changeAddresses(spec, addrs, add);
-    const next = this.addrPending === 0 ? run() : this.addrQueue.then(run);
-    this.addrPending++;
-    this.addrQueue = next.finally(() => this.addrPending--);
-  }
-
-  private async changeAddresses(spec: VrrpInstance, addrs: readonly IpAddress[], add: boolean): Promise<void> {
-    for (const a of addrs) {
-      const dev = a.dev ?? ifOf(spec, this.o.config);
-      const link = this.links.get(dev);
-      if (!link) {
-        this.o.log.warn({ code: 'KAD_WARN_VRRP_VIP_DEVICE', instance: spec.name, dev }, `(${spec.name}) no interface ${dev} for ${a.address}`);
-        continue;
-      }
-      const s: AddressSpec = {
-        ifIndex: link.index, address: a.address, prefixLen: a.prefixLen, brd: a.brd, label: a.label, peer: a.peer,
-        scope: a.scope, noDad: a.noDad || a.family === 6, noPrefixRoute: a.noPrefixRoute,
-      };
-      try {
-        const r = add ? await addAddress(this.rtnl(), s) : await removeAddress(this.rtnl(), s);
-        if (r === 'added' || r === 'removed') this.o.log.debug({ instance: spec.name, address: a.address, dev }, `(${spec.name}) ${r} ${a.address}/${a.prefixLen} dev ${dev}`);
-      } catch (err) {
-        this.o.log.error({ code: 'KAD_ERR_VRRP_VIP', instance: spec.name, address: a.address, err: (err as Error).message }, `(${spec.name}) cannot ${add ? 'add' : 'remove'} ${a.address}: ${(err as Error).message}`);
-      }
-    }
-  }
-
-  /** One round of GARP / unsolicited NA for every VIP (RFC 5798 §6.4.1, §6.4.2). */
-  private sendGratuitous(spec: VrrpInstance, ifName: string): void {
-    for (const a of this.allAddresses(spec)) {
-      const dev = a.dev ?? ifName;
-      const mac = this.links.get(dev)?.mac;
-      if (!mac) continue;
-      const ps = this.packetSocketFor(dev);
-      if (!ps) continue;
-      const g = this.o.config.global;
-      const frame = a.family === 4 ? buildGratuitousArp(mac, a.address) : buildUnsolicitedNa(mac, a.address);
-      this.sendPaced(dev, ps, frame, a.family === 4 ? g.vrrpGarpIntervalMs : g.vrrpGnaIntervalMs);
-    }
-  }
-
-  /**
-   * `vrrp_garp_interval` / `vrrp_gna_interval`: successive gratuitous frames on one interface
-   * leave at least that far apart (0: all at once).
-   */
-  private sendPaced(dev: string, ps: PacketSocket, frame: Buffer, intervalMs: number): void {
-    if (intervalMs <= 0) {
-      ps.send(frame);
-      return;
-    }
-    let q = this.garpQueues.get(dev);
-    if (!q) {
-      q = { frames: [], busy: false };
-      this.garpQueues.set(dev, q);
-    }
-    q.frames.push({ ps, frame, intervalMs });
-    if (!q.busy) this.drainPaced(q);
-  }
-
-  private drainPaced(q: GarpQueue): void {
-    const next = q.frames.shift();
-    q.busy = next !== undefined && !this.stopping;
-    if (!next || this.stopping) return;
-    next.ps.send(next.frame);
-    this.o.clock.setTimer(next.intervalMs, () => this.drainPaced(q));
-  }
-
-
-  /** The AF_PACKET socket of `dev`, opened on first use; undefined (logged) when it cannot be. */
-  private packetSocketFor(dev: string): PacketSocket | undefined {
-    const have = this.packetSockets.get(dev);
-    if (have) return have;
-    try {
-      const ps = PacketSocket.open(dev);
-      this.packetSockets.set(dev, ps);
-      return ps;
-    } catch (err) {
-      this.o.log.warn({ code: 'KAD_WARN_VRRP_SOCKET_ERROR', interface: dev, err: (err as Error).message }, `cannot open packet socket on ${dev}`);
-      return undefined;
-    }
-  }
-
-  private onLink(ev: LinkInfo & { deleted: boolean }): void {
-    const before = this.links.get(ev.name);
-    if (ev.deleted) this.links.delete(ev.name);
-    else this.links.set(ev.name, ev);
-    const running = !ev.deleted && ev.running;
-    if (before?.running === running && !ev.deleted) return;
-    this.o.log.info({ interface: ev.name, running }, `Netlink reports ${ev.name} ${running ? 'up' : 'down'}`);
-    for (const inst of this.instances) if (ifOf(inst.spec, this.o.config) === ev.name) inst.linkChanged(running);
-    this.trackers.linkChanged(ev.name, running);
+  private onLink(name: string, running: boolean): void {
+    for (const inst of this.instances) if (this.ifOf(inst.spec) === name) inst.linkChanged(running);
+    this.trackers.linkChanged(name, running);
   }
 
   /**
@@ -389,25 +254,15 @@ export class VrrpRuntime {
    * the address changes reached the kernel, then closes the seams.
    */
   async stop(): Promise<void> {
-    await this.detach(new Set());
-  }
-
-  /**
-   * Reload: stop this runtime, silently for the instances named in `keep` (no advert, no VIP
-   * change, no notify: the next runtime takes them over), gracefully for the others.
-   */
-  async detach(keep: ReadonlySet<string>): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    for (const name of keep) this.silent.add(name);
+    this.announcer.stop();
     this.trackers.stop();
     for (const inst of this.instances) inst.shutdown();
-    await this.addrQueue;
-    // On reload the next runtime replaces the table in one batch; no gap without the drops.
-    if (keep.size === 0) this.firewall.stop();
-    this.watcher?.close();
-    for (const e of this.sockets.values()) e.sock.close();
-    for (const p of this.packetSockets.values()) p.close();
-    this.rt?.socket.close();
+    await this.addresses.drained;
+    this.firewall.stop();
+    this.links.close();
+    this.sockets.close();
+    this.announcer.close();
   }
 }

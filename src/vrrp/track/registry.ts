@@ -10,6 +10,7 @@ import type { Instance } from '../protocol/instance.js';
 import { bindingEffect, bindingsFor, type TrackBinding, type TrackKind } from './effect.js';
 import type { ScriptRunner } from '../../script/types.js';
 import { FileTracker } from './file.js';
+import { sameModel } from '../runtime/reload-plan.js';
 import { ScriptTracker } from './script.js';
 
 interface Bound {
@@ -24,7 +25,7 @@ export class TrackerRegistry {
   private readonly bound: Bound[] = [];
 
   constructor(
-    private readonly config: Config,
+    private config: Config,
     private readonly clock: Clock,
     private readonly runner: ScriptRunner,
     private readonly log: Logger,
@@ -39,22 +40,67 @@ export class TrackerRegistry {
     }
   }
 
-  private ensureScript(name: string): void {
+  private ensureScript(name: string, previous?: ReadonlyMap<string, ScriptTracker>): void {
     if (this.scripts.has(name)) return;
     const spec = this.config.vrrpScripts.find((s) => s.name === name);
     if (!spec) return;
+    const was = previous?.get(name);
+    if (was && sameModel(was.spec, spec)) {
+      this.scripts.set(name, was);
+      return;
+    }
     const t = new ScriptTracker(spec, this.clock, this.runner, this.log);
+    if (was) t.carry(was);
     t.onChange(() => this.push('script', name));
     this.scripts.set(name, t);
   }
 
-  private ensureFile(name: string): void {
+  private ensureFile(name: string, previous?: ReadonlyMap<string, FileTracker>): void {
     if (this.files.has(name)) return;
     const spec = this.config.trackFiles.find((f) => f.name === name);
     if (!spec) return;
+    const was = previous?.get(name);
+    if (was && sameModel(was.spec, spec)) {
+      this.files.set(name, was);
+      return;
+    }
     const t = new FileTracker(spec, this.log);
     t.onChange(() => this.push('file', name));
     this.files.set(name, t);
+  }
+
+  /**
+   * Reload: bind `instances` to the trackers of `config`. A tracker whose definition did not
+   * change is kept as it runs (status, rise/fall counts, timer); a changed vrrp_script starts
+   * over from its predecessor's status and counts; trackers nothing uses any more stop. Every
+   * instance gets its effects again (unchanged ones see the same values: no event).
+   */
+  reload(config: Config, instances: readonly Instance[]): void {
+    this.config = config;
+    const scripts = new Map(this.scripts);
+    const files = new Map(this.files);
+    this.scripts.clear();
+    this.files.clear();
+    this.bound.length = 0;
+    for (const inst of instances) {
+      for (const b of bindingsFor(inst.spec, config)) {
+        if (b.kind === 'script') this.ensureScript(b.name, scripts);
+        if (b.kind === 'file') this.ensureFile(b.name, files);
+        this.bound.push({ inst, binding: b });
+      }
+    }
+    for (const [name, t] of scripts) if (this.scripts.get(name) !== t) t.stop();
+    for (const [name, t] of files) if (this.files.get(name) !== t) t.stop();
+    for (const [name, t] of this.files) if (files.get(name) !== t) t.start();
+    for (const { inst, binding } of this.bound) {
+      inst.setTracker(binding.id, bindingEffect(binding, this.status(binding.kind, binding.name)));
+    }
+    this.start();
+  }
+
+  /** A tracker's current status (true/false for scripts and links, the value for files). */
+  statusOf(kind: TrackKind, name: string): boolean | number {
+    return this.status(kind, name);
   }
 
   private status(kind: TrackKind, name: string): boolean | number {

@@ -52,6 +52,18 @@ export class ScriptTracker {
     return this.good;
   }
 
+  /** Reload of a changed script of the same name: start from its status and rise/fall counts. */
+  carry(from: ScriptTracker): void {
+    this.good = from.good;
+    this.successes = from.successes;
+    this.failures = from.failures;
+  }
+
+  /** Consecutive successes and failures so far (rise/fall counters). */
+  get counts(): { successes: number; failures: number } {
+    return { successes: this.successes, failures: this.failures };
+  }
+
   /** Call `fn` with the new status on every status change. */
   onChange(fn: (good: boolean) => void): void {
     this.listeners.push(fn);

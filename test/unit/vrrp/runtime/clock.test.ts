@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FailoverClock } from '../../../src/vrrp/runtime/runtime.js';
+import { FailoverClock } from '../../../../src/vrrp/runtime/clock.js';
 
 /** Lateness of one timer of `delayMs` on `clock`, in ms. */
 function lateness(clock: FailoverClock, delayMs: number): Promise<number> {

@@ -1,0 +1,56 @@
+/**
+ * The link table of the VRRP child: the rtnetlink socket (shared with the address queue), every
+ * interface's index, MAC and running state, kept current by the link watcher. Survives reloads.
+ */
+import type { RtNetlinkSocket } from 'netlink';
+import type { Logger } from '../../core/log.js';
+import { LinkWatcher, listLinks, openRtnl, type LinkInfo } from '../../net/rtnl-link.js';
+
+export class LinkTable {
+  private readonly links = new Map<string, LinkInfo>();
+  private rt: RtNetlinkSocket | undefined;
+  private watcher: LinkWatcher | undefined;
+
+  /** `onChange`: an interface went up or down (or disappeared: down). */
+  constructor(
+    private readonly log: Logger,
+    private readonly onChange: (name: string, running: boolean) => void,
+  ) {}
+
+  /** Open the rtnetlink socket, read every link, start watching. */
+  async open(): Promise<void> {
+    this.rt = openRtnl(false);
+    for (const l of await listLinks(this.rt)) this.links.set(l.name, l);
+    this.watcher = new LinkWatcher();
+    this.watcher.on('link', (ev) => this.update(ev));
+  }
+
+  /** The rtnetlink request socket. */
+  get rtnl(): RtNetlinkSocket {
+    if (!this.rt) throw new Error('link table not open');
+    return this.rt;
+  }
+
+  get(name: string): LinkInfo | undefined {
+    return this.links.get(name);
+  }
+
+  running(name: string): boolean {
+    return this.links.get(name)?.running ?? false;
+  }
+
+  private update(ev: LinkInfo & { deleted: boolean }): void {
+    const before = this.links.get(ev.name);
+    if (ev.deleted) this.links.delete(ev.name);
+    else this.links.set(ev.name, ev);
+    const running = !ev.deleted && ev.running;
+    if (before?.running === running && !ev.deleted) return;
+    this.log.info({ interface: ev.name, running }, `Netlink reports ${ev.name} ${running ? 'up' : 'down'}`);
+    this.onChange(ev.name, running);
+  }
+
+  close(): void {
+    this.watcher?.close();
+    this.rt?.socket.close();
+  }
+}
