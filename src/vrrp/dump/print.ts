@@ -4,8 +4,8 @@
  * - USR1 → keepalived.data ("------< VRRP Topology >------" ...),
  * - USR2 / SIGRTMAX-1 → keepalived.stats,
  * - SIGRTMIN+2 → keepalived.json (json_version 1 keys, '/' escaped as keepalived's writer does).
- * Reference files: test/fixtures/processes/keepalived-2.2.7/. The VRRP runtime builds an
- * InstanceDump per instance and writes the strings these functions return.
+ * Reference files: test/fixtures/processes/keepalived-2.2.7/. record.ts builds an InstanceDump
+ * per instance; the VRRP child writes the strings these functions return.
  */
 import { formatGlobalDefs } from '../../config/global-dump.js';
 import type { AuthSpec, GlobalDefs } from '../../config/model.js';

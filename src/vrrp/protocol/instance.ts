@@ -182,7 +182,7 @@ export class Instance implements SyncMember {
     this.priorityMaybeChanged(before);
   }
 
-  /** Reload helper: a new base priority from the config. */
+  /** A new base priority (operator action in replay scenarios). */
   setBasePriority(priority: number): void {
     const before = this.effectivePriority;
     this.basePriority = priority;
@@ -220,14 +220,6 @@ export class Instance implements SyncMember {
       this.dispatch({ type: 'faultCleared' });
     }
     if (!fromGroup) this.sync?.memberFaultChanged(this);
-  }
-
-  /**
-   * Reload: a MASTER advertises at once, before the configuration is re-read, so that no
-   * backup's down timer runs short while the child is busy (keepalived does the same).
-   */
-  advertiseNow(): void {
-    if (this.st === 'MASTER') this.sendAdvert(this.effectivePriority);
   }
 
   /** Graceful stop: priority-0 advert and VIP removal when MASTER, then INIT. */

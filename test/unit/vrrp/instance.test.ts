@@ -24,6 +24,20 @@ function make(over: Partial<Spec> = {}, primary = '10.0.0.1') {
   return { clock, records, sent, logs, inst };
 }
 
+describe('retire (reload of a changed instance)', () => {
+  it('stops without a word: no priority-0 advert, no VIP change, no notify, no timer left', () => {
+    const m = make({ priority: 255 });
+    m.inst.start();
+    const sent = m.sent.length;
+    const records = m.records.length;
+    m.inst.retire();
+    m.clock.advance(10_000);
+    expect(m.sent.length).toBe(sent);
+    expect(m.records.length).toBe(records);
+    expect(m.inst.state).toBe('MASTER');
+  });
+});
+
 describe('timers', () => {
   it('Skew_Time and Master_Down_Interval (RFC 3768/5798 §6.1, keepalived µs precision)', () => {
     expect(skewTimeMs(100, 1000)).toBe(609.375);
@@ -131,19 +145,6 @@ describe('Instance', () => {
     expect(drops[0]).toMatchObject({ instance: 'VI_1', drop: 'ipHeaderInvalid' });
     expect(inst.snapshot().drops).toEqual({ ipHeaderInvalid: 50 });
     expect(logs.some((r) => r.msg === '(VI_1) Entering BACKUP STATE' && r.reason === 'startupBackup')).toBe(true);
-  });
-
-  it('advertiseNow: a MASTER sends one extra advert (reload), a BACKUP sends nothing', () => {
-    const m = make({ priority: 255 });
-    m.inst.start();
-    const before = m.sent.length;
-    m.inst.advertiseNow();
-    expect(m.sent.length).toBe(before + 1);
-    expect(m.inst.snapshot().stats.advert_sent).toBe(before + 1);
-    const b = make({ priority: 100 });
-    b.inst.start();
-    b.inst.advertiseNow();
-    expect(b.sent).toEqual([]);
   });
 
   it('unicast: one packet per peer with unicast_ttl; AH with the TTL zeroed in the ICV', () => {

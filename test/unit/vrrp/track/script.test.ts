@@ -111,3 +111,18 @@ describe('ProcessScriptRunner', () => {
     expect(r).toMatchObject({ kind: 'refused', reason: 'not-found' });
   });
 });
+
+describe('ScriptTracker.carry (reload of a changed script)', () => {
+  it('starts from its predecessor\'s status and rise/fall counts', () => {
+    const old = new ScriptTracker(vrrpScript({ rise: 3, fall: 1 }), new ManualClock(), new QueueRunner([]), silentLogger());
+    old.record('exitNonZero');
+    old.record(undefined);
+    const next = new ScriptTracker(vrrpScript({ rise: 3, fall: 1, intervalMs: 2000 }), new ManualClock(), new QueueRunner([]), silentLogger());
+    next.carry(old);
+    expect(next.ok).toBe(false);
+    expect(next.counts).toEqual({ successes: 1, failures: 0 });
+    next.record(undefined);
+    next.record(undefined);
+    expect(next.ok).toBe(true);
+  });
+});
