@@ -3,7 +3,8 @@
 // VI_1 (priority, one more VIP) and leaves chk_b and VI_2 alone: VI_1 is rebuilt (it advertises
 // the new priority, keeps its old VIP, adds the new one), VI_2 keeps its state and schedule (no
 // transition, every advert interval on the wire within 5 ms of advert_int, still priority 80),
-// and chk_b keeps its state (never counted good again, never re-run from a fresh start).
+// and chk_b keeps its state (never counted good again, never re-run from a fresh start). A second
+// reload removes VI_1 (priority-0 advert, VIPs removed) and adds VI_3, which starts.
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,11 +16,12 @@ const why = requirement('vrrp-reload', netnsUnavailableReason());
 const VIP1 = '10.231.0.101';
 const VIP1B = '10.231.0.111';
 const VIP2 = '10.231.0.102';
+const VIP3 = '10.231.0.103';
 
 describe.skipIf(why !== undefined)('VRRP reload keeps what did not change', () => {
   let lab: Lab;
   let kad: Daemon;
-  let conf: (o: { chkAArg: string; prio1: number; vips1: string[] }) => string;
+  let conf: (o: { chkAArg: string; prio1: number; vips1: string[]; only2?: boolean; extra?: string }) => string;
   let runsB: string;
 
   beforeAll(async () => {
@@ -47,8 +49,9 @@ vrrp_script chk_b {
   fall 1
   rise 5
 }
-${vrrpInstance({ name: 'VI_1', vrid: 61, priority: o.prio1, vips: o.vips1.map((v) => `${v}/24`), lines: 'track_script {\n    chk_a\n  }' })}
-${vrrpInstance({ name: 'VI_2', vrid: 62, priority: 100, vips: [`${VIP2}/24`], lines: 'track_script {\n    chk_b\n  }' })}`;
+${o.only2 ? '' : vrrpInstance({ name: 'VI_1', vrid: 61, priority: o.prio1, vips: o.vips1.map((v) => `${v}/24`), lines: 'track_script {\n    chk_a\n  }' })}
+${vrrpInstance({ name: 'VI_2', vrid: 62, priority: 100, vips: [`${VIP2}/24`], lines: 'track_script {\n    chk_b\n  }' })}
+${o.extra ?? ''}`;
     kad = lab.startKad(0, conf({ chkAArg: 'one', prio1: 100, vips1: [VIP1] }));
     await waitUntil(() => lab.hasAddress(0, VIP1) && lab.hasAddress(0, VIP2), 15_000, 'both instances MASTER');
     await waitUntil(() => /VRRP_Script\(chk_b\) failed/.test(kad.output), 5_000, 'chk_b failed');
@@ -100,5 +103,27 @@ ${vrrpInstance({ name: 'VI_2', vrid: 62, priority: 100, vips: [`${VIP2}/24`], li
     expect(runsAfter - runsBefore).toBeLessThanOrEqual(6);
     // chk_a changed: rebuilt from its predecessor's status (good), so no flip is logged.
     expect(after).not.toMatch(/VRRP_Script\(chk_a\)/);
+  }, 60_000);
+
+  it('a removed instance stops gracefully (priority 0, VIPs removed), a new one starts', async () => {
+    const cap = await lab.startCapture();
+    const mon = await lab.monitorAddresses(0);
+    const seen = kad.output.length;
+    writeFileSync(kad.confFile, conf({ chkAArg: 'two', prio1: 110, vips1: [VIP1, VIP1B], only2: true, extra: vrrpInstance({ name: 'VI_3', vrid: 63, priority: 100, vips: [`${VIP3}/24`] }) }));
+    kad.proc.kill('SIGHUP');
+    await waitUntil(() => /Reload complete/.test(kad.output.slice(seen)), 10_000, 'reload');
+    await waitUntil(() => lab.hasAddress(0, VIP3), 10_000, 'VI_3 MASTER');
+    await sleep(1_200);
+    const packets = await cap.stop();
+    mon.stop();
+    const after = kad.output.slice(seen);
+    expect(after).toMatch(/1 instances kept, 0 rebuilt, 1 removed, 1 added/);
+    const vi1 = packets.filter((p) => p.kind === 'vrrp' && p.src === lab.ipv4(0) && p.vrid === 61);
+    expect(vi1.map((p) => p.kind === 'vrrp' && p.priority)).toEqual([0]);
+    for (const a of [VIP1, VIP1B]) expect(mon.events.filter((e) => e.address === a && e.op === 'del').length).toBe(1);
+    expect(lab.hasAddress(0, VIP1)).toBe(false);
+    expect(after).not.toMatch(/\(VI_2\)/);
+    expect(mon.events.filter((e) => e.address === VIP2)).toEqual([]);
+    expect(lab.hasAddress(0, VIP2)).toBe(true);
   }, 60_000);
 });

@@ -134,9 +134,11 @@ export class VrrpRuntime {
     for (const name of plan.rebuild) {
       const old = before.get(name);
       if (!old) continue;
-      old.retire();
-      this.sockets.detach(old);
       const now = fresh.get(name);
+      // A changed instance that cannot run any more (its interface is gone) stops like a removed one.
+      if (now) old.retire();
+      else old.shutdown();
+      this.sockets.detach(old);
       if (old.state !== 'MASTER' || !now) continue;
       resume.add(name);
       const keep = allAddresses(now.spec);
