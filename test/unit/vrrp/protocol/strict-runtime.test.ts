@@ -2,8 +2,8 @@
 // lower-priority advert, no lower-priority GARP repeats, no advert before yielding) drives the
 // instance, against the same config without vrrp_strict.
 import { describe, expect, it } from 'vitest';
-import { runScenario, type ScenarioLine } from '../../helpers/vrrp/replay.js';
-import { parseText } from '../config/mem-io.js';
+import { runScenario, type ScenarioLine } from '../../../helpers/vrrp/replay.js';
+import { parseText } from '../../config/mem-io.js';
 
 const GLOBALS = ' vrrp_garp_lower_prio_repeat 3\n vrrp_garp_lower_prio_delay 0\n vrrp_higher_prio_send_advert\n';
 

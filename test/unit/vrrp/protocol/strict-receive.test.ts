@@ -4,12 +4,12 @@
 // relaxation, the configured interval), so each check below is the generic one fed a strict
 // model. The address owner processes adverts like any master (no drop for being the owner).
 import { describe, expect, it } from 'vitest';
-import { passwordBytes } from '../../../src/vrrp/protocol/auth.js';
-import { buildIpv4Frame } from '../../../src/vrrp/protocol/frame.js';
-import { wireSetup } from '../../../src/vrrp/protocol/instance-setup.js';
-import { encodeAdvert, AUTH_PASS, type AdvertFields } from '../../../src/vrrp/protocol/packet.js';
-import { checkReceived, DROP_STAT, type ReceivePolicy } from '../../../src/vrrp/protocol/receive.js';
-import { parseText } from '../config/mem-io.js';
+import { passwordBytes } from '../../../../src/vrrp/protocol/auth.js';
+import { buildIpv4Frame } from '../../../../src/vrrp/protocol/frame.js';
+import { wireSetup } from '../../../../src/vrrp/protocol/instance-setup.js';
+import { encodeAdvert, AUTH_PASS, type AdvertFields } from '../../../../src/vrrp/protocol/packet.js';
+import { checkReceived, DROP_STAT, type ReceivePolicy } from '../../../../src/vrrp/protocol/receive.js';
+import { parseText } from '../../config/mem-io.js';
 
 const PEER = '10.0.0.2';
 const GROUP = '224.0.0.18';

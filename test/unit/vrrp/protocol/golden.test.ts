@@ -3,12 +3,12 @@
 // packet including the IPsec AH ICV).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AdvertTx } from '../../../src/vrrp/protocol/advert-tx.js';
-import { passwordBytes, verifyAh } from '../../../src/vrrp/protocol/auth.js';
-import { buildIpv4Frame, parseIpv4Frame } from '../../../src/vrrp/protocol/frame.js';
-import { parseAddress } from '../../../src/core/addr.js';
-import { decodeAdvert, encodeAdvert, type Advert } from '../../../src/vrrp/protocol/packet.js';
-import { checkReceived } from '../../../src/vrrp/protocol/receive.js';
+import { AdvertTx } from '../../../../src/vrrp/protocol/advert-tx.js';
+import { passwordBytes, verifyAh } from '../../../../src/vrrp/protocol/auth.js';
+import { buildIpv4Frame, parseIpv4Frame } from '../../../../src/vrrp/protocol/frame.js';
+import { parseAddress } from '../../../../src/core/addr.js';
+import { decodeAdvert, encodeAdvert, type Advert } from '../../../../src/vrrp/protocol/packet.js';
+import { checkReceived } from '../../../../src/vrrp/protocol/receive.js';
 
 interface GoldenAdvert {
   index: number;
@@ -39,7 +39,7 @@ interface GoldenAdvert {
 }
 
 const golden = JSON.parse(
-  readFileSync(new URL('../../fixtures/vrrp/golden-adverts.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../fixtures/vrrp/golden-adverts.json', import.meta.url), 'utf8'),
 ) as { cases: Record<string, { origin: string; config: string; adverts: GoldenAdvert[] }> };
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');

@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ScriptSpec } from '../../../src/config/model.js';
-import { SystemClock } from '../../../src/core/clock.js';
-import { memoryLogger } from '../../../src/core/log.js';
-import { Notifier } from '../../../src/vrrp/runtime/notify.js';
-import { ProcessScriptRunner } from '../../../src/script/runner.js';
+import type { ScriptSpec } from '../../../../src/config/model.js';
+import { SystemClock } from '../../../../src/core/clock.js';
+import { memoryLogger } from '../../../../src/core/log.js';
+import { Notifier } from '../../../../src/vrrp/runtime/notify.js';
+import { ProcessScriptRunner } from '../../../../src/script/runner.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kad-notify-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

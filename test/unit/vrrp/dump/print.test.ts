@@ -3,14 +3,14 @@
 // output for the stats and JSON files given the same values.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { GlobalDefs } from '../../../src/config/model.js';
-import { formatGlobalDefs } from '../../../src/config/global-dump.js';
-import { formatData, formatJson, formatStats, timevalSeconds, type InstanceDump } from '../../../src/vrrp/dump/print.js';
-import { emptyStats } from '../../../src/vrrp/protocol/stats.js';
-import { formatParentData } from '../../../src/supervisor/parent-dump.js';
-import { globalDefs } from '../../fixtures/check/model.js';
+import type { GlobalDefs } from '../../../../src/config/model.js';
+import { formatGlobalDefs } from '../../../../src/config/global-dump.js';
+import { formatData, formatJson, formatStats, timevalSeconds, type InstanceDump } from '../../../../src/vrrp/dump/print.js';
+import { emptyStats } from '../../../../src/vrrp/protocol/stats.js';
+import { formatParentData } from '../../../../src/supervisor/parent-dump.js';
+import { globalDefs } from '../../../fixtures/check/model.js';
 
-const REF = new URL('../../fixtures/processes/keepalived-2.2.7/', import.meta.url);
+const REF = new URL('../../../fixtures/processes/keepalived-2.2.7/', import.meta.url);
 const ref = (name: string): string => readFileSync(new URL(name, REF), 'utf8');
 
 // The recorded instance: VI_1 MASTER, PASS auth, one VIP, MASTER since 1795514748.523452.

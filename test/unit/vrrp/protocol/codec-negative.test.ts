@@ -1,11 +1,11 @@
 // One negative test per drop reason: the decoder and the receive policy name what is wrong and
 // never throw on bytes.
 import { describe, expect, it } from 'vitest';
-import { passwordBytes, signAh } from '../../../src/vrrp/protocol/auth.js';
-import { buildIpv4Frame, parseIpv4Frame } from '../../../src/vrrp/protocol/frame.js';
-import { canonicalAddress, compareAddressBytes, formatIpv6, parseAddress, parseIpv4, parseIpv6 } from '../../../src/core/addr.js';
-import { decodeAdvert, encodeAdvert, type AdvertFields } from '../../../src/vrrp/protocol/packet.js';
-import { checkReceived, decodeReceived, DROP_STAT, type ReceivePolicy, type ReceiveMeta } from '../../../src/vrrp/protocol/receive.js';
+import { passwordBytes, signAh } from '../../../../src/vrrp/protocol/auth.js';
+import { buildIpv4Frame, parseIpv4Frame } from '../../../../src/vrrp/protocol/frame.js';
+import { canonicalAddress, compareAddressBytes, formatIpv6, parseAddress, parseIpv4, parseIpv6 } from '../../../../src/core/addr.js';
+import { decodeAdvert, encodeAdvert, type AdvertFields } from '../../../../src/vrrp/protocol/packet.js';
+import { checkReceived, decodeReceived, DROP_STAT, type ReceivePolicy, type ReceiveMeta } from '../../../../src/vrrp/protocol/receive.js';
 
 const SRC = '10.232.0.11';
 const GROUP = '224.0.0.18';

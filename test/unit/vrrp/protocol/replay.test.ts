@@ -1,9 +1,9 @@
 // Replay scenarios (test/fixtures/replay/*.jsonl) run against the pure core with a manual clock.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseScenario, runScenario } from '../../helpers/vrrp/replay.js';
+import { parseScenario, runScenario } from '../../../helpers/vrrp/replay.js';
 
-const dir = new URL('../../fixtures/replay/', import.meta.url);
+const dir = new URL('../../../fixtures/replay/', import.meta.url);
 const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
 
 describe('replay scenarios', () => {

@@ -2,12 +2,12 @@
 // perturbation they converge to exactly one master, which holds the VIPs alone and is the
 // best-priority live router.
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../src/core/clock.js';
-import { silentLogger } from '../../../src/core/log.js';
-import { Instance } from '../../../src/vrrp/protocol/instance.js';
-import { trackerEffect } from '../../../src/vrrp/protocol/instance-types.js';
-import { MemoryLan, recordingPorts, type PortRecord } from '../../helpers/vrrp/lan.js';
-import { defaultSpec } from '../../helpers/vrrp/spec-defaults.js';
+import { ManualClock } from '../../../../src/core/clock.js';
+import { silentLogger } from '../../../../src/core/log.js';
+import { Instance } from '../../../../src/vrrp/protocol/instance.js';
+import { trackerEffect } from '../../../../src/vrrp/protocol/instance-types.js';
+import { MemoryLan, recordingPorts, type PortRecord } from '../../../helpers/vrrp/lan.js';
+import { defaultSpec } from '../../../helpers/vrrp/spec-defaults.js';
 
 interface Router {
   name: string;

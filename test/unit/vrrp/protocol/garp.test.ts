@@ -1,8 +1,8 @@
 // Golden frames from keepalived 2.2.7 captures (/work/shared/captures, v3-ipv4.full.pcap and
 // v3-ipv6.full.pcap, read with `tcpdump -xx`): kad's builders must produce the same bytes.
 import { describe, expect, it } from 'vitest';
-import { buildGratuitousArp, buildUnsolicitedNa, icmpv6Checksum } from '../../../src/vrrp/protocol/garp.js';
-import { addressBytes, formatIpv6, formatMac, parseMac } from '../../../src/core/addr.js';
+import { buildGratuitousArp, buildUnsolicitedNa, icmpv6Checksum } from '../../../../src/vrrp/protocol/garp.js';
+import { addressBytes, formatIpv6, formatMac, parseMac } from '../../../../src/core/addr.js';
 
 const hex = (rows: string[]): Buffer => Buffer.from(rows.join('').replace(/\s+/g, ''), 'hex');
 

@@ -1,18 +1,18 @@
 // Instance, FSM, timers and sync-group details the replay scenarios do not reach directly.
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../src/core/clock.js';
-import { memoryLogger, silentLogger } from '../../../src/core/log.js';
-import { step, type FsmContext } from '../../../src/vrrp/protocol/fsm.js';
-import { Instance } from '../../../src/vrrp/protocol/instance.js';
-import { trackerEffect } from '../../../src/vrrp/protocol/instance-types.js';
-import { parseIpv4Frame } from '../../../src/vrrp/protocol/frame.js';
-import { parseIpv4 } from '../../../src/core/addr.js';
-import { deliver, recordingPorts, advertPriority, type PortRecord } from '../../helpers/vrrp/lan.js';
-import { decodeAdvert } from '../../../src/vrrp/protocol/packet.js';
-import { defaultSpec } from '../../helpers/vrrp/spec-defaults.js';
-import { SyncGroupRuntime } from '../../../src/vrrp/protocol/sync-group.js';
-import { masterDownIntervalMs, roundAdvertIntMs, skewTimeMs } from '../../../src/vrrp/protocol/timers.js';
-import type { VrrpInstance as Spec } from '../../../src/config/model.js';
+import { ManualClock } from '../../../../src/core/clock.js';
+import { memoryLogger, silentLogger } from '../../../../src/core/log.js';
+import { step, type FsmContext } from '../../../../src/vrrp/protocol/fsm.js';
+import { Instance } from '../../../../src/vrrp/protocol/instance.js';
+import { trackerEffect } from '../../../../src/vrrp/protocol/instance-types.js';
+import { parseIpv4Frame } from '../../../../src/vrrp/protocol/frame.js';
+import { parseIpv4 } from '../../../../src/core/addr.js';
+import { deliver, recordingPorts, advertPriority, type PortRecord } from '../../../helpers/vrrp/lan.js';
+import { decodeAdvert } from '../../../../src/vrrp/protocol/packet.js';
+import { defaultSpec } from '../../../helpers/vrrp/spec-defaults.js';
+import { SyncGroupRuntime } from '../../../../src/vrrp/protocol/sync-group.js';
+import { masterDownIntervalMs, roundAdvertIntMs, skewTimeMs } from '../../../../src/vrrp/protocol/timers.js';
+import type { VrrpInstance as Spec } from '../../../../src/config/model.js';
 
 function make(over: Partial<Spec> = {}, primary = '10.0.0.1') {
   const clock = new ManualClock();
