@@ -1,8 +1,8 @@
 /**
  * Entry of the VRRP child (dist/vrrp/daemon.js). Forked by the supervisor with an IPC channel,
  * or started directly (no channel) with the same KAD_CHILD_OPTIONS environment variable. Applies
- * the configuration the parent validated (or, started directly, reads it), runs the instances, reports readiness and every state change, and
- * handles reload / dump / stop. SIGTERM, SIGINT, a `stop` message and the parent going away
+ * the configuration the parent validated (or, started directly, reads it), runs the instances,
+ * reports readiness and every state change, and handles reload (the runtime diffs) / dump / stop. SIGTERM, SIGINT, a `stop` message and the parent going away
  * (IPC 'disconnect') all mean a graceful stop: priority-0 adverts, VIPs removed unless -V.
  */
 import type { Config } from '../config/model.js';
@@ -20,13 +20,13 @@ import { warnRootScripts } from '../supervisor/script-warnings.js';
 class VrrpChild implements ChildBody {
   private runtime: VrrpRuntime | undefined;
   private stopping = false;
+  /** One clock for the child's life; its periodic intervals follow the configuration. */
+  private readonly clock = new FailoverClock(new Set());
 
   constructor(
     private readonly opts: ChildOptions,
     private readonly log: Logger,
   ) {}
-
-  private readonly clock = new FailoverClock(new Set());
 
   private runner(config: Config): ProcessScriptRunner {
     return new ProcessScriptRunner({ clock: new SystemClock(), log: this.log, policy: config.global });
@@ -52,9 +52,14 @@ class VrrpChild implements ChildBody {
       return;
     }
     this.clock.setPeriodic(periodicIntervals(config));
-    const r = await this.runtime.reload(config, this.runner(config));
-    this.log.info({ ...r }, `Reload: ${r.keep.length} instances kept, ${r.rebuild.length} rebuilt, ${r.remove.length} removed, ${r.add.length} added`);
-    send({ type: 'reloaded', ok: true });
+    try {
+      const r = await this.runtime.reload(config, this.runner(config));
+      this.log.info({ ...r }, `Reload: ${r.keep.length} instances kept, ${r.rebuild.length} rebuilt, ${r.remove.length} removed, ${r.add.length} added`);
+      send({ type: 'reloaded', ok: true });
+    } catch (err) {
+      this.log.error({ code: 'KAD_ERR_VRRP_RELOAD', err: (err as Error).message }, `reload failed: ${(err as Error).message}`);
+      send({ type: 'reloaded', ok: false, message: (err as Error).message });
+    }
   }
 
   handle(m: ParentMessage): void {
