@@ -16,7 +16,7 @@ const PURE = [
   'src/vrrp/protocol',
   'src/vrrp/firewall',
   'src/vrrp/dump',
-  'src/vrrp/track/effect.ts',
+  'src/vrrp/runtime/track/effect.ts',
   'src/vrrp/runtime/reload-plan.ts',
   'src/ipvs/reconcile.ts',
   'src/ipvs/model.ts',

@@ -20,7 +20,7 @@ import type { ScriptRunner } from '../../script/types.js';
 import type { InstancePorts } from '../protocol/instance-types.js';
 import { Instance } from '../protocol/instance.js';
 import { SyncGroupRuntime } from '../protocol/sync-group.js';
-import { TrackerRegistry } from '../track/registry.js';
+import { TrackerRegistry } from './track/registry.js';
 import { AddressQueue, allAddresses } from './addresses.js';
 import { Announcer } from './announcer.js';
 import { VipFirewall } from './firewall.js';

@@ -9,8 +9,8 @@
  * ignores weights on group trackers unless sync_group_tracking_weight is set).
  * The instance's own interface is not listed: the instance tracks it itself (linkChanged).
  */
-import type { Config, SyncGroup, TrackRef, VrrpInstance } from '../../config/model.js';
-import { trackerEffect, type TrackerEffect } from '../protocol/instance-types.js';
+import type { Config, SyncGroup, TrackRef, VrrpInstance } from '../../../config/model.js';
+import { trackerEffect, type TrackerEffect } from '../../protocol/instance-types.js';
 
 export type TrackKind = 'interface' | 'script' | 'file';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ScriptSpec, VrrpScript } from '../../../../src/config/model.js';
-import { ManualClock, SystemClock } from '../../../../src/core/clock.js';
-import { memoryLogger, silentLogger } from '../../../../src/core/log.js';
-import { ProcessScriptRunner } from '../../../../src/script/runner.js';
-import type { ScriptOutcome as ScriptResult, ScriptRunner } from '../../../../src/script/types.js';
-import { classifyRun, ScriptTracker } from '../../../../src/vrrp/track/script.js';
+import type { ScriptSpec, VrrpScript } from '../../../../../src/config/model.js';
+import { ManualClock, SystemClock } from '../../../../../src/core/clock.js';
+import { memoryLogger, silentLogger } from '../../../../../src/core/log.js';
+import { ProcessScriptRunner } from '../../../../../src/script/runner.js';
+import type { ScriptOutcome as ScriptResult, ScriptRunner } from '../../../../../src/script/types.js';
+import { classifyRun, ScriptTracker } from '../../../../../src/vrrp/runtime/track/script.js';
 
 const spec = (argv: string[]): ScriptSpec => ({ text: argv.join(' '), argv });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { SyncGroup, TrackFile, VrrpScript } from '../../../../src/config/model.js';
-import { defaultSpec } from '../../../helpers/vrrp/spec-defaults.js';
-import { bindingEffect, bindingsFor, fileEffect } from '../../../../src/vrrp/track/effect.js';
+import type { SyncGroup, TrackFile, VrrpScript } from '../../../../../src/config/model.js';
+import { defaultSpec } from '../../../../helpers/vrrp/spec-defaults.js';
+import { bindingEffect, bindingsFor, fileEffect } from '../../../../../src/vrrp/runtime/track/effect.js';
 
 const script = (name: string, weight: number, weightReverse = false): VrrpScript => ({
   name, script: { text: '/bin/true', argv: ['/bin/true'] }, intervalMs: 1000, timeoutMs: 1000, weight, weightReverse, rise: 1, fall: 1, initFail: false,

@@ -6,10 +6,10 @@
  * is armed when the current one ends, so at most one instance of a script runs at a time. A
  * script the runner refuses (unknown user, not found, insecure) counts as failed.
  */
-import type { VrrpScript } from '../../config/model.js';
-import type { Clock, TimerHandle } from '../../core/clock.js';
-import type { Logger } from '../../core/log.js';
-import type { ScriptOutcome, ScriptRunner } from '../../script/types.js';
+import type { VrrpScript } from '../../../config/model.js';
+import type { Clock, TimerHandle } from '../../../core/clock.js';
+import type { Logger } from '../../../core/log.js';
+import type { ScriptOutcome, ScriptRunner } from '../../../script/types.js';
 
 /** Why one run counted as a failure (logged). */
 export type ScriptFailReason = 'exitNonZero' | 'signalled' | 'timeout' | 'spawnFailed' | 'refused';

@@ -3,14 +3,14 @@
  * track_file that some instance uses, plus the link state of tracked interfaces. Every status
  * change is pushed to each instance bound to that tracker as `setTracker(id, effect)`.
  */
-import type { Config } from '../../config/model.js';
-import type { Clock } from '../../core/clock.js';
-import type { Logger } from '../../core/log.js';
-import type { Instance } from '../protocol/instance.js';
+import type { Config } from '../../../config/model.js';
+import type { Clock } from '../../../core/clock.js';
+import type { Logger } from '../../../core/log.js';
+import type { Instance } from '../../protocol/instance.js';
 import { bindingEffect, bindingsFor, type TrackBinding, type TrackKind } from './effect.js';
-import type { ScriptRunner } from '../../script/types.js';
+import type { ScriptRunner } from '../../../script/types.js';
 import { FileTracker } from './file.js';
-import { sameModel } from '../runtime/reload-plan.js';
+import { sameModel } from '../reload-plan.js';
 import { ScriptTracker } from './script.js';
 
 interface Bound {

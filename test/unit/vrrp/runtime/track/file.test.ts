@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../../src/core/log.js';
-import { FileTracker, parseTrackValue } from '../../../../src/vrrp/track/file.js';
+import { silentLogger } from '../../../../../src/core/log.js';
+import { FileTracker, parseTrackValue } from '../../../../../src/vrrp/runtime/track/file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kad-trackfile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

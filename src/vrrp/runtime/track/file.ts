@@ -6,8 +6,8 @@
  */
 import { existsSync, readFileSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import type { TrackFile } from '../../config/model.js';
-import type { Logger } from '../../core/log.js';
+import type { TrackFile } from '../../../config/model.js';
+import type { Logger } from '../../../core/log.js';
 
 /** Parse a tracked file's content: leading integer, else 0. */
 export function parseTrackValue(text: string): number {
