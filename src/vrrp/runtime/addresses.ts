@@ -13,6 +13,7 @@ export function allAddresses(spec: VrrpInstance): IpAddress[] {
   return [...spec.vips, ...spec.excludedVips];
 }
 
+/** See the file header. */
 export class AddressQueue {
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;

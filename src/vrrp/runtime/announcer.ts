@@ -16,6 +16,7 @@ interface PacedQueue {
   busy: boolean;
 }
 
+/** See the file header. */
 export class Announcer {
   private readonly sockets = new Map<string, PacketSocket>();
   /** Per interface: frames waiting for vrrp_garp_interval / vrrp_gna_interval. */
@@ -85,6 +86,7 @@ export class Announcer {
     this.stopped = true;
   }
 
+  /** Stop pacing and close the packet sockets. */
   close(): void {
     this.stopped = true;
     for (const p of this.sockets.values()) p.close();

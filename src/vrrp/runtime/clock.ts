@@ -16,6 +16,7 @@ export function periodicIntervals(config: Config): Set<number> {
   return new Set([...config.vrrpInstances.map((i) => i.advertIntMs), ...config.vrrpScripts.map((s) => s.intervalMs)]);
 }
 
+/** See the file header. */
 export class FailoverClock implements Clock {
   private readonly base = new SystemClock();
 

@@ -6,6 +6,7 @@ import type { RtNetlinkSocket } from 'netlink';
 import type { Logger } from '../../core/log.js';
 import { LinkWatcher, listLinks, openRtnl, type LinkInfo } from '../../net/rtnl-link.js';
 
+/** See the file header. */
 export class LinkTable {
   private readonly links = new Map<string, LinkInfo>();
   private rt: RtNetlinkSocket | undefined;
@@ -31,10 +32,12 @@ export class LinkTable {
     return this.rt;
   }
 
+  /** The interface called `name`, if it exists. */
   get(name: string): LinkInfo | undefined {
     return this.links.get(name);
   }
 
+  /** Whether `name` exists and is running (IFF_RUNNING). */
   running(name: string): boolean {
     return this.links.get(name)?.running ?? false;
   }
@@ -49,6 +52,7 @@ export class LinkTable {
     this.onChange(ev.name, running);
   }
 
+  /** Stop watching and close the rtnetlink socket. */
   close(): void {
     this.watcher?.close();
     this.rt?.socket.close();

@@ -26,7 +26,7 @@ import { Announcer } from './announcer.js';
 import { VipFirewall } from './firewall.js';
 import { LinkTable } from './links.js';
 import { Notifier } from './notify.js';
-import { planReload, sameModel } from './reload-plan.js';
+import { planReload, sameModel, type ReloadPlan } from './reload-plan.js';
 import { VrrpSockets, type SocketKey } from './sockets.js';
 
 export interface RuntimeOptions {
@@ -41,9 +41,6 @@ export interface RuntimeOptions {
   /** Every state change (for the parent). */
   onState?: (instance: string, state: VrrpStateName, priority: number) => void;
 }
-
-/** What a reload did, by instance name. */
-export type ReloadResult = ReturnType<typeof planReload>;
 
 /** The VRRP child's instances on real sockets; see the file header. */
 export class VrrpRuntime {
@@ -117,9 +114,9 @@ export class VrrpRuntime {
 
   /**
    * Reload with `config` (already validated) and the script runner of its policy. See the file
-   * header; returns what happened to each instance.
+   * header; returns what happened to each instance (by name).
    */
-  async reload(config: Config, runner: ScriptRunner): Promise<ReloadResult> {
+  async reload(config: Config, runner: ScriptRunner): Promise<ReloadPlan> {
     const plan = planReload(this.cfg, config);
     const before = new Map(this.instances.map((i) => [i.name, i] as const));
     this.cfg = config;

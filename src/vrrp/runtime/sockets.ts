@@ -26,6 +26,7 @@ export interface SocketKey {
   ah: boolean;
 }
 
+/** See the file header. */
 export class VrrpSockets {
   /** Packets dropped before reaching an instance, by reason. */
   readonly drops: Record<string, number> = {};
@@ -111,6 +112,7 @@ export class VrrpSockets {
     }
   }
 
+  /** Close every socket. */
   close(): void {
     for (const e of this.entries.values()) e.sock.close();
     this.entries.clear();
