@@ -3,9 +3,10 @@
  * drop reason, applying RFC 5798 §7.1 / RFC 3768 §7.1 and keepalived's checks in order. The
  * instance owns the state this needs (AH sequence numbers) and passes it in.
  */
-import { passMatches, verifyAh } from './auth.js';
+import { AH_HEADER_LEN, IPPROTO_AH, passMatches, verifyAh } from './auth.js';
 import { parseIpv4Frame, type FrameDrop } from './frame.js';
 import { type Family, parseAddress } from '../../core/addr.js';
+import { readIpv4Header } from '../../core/ipv4-header.js';
 import { ADVERT_TTL } from './packet.js';
 
 /** RFC 5798 §5.1.2.2: the IPv6 VRRP group. */
@@ -117,6 +118,17 @@ export type Received =
   | { ok: false; drop: UndecodableReason; detail: string; vrid?: number };
 
 /**
+ * Where the VRID sits in an IPv4 packet whose framing is bad (an AH header that does not carry
+ * VRRP...), so that the instances of that VRID count the drop, as keepalived does.
+ */
+function framedVrid(b: Uint8Array): number | undefined {
+  const h = readIpv4Header(b);
+  if (!h) return undefined;
+  const off = h.headerLength + (h.protocol === IPPROTO_AH ? AH_HEADER_LEN : 0) + 1;
+  return off < b.length ? b[off] : undefined;
+}
+
+/**
  * Decodes one received packet, once, for every instance it may be for. IPv4: `bytes` is the
  * whole IP packet (as an IP_HDRINCL raw socket reads it). IPv6: `bytes` is the VRRP message and
  * `meta` carries the source, destination and hop limit (the destination defaults to the VRRP
@@ -132,7 +144,7 @@ export function decodeReceived(bytes: Uint8Array, meta: ReceiveMeta, family: Fam
     rx = { family, src: meta.srcAddress, dst, srcBytes: parseAddress(meta.srcAddress, 6), dstBytes: parseAddress(dst, 6), ttl: meta.ttl ?? ADVERT_TTL };
   } else {
     const f = parseIpv4Frame(bytes);
-    if (!f.ok) return { ok: false, drop: f.drop, detail: f.detail };
+    if (!f.ok) return { ok: false, drop: f.drop, detail: f.detail, vrid: framedVrid(bytes) };
     payload = f.payload;
     rx = { family, src: f.header.src, dst: f.header.dst, srcBytes: bytes.subarray(12, 16), dstBytes: bytes.subarray(16, 20), ttl: f.header.ttl };
     if (f.ah && f.ahOffset !== undefined) rx.ah = { offset: f.ahOffset, spi: f.ah.spi, seq: f.ah.seq, packet: bytes };

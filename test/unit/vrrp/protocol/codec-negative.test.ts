@@ -131,6 +131,8 @@ describe('receive policy drop reasons', () => {
     const x = buildIpv4Frame(advert({ authType: 2, authData: undefined }), { src: SRC, dst: GROUP, id: 1, ah: { key: passwordBytes('k'), seq: 1, zeroTtl: false } });
     x[21] = 9;
     expect(rx(x)).toMatchObject({ ok: false, drop: 'ahHeaderInvalid' });
+    // Counted by the instances of the VRID it carries.
+    expect(decodeReceived(x, {}, 4)).toMatchObject({ ok: false, drop: 'ahHeaderInvalid', vrid: 51 });
     expect(parseIpv4Frame(x.subarray(0, 30))).toMatchObject({ ok: false, drop: 'ahHeaderInvalid' });
   });
   it('ttlInvalid (multicast needs 255; unicast peers may bound it)', () => {
