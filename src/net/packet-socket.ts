@@ -1,6 +1,6 @@
 /**
  * Layer: the AF_PACKET seam. Sends complete Ethernet frames (gratuitous ARP, unsolicited NA
- * built by src/vrrp/garp.ts) out of one interface with sendto(2) and a sockaddr_ll (packet(7)).
+ * built by src/vrrp/protocol/garp.ts) out of one interface with sendto(2) and a sockaddr_ll (packet(7)).
  * The socket is opened with protocol 0, so the kernel never queues received frames on it: it is
  * send-only and needs no watcher. Sends are non-blocking (MSG_DONTWAIT); a kernel error comes
  * back as data `{errno, code, syscall}` and is counted, never thrown.

@@ -37,7 +37,7 @@ export type IpFamily = 'ipv4' | 'ipv6';
 /** Why the socket dropped a datagram before it reached the VRRP code. */
 export type SocketDropReason = 'ttl' | 'truncated' | 'badIpHeader';
 
-/** One received datagram. `payload` is the VRRP message (IP header removed) and owned by the receiver. */
+/** One received datagram, owned by the receiver. `payload` is the VRRP message (after the IP header). */
 export interface ReceivedDatagram {
   family: IpFamily;
   payload: Buffer;
@@ -46,7 +46,9 @@ export interface ReceivedDatagram {
   /** IPv4 TTL or IPv6 hop limit as received. */
   ttl: number;
   ifIndex: number;
-  /** IPv4 only: the IP header as received (AH authenticates it, so VRRP code needs it). */
+  /** IPv4 only: the whole IP packet as received (AH authenticates the header; the VRRP code decodes it). */
+  packet?: Buffer;
+  /** IPv4 only: the IP header, a view into `packet`. */
   ipHeader?: Buffer;
 }
 
@@ -276,14 +278,17 @@ export class VrrpSocket {
       this.drop('badIpHeader', `${n} bytes`);
       return undefined;
     }
+    // One copy; header and payload are views into it.
+    const packet = Buffer.from(d.subarray(0, Math.max(h.headerLength, Math.min(h.totalLength, n))));
     return {
       family: 'ipv4',
-      payload: Buffer.from(d.subarray(h.headerLength, Math.min(h.totalLength, n))),
+      payload: packet.subarray(h.headerLength),
       source: h.src,
       destination: h.dst,
       ttl: h.ttl,
       ifIndex: this.ifIndex,
-      ipHeader: Buffer.from(d.subarray(0, h.headerLength)),
+      packet,
+      ipHeader: packet.subarray(0, h.headerLength),
     };
   }
 

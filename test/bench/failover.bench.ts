@@ -6,7 +6,7 @@
 // - CPU seconds and RSS of the VRRP child over `seconds` (default 60) at 1, 50 and 200 instances
 //   (one director, all MASTER).
 import { readdirSync, readFileSync } from 'node:fs';
-import { masterDownIntervalMs, skewTimeMs } from '../../src/vrrp/timers.js';
+import { masterDownIntervalMs, skewTimeMs } from '../../src/vrrp/protocol/timers.js';
 import { authBlock, ensureBuilt, Lab, measureTakeover, sleep, vrrpInstance, waitForHolder, type Daemon } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
 

@@ -2,13 +2,13 @@
 // Run: npx tsx test/bench/vrrp-codec.bench.ts   (prints a Markdown table for docs/benchmarks.md)
 import type { Clock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
-import { AdvertTx } from '../../src/vrrp/advert-tx.js';
-import { VrrpInstance } from '../../src/vrrp/instance.js';
-import { defaultSpec } from '../../src/vrrp/spec-defaults.js';
-import { passwordBytes } from '../../src/vrrp/auth.js';
+import { AdvertTx } from '../../src/vrrp/protocol/advert-tx.js';
+import { Instance } from '../../src/vrrp/protocol/instance.js';
+import { defaultSpec } from '../helpers/vrrp/spec-defaults.js';
+import { passwordBytes } from '../../src/vrrp/protocol/auth.js';
 import { parseAddress } from '../../src/core/addr.js';
-import { decodeAdvert, encodeAdvert } from '../../src/vrrp/packet.js';
-import { checkReceived, type ReceivePolicy } from '../../src/vrrp/receive.js';
+import { decodeAdvert, encodeAdvert } from '../../src/vrrp/protocol/packet.js';
+import { checkReceived, decodeReceived, type ReceivePolicy } from '../../src/vrrp/protocol/receive.js';
 
 const hex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));
 // keepalived 2.2.7 adverts from /work/shared/captures (v2-pass frame 3, v3-ipv4 frame 3, v3-ipv6 frame 3).
@@ -54,7 +54,7 @@ const txAh = new AdvertTx({ version: 2, family: 4, vrid: 51, advertIntMs: 1000, 
 // whose timers cost nothing, so the row shows the core's own cost per advert heard.
 const nullClock: Clock = { nowMs: () => 0, wallMs: () => 0, setTimer: () => ({ id: 0 }), clearTimer: () => undefined };
 const nullPorts = { sendAdvert() {}, addVips() {}, removeVips() {}, sendGratuitous() {}, notify() {}, stateChanged() {} };
-const backup = new VrrpInstance(
+const backup = new Instance(
   defaultSpec({ priority: 90, auth: { type: 'PASS', password: 'secret1' }, vips: ['10.232.0.100/24'] }),
   { clock: nullClock, log: silentLogger(), ports: nullPorts, primaryAddress: '10.232.0.12' },
 );
@@ -67,7 +67,7 @@ const rows: [string, { median: number; best: number }][] = [
   ['decode+validate, v3 IPv4 (IP packet → accepted)', nsPerOp(() => checkReceived(V3_IPV4_IP, {}, policy({ version: 3 })), N)],
   ['decode+validate, v3 IPv6 (message → accepted)', nsPerOp(() => checkReceived(V3_IPV6, { srcAddress: 'fe80::90c2:14ff:fea8:8931', ttl: 255 }, policy({ family: 6, version: 3, vrid: 52, vips: ['fd00:232::100'], mcastGroup: 'ff02::12' })), N)],
   ['decode+validate, v2 AH (HMAC-MD5 verify)', nsPerOp(() => checkReceived(V2_AH_IP, {}, policy({ authType: 2, authKey: pass })), N / 4)],
-  ['instance.receive as BACKUP, v2 PASS (policy + FSM + timer re-arm + stats)', nsPerOp(() => backup.receive(V2_PASS_IP), N)],
+  ['instance.receive as BACKUP, v2 PASS (policy + FSM + timer re-arm + stats)', nsPerOp(() => backup.receive(decodeReceived(V2_PASS_IP, {}, 4)), N)],
   ['encode only, v2 PASS message', nsPerOp(() => encodeAdvert({ version: 2, vrid: 51, priority: 100, advertIntMs: 1000, addrs: ['10.232.0.100'], family: 4, authType: 1, authData: pass }, { checksumMode: 'plain' }), N)],
   ['encode only, v3 IPv6 message', nsPerOp(() => encodeAdvert({ version: 3, vrid: 52, priority: 100, advertIntMs: 1000, addrs: ['fd00:232::100'], family: 6 }, { checksumMode: 'pseudo6', src: v6src, dst: v6dst }), N)],
   ['encode+frame, v2 PASS (instance transmitter, IP packet)', nsPerOp(() => txV2.build(100), N)],

@@ -1,7 +1,7 @@
 // The AF_PACKET seam on a real kernel: a gratuitous ARP and an unsolicited NA built by
-// src/vrrp/garp.ts, sent from one namespace and decoded by tcpdump (-e -vv) on the peer side.
+// src/vrrp/protocol/garp.ts, sent from one namespace and decoded by tcpdump (-e -vv) on the peer side.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGratuitousArp, buildUnsolicitedNa } from '../../src/vrrp/garp.js';
+import { buildGratuitousArp, buildUnsolicitedNa } from '../../src/vrrp/protocol/garp.js';
 import { startAgent, type Agent } from '../fixtures/net/agent-client.js';
 import { cleanupAll, createLan, netnsUnavailableReason, startCapture, type Lan } from '../helpers/netns.js';
 import { requirement } from '../helpers/requirement.js';

@@ -29,7 +29,15 @@ function script(name: string, body: string, mode = 0o755): string {
   chmodSync(p, mode);
   return p;
 }
-const idLine = (name: string): string | undefined => (existsSync(join(out, name)) ? readFileSync(join(out, name), 'utf8').trim() : undefined);
+/** The id line a script wrote; a periodic script truncates its file before each write, so an empty read is retried. */
+function idLine(name: string): string | undefined {
+  const file = join(out, name);
+  for (let i = 0; i < 1000 && existsSync(file); i++) {
+    const text = readFileSync(file, 'utf8').trim();
+    if (text !== '') return text;
+  }
+  return undefined;
+}
 const expectUser = (name: string, gid: number): void => {
   const groups = [gid, u.suppGid].sort((a, b) => a - b).join(' ');
   expect(idLine(name), name).toBe(`${u.uid} ${gid} ${groups}`);

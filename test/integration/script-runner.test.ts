@@ -12,7 +12,7 @@ import type { ScriptSpec, VrrpScript } from '../../src/config/model.js';
 import { SystemClock } from '../../src/core/clock.js';
 import { memoryLogger } from '../../src/core/log.js';
 import { ProcessScriptRunner, type ScriptPolicy } from '../../src/script/runner.js';
-import { ScriptTracker } from '../../src/vrrp/track/script.js';
+import { ScriptTracker } from '../../src/vrrp/runtime/track/script.js';
 import { ensureBuilt, ROOT } from '../helpers/build.js';
 import { waitUntil } from '../helpers/lab.js';
 import { createTestUser, testUserUnavailableReason, type TestUser } from '../helpers/users.js';

@@ -5,7 +5,7 @@
 // nopreempt. kad is started as operators start keepalived: kad -n -l -D -f -p -r -c -P.
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { masterDownIntervalMs, skewTimeMs } from '../../src/vrrp/timers.js';
+import { masterDownIntervalMs, skewTimeMs } from '../../src/vrrp/protocol/timers.js';
 import { authBlock, ensureBuilt, Lab, measureTakeover, sleep, vrrpInstance, waitForHolder, waitUntil, type Daemon } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
 import { requirement } from '../helpers/requirement.js';

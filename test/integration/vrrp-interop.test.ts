@@ -5,7 +5,7 @@
 // advert within Master_Down_Interval. keepalived must log no "bogus", "invalid" or "checksum"
 // line about kad's packets.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { masterDownIntervalMs, skewTimeMs } from '../../src/vrrp/timers.js';
+import { masterDownIntervalMs, skewTimeMs } from '../../src/vrrp/protocol/timers.js';
 import { authBlock, ensureBuilt, Lab, measureTakeover, sleep, vrrpInstance, waitForHolder, waitUntil, type Daemon } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
 import { requirement } from '../helpers/requirement.js';

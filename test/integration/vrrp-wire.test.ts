@@ -6,10 +6,10 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { passwordBytes } from '../../src/vrrp/auth.js';
-import { buildIpv4Frame } from '../../src/vrrp/frame.js';
+import { passwordBytes } from '../../src/vrrp/protocol/auth.js';
+import { buildIpv4Frame } from '../../src/vrrp/protocol/frame.js';
 import { parseAddress } from '../../src/core/addr.js';
-import { encodeAdvert, type AdvertFields } from '../../src/vrrp/packet.js';
+import { encodeAdvert, type AdvertFields } from '../../src/vrrp/protocol/packet.js';
 import { authBlock, ensureBuilt, Lab, sleep, vrrpInstance, waitForHolder, waitUntil, type Daemon, type LabPacket, type PcapCapture } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
 import { requirement } from '../helpers/requirement.js';

@@ -4,7 +4,7 @@
 // director's IPVS table, the client's requests are split 2:1; when the master stops, the backup
 // takes both VIPs and serves the client from its own table. See guest/pair.ts.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { skewTimeMs } from '../../src/vrrp/timers.js';
+import { skewTimeMs } from '../../src/vrrp/protocol/timers.js';
 import { PROJECT_DIR, bundleGuest, ensureBuilt, guestNode, runInUml, umlUnavailableReason } from './uml.js';
 import { requirement } from '../helpers/requirement.js';
 

@@ -13,7 +13,7 @@
  * `accept`). The shape, names and hook priority follow Debian's keepalived 2.2.7 as listed by
  * `nft list ruleset`.
  */
-import type { IpAddress, NftablesOptions, VrrpInstance as InstanceSpec } from '../../config/model.js';
+import type { IpAddress, NftablesOptions, VrrpInstance } from '../../config/model.js';
 
 /** The sets kad writes elements into. */
 export type SetKey = 'ip vips' | 'ip6 vips' | 'ip6 vips_link_local';
@@ -40,17 +40,17 @@ export interface PlacedAddress {
 }
 
 /** Whether an instance's addresses are dropped while it is MASTER (RFC 5798 §6.4.3). */
-export function firewalled(spec: InstanceSpec): boolean {
+export function firewalled(spec: VrrpInstance): boolean {
   return !spec.accept && spec.priority !== 255 && spec.vips.length + spec.excludedVips.length > 0;
 }
 
 /** VIPs and eVIPs of an instance: the addresses its drop covers. */
-export function coveredAddresses(spec: InstanceSpec): readonly IpAddress[] {
+export function coveredAddresses(spec: VrrpInstance): readonly IpAddress[] {
   return [...spec.vips, ...spec.excludedVips];
 }
 
 /** The table to install for these instances; undefined when none needs a firewall. */
-export function planFirewall(specs: readonly InstanceSpec[], options: NftablesOptions): FirewallPlan | undefined {
+export function planFirewall(specs: readonly VrrpInstance[], options: NftablesOptions): FirewallPlan | undefined {
   const need = specs.filter(firewalled);
   if (need.length === 0) return undefined;
   const fams = new Set(need.flatMap((s) => coveredAddresses(s).map((a) => a.family)));

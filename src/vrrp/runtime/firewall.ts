@@ -10,7 +10,7 @@
  * replace is retried every {@link RETRY_MS} until one succeeds. Failures are counted and logged
  * rate-limited, never thrown.
  */
-import type { Config, IpAddress, VrrpInstance as InstanceSpec } from '../../config/model.js';
+import type { Config, IpAddress, VrrpInstance } from '../../config/model.js';
 import { NFTABLES_DEFAULTS } from '../../config/blocks/global.js';
 import type { Clock, TimerHandle } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
@@ -20,6 +20,7 @@ import {
   coveredAddresses, diffMembers, diffScript, emptyDiff, firewalled, installScript, membersOf, NO_MEMBERS, planFirewall,
   removeScript, SET_KEYS, type FirewallPlan, type Members,
 } from '../firewall/rules.js';
+import { sameModel } from './reload-plan.js';
 
 /** Delay before a failed batch is retried as a full replace. */
 export const RETRY_MS = 1000;
@@ -33,15 +34,15 @@ export interface FirewallDeps {
   /** The context if this process already opened one. */
   opened: () => NftPort | undefined;
   /** The device an address of an instance goes on. */
-  devOf: (spec: InstanceSpec, a: IpAddress) => string;
+  devOf: (spec: VrrpInstance, a: IpAddress) => string;
 }
 
 /** See the file header. */
 export class VipFirewall {
   /** Failed nft batches since start. */
   failures = 0;
-  private readonly plan: FirewallPlan | undefined;
-  private readonly holding = new Map<string, InstanceSpec>();
+  private plan: FirewallPlan | undefined;
+  private readonly holding = new Map<string, VrrpInstance>();
   private readonly errLog = new RateLimiter(10, 1);
   private current: Members = NO_MEMBERS;
   private port: NftPort | undefined;
@@ -49,7 +50,7 @@ export class VipFirewall {
   private replace = true;
   private retry: TimerHandle | undefined;
 
-  constructor(private readonly d: FirewallDeps) {
+  constructor(private d: FirewallDeps) {
     this.plan = planFirewall(d.config.vrrpInstances, d.config.global.nftables ?? NFTABLES_DEFAULTS);
   }
 
@@ -62,7 +63,7 @@ export class VipFirewall {
    * Install the table with the drops of `holders` (instances resuming MASTER with their VIPs).
    * Without a plan, tables a previous runtime of this process left (reload) are removed.
    */
-  start(holders: readonly InstanceSpec[]): void {
+  start(holders: readonly VrrpInstance[]): void {
     if (!this.plan) {
       const prev = this.d.opened();
       if (prev) this.remove(prev, [...prev.installed]);
@@ -77,15 +78,33 @@ export class VipFirewall {
     this.apply();
   }
 
+  /**
+   * Reload: the tables of `config` for `holders` (the instances holding their VIPs). With the
+   * same plan only the set members move (nothing when none did); a changed plan is one replace.
+   */
+  reload(config: Config, holders: readonly VrrpInstance[]): void {
+    this.d = { ...this.d, config };
+    const plan = planFirewall(config.vrrpInstances, config.global.nftables ?? NFTABLES_DEFAULTS);
+    this.holding.clear();
+    if (this.port && sameModel(plan, this.plan)) {
+      for (const s of holders) if (firewalled(s)) this.holding.set(s.name, s);
+      this.apply();
+      return;
+    }
+    this.plan = plan;
+    this.replace = true;
+    this.start(holders);
+  }
+
   /** `spec` is about to add its VIPs: its drop goes in now. */
-  raise(spec: InstanceSpec): void {
+  raise(spec: VrrpInstance): void {
     if (!this.plan || !firewalled(spec)) return;
     this.holding.set(spec.name, spec);
     this.apply(true);
   }
 
   /** `spec` is removing its VIPs: its drop comes out at the next {@link apply}. */
-  lower(spec: InstanceSpec): void {
+  lower(spec: VrrpInstance): void {
     if (this.plan) this.holding.delete(spec.name);
   }
 

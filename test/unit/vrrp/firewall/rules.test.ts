@@ -6,7 +6,7 @@ import { NFTABLES_DEFAULTS } from '../../../../src/config/blocks/global.js';
 import {
   diffMembers, diffScript, emptyDiff, firewalled, installScript, membersOf, NO_MEMBERS, planFirewall, removeScript,
 } from '../../../../src/vrrp/firewall/rules.js';
-import { defaultSpec, vip } from '../../../../src/vrrp/spec-defaults.js';
+import { defaultSpec, vip } from '../../../helpers/vrrp/spec-defaults.js';
 
 const noAccept = (over: Parameters<typeof defaultSpec>[0] = {}) => defaultSpec({ accept: false, priority: 100, ...over });
 

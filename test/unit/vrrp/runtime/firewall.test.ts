@@ -2,12 +2,12 @@
 // the VIPs come, lift only after they went, a failed batch is counted and logged and makes the
 // next one a full replace, stop removes the tables, and no instance needing drops means no nft.
 import { describe, expect, it } from 'vitest';
-import type { VrrpInstance as InstanceSpec } from '../../../../src/config/model.js';
+import type { VrrpInstance } from '../../../../src/config/model.js';
 import { ManualClock } from '../../../../src/core/clock.js';
 import { memoryLogger } from '../../../../src/core/log.js';
 import type { NftPort, NftResult } from '../../../../src/net/nftables.js';
 import { RETRY_MS, VipFirewall } from '../../../../src/vrrp/runtime/firewall.js';
-import { defaultSpec } from '../../../../src/vrrp/spec-defaults.js';
+import { defaultSpec } from '../../../helpers/vrrp/spec-defaults.js';
 import { config } from '../../../fixtures/check/model.js';
 
 class RecordingPort implements NftPort {
@@ -24,7 +24,7 @@ class RecordingPort implements NftPort {
   }
 }
 
-function setup(specs: InstanceSpec[], port = new RecordingPort(), opened?: NftPort) {
+function setup(specs: VrrpInstance[], port = new RecordingPort(), opened?: NftPort) {
   const { log, records } = memoryLogger();
   const clock = new ManualClock();
   const fw = new VipFirewall({

@@ -1,0 +1,64 @@
+/**
+ * The VIP / address queue: every add and remove goes through one promise chain, so they reach
+ * the kernel in the order the instances asked for them. `virtual_ipaddress_excluded` addresses
+ * follow the VIPs. Survives reloads.
+ */
+import type { IpAddress, VrrpInstance } from '../../config/model.js';
+import type { Logger } from '../../core/log.js';
+import { addAddress, removeAddress, type AddressSpec } from '../../net/rtnl-addr.js';
+import type { LinkTable } from './links.js';
+
+/** VIPs of both families plus `virtual_ipaddress_excluded`. */
+export function allAddresses(spec: VrrpInstance): IpAddress[] {
+  return [...spec.vips, ...spec.excludedVips];
+}
+
+/** See the file header. */
+export class AddressQueue {
+  private queue: Promise<void> = Promise.resolve();
+  private pending = 0;
+
+  /** `devOf`: the device an address of an instance goes on. */
+  constructor(
+    private readonly links: LinkTable,
+    private readonly log: Logger,
+    private readonly devOf: (spec: VrrpInstance, a: IpAddress) => string,
+  ) {}
+
+  /** Resolves once every change queued so far reached the kernel. */
+  get drained(): Promise<void> {
+    return this.queue;
+  }
+
+  /** Queue adding (or removing) `addrs` of `spec`. */
+  enqueue(spec: VrrpInstance, addrs: readonly IpAddress[], add: boolean): void {
+    // When nothing is pending, start at once: the netlink request leaves before the GARPs and
+    // anything else the takeover does in the same tick.
+    const run = (): Promise<void> => this.change(spec, addrs, add);
+    const next = this.pending === 0 ? run() : this.queue.then(run);
+    this.pending++;
+    this.queue = next.finally(() => this.pending--);
+  }
+
+  /** Apply at once (start of day: clearing stale VIPs); errors are logged, never thrown. */
+  async change(spec: VrrpInstance, addrs: readonly IpAddress[], add: boolean): Promise<void> {
+    for (const a of addrs) {
+      const dev = this.devOf(spec, a);
+      const link = this.links.get(dev);
+      if (!link) {
+        this.log.warn({ code: 'KAD_WARN_VRRP_VIP_DEVICE', instance: spec.name, dev }, `(${spec.name}) no interface ${dev} for ${a.address}`);
+        continue;
+      }
+      const s: AddressSpec = {
+        ifIndex: link.index, address: a.address, prefixLen: a.prefixLen, brd: a.brd, label: a.label, peer: a.peer,
+        scope: a.scope, noDad: a.noDad || a.family === 6, noPrefixRoute: a.noPrefixRoute,
+      };
+      try {
+        const r = add ? await addAddress(this.links.rtnl, s) : await removeAddress(this.links.rtnl, s);
+        if (r === 'added' || r === 'removed') this.log.debug({ instance: spec.name, address: a.address, dev }, `(${spec.name}) ${r} ${a.address}/${a.prefixLen} dev ${dev}`);
+      } catch (err) {
+        this.log.error({ code: 'KAD_ERR_VRRP_VIP', instance: spec.name, address: a.address, err: (err as Error).message }, `(${spec.name}) cannot ${add ? 'add' : 'remove'} ${a.address}: ${(err as Error).message}`);
+      }
+    }
+  }
+}

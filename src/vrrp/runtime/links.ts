@@ -1,0 +1,86 @@
+/**
+ * The link table of the VRRP child: the rtnetlink socket (shared with the address queue), every
+ * interface's index, MAC and running state, kept current by the link watcher. Survives reloads.
+ */
+import type { RtNetlinkSocket } from 'netlink';
+import type { Logger } from '../../core/log.js';
+import { linkLocalIpv6, listAddresses } from '../../net/rtnl-addr.js';
+import { LinkWatcher, listLinks, openRtnl, type LinkInfo } from '../../net/rtnl-link.js';
+import type { InterfaceDump } from '../dump/print-host.js';
+
+/** See the file header. */
+export class LinkTable {
+  private readonly links = new Map<string, LinkInfo>();
+  private rt: RtNetlinkSocket | undefined;
+  private watcher: LinkWatcher | undefined;
+
+  /** `onChange`: an interface went up or down (or disappeared: down). */
+  constructor(
+    private readonly log: Logger,
+    private readonly onChange: (name: string, running: boolean) => void,
+  ) {}
+
+  /** Open the rtnetlink socket, read every link, start watching. */
+  async open(): Promise<void> {
+    this.rt = openRtnl(false);
+    for (const l of await listLinks(this.rt)) this.links.set(l.name, l);
+    this.watcher = new LinkWatcher();
+    this.watcher.on('link', (ev) => this.update(ev));
+  }
+
+  /** The rtnetlink request socket. */
+  get rtnl(): RtNetlinkSocket {
+    if (!this.rt) throw new Error('link table not open');
+    return this.rt;
+  }
+
+  /** The interface called `name`, if it exists. */
+  get(name: string): LinkInfo | undefined {
+    return this.links.get(name);
+  }
+
+  /** Whether `name` exists and is running (IFF_RUNNING). */
+  running(name: string): boolean {
+    return this.links.get(name)?.running ?? false;
+  }
+
+  private update(ev: LinkInfo & { deleted: boolean }): void {
+    const before = this.links.get(ev.name);
+    if (ev.deleted) this.links.delete(ev.name);
+    else this.links.set(ev.name, ev);
+    const running = !ev.deleted && ev.running;
+    if (before?.running === running && !ev.deleted) return;
+    this.log.info({ interface: ev.name, running }, `Netlink reports ${ev.name} ${running ? 'up' : 'down'}`);
+    this.onChange(ev.name, running);
+  }
+
+  /**
+   * Every interface as keepalived.data prints it, read from the kernel now; `tracking` names the
+   * instances on or tracking each one.
+   */
+  async dump(tracking: (name: string) => { name: string; weight: number }[]): Promise<InterfaceDump[]> {
+    const rt = this.rtnl;
+    const links = (await listLinks(rt)).sort((a, b) => a.index - b.index);
+    // One request at a time: the netlink socket answers dumps in order, not interleaved.
+    const out: InterfaceDump[] = [];
+    for (const l of links) {
+      // The first IPv4 address of any scope (lo's 127.0.0.1 is host scope), as keepalived keeps it.
+      const ipv4 = (await listAddresses(rt, l.index)).find((a) => a.family === 'ipv4' && !a.secondary)?.address;
+      const ipv6 = await linkLocalIpv6(rt, l.index);
+      out.push({
+        name: l.name, index: l.index, ...(ipv4 ? { ipv4 } : {}), ...(ipv6 ? { ipv6 } : {}),
+        ...(l.mac && l.mac !== '00:00:00:00:00:00' ? { mac: l.mac, ...(l.broadcastMac ? { macBroadcast: l.broadcastMac } : {}) } : {}),
+        up: l.up, running: l.running, broadcast: l.broadcast ?? false, loopback: l.loopback ?? false,
+        pointToPoint: l.pointToPoint ?? false, noArp: l.noArp ?? false, multicast: l.multicast ?? false,
+        mtu: l.mtu ?? 0, hwType: l.hwType ?? 'UNKNOWN', tracking: tracking(l.name),
+      });
+    }
+    return out;
+  }
+
+  /** Stop watching and close the rtnetlink socket. */
+  close(): void {
+    this.watcher?.close();
+    this.rt?.socket.close();
+  }
+}

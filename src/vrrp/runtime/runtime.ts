@@ -1,0 +1,277 @@
+/**
+ * The VRRP child's composition: one Instance per configured instance, its ports implemented
+ * by one adapter each — raw VRRP sockets and the VRID demux (sockets.ts), the address queue
+ * (addresses.ts), GARP/NA pacing (announcer.ts), the link table (links.ts), the trackers
+ * (track/registry.ts), notify scripts (notify.ts) and the nftables drops (firewall.ts).
+ *
+ * Start of day: stale VIPs are removed before the instances start, unless an instance resumes
+ * MASTER after a respawn. Reload diffs (reload-plan.ts): the adapters survive, unchanged
+ * instances are not touched, changed ones are rebuilt (a MASTER resumes at once and keeps the
+ * VIPs it still has), removed ones stop gracefully, new ones start.
+ */
+import type { Config, IpAddress, VrrpInstance } from '../../config/model.js';
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../core/log.js';
+import type { VrrpStateName } from '../../core/vrrp-state.js';
+import { nftables, openedNftables } from '../../net/nftables.js';
+import { linkLocalIpv6, primaryIpv4 } from '../../net/rtnl-addr.js';
+import type { SendResult } from '../../net/vrrp-socket.js';
+import type { ScriptRunner } from '../../script/types.js';
+import type { InstancePorts } from '../protocol/instance-types.js';
+import { Instance } from '../protocol/instance.js';
+import { SyncGroupRuntime } from '../protocol/sync-group.js';
+import { TrackerRegistry } from './track/registry.js';
+import { AddressQueue, allAddresses } from './addresses.js';
+import { Announcer } from './announcer.js';
+import { VipFirewall } from './firewall.js';
+import { LinkTable } from './links.js';
+import { Notifier } from './notify.js';
+import { planReload, sameModel, type ReloadPlan } from './reload-plan.js';
+import { VrrpSockets, type SocketKey } from './sockets.js';
+import type { InterfaceDump, SockpoolDump } from '../dump/print-host.js';
+
+export interface RuntimeOptions {
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  runner: ScriptRunner;
+  /** Instances that were MASTER before a respawn: they keep their VIPs and advertise at once. */
+  resumeMaster?: readonly string[];
+  /** `-V`: leave VIPs in place when stopping. */
+  keepVipsOnStop?: boolean;
+  /** Every state change (for the parent). */
+  onState?: (instance: string, state: VrrpStateName, priority: number) => void;
+}
+
+/** The VRRP child's instances on real sockets; see the file header. */
+export class VrrpRuntime {
+  readonly instances: Instance[] = [];
+  readonly groups: SyncGroupRuntime[] = [];
+  private cfg: Config;
+  private runner: ScriptRunner;
+  private readonly links: LinkTable;
+  private readonly sockets: VrrpSockets;
+  private readonly addresses: AddressQueue;
+  private readonly announcer: Announcer;
+  private readonly notifier: Notifier;
+  private readonly trackers: TrackerRegistry;
+  private readonly firewall: VipFirewall;
+  /** Last notified state of each sync group (kept across reloads). */
+  private readonly groupState = new Map<string, string>();
+  private stopping = false;
+
+  constructor(private readonly o: RuntimeOptions) {
+    this.cfg = o.config;
+    this.runner = o.runner;
+    // The adapters outlive a reload; scripts run on the runner of the current configuration.
+    const runner: ScriptRunner = { run: (spec, req) => this.runner.run(spec, req) };
+    const devOf = (spec: VrrpInstance, a: IpAddress): string => a.dev ?? this.ifOf(spec);
+    this.links = new LinkTable(o.log, (name, running) => this.onLink(name, running));
+    this.sockets = new VrrpSockets(o.clock, o.log);
+    this.addresses = new AddressQueue(this.links, o.log, devOf);
+    this.announcer = new Announcer(this.links, o.clock, o.log, () => this.cfg.global);
+    this.notifier = new Notifier(runner, o.log);
+    this.trackers = new TrackerRegistry(o.config, o.clock, runner, o.log);
+    this.firewall = new VipFirewall({ config: o.config, clock: o.clock, log: o.log, open: nftables, opened: openedNftables, devOf });
+  }
+
+  /** The configuration this runtime runs. */
+  get config(): Config {
+    return this.cfg;
+  }
+
+  /** The socket pool and interfaces, as keepalived.data prints them. */
+  async hostDump(): Promise<{ pools: SockpoolDump[]; interfaces: InterfaceDump[] }> {
+    const tracking = (name: string): { name: string; weight: number }[] => this.instances.flatMap((i) => [
+      ...(this.ifOf(i.spec) === name ? [{ name: i.name, weight: 0 }] : []),
+      ...i.spec.trackInterfaces.filter((t) => t.name === name).map((t) => ({ name: i.name, weight: t.weight ?? 0 })),
+    ]);
+    return { pools: this.sockets.dump(), interfaces: await this.links.dump(tracking) };
+  }
+
+  /** Packets dropped before reaching an instance, by reason. */
+  get drops(): Readonly<Record<string, number>> {
+    return this.sockets.drops;
+  }
+
+  private ifOf(spec: VrrpInstance): string {
+    return spec.interface ?? this.cfg.global.defaultInterface;
+  }
+
+  /** Open the seams, clear stale VIPs, start every instance and tracker. */
+  async start(): Promise<void> {
+    await this.links.open();
+    for (const spec of this.cfg.vrrpInstances) {
+      const inst = await this.build(spec);
+      if (inst) this.instances.push(inst);
+    }
+    const resume = new Set(this.o.resumeMaster ?? []);
+    this.firewall.start(this.instances.filter((i) => resume.has(i.name)).map((i) => i.spec));
+    await Promise.all(
+      this.instances.filter((i) => !resume.has(i.name)).map((i) => this.addresses.change(i.spec, allAddresses(i.spec), false)),
+    );
+    this.buildGroups();
+    for (const inst of this.instances) {
+      this.trackers.attach(inst);
+      inst.linkChanged(this.links.running(this.ifOf(inst.spec)));
+    }
+    for (const name of this.trackers.trackedInterfaces()) this.trackers.linkChanged(name, this.links.running(name));
+    this.trackers.applyInitial();
+    for (const inst of this.instances) this.announcer.socketFor(this.ifOf(inst.spec));
+    for (const inst of this.instances) inst.start({ resumeMaster: resume.has(inst.name) });
+    this.trackers.start();
+  }
+
+  /**
+   * Reload with `config` (already validated) and the script runner of its policy. See the file
+   * header; returns what happened to each instance (by name).
+   */
+  async reload(config: Config, runner: ScriptRunner): Promise<ReloadPlan> {
+    const plan = planReload(this.cfg, config);
+    const before = new Map(this.instances.map((i) => [i.name, i] as const));
+    this.cfg = config;
+    this.runner = runner;
+    const fresh = new Map<string, Instance>();
+    for (const name of [...plan.rebuild, ...plan.add]) {
+      const inst = await this.build(config.vrrpInstances.find((s) => s.name === name)!);
+      if (inst) fresh.set(name, inst);
+    }
+    const resume = new Set<string>();
+    const quiet = new Set<string>();
+    for (const name of plan.rebuild) {
+      const old = before.get(name);
+      if (!old) continue;
+      const now = fresh.get(name);
+      // A changed instance that cannot run any more (its interface is gone) stops like a removed one.
+      if (now) old.retire();
+      else old.shutdown();
+      this.sockets.detach(old);
+      if (old.state !== 'MASTER' || !now) continue;
+      resume.add(name);
+      const keep = allAddresses(now.spec);
+      const gone = allAddresses(old.spec).filter((a) => !keep.some((b) => sameModel(a, b)));
+      if (gone.length === 0 && keep.length === allAddresses(old.spec).length) quiet.add(name);
+      if (gone.length > 0) this.addresses.enqueue(old.spec, gone, false);
+    }
+    for (const name of plan.remove) {
+      const old = before.get(name);
+      if (!old) continue;
+      old.shutdown();
+      this.sockets.detach(old);
+    }
+    const next = config.vrrpInstances.flatMap((s) => {
+      const i = plan.keep.includes(s.name) ? before.get(s.name) : fresh.get(s.name);
+      return i ? [i] : [];
+    });
+    this.instances.splice(0, this.instances.length, ...next);
+    this.firewall.reload(config, next.filter((i) => resume.has(i.name) || (!fresh.has(i.name) && i.snapshot().vipsSet)).map((i) => i.spec));
+    const added = [...fresh.values()].filter((i) => plan.add.includes(i.name));
+    await Promise.all(added.map((i) => this.addresses.change(i.spec, allAddresses(i.spec), false)));
+    this.buildGroups();
+    for (const inst of fresh.values()) inst.linkChanged(this.links.running(this.ifOf(inst.spec)));
+    this.trackers.reload(config, this.instances);
+    for (const name of this.trackers.trackedInterfaces()) this.trackers.linkChanged(name, this.links.running(name));
+    for (const inst of fresh.values()) {
+      this.announcer.socketFor(this.ifOf(inst.spec));
+      inst.start({ resumeMaster: resume.has(inst.name), garp: !quiet.has(inst.name) });
+    }
+    return plan;
+  }
+
+  private buildGroups(): void {
+    this.groups.length = 0;
+    for (const g of this.cfg.syncGroups) {
+      const members = this.instances.filter((i) => g.members.includes(i.name));
+      if (members.length === 0) continue;
+      this.groups.push(new SyncGroupRuntime(g.name, members, this.o.log, (state) => {
+        if (state === this.groupState.get(g.name) || state === 'INIT') return;
+        this.groupState.set(g.name, state);
+        this.notifier.notify('GROUP', g.name, g.notify, state, 0);
+      }));
+    }
+  }
+
+  /** Build one instance and attach it to its socket; undefined (logged) when it cannot run. */
+  private async build(spec: VrrpInstance): Promise<Instance | undefined> {
+    const { log, clock } = this.o;
+    const config = this.cfg;
+    const ifName = this.ifOf(spec);
+    const link = this.links.get(ifName);
+    if (!link) {
+      log.error({ code: 'KAD_ERR_VRRP_NO_INTERFACE', instance: spec.name, interface: ifName }, `(${spec.name}) interface ${ifName} does not exist`);
+      return undefined;
+    }
+    const primary = spec.family === 4
+      ? spec.unicastSrcIp ?? spec.mcastSrcIp ?? (await primaryIpv4(this.links.rtnl, link.index))
+      // Never a VIP left on the link (respawn): the drop rules would swallow the adverts.
+      : spec.unicastSrcIp ?? spec.mcastSrcIp ?? (await linkLocalIpv6(this.links.rtnl, link.index, config.vrrpInstances.flatMap((s) => allAddresses(s).map((a) => a.address))));
+    if (!primary) {
+      log.error({ code: 'KAD_ERR_VRRP_NO_SOURCE_ADDRESS', instance: spec.name, interface: ifName }, `(${spec.name}) no IPv${spec.family} source address on ${ifName}`);
+      return undefined;
+    }
+    const mcastGroup = spec.mcastDstIp ?? (spec.family === 4 ? config.global.vrrpMcastGroup4 : config.global.vrrpMcastGroup6);
+    const unicast = spec.unicastPeers.length > 0;
+    const key: SocketKey = { ifName, family: spec.family, unicast, ah: spec.family === 4 && spec.version === 2 && spec.auth.type === 'AH' };
+    const sock = this.sockets.socketFor(key, unicast ? undefined : mcastGroup);
+    const ref: { inst?: Instance } = {};
+    const ports = this.portsFor(spec, ifName, (bytes, dest) => {
+      const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      return spec.family === 4 ? sock.sendIpv4Packet(buf, dest) : sock.send(buf, { destination: dest, source: primary });
+    }, () => ref.inst);
+    const inst = new Instance(spec, { clock, log, ports, primaryAddress: primary, mcastGroup });
+    ref.inst = inst;
+    this.sockets.attach(key, inst);
+    return inst;
+  }
+
+  private portsFor(
+    spec: VrrpInstance,
+    ifName: string,
+    send: (bytes: Uint8Array, dest: string) => SendResult,
+    inst: () => Instance | undefined,
+  ): InstancePorts {
+    const { log } = this.o;
+    return {
+      sendAdvert: (bytes, dest) => {
+        const r = send(bytes, dest);
+        if (!r.ok) log.debug({ instance: spec.name, errno: r.error.code }, `(${spec.name}) advert send failed: ${r.error.code}`);
+      },
+      addVips: () => {
+        this.firewall.raise(spec);
+        this.addresses.enqueue(spec, allAddresses(spec), true);
+      },
+      removeVips: () => {
+        if (this.stopping && this.o.keepVipsOnStop) return;
+        this.addresses.enqueue(spec, allAddresses(spec), false);
+        this.firewall.lower(spec);
+        void this.addresses.drained.then(() => this.firewall.apply());
+      },
+      sendGratuitous: () => this.announcer.announce(spec, ifName),
+      notify: (state, priority) => this.notifier.notify('INSTANCE', spec.name, spec.notify, state, priority),
+      notifyRxLowerPriority: () => this.notifier.notifyRxLowerPri(spec.name, spec.notify),
+      stateChanged: (_from, to) => this.o.onState?.(spec.name, to === 'INIT' ? 'STOP' : to, inst()?.effectivePriority ?? spec.priority),
+    };
+  }
+
+  private onLink(name: string, running: boolean): void {
+    for (const inst of this.instances) if (this.ifOf(inst.spec) === name) inst.linkChanged(running);
+    this.trackers.linkChanged(name, running);
+  }
+
+  /**
+   * Graceful stop: every MASTER sends priority 0 and (unless -V) drops its VIPs; waits until
+   * the address changes reached the kernel, then closes the seams.
+   */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.announcer.stop();
+    this.trackers.stop();
+    for (const inst of this.instances) inst.shutdown();
+    await this.addresses.drained;
+    this.firewall.stop();
+    this.links.close();
+    this.sockets.close();
+    this.announcer.close();
+  }
+}
