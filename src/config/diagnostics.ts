@@ -53,6 +53,8 @@ export const CONFIG_CODES = {
   KAD_ERR_CONFIG_UNICAST_NO_PEERS: { severity: 'error', exit: 5 },
   KAD_ERR_CONFIG_SCRIPT_SECURITY: { severity: 'error', exit: 6 },
   KAD_ERR_CONFIG_SCRIPT_INSECURE: { severity: 'error', exit: 5 },
+  KAD_ERR_CONFIG_SCRIPT_NOT_FOUND: { severity: 'error', exit: 5 },
+  KAD_ERR_CONFIG_SCRIPT_USER: { severity: 'error', exit: 5 },
   KAD_ERR_CONFIG_INCLUDE_MISSING_FATAL: { severity: 'error', exit: 6 },
   KAD_WARN_CONFIG_INCLUDE_MISSING: { severity: 'warning', exit: 0 },
   KAD_WARN_CONFIG_STRICT_NO_ACCEPT: { severity: 'warning', exit: 0 },

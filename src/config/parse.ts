@@ -43,6 +43,8 @@ interface Drafts {
   instances: InstanceDraft[];
   vsGroups: VirtualServerGroup[];
   servers: VsDraft[];
+  /** `net_namespace` was given (keepalived 2.2.7's -t then leaves scripts unchecked). */
+  netNamespace?: boolean;
 }
 
 const ROOT_IGNORED = ['linkbeat_interfaces', 'interface_up_down_delays', 'track_group', 'bfd_instance', 'SSL',
@@ -50,6 +52,10 @@ const ROOT_IGNORED = ['linkbeat_interfaces', 'interface_up_down_delays', 'track_
 
 const ROOT_TABLE: Table<Drafts> = registerTable<Drafts>('the top level', {
   ...Object.fromEntries(ROOT_IGNORED.map((k) => [k, ignore])),
+  net_namespace: (n, d, cx) => {
+    ignore(n, d, cx);
+    d.netNamespace = true;
+  },
   global_defs: (n, d, cx) => cx.run(n.children, GLOBAL_TABLE, d.global, 'global_defs'),
   child_wait_time: (n, d, cx) => { d.global.childWaitTimeMs = cx.timerMs(n, 0, 0, 3600) ?? d.global.childWaitTimeMs; },
   static_ipaddress: (n, d, cx) => { d.staticAddresses.push(...parseAddressBlock(cx, n)); },
@@ -170,9 +176,12 @@ export function parseConfig(mainFile: string, io: ConfigIo, env: ConfigEnv, opts
   builder.finish(mainFile);
   // keepalived stopped reading (exit 2): there is no configuration to check further or to run.
   if (sink.exitCode === 2) return { diagnostics: sink.finish(), exitCode: sink.exitCode };
+  const scriptUserAt = drafts.global.scriptUserAt;
+  delete drafts.global.scriptUserAt;
   const body = finish(cx, drafts, env);
   const scriptSources = new Map<string, SourceRef>(drafts.scripts.map((s) => [`vrrp_script ${s.name}`, cx.src(s.source)]));
-  checkScriptSecurity(cx, body, env, scriptSources);
+  if (scriptUserAt) scriptSources.set('script_user', { file: scriptUserAt.file, line: scriptUserAt.line });
+  checkScriptSecurity(cx, body, env, scriptSources, { strictScripts: drafts.netNamespace !== true });
   const config: Config = { file: mainFile, files: pre.files, ...body };
   return { config, diagnostics: sink.finish(), exitCode: sink.exitCode };
 }

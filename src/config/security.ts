@@ -1,9 +1,12 @@
 /**
- * Script security, as keepalived's `-t` judges it: a script that will really run (its program
- * exists) as root while `enable_script_security` is off gives exit class 6. Scripts whose
- * program does not exist are disabled at run time: a warning, not an error. The user a script
- * runs as comes from src/script/identity.ts, the same rule the runner applies, and the daemon
- * logs the same sentence once at start (src/script/startup.ts).
+ * Script security, as keepalived 2.2.7's `-t` judges it (measured, test/fixtures/config/cases/
+ * script-*.conf): a script that will really run (its program exists) as root while
+ * `enable_script_security` is off gives exit class 6; a `vrrp_script` whose program does not
+ * exist is disabled and is a config error (5), other scripts only a warning; a user that does
+ * not exist (`script_user`, a script's `user`, or the `keepalived_script` default that
+ * `enable_script_security` wants) is an error (5). The user a script runs as comes from
+ * src/script/identity.ts, the same rule the runner applies, and the daemon logs the same
+ * sentence once at start (src/supervisor/script-warnings.ts).
  */
 import { isRootName, scriptUser } from '../script/identity.js';
 import { vetScript } from '../script/security.js';
@@ -51,17 +54,40 @@ export function rootScriptWarning(u: UsedScript, prog: string, g: GlobalDefs, us
 }
 
 /** Reports scripts that would run as root without script security, and scripts not found. */
-export function checkScriptSecurity(cx: Cx, c: Omit<Config, 'file' | 'files'>, env: ConfigEnv, scriptSources: ReadonlyMap<string, SourceRef>): void {
+export function checkScriptSecurity(
+  cx: Cx, c: Omit<Config, 'file' | 'files'>, env: ConfigEnv, scriptSources: ReadonlyMap<string, SourceRef>,
+  // keepalived 2.2.7 reads a config with net_namespace without vetting its vrrp_scripts (exit 0).
+  opts: { strictScripts: boolean } = { strictScripts: true },
+): void {
   const g = c.global;
   const known = new Map<string, boolean>();
   const userExists = (name: string): boolean => known.get(name) ?? known.set(name, env.userExists(name)).get(name) === true;
+  const globalUserAt = scriptSources.get('script_user');
+  if (g.scriptUser !== undefined && globalUserAt && !isRootName({ user: g.scriptUser, from: 'script_user' }) && !userExists(g.scriptUser)) {
+    cx.report({ ...globalUserAt, col: 1 }, 'KAD_ERR_CONFIG_SCRIPT_USER',
+      `script_user '${g.scriptUser}' does not exist: kad runs no script as it (never as root instead); keepalived 2.2.7 reports "Error setting global script uid/gid"`);
+  }
   for (const u of usedScripts(c)) {
     const source = u.source.line ? u.source : scriptSources.get(u.where) ?? u.source;
     const at = { file: source.file, line: source.line, col: 1 };
     const prog = env.findProgram(u.spec.argv[0] ?? '');
     if (prog === undefined) {
-      cx.report(at, 'KAD_WARN_CONFIG_SCRIPT_NOT_FOUND', `${u.where}: '${u.spec.argv[0] ?? ''}' is not an executable file; the script is disabled`);
+      const missing = `${u.where}: '${u.spec.argv[0] ?? ''}' is not an executable file; the script is disabled`;
+      if (u.where.startsWith('vrrp_script ') && opts.strictScripts) cx.report(at, 'KAD_ERR_CONFIG_SCRIPT_NOT_FOUND', `${missing} and the instances tracking it do not see it (keepalived 2.2.7: "Disabling track script")`);
+      else cx.report(at, 'KAD_WARN_CONFIG_SCRIPT_NOT_FOUND', missing);
       continue;
+    }
+    const who = scriptUser(u.spec, g, userExists);
+    // keepalived 2.2.7 removes a vrrp_script it cannot give a user (exit 5); a notify or checker
+    // script with an unknown user passes its -t.
+    const tracked = u.where.startsWith('vrrp_script ') && opts.strictScripts;
+    if (tracked && who.from === 'script' && !isRootName(who) && !userExists(who.user)) {
+      cx.report(at, 'KAD_ERR_CONFIG_SCRIPT_USER', `${u.where}: user '${who.user}' does not exist: kad refuses to run the script (never as root instead); keepalived 2.2.7 removes it`);
+      continue;
+    }
+    if (tracked && who.from === 'root' && g.enableScriptSecurity && g.scriptUser === undefined) {
+      cx.report(at, 'KAD_ERR_CONFIG_SCRIPT_USER',
+        `${u.where}: enable_script_security without script_user and no keepalived_script user: keepalived 2.2.7 removes the script; kad runs it as root only when no non-root user can change it`);
     }
     const warning = rootScriptWarning(u, prog, g, userExists);
     if (warning) cx.report(at, 'KAD_ERR_CONFIG_SCRIPT_SECURITY', warning);

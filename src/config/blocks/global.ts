@@ -16,6 +16,8 @@ export type GlobalDraft = Mutable<GlobalDefs> & {
   notificationEmail: string[];
   /** Where smtp_server names a host, to be resolved once the whole file is read (then removed). */
   smtpServerAt?: Position;
+  /** Where script_user is written, for the check that the user exists (then removed). */
+  scriptUserAt?: Position;
 };
 
 /** A DNS host name (RFC 1123 labels). */
@@ -187,6 +189,7 @@ export const GLOBAL_TABLE: Table<GlobalDraft> = registerTable<GlobalDraft>('glob
   smtp_connect_timeout: setTimer('smtpConnectTimeoutMs', 0, 3600),
   script_user: (n, g, cx) => {
     g.scriptUser = cx.arg(n, 0, 'a user name');
+    g.scriptUserAt = cx.pos(n, 0);
     if (n.args[1]) g.scriptGroup = n.args[1].text.replace(/^:/, '');
   },
   enable_script_security: (_n, g) => { g.enableScriptSecurity = true; },
