@@ -24,23 +24,27 @@ STAGE=$WORK/root
 LIB=$STAGE/usr/lib/kad
 DOC=$STAGE/usr/share/doc/kad
 
-# Build: JavaScript, and the native parts with Debian's hardening flags (lintian checks them).
+# Build into the staging area, never into the checkout (tests may be running its dist/ and
+# native/): JavaScript with tsc --outDir, the native parts from a copy of their sources, with
+# Debian's hardening flags (lintian checks them).
 export DEB_BUILD_MAINT_OPTIONS=hardening=+all
 HARDEN="$(dpkg-buildflags --get CFLAGS) $(dpkg-buildflags --get CPPFLAGS) $(dpkg-buildflags --get LDFLAGS)"
-make -s -B -C native/ipvs CFLAGS="$HARDEN"
-make -s -B -C native/runas CFLAGS="$HARDEN"
-node_modules/.bin/tsc -p tsconfig.json
+mkdir -p "$WORK/native"
+for part in ipvs runas; do
+  cp -r "native/$part" "$WORK/native/$part"
+  make -s -B -C "$WORK/native/$part" CFLAGS="$HARDEN"
+done
+node_modules/.bin/tsc -p tsconfig.json --outDir "$WORK/dist" --sourceMap false
 
 install -d "$LIB/native/ipvs" "$LIB/native/runas" "$LIB/bin" "$STAGE/usr/bin" "$DOC" \
   "$STAGE/lib/systemd/system" "$STAGE/etc/default" "$STAGE/etc/kad" \
   "$STAGE/usr/share/man/man8" "$STAGE/usr/share/man/man5" "$STAGE/usr/share/lintian/overrides" \
   "$STAGE/DEBIAN"
-# Source maps point at src/, which is not shipped.
-cp -r dist "$LIB/dist" && find "$LIB/dist" ! -name '*.js' -type f -delete
+cp -r "$WORK/dist" "$LIB/dist"
 install -m 644 package.json package-lock.json "$LIB/"
 install -m 755 bin/kad.js "$LIB/bin/kad.js"
-install -m 644 native/ipvs/libkadipvs.so "$LIB/native/ipvs/"
-install -m 755 native/runas/kad-runas "$LIB/native/runas/"
+install -m 644 "$WORK/native/ipvs/libkadipvs.so" "$LIB/native/ipvs/"
+install -m 755 "$WORK/native/runas/kad-runas" "$LIB/native/runas/"
 install -m 755 "$PKG/kad.sh" "$STAGE/usr/bin/kad"
 install -m 644 systemd/kad.service "$STAGE/lib/systemd/system/kad.service"
 install -m 644 systemd/kad.default "$STAGE/etc/default/kad"
