@@ -172,4 +172,11 @@ describe.skipIf(skip)('kad.service under systemd', () => {
     sh('dpkg', '--purge', 'kad');
     expect(ct.exec(['systemctl', 'is-enabled', 'kad']).stdout.trim()).not.toMatch(/enabled|masked/);
   });
+
+  it('dpkg -i with a configuration in place starts kad (READY=1 before dpkg returns)', () => {
+    const out = sh('dpkg', '-i', `/var/tmp/${basename(deb)}`);
+    expect(out).not.toContain('not started');
+    expect(show()).toMatchObject({ UnitFileState: 'enabled', ActiveState: 'active', SubState: 'running' });
+    sh('systemctl', 'stop', 'kad');
+  });
 });
