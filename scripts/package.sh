@@ -28,7 +28,7 @@ DOC=$STAGE/usr/share/doc/kad
 # native/): JavaScript with tsc --outDir, the native parts from a copy of their sources, with
 # Debian's hardening flags (lintian checks them).
 export DEB_BUILD_MAINT_OPTIONS=hardening=+all
-HARDEN="$(dpkg-buildflags --get CFLAGS) $(dpkg-buildflags --get CPPFLAGS) $(dpkg-buildflags --get LDFLAGS)"
+HARDEN="$(dpkg-buildflags --get CFLAGS) $(dpkg-buildflags --get CPPFLAGS) $(dpkg-buildflags --get LDFLAGS) -ffile-prefix-map=$WORK=."
 mkdir -p "$WORK/native"
 for part in ipvs runas; do
   cp -r "native/$part" "$WORK/native/$part"

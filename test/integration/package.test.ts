@@ -111,6 +111,13 @@ describe.skipIf(skip)('Debian package', () => {
     }
   });
 
+  it('builds the same bytes again (reproducible: file dates from the changelog, no build paths)', () => {
+    const again = spawnSync('bash', ['scripts/package.sh', `${pkg.deb}.again`], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
+    expect(again.status, again.stderr).toBe(0);
+    const sum = (f: string): string => spawnSync('sha256sum', [f], { encoding: 'utf8' }).stdout.split(' ')[0] ?? '';
+    expect(sum(`${pkg.deb}.again`)).toBe(sum(pkg.deb));
+  });
+
   it('npm exec kad runs the checkout itself', () => {
     const r = spawnSync('npm', ['exec', '--no', '--', 'kad', '-v'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(r.status).toBe(0);
