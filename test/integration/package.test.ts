@@ -36,6 +36,8 @@ describe.skipIf(skip)('Debian package', () => {
     root = createScratchRoot();
     // A fresh director has no configuration (the scratch root copies this machine).
     spawnSync('rm', ['-f', root.path('etc/keepalived/keepalived.conf')]);
+    // Container images tell dpkg to skip man pages and docs (path-exclude); a director does not.
+    spawnSync('sh', ['-c', 'for f in "$1"/etc/dpkg/dpkg.cfg.d/*; do [ -f "$f" ] && sed -i "/^path-exclude/d" "$f"; done; true', 'sh', root.dir]);
     ns = createNetns('kpk');
     // The sample configuration names eth0.
     createVeth(ns, 'eth0', ns, 'eth1');
