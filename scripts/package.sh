@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `npm run package`: builds kad_VERSION_amd64.deb with dpkg-deb from this checkout (built first),
-# with production node_modules only. No network: the production modules are a pruned copy of
+# `npm run package`: builds kad_VERSION_amd64.deb with dpkg-deb from this checkout (compiled
+# into a staging directory), with production node_modules only. No network: the production modules are a pruned copy of
 # the installed node_modules (npm prune --offline), so the native addons built by `npm ci` are
 # reused as they are. Output: ./kad_VERSION_amd64.deb, or $1 when given (a directory or a path).
 set -euo pipefail
@@ -15,6 +15,7 @@ CHANGELOG_VERSION=$(sed -n '1s/^kad (\([^)]*\)).*/\1/p' "$PKG/changelog")
   echo "package: $PKG/changelog is at $CHANGELOG_VERSION, package.json makes $VERSION: add an entry" >&2
   exit 1
 }
+[ -x node_modules/.bin/tsc ] || { echo "package: node_modules is not installed: run npm ci first" >&2; exit 1; }
 OUT=${1:-$ROOT}
 [ -d "$OUT" ] && OUT="$OUT/kad_${VERSION}_amd64.deb"
 
