@@ -1,7 +1,8 @@
 // systemd/kad.service: the directives operators rely on, and `systemd-analyze verify` when the
-// tool is installed (the unit is checked with ExecStart pointing at this checkout's bin/kad.js).
+// tool is installed (the unit is checked with ExecStart pointing at this checkout's bin/kad.js,
+// and the man pages of Documentation= found in packaging/, where the package takes them from).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,7 +51,13 @@ describe('systemd/kad.service', () => {
     try {
       const f = join(dir, 'kad.service');
       writeFileSync(f, unit.replaceAll('/usr/bin/kad', join(ROOT, 'bin/kad.js')));
-      const r = spawnSync('systemd-analyze', ['verify', f], { encoding: 'utf8' });
+      for (const [page, section] of [['kad', '8'], ['kad.conf', '5']] as const) {
+        mkdirSync(join(dir, `man/man${section}`), { recursive: true });
+        copyFileSync(join(ROOT, `packaging/${page}.${section}`), join(dir, `man/man${section}/${page}.${section}`));
+      }
+      // A trailing colon keeps the system's pages (keepalived.conf(5)) on the path.
+      const env = { ...process.env, MANPATH: `${join(dir, 'man')}:` };
+      const r = spawnSync('systemd-analyze', ['verify', f], { encoding: 'utf8', env });
       expect(r.stderr.trim() + r.stdout.trim()).toBe('');
       expect(r.status).toBe(0);
     } finally {
