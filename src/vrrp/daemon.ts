@@ -16,6 +16,8 @@ import type { VrrpInstance } from './instance.js';
 import { FailoverClock, VrrpRuntime } from './runtime.js';
 import { ProcessScriptRunner } from '../script/runner.js';
 import { warnRootScripts } from '../supervisor/script-warnings.js';
+import { TransitionLog } from '../status/transitions.js';
+import { buildVrrpReport, type EffectView } from '../status/vrrp-report.js';
 
 /** Intervals of the periodic timers of `config` (adverts and vrrp_scripts). */
 function periodicIntervals(config: Config): Set<number> {
@@ -63,6 +65,10 @@ function dumpText(what: Exclude<DumpKind, 'stats-clear'>, rt: VrrpRuntime): { na
 class VrrpChild implements ChildBody {
   private runtime: VrrpRuntime | undefined;
   private stopping = false;
+  /** Why each instance last changed state (status document); transitions during a reload count as 'reload'. */
+  private readonly transitions = new TransitionLog();
+  private reloading = false;
+  private readonly wall = new SystemClock();
 
   constructor(
     private readonly opts: ChildOptions,
@@ -74,7 +80,11 @@ class VrrpChild implements ChildBody {
       config, clock: new FailoverClock(periodicIntervals(config)), log: this.log, resumeMaster, quietResume,
       runner: new ProcessScriptRunner({ clock: new SystemClock(), log: this.log, policy: config.global }),
       keepVipsOnStop: this.opts.cli.dontReleaseVrrp,
-      onState: (instance, state, priority) => send({ type: 'state', instance, state, priority }),
+      onState: (instance, state, priority, reason) => {
+        const peer = this.runtime?.instances.find((i) => i.name === instance)?.snapshot().masterAddress;
+        this.transitions.record(instance, state, this.reloading ? 'reload' : reason, this.wall.wallMs(), peer);
+        send({ type: 'state', instance, state, priority });
+      },
     });
   }
 
@@ -108,7 +118,8 @@ class VrrpChild implements ChildBody {
     await old.detach(new Set(next.keys()));
     const resumed = masters.filter((m) => next.has(m));
     this.runtime = this.makeRuntime(config, resumed, resumed.filter(sameVips));
-    await this.runtime.start();
+    this.reloading = true;
+    await this.runtime.start().finally(() => (this.reloading = false));
     send({ type: 'reloaded', ok: true });
   }
 
@@ -116,6 +127,11 @@ class VrrpChild implements ChildBody {
     if (m.type === 'stop') void this.stop();
     else if (m.type === 'reload') void this.reload(m.config);
     else if (m.type === 'dump') this.dump(m.what);
+    else if (m.type === 'status-request') {
+      // The tracker effects are read structurally: the instance keeps them in its `trackers` map.
+      const views = (this.runtime?.instances ?? []).map((i) => ({ spec: i.spec, snapshot: () => i.snapshot(), effects: (i as unknown as { trackers: ReadonlyMap<string, EffectView> }).trackers }));
+      send({ type: 'status', id: m.id, vrrp: this.runtime ? buildVrrpReport(views, this.runtime.config, this.transitions) : { instances: [], scripts: [] } });
+    }
   }
 
   dump(what: DumpKind): void {

@@ -12,6 +12,7 @@
 import type { RtNetlinkSocket } from 'netlink';
 import type { Config, IpAddress, VrrpInstance as InstanceSpec } from '../config/model.js';
 import { SystemClock, type Clock, type TimerHandle } from '../core/clock.js';
+import type { StepReason } from './fsm.js';
 import type { VrrpStateName } from '../core/vrrp-state.js';
 import type { Logger } from '../core/log.js';
 import { RateLimiter } from '../core/rate-limit.js';
@@ -41,7 +42,7 @@ export interface RuntimeOptions {
   /** `-V`: leave VIPs in place when stopping. */
   keepVipsOnStop?: boolean;
   /** Every state change (for the parent). */
-  onState?: (instance: string, state: VrrpStateName, priority: number) => void;
+  onState?: (instance: string, state: VrrpStateName, priority: number, reason: StepReason) => void;
 }
 
 interface GarpQueue {
@@ -275,10 +276,10 @@ export class VrrpRuntime {
       sendGratuitous: () => this.sendGratuitous(spec, ifName),
       notify: (state, priority) => this.silent.has(spec.name) || this.notifier.notify('INSTANCE', spec.name, spec.notify, state, priority),
       notifyRxLowerPriority: () => this.notifier.notifyRxLowerPri(spec.name, spec.notify),
-      stateChanged: (_from, to) => {
+      stateChanged: (_from, to, reason) => {
         if (this.silent.has(spec.name)) return;
         const i = inst();
-        this.o.onState?.(spec.name, to === 'INIT' ? 'STOP' : to, i?.effectivePriority ?? spec.priority);
+        this.o.onState?.(spec.name, to === 'INIT' ? 'STOP' : to, i?.effectivePriority ?? spec.priority, reason);
       },
     };
   }
