@@ -9,13 +9,24 @@ export class TransitionLog {
   private readonly last = new Map<string, TransitionInfo>();
   private readonly counts = new Map<string, Record<string, number>>();
   private readonly states = new Map<string, string>();
+  private readonly peers = new Map<string, string>();
 
-  /** Record that `instance` entered `to` for `reason` at `wallMs`; `peer` is the master heard last. */
+  /**
+   * Remember the master `instance` hears. An instance that becomes MASTER has already forgotten
+   * the master whose adverts stopped; the log keeps it to name the peer of that transition.
+   */
+  notePeer(instance: string, peer: string | undefined): void {
+    if (peer !== undefined) this.peers.set(instance, peer);
+  }
+
+  /** Record that `instance` entered `to` for `reason` at `wallMs`; `peer` is the master it hears now, if any. */
   record(instance: string, to: string, reason: string, wallMs: number, peer?: string): void {
+    this.notePeer(instance, peer);
+    const known = this.peers.get(instance);
     const from = this.states.get(instance) ?? 'INIT';
     this.states.set(instance, to);
     const info: TransitionInfo = { from, to, reason, at: new Date(wallMs).toISOString() };
-    if (peer !== undefined) info.peer = peer;
+    if (known !== undefined) info.peer = known;
     this.last.set(instance, info);
     const c = this.counts.get(instance) ?? {};
     c[reason] = (c[reason] ?? 0) + 1;

@@ -57,6 +57,7 @@ function counts(o: object): Record<string, number> {
 
 function instanceStatus(v: InstanceView, config: Config, log: TransitionLog): InstanceStatus {
   const s = v.snapshot();
+  log.notePeer(s.name, s.masterAddress);
   const out: InstanceStatus = {
     name: s.name, vrid: s.vrid, interface: v.spec.interface ?? config.global.defaultInterface, family: v.spec.family,
     state: s.state === 'INIT' ? 'INIT' : s.state, basePriority: s.basePriority, effectivePriority: s.effectivePriority,
