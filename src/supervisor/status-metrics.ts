@@ -1,11 +1,15 @@
 /**
- * /metrics: the status document as Prometheus metrics (prom-client). keepalived-exporter's names
- * and labels where it has them (keepalived_up, keepalived_vrrp_state, the per-instance counters
- * with labels iname/intf/vrid/state, keepalived_script_status); kad's own under kad_*. The
- * registry and its metrics live as long as the server; each scrape resets and refills them from
- * one fresh document, so a vanished instance or server disappears from the output.
+ * /metrics: the status document as Prometheus metrics, formatted by a prom-client Registry.
+ * keepalived-exporter's names and labels where it has them (keepalived_up, keepalived_vrrp_state,
+ * the per-instance counters with labels iname/intf/vrid/state, keepalived_script_status); kad's
+ * own under kad_*. Each scrape resets and refills every family from one fresh document, so a
+ * vanished instance or server disappears from the output.
+ *
+ * The families are plain value lists registered with the Registry (which only calls get() and
+ * reset()): prom-client's Gauge/Counter hash every label set on each set(), which at 200
+ * instances and 1000 real servers cost more than the formatting itself (docs/benchmarks.md).
  */
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Registry, type Metric, type MetricValue } from 'prom-client';
 import type { InstanceStatus, StatusDocument } from '../status/types.js';
 
 /** keepalived's state numbers (vrrp.h VRRP_STATE_*), as keepalived-exporter exports them. */
@@ -29,48 +33,73 @@ export const VRRP_COUNTERS: readonly (readonly [string, string, string])[] = [
   ['pri_zero_sent', 'keepalived_priority_zero_sent_total', 'Priority zero sent'],
 ];
 
-const COMMON = ['iname', 'intf', 'vrid', 'state'] as const;
-const INST = ['iname', 'vrid'] as const;
-const RS = ['vs', 'rs'] as const;
-const CHECK = ['vs', 'rs', 'checker', 'target'] as const;
+type Labels = Record<string, string>;
+
+/** One metric family: the values of the current scrape. */
+class Family {
+  private values: MetricValue<string>[] = [];
+
+  constructor(readonly name: string, readonly help: string, readonly type: 'gauge' | 'counter') {}
+
+  /** Counters and gauges alike take the value the document carries. */
+  set(labels: Labels, value: number): void {
+    this.values.push({ labels, value });
+  }
+
+  inc(labels: Labels, value: number): void {
+    this.set(labels, value);
+  }
+
+  get(): { name: string; help: string; type: string; values: MetricValue<string>[]; aggregator: 'sum' } {
+    return { name: this.name, help: this.help, type: this.type, values: this.values, aggregator: 'sum' };
+  }
+
+  reset(): void {
+    this.values = [];
+  }
+}
 
 /** The metrics kad exports, filled from a status document at each scrape. */
 export class StatusMetrics {
   readonly registry = new Registry();
   private readonly g = {
-    up: this.gauge('keepalived_up', 'Status of kad: 1 when every configured child answered', []),
-    vrrpState: this.gauge('keepalived_vrrp_state', 'VRRP state (0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT), one series per VIP', ['iname', 'intf', 'vrid', 'ip_address']),
-    script: this.gauge('keepalived_script_status', 'vrrp_script status (1 GOOD, 0 BAD)', ['name']),
-    prio: this.gauge('kad_vrrp_effective_priority', 'Effective priority of the instance', INST),
-    lastTransition: this.gauge('kad_vrrp_last_transition_timestamp_seconds', 'Time of the last state change, with its reason', [...INST, 'reason', 'to']),
-    ready: this.gauge('kad_ready', '1 once every configured child read the configuration and reported ready', []),
-    childUp: this.gauge('kad_child_up', '1 while the child runs and answers status requests', ['child']),
-    reloadDuration: this.gauge('kad_reload_last_duration_seconds', 'Duration of the last reload', []),
-    reloadOk: this.gauge('kad_reload_last_success', '1 when the last reload completed', []),
-    quorum: this.gauge('kad_virtual_server_quorum_up', '1 while the virtual server has quorum', ['vs']),
-    liveWeight: this.gauge('kad_virtual_server_live_weight', 'Sum of the weights of the live real servers', ['vs']),
-    rsAlive: this.gauge('kad_real_server_alive', '1 while every checker of the real server succeeds', RS),
-    rsWeight: this.gauge('kad_real_server_weight', 'Weight the real server carries in IPVS (0 when down)', RS),
-    checkUp: this.gauge('kad_check_up', '1 while the checker is up', CHECK),
-    checkLast: this.gauge('kad_check_last_duration_seconds', 'Duration of the last finished check attempt', CHECK),
+    up: this.gauge('keepalived_up', 'Status of kad: 1 when every configured child answered'),
+    vrrpState: this.gauge('keepalived_vrrp_state', 'VRRP state (0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT), one series per VIP'),
+    script: this.gauge('keepalived_script_status', 'vrrp_script status (1 GOOD, 0 BAD)'),
+    prio: this.gauge('kad_vrrp_effective_priority', 'Effective priority of the instance'),
+    lastTransition: this.gauge('kad_vrrp_last_transition_timestamp_seconds', 'Time of the last state change, with its reason'),
+    ready: this.gauge('kad_ready', '1 once every configured child read the configuration and reported ready'),
+    childUp: this.gauge('kad_child_up', '1 while the child runs and answers status requests'),
+    reloadDuration: this.gauge('kad_reload_last_duration_seconds', 'Duration of the last reload'),
+    reloadOk: this.gauge('kad_reload_last_success', '1 when the last reload completed'),
+    quorum: this.gauge('kad_virtual_server_quorum_up', '1 while the virtual server has quorum'),
+    liveWeight: this.gauge('kad_virtual_server_live_weight', 'Sum of the weights of the live real servers'),
+    rsAlive: this.gauge('kad_real_server_alive', '1 while every checker of the real server succeeds'),
+    rsWeight: this.gauge('kad_real_server_weight', 'Weight the real server carries in IPVS (0 when down)'),
   };
   private readonly c = {
-    vrrp: VRRP_COUNTERS.map(([key, name, help]) => [key, this.counter(name, help, COMMON)] as const),
-    transitions: this.counter('kad_vrrp_transitions_total', 'State changes per reason', [...INST, 'reason']),
-    drops: this.counter('kad_vrrp_drops_total', 'Received adverts dropped, per reason', [...INST, 'reason']),
-    reloads: this.counter('kad_reloads_total', 'Reloads finished (any outcome)', []),
-    restarts: this.counter('kad_child_restarts_total', 'Child restarts since kad started', ['child']),
-    checkSeconds: this.counter('kad_check_duration_seconds_total', 'Time spent in check attempts', CHECK),
-    checkAttempts: this.counter('kad_check_attempts_total', 'Check attempts started', CHECK),
-    checkFailures: this.counter('kad_check_failures_total', 'Check attempts that failed', CHECK),
+    vrrp: VRRP_COUNTERS.map(([key, name, help]) => [key, this.counter(name, help)] as const),
+    transitions: this.counter('kad_vrrp_transitions_total', 'State changes per reason'),
+    drops: this.counter('kad_vrrp_drops_total', 'Received adverts dropped, per reason'),
+    reloads: this.counter('kad_reloads_total', 'Reloads finished (any outcome)'),
+    restarts: this.counter('kad_child_restarts_total', 'Child restarts since kad started'),
+    checkSeconds: this.counter('kad_check_duration_seconds_total', 'Time spent in check attempts'),
+    checkAttempts: this.counter('kad_check_attempts_total', 'Check attempts started'),
+    checkFailures: this.counter('kad_check_failures_total', 'Check attempts that failed'),
   };
 
-  private gauge(name: string, help: string, labelNames: readonly string[]): Gauge {
-    return new Gauge({ name, help, labelNames, registers: [this.registry] });
+  private family(name: string, help: string, type: 'gauge' | 'counter'): Family {
+    const f = new Family(name, help, type);
+    this.registry.registerMetric(f as unknown as Metric);
+    return f;
   }
 
-  private counter(name: string, help: string, labelNames: readonly string[]): Counter {
-    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  private gauge(name: string, help: string): Family {
+    return this.family(name, help, 'gauge');
+  }
+
+  private counter(name: string, help: string): Family {
+    return this.family(name, help, 'counter');
   }
 
   /** Every metric name this registry exports (dashboards and alerts may use only these). */
@@ -90,15 +119,15 @@ export class StatusMetrics {
 
   private fillProcess(doc: StatusDocument): void {
     const answered = Object.values(doc.sources).every((s) => s === 'ok' || s === 'not-configured');
-    this.g.up.set(answered ? 1 : 0);
-    this.g.ready.set(doc.ready ? 1 : 0);
+    this.g.up.set({}, answered ? 1 : 0);
+    this.g.ready.set({}, doc.ready ? 1 : 0);
     for (const [child, state] of Object.entries(doc.sources)) {
       if (state !== 'not-configured') this.g.childUp.set({ child }, state === 'ok' ? 1 : 0);
     }
     for (const p of doc.processes) if (p.kind !== 'parent') this.c.restarts.inc({ child: p.kind }, p.restarts);
-    this.c.reloads.inc(doc.reloads.count);
-    if (doc.reloads.lastDurationMs !== undefined) this.g.reloadDuration.set(doc.reloads.lastDurationMs / 1000);
-    if (doc.reloads.lastOk !== undefined) this.g.reloadOk.set(doc.reloads.lastOk ? 1 : 0);
+    this.c.reloads.inc({}, doc.reloads.count);
+    this.g.reloadDuration.set({}, (doc.reloads.lastDurationMs ?? 0) / 1000);
+    this.g.reloadOk.set({}, doc.reloads.lastOk === true ? 1 : 0);
   }
 
   private fillInstance(i: InstanceStatus): void {
@@ -120,18 +149,26 @@ export class StatusMetrics {
     for (const vs of doc.virtualServers) {
       this.g.quorum.set({ vs: vs.name }, vs.quorumUp ? 1 : 0);
       this.g.liveWeight.set({ vs: vs.name }, vs.liveWeight);
+      // Check counters per virtual server and checker type: per real server they would be most
+      // of the exposition at 1000 real servers; the status document keeps each checker's numbers.
+      const byType = new Map<string, { seconds: number; attempts: number; failures: number }>();
       for (const rs of vs.realServers) {
         const l = { vs: vs.name, rs: rs.name };
         this.g.rsAlive.set(l, rs.alive ? 1 : 0);
         this.g.rsWeight.set(l, rs.weight);
         for (const ck of rs.checkers) {
-          const cl = { ...l, checker: ck.type, target: ck.target };
-          this.g.checkUp.set(cl, ck.up ? 1 : 0);
-          if (ck.last) this.g.checkLast.set(cl, ck.last.durationMs / 1000);
-          this.c.checkSeconds.inc(cl, ck.durationTotalMs / 1000);
-          this.c.checkAttempts.inc(cl, ck.attempts);
-          this.c.checkFailures.inc(cl, ck.failures);
+          const t = byType.get(ck.type) ?? { seconds: 0, attempts: 0, failures: 0 };
+          t.seconds += ck.durationTotalMs / 1000;
+          t.attempts += ck.attempts;
+          t.failures += ck.failures;
+          byType.set(ck.type, t);
         }
+      }
+      for (const [checker, t] of byType) {
+        const cl = { vs: vs.name, checker };
+        this.c.checkSeconds.inc(cl, t.seconds);
+        this.c.checkAttempts.inc(cl, t.attempts);
+        this.c.checkFailures.inc(cl, t.failures);
       }
     }
   }
