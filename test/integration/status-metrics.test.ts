@@ -180,6 +180,19 @@ describe.skipIf(why !== undefined)('status socket and /metrics in the namespace 
     expect(sample(parseExposition(scrape(1)), 'kad_child_restarts_total', { child: 'checker' })).toBe(1);
   });
 
+  it('a reload shows in the document and the metrics', async () => {
+    const d1 = daemons[0]!;
+    d1.proc.kill('SIGHUP');
+    await waitUntil(() => /Reload complete/.test(d1.output), 10_000, 'reload complete');
+    const doc = await status(1);
+    expect(doc.reloads).toMatchObject({ count: 1, lastOk: true });
+    expect(doc.reloads.lastDurationMs).toBeGreaterThanOrEqual(0);
+    const m = parseExposition(scrape(1));
+    expect(sample(m, 'kad_reloads_total')).toBe(1);
+    expect(sample(m, 'kad_reload_last_success')).toBe(1);
+    expect(doc.instances[0]?.state).toBe('MASTER');
+  });
+
   it('scraping sent no signal: no dump file was written', () => {
     expect(readdirSync(lab.dir).filter((f) => /^keepalived.*\.(data|stats|json)$/.test(f))).toEqual([]);
   });
