@@ -5,7 +5,7 @@
 // against docs/status.schema.json) show the state change, its reason and peer, and `kad status`
 // prints it. /readyz is false until both children are ready; a stopped or killed child shows
 // as such without hanging the endpoint; scraping sends no signal (no dump file appears).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -141,6 +141,18 @@ describe.skipIf(why !== undefined)('status socket and /metrics in the namespace 
     expect(table).toMatch(/\[127\.0\.0\.1\]:tcp:9\s+DOWN\s+0\s+failed \(refused\)/);
     const json = JSON.parse(execFileSync(process.execPath, [join(ROOT, 'bin/kad.js'), 'status', '--json', '--socket', sock(1)], { encoding: 'utf8' })) as StatusDocument;
     expect(json.instances[0]?.state).toBe('MASTER');
+  });
+
+  it('kad status --watch redraws the table', async () => {
+    const out = await new Promise<string>((resolve) => {
+      let text = '';
+      const p = spawn(process.execPath, [join(ROOT, 'bin/kad.js'), 'status', '--watch', '0.3', '--socket', sock(1)]);
+      p.stdout.on('data', (d: Buffer) => (text += d.toString()));
+      setTimeout(() => p.kill('SIGTERM'), 1500);
+      p.on('exit', () => resolve(text));
+    });
+    expect(out.match(/^kad ready, /gm)?.length ?? 0).toBeGreaterThanOrEqual(3);
+    expect(out).toMatch(/^VI_1\s+51\s+eth0\s+MASTER/m);
   });
 
   it.skipIf(noPromtool !== undefined)('passes promtool check metrics', () => {
