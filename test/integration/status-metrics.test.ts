@@ -205,6 +205,17 @@ describe.skipIf(why !== undefined)('status socket and /metrics in the namespace 
     expect(doc.instances[0]?.state).toBe('MASTER');
   });
 
+  it('without --metrics nothing listens on a network address', async () => {
+    const file = lab.writeFile('plain.conf', conf(100));
+    const base = join(lab.dir, 'plain');
+    const args = [join(ROOT, 'bin/kad.js'), '-n', '-l', '-f', file, '-p', `${base}.pid`, '-r', `${base}_vrrp.pid`, '-c', `${base}_checkers.pid`, '--status-socket', join(lab.dir, 'plain.sock')];
+    const d = new Daemon('kad@0 plain', lab.directors[0]!.spawn(process.execPath, args, { detached: true, env: { ...process.env, TMPDIR: lab.dir, KAD_CHECK_DRY_RUN: '1' } }), file);
+    daemons.push(d);
+    await waitUntil(() => /Startup complete/.test(d.output), 15_000, 'kad started without --metrics');
+    expect(lab.directors[0]!.exec('ss', ['-Hltnu']).trim()).toBe('');
+    expect((await getFromSocket(join(lab.dir, 'plain.sock'), '/readyz')).status).toBe(200);
+  });
+
   it('scraping sent no signal: no dump file was written', () => {
     expect(readdirSync(lab.dir).filter((f) => /^keepalived.*\.(data|stats|json)$/.test(f))).toEqual([]);
   });
