@@ -60,7 +60,7 @@ function instanceStatus(v: InstanceView, config: Config, log: TransitionLog): In
   log.notePeer(s.name, s.masterAddress);
   const out: InstanceStatus = {
     name: s.name, vrid: s.vrid, interface: v.spec.interface ?? config.global.defaultInterface, family: v.spec.family,
-    state: s.state === 'INIT' ? 'INIT' : s.state, basePriority: s.basePriority, effectivePriority: s.effectivePriority,
+    state: s.state, basePriority: s.basePriority, effectivePriority: s.effectivePriority,
     vips: v.spec.vips.map((a) => `${a.address}/${a.prefixLen}`),
     advertIntMs: s.advertIntMs, masterAdverIntMs: s.masterAdverIntMs, faults: [...s.faults],
     transitions: log.countsOf(s.name), counters: counts(s.stats), drops: counts(s.drops),
