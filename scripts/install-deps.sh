@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   iproute2 tcpdump keepalived ipvsadm user-mode-linux kmod dnsmasq-base
   iputils-ping procps psmisc curl openssl systemd gcc make libc6-dev linux-libc-dev passwd
-  nftables libnftables1 lintian systemd-container dpkg-dev binutils man-db
+  nftables libnftables1 lintian systemd-container dpkg-dev binutils man-db prometheus
 )
 
 missing=()
@@ -28,6 +28,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     # Debian's keepalived unit would start a daemon on install; tests run their own.
     systemctl disable --now keepalived >/dev/null 2>&1 || true
     pkill -x keepalived 2>/dev/null || true
+    # Only promtool is used (promtool check metrics); the server Debian enables is not wanted.
+    systemctl disable --now prometheus >/dev/null 2>&1 || rm -f /etc/systemd/system/multi-user.target.wants/prometheus.service
+    pkill -x prometheus 2>/dev/null || true
     for p in "${missing[@]}"; do
       dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
         || { echo "install-deps: $p is still not installed" >&2; exit 1; }

@@ -19,6 +19,7 @@ import { Scheduler } from './scheduler.js';
 import { ProcessScriptRunner } from '../script/runner.js';
 import { warnRootScripts } from '../supervisor/script-warnings.js';
 import { succeeded, describeOutcome } from '../script/types.js';
+import { buildCheckReport } from './status.js';
 
 
 /** The kernel seam: open IPVS through src/ipvs, or an in-memory table for dry runs. */
@@ -116,6 +117,8 @@ class CheckerChild implements ChildBody {
       this.log.info(`Printing checker data for process(${process.pid}) on signal`);
       const file = writeDumpFile(DUMP_FILES.checkData, formatCheckData(this.sched.state, this.clock.wallMs()));
       send({ type: 'dumped', what: 'data', file });
+    } else if (m.type === 'status-request') {
+      send({ type: 'status', id: m.id, check: this.sched ? buildCheckReport(this.sched.state) : { virtualServers: [] } });
     } else if (m.type === 'vrrp-state' && this.sched) {
       this.sched.setVrrpState(m.instance, m.state);
       this.applySyncRole();

@@ -21,6 +21,10 @@ export interface CheckerState {
   attempts: number;
   failures: number;
   lastDetail?: string;
+  /** The last finished attempt (status document): verdict, wall-clock end, duration. */
+  last?: { ok: boolean; wallMs: number; durationMs: number; reason?: string; detail?: string };
+  /** Sum of the durations of all finished attempts, ms (check latency in /metrics). */
+  durationTotalMs?: number;
 }
 
 export interface RsState {

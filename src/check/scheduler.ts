@@ -197,6 +197,7 @@ export class Scheduler {
     s.state.attempts++;
     const env: CheckEnv = { clock: this.clock, config: this.config, ...(this.deps.scripts ? { scripts: this.deps.scripts } : {}) };
     let result: CheckResult;
+    const startMs = this.deps.clock.nowMs();
     try {
       result = await run(spec, s.state.target, env);
     } catch (err) {
@@ -204,6 +205,7 @@ export class Scheduler {
     }
     s.inFlight = false;
     if (gen !== this.generation || !this.running) return;
+    recordAttempt(s.state, result, this.deps.clock.nowMs() - startMs, this.deps.clock.wallMs());
     this.verdict(s, result);
   }
 
@@ -274,6 +276,12 @@ export class Scheduler {
       }
     });
   }
+}
+
+/** Keep the last attempt's verdict and time for the status document. */
+function recordAttempt(c: CheckerState, r: CheckResult, durationMs: number, wallMs: number): void {
+  c.last = r.ok ? { ok: true, wallMs, durationMs } : { ok: false, wallMs, durationMs, reason: r.reason, detail: r.detail };
+  c.durationTotalMs = (c.durationTotalMs ?? 0) + durationMs;
 }
 
 function slotId(s: Slot): string {

@@ -38,6 +38,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     const { runGenhash } = await import('./genhash.js');
     return runGenhash(argv.slice(1));
   }
+  if (argv[0] === 'status') {
+    const { runStatus } = await import('./status.js');
+    return runStatus(argv.slice(1));
+  }
   let opts: CliOptions;
   try {
     opts = parseCli(argv);

@@ -3,7 +3,9 @@
  * commander does the parsing, this file holds no logic beyond shaping the result.
  */
 import { Command, Option } from 'commander';
-import { DEFAULT_CHECKERS_PID_FILE, DEFAULT_CONFIG_FILE, DEFAULT_PID_FILE, DEFAULT_VRRP_PID_FILE, type CliOptions } from '../core/options.js';
+import {
+  DEFAULT_CHECKERS_PID_FILE, DEFAULT_CONFIG_FILE, DEFAULT_PID_FILE, DEFAULT_STATUS_SOCKET, DEFAULT_VRRP_PID_FILE, type CliOptions,
+} from '../core/options.js';
 
 export type { CliOptions };
 
@@ -35,6 +37,9 @@ export function buildCommand(): Command {
     .option('-i, --config-id <id>', 'skip lines in the configuration file beginning @ID unless ID matches (default: short hostname)')
     .option('-t, --config-test [file]', 'check the configuration for obvious errors, output to stderr (or FILE)')
     .option('--json', 'with -t: print diagnostics as JSON', false)
+    .option('--metrics <addr:port>', 'serve Prometheus metrics on http://ADDR:PORT/metrics (off by default)')
+    .option('--status-socket <path>', 'serve the status document (JSON over HTTP) on this unix socket', DEFAULT_STATUS_SOCKET)
+    .option('--no-status-socket', 'do not serve the status socket')
     .addOption(new Option('--signum <sigfunc>', 'print the signal number for STOP, RELOAD, DATA, STATS, STATS_CLEAR, JSON'))
     .option('-v, --version', 'display the version number', false)
     .allowExcessArguments(false);
@@ -75,5 +80,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     json: Boolean(o.json),
     signum: o.signum as string | undefined,
     version: Boolean(o.version),
+    metrics: o.metrics as string | undefined,
+    statusSocket: o.statusSocket === false ? undefined : String(o.statusSocket),
   };
 }

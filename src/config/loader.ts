@@ -70,9 +70,19 @@ function expandBraces(p: string): string[] {
 }
 
 function segmentRe(seg: string): RegExp {
-  let re = '';
-  for (const c of seg) re += c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c === '[' || c === ']' ? c : c.replace(/[.+^$()|\\]/g, '\\$&');
-  return new RegExp(`^${re}$`);
+  const build = (brackets: boolean): RegExp => {
+    let re = '';
+    for (const c of seg) {
+      re += c === '*' ? '[^/]*' : c === '?' ? '[^/]' : brackets && (c === '[' || c === ']') ? c : c.replace(/[.+^$()|\\[\]]/g, '\\$&');
+    }
+    return new RegExp(`^${re}$`);
+  };
+  try {
+    return build(true);
+  } catch {
+    // Not a valid bracket expression ("[z-a]", an unclosed "["): glob(3) takes it as literal text.
+    return build(false);
+  }
 }
 
 function globOne(pattern: string): string[] {

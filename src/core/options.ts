@@ -31,9 +31,14 @@ export interface CliOptions {
   json: boolean;                // --json (with -t)
   signum?: string;              // --signum
   version: boolean;             // -v
+  /** --metrics ADDR:PORT: Prometheus text on /metrics; undefined = no network listener. */
+  metrics?: string;
+  /** --status-socket PATH: status JSON over HTTP on a unix socket; undefined (--no-status-socket) = none. */
+  statusSocket?: string;
 }
 
 export const DEFAULT_CONFIG_FILE = '/etc/keepalived/keepalived.conf';
 export const DEFAULT_PID_FILE = '/run/kad.pid';
 export const DEFAULT_VRRP_PID_FILE = '/run/kad_vrrp.pid';
 export const DEFAULT_CHECKERS_PID_FILE = '/run/kad_checkers.pid';
+export const DEFAULT_STATUS_SOCKET = '/run/kad/status.sock';

@@ -18,6 +18,7 @@
 import type { CliOptions } from '../core/options.js';
 import type { Config } from '../config/model.js';
 import type { VrrpStateName } from '../core/vrrp-state.js';
+import type { CheckReport, VrrpReport } from '../status/types.js';
 
 export type { VrrpStateName };
 
@@ -46,7 +47,9 @@ export type ParentMessage =
   | { type: 'dump'; what: DumpKind }
   | { type: 'stop' }
   /** Checker child: the VRRP state of an instance changed (lvs_sync_daemon, ha_suspend). */
-  | { type: 'vrrp-state'; instance: string; state: VrrpStateName };
+  | { type: 'vrrp-state'; instance: string; state: VrrpStateName }
+  /** Ask for the child's part of the status document; answered by 'status' with the same id. */
+  | { type: 'status-request'; id: number };
 
 
 /** Child → parent. */
@@ -66,14 +69,16 @@ export type ChildMessage =
   /** A dump file was written. */
   | { type: 'dumped'; what: DumpKind; file: string }
   /** The child is about to exit with a permanent error (exit codes 1, 2, 4 are permanent). */
-  | { type: 'fatal'; exitCode: number; message: string };
+  | { type: 'fatal'; exitCode: number; message: string }
+  /** Answer to 'status-request': the VRRP child fills `vrrp`, the checker child `check`. */
+  | { type: 'status'; id: number; vrrp?: VrrpReport; check?: CheckReport };
 
 export function isParentMessage(m: unknown): m is ParentMessage {
   return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string'
-    && ['config', 'reload', 'dump', 'stop', 'vrrp-state'].includes((m as { type: string }).type);
+    && ['config', 'reload', 'dump', 'stop', 'vrrp-state', 'status-request'].includes((m as { type: string }).type);
 }
 
 export function isChildMessage(m: unknown): m is ChildMessage {
   return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string'
-    && ['hello', 'ready', 'state', 'reloaded', 'dumped', 'fatal'].includes((m as { type: string }).type);
+    && ['hello', 'ready', 'state', 'reloaded', 'dumped', 'fatal', 'status'].includes((m as { type: string }).type);
 }

@@ -39,6 +39,9 @@ export class ReloadCoordinator {
   private runningErrors: ReadonlySet<string> = new Set();
   /** Outcomes in order (tests and the parent dump read them). */
   readonly history: ReloadOutcome[] = [];
+  /** The last finished reload (status document): when it ended, how long it took, how it ended. */
+  last: { wallMs: number; durationMs: number; outcome: ReloadOutcome } | undefined;
+  private startedMs = 0;
 
   constructor(private readonly deps: ReloadDeps) {}
 
@@ -64,6 +67,7 @@ export class ReloadCoordinator {
 
   private async run(): Promise<void> {
     const { log, configFile } = this.deps;
+    this.startedMs = this.deps.clock.nowMs();
     log.info('Reloading ...');
     const v = this.deps.read(configFile);
     const verdict = reloadVerdict(v, this.runningErrors, this.deps.requireClean?.() ?? false);
@@ -131,6 +135,7 @@ export class ReloadCoordinator {
     this.waiting.clear();
     this.failures = 0;
     this.history.push(outcome);
+    this.last = { wallMs: this.deps.clock.wallMs(), durationMs: this.deps.clock.nowMs() - this.startedMs, outcome };
     // READY=1 also after an invalid or timed-out reload: the old configuration is running.
     if (outcome !== 'invalid') this.deps.notifier.ready(this.deps.pid);
     this.active = false;

@@ -17,6 +17,7 @@ import { checkPidFile, removePidFile, writePidFile } from './pidfile.js';
 import { createNotifier, type Notifier } from './sd-notify.js';
 import { installSignalHandlers } from './signals.js';
 import { Supervisor } from './supervisor.js';
+import { openStatusEndpoints } from './status-server.js';
 
 export interface ParentOverrides {
   resolveEntry?: ChildEntryResolver;
@@ -110,7 +111,9 @@ export async function runParent(cli: CliOptions, o: ParentOverrides = {}): Promi
     intake.dispose();
     return 1;
   }
+  const endpoints = await openStatusEndpoints({ socketPath: cli.statusSocket, metrics: cli.metrics }, parts.sup.status, log);
   const code = await supervise(parts, log);
+  await endpoints.close();
   intake.dispose();
   removePidFile(cli.pid, process.pid);
   log.info(`Stopped ${versionText().split('\n')[0]}`);

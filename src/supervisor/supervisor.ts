@@ -19,6 +19,8 @@ import { planChildren, plannedKinds } from './plan.js';
 import { ReloadCoordinator } from './reload-coordinator.js';
 import type { Notifier } from './sd-notify.js';
 import type { SignalAction } from './signals.js';
+import { StatusCollector, type ChildFacts } from './status-collector.js';
+import type { ReloadStatus } from '../status/types.js';
 
 /** Child exit codes that stop kad instead of a respawn (keepalived lib/scheduler.h). */
 export const PERMANENT_EXIT: ReadonlyMap<number, string> = new Map([
@@ -61,6 +63,9 @@ export class Supervisor {
   private readonly pid: number;
   /** The validated configuration the children run (undefined until start has read it). */
   private running: Config | undefined;
+  private readonly startedWall = new Map<ChildKind, number>();
+  /** The status document's collector (status socket, /metrics). */
+  readonly status: StatusCollector;
 
   constructor(private readonly deps: SupervisorDeps) {
     this.pid = deps.pid ?? process.pid;
@@ -76,6 +81,37 @@ export class Supervisor {
       apply: (read) => Promise.resolve(this.applyReload(read.config)),
       requireClean: () => this.running?.global.reloadCheckConfig ?? false,
     });
+    const startedWallMs = deps.clock.wallMs();
+    this.status = new StatusCollector({
+      clock: deps.clock,
+      parentStartedWallMs: startedWallMs,
+      facts: () => this.childFacts(),
+      reloads: () => this.reloadStatus(),
+      ask: (kind, id) => this.children.get(kind)?.send({ type: 'status-request', id }) ?? false,
+    });
+  }
+
+  /** What the status document says of each child kind, from the parent's own bookkeeping. */
+  private childFacts(): ChildFacts[] {
+    const planned = this.running ? plannedKinds(planChildren(this.deps.cli, summaryOf(this.running))) : [];
+    return (['vrrp', 'checker'] as const).map((kind) => {
+      const c = this.children.get(kind);
+      const f: ChildFacts = {
+        kind, planned: planned.includes(kind), running: c?.running ?? false, ready: c?.ready ?? false,
+        respawning: this.respawnTimers.has(kind), restarts: Math.max(0, (this.generations.get(kind) ?? 0) - 1),
+      };
+      if (c?.pid !== undefined) f.pid = c.pid;
+      const started = this.startedWall.get(kind);
+      if (started !== undefined) f.startedWallMs = started;
+      return f;
+    });
+  }
+
+  private reloadStatus(): ReloadStatus {
+    const last = this.reloads.last;
+    const out: ReloadStatus = { count: this.reloads.history.length };
+    if (last) Object.assign(out, { lastAt: new Date(last.wallMs).toISOString(), lastDurationMs: last.durationMs, lastOk: last.outcome === 'complete' });
+    return out;
   }
 
   /** Start the children the configuration needs; resolves `done` with the exit code on stop. */
@@ -180,6 +216,7 @@ export class Supervisor {
     if (!this.running) return;
     child.start(this.childOptions(kind, child), this.deps.clock.nowMs(), this.running);
     this.generations.set(kind, (this.generations.get(kind) ?? 0) + 1);
+    this.startedWall.set(kind, this.deps.clock.wallMs());
     this.deps.log.info({ child: kind, childPid: child.pid }, `Starting ${CHILD_LABEL[kind]} child process, pid=${child.pid}`);
   }
 
@@ -204,6 +241,9 @@ export class Supervisor {
         return;
       case 'dumped':
         this.deps.log.debug({ child: child.kind, file: m.file }, `dump written: ${m.file}`);
+        return;
+      case 'status':
+        this.status.answer(m);
         return;
     }
   }
@@ -291,6 +331,7 @@ export class Supervisor {
     this.deps.log.info('Stopping');
     this.deps.notifier.stopping();
     this.reloads.cancel();
+    this.status.close();
     for (const t of this.respawnTimers.values()) this.deps.clock.clearTimer(t);
     this.respawnTimers.clear();
     for (const child of this.children.values()) child.kill('SIGTERM');

@@ -16,12 +16,18 @@ import { FailoverClock, periodicIntervals } from './runtime/clock.js';
 import { VrrpRuntime } from './runtime/runtime.js';
 import { ProcessScriptRunner } from '../script/runner.js';
 import { warnRootScripts } from '../supervisor/script-warnings.js';
+import { TransitionLog } from '../status/transitions.js';
+import { buildVrrpReport, type EffectView } from '../status/vrrp-report.js';
 
 class VrrpChild implements ChildBody {
   private runtime: VrrpRuntime | undefined;
   private stopping = false;
   /** One clock for the child's life; its periodic intervals follow the configuration. */
   private readonly clock = new FailoverClock(new Set());
+  /** Why each instance last changed state (status document); transitions during a reload count as 'reload'. */
+  private readonly transitions = new TransitionLog();
+  private reloading = false;
+  private readonly wall = new SystemClock();
 
   constructor(
     private readonly opts: ChildOptions,
@@ -38,7 +44,11 @@ class VrrpChild implements ChildBody {
     this.runtime = new VrrpRuntime({
       config, clock: this.clock, log: this.log, resumeMaster: this.opts.resumeMaster ?? [], runner: this.runner(config),
       keepVipsOnStop: this.opts.cli.dontReleaseVrrp,
-      onState: (instance, state, priority) => send({ type: 'state', instance, state, priority }),
+      onState: (instance, state, priority, reason) => {
+        const peer = this.runtime?.instances.find((i) => i.name === instance)?.snapshot().masterAddress;
+        this.transitions.record(instance, state, this.reloading ? 'reload' : reason, this.wall.wallMs(), peer);
+        send({ type: 'state', instance, state, priority });
+      },
     });
     await this.runtime.start();
     send({ type: 'ready' });
@@ -52,6 +62,7 @@ class VrrpChild implements ChildBody {
       return;
     }
     this.clock.setPeriodic(periodicIntervals(config));
+    this.reloading = true;
     try {
       const r = await this.runtime.reload(config, this.runner(config));
       this.log.info({ ...r }, `Reload: ${r.keep.length} instances kept, ${r.rebuild.length} rebuilt, ${r.remove.length} removed, ${r.add.length} added`);
@@ -59,6 +70,8 @@ class VrrpChild implements ChildBody {
     } catch (err) {
       this.log.error({ code: 'KAD_ERR_VRRP_RELOAD', err: (err as Error).message }, `reload failed: ${(err as Error).message}`);
       send({ type: 'reloaded', ok: false, message: (err as Error).message });
+    } finally {
+      this.reloading = false;
     }
   }
 
@@ -66,6 +79,10 @@ class VrrpChild implements ChildBody {
     if (m.type === 'stop') void this.stop();
     else if (m.type === 'reload') void this.reload(m.config);
     else if (m.type === 'dump') this.dump(m.what);
+    else if (m.type === 'status-request') {
+      const views = (this.runtime?.instances ?? []).map((i) => ({ spec: i.spec, snapshot: () => i.snapshot(), effects: i.trackerEffects as ReadonlyMap<string, EffectView> }));
+      send({ type: 'status', id: m.id, vrrp: this.runtime ? buildVrrpReport(views, this.runtime.config, this.transitions) : { instances: [], scripts: [] } });
+    }
   }
 
   dump(what: DumpKind): void {

@@ -105,6 +105,13 @@ describe('bad input never crashes kad -t', () => {
     noTrace(r.stderr);
   });
 
+  it('an include glob with a malformed bracket ("[z-a]", an unclosed "[") is literal text, not a crash (found by the fuzzer)', async () => {
+    const r = await runKad(['-t', '-f', put('bad-glob.conf', 'include /nonexistent-kad/x[z-a].conf\ninclude /nonexistent-kad/y[x.conf\n')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr.match(/KAD_WARN_CONFIG_INCLUDE_MISSING/g)).toHaveLength(2);
+    noTrace(r.stderr);
+  });
+
   it('fuzz through the binary: 40 mutated configs, each an exit class and no stack trace', async () => {
     const corpus = corpusTexts();
     const seed = fuzzSeed('config fuzz (binary)');

@@ -12,10 +12,11 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   script: ['core', 'net'],
   config: ['core', 'script'],
   ipvs: ['core', 'config', 'net'],
-  supervisor: ['core', 'config', 'net', 'script'],
-  vrrp: ['core', 'config', 'net', 'script', 'supervisor'],
-  check: ['core', 'config', 'net', 'ipvs', 'script', 'supervisor'],
-  cli: ['core', 'config', 'net', 'ipvs', 'script', 'supervisor', 'vrrp', 'check'],
+  status: ['core', 'config'],
+  supervisor: ['core', 'config', 'net', 'script', 'status'],
+  vrrp: ['core', 'config', 'net', 'script', 'supervisor', 'status'],
+  check: ['core', 'config', 'net', 'ipvs', 'script', 'supervisor', 'status'],
+  cli: ['core', 'config', 'net', 'ipvs', 'script', 'supervisor', 'vrrp', 'check', 'status'],
 };
 
 function files(p: string): string[] {

@@ -30,6 +30,8 @@ const PURE = [
   'src/check/http-response.ts',
   'src/check/hexdump.ts',
   'src/check/quorum.ts',
+  'src/check/status.ts',
+  'src/status',
   'src/check/timer-wheel.ts',
   'src/supervisor/plan.ts',
   'src/supervisor/backoff.ts',

@@ -277,6 +277,11 @@ export class Instance implements SyncMember {
     return due.length ? { nextTimerInMs: Math.max(0, Math.min(...due) - this.deps.clock.nowMs()) } : {};
   }
 
+  /** The tracked objects' current effects on this instance, by tracker id (status document). */
+  get trackerEffects(): ReadonlyMap<string, TrackerEffect> {
+    return this.trackers;
+  }
+
   /** STATS_CLEAR. */
   clearStats(): void {
     this.stats = emptyStats();

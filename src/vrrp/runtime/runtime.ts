@@ -13,6 +13,7 @@ import type { Config, IpAddress, VrrpInstance } from '../../config/model.js';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
 import type { VrrpStateName } from '../../core/vrrp-state.js';
+import type { StepReason } from '../protocol/fsm.js';
 import { nftables, openedNftables } from '../../net/nftables.js';
 import { linkLocalIpv6, primaryIpv4 } from '../../net/rtnl-addr.js';
 import type { SendResult } from '../../net/vrrp-socket.js';
@@ -40,7 +41,7 @@ export interface RuntimeOptions {
   /** `-V`: leave VIPs in place when stopping. */
   keepVipsOnStop?: boolean;
   /** Every state change (for the parent). */
-  onState?: (instance: string, state: VrrpStateName, priority: number) => void;
+  onState?: (instance: string, state: VrrpStateName, priority: number, reason: StepReason) => void;
 }
 
 /** The VRRP child's instances on real sockets; see the file header. */
@@ -249,7 +250,7 @@ export class VrrpRuntime {
       sendGratuitous: () => this.announcer.announce(spec, ifName),
       notify: (state, priority) => this.notifier.notify('INSTANCE', spec.name, spec.notify, state, priority),
       notifyRxLowerPriority: () => this.notifier.notifyRxLowerPri(spec.name, spec.notify),
-      stateChanged: (_from, to) => this.o.onState?.(spec.name, to === 'INIT' ? 'STOP' : to, inst()?.effectivePriority ?? spec.priority),
+      stateChanged: (_from, to, reason) => this.o.onState?.(spec.name, to === 'INIT' ? 'STOP' : to, inst()?.effectivePriority ?? spec.priority, reason),
     };
   }
 

@@ -22,6 +22,12 @@ describe('command line', () => {
     expect(parseCli([])).toMatchObject({ pid: '/run/kad.pid', vrrpPid: '/run/kad_vrrp.pid', checkersPid: '/run/kad_checkers.pid' });
   });
 
+  it('serves the status socket by default and metrics only when asked', () => {
+    expect(parseCli([])).toMatchObject({ statusSocket: '/run/kad/status.sock', metrics: undefined });
+    expect(parseCli(['--metrics=127.0.0.1:9650', '--status-socket', '/run/x.sock'])).toMatchObject({ metrics: '127.0.0.1:9650', statusSocket: '/run/x.sock' });
+    expect(parseCli(['--no-status-socket']).statusSocket).toBeUndefined();
+  });
+
   it('prints keepalived signal numbers with --signum', async () => {
     const want: Record<string, string> = { STOP: '15', RELOAD: '1', DATA: '10', STATS: '12', STATS_CLEAR: '63', JSON: '36' };
     for (const [name, num] of Object.entries(want)) {

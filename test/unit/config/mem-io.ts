@@ -12,7 +12,14 @@ export function memIo(files: Record<string, string | { error: 'unreadable' | 'di
       return { ok: true, text: f };
     },
     glob(pattern: string): string[] {
-      const re = new RegExp('^' + pattern.replace(/[.+^$()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$');
+      const glob = (p: string): RegExp => new RegExp('^' + p.replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$');
+      const escaped = pattern.replace(/[.+^$()|\\]/g, '\\$&');
+      let re: RegExp;
+      try {
+        re = glob(escaped);
+      } catch {
+        re = glob(escaped.replace(/[[\]]/g, '\\$&'));
+      }
       return Object.keys(files).filter((p) => re.test(p)).sort();
     },
   };

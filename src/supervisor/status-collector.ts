@@ -1,0 +1,139 @@
+/**
+ * The parent's side of the status document: asks each running child for its part over IPC
+ * ('status-request' → 'status'), waits at most `timeoutMs`, and adds the process facts it
+ * keeps itself. A child that is down, restarting or slow shows as such; a request never hangs.
+ */
+import type { Clock, TimerHandle } from '../core/clock.js';
+import type { ChildKind, ChildMessage } from './ipc.js';
+import type {
+  CheckReport, ProcessStatus, ReloadStatus, SourceState, StatusDocument, VrrpReport,
+} from '../status/types.js';
+
+/** What the supervisor knows of one child kind, without asking it. */
+export interface ChildFacts {
+  kind: ChildKind;
+  /** The configuration needs this child. */
+  planned: boolean;
+  running: boolean;
+  ready: boolean;
+  /** A respawn is pending (the child died and waits for its backoff). */
+  respawning: boolean;
+  pid?: number;
+  restarts: number;
+  startedWallMs?: number;
+}
+
+/** The supervisor as the collector sees it. */
+export interface StatusSource {
+  clock: Clock;
+  facts(): ChildFacts[];
+  reloads(): ReloadStatus;
+  parentStartedWallMs: number;
+  /** Send a status request to a child; false when it cannot be told. */
+  ask(kind: ChildKind, id: number): boolean;
+}
+
+type Answer = Extract<ChildMessage, { type: 'status' }>;
+
+interface Pending {
+  resolve(a: Answer | undefined): void;
+  timer: TimerHandle;
+}
+
+export const STATUS_TIMEOUT_MS = 1000;
+
+const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+function processState(f: ChildFacts): ProcessStatus['state'] {
+  if (!f.planned && !f.running) return 'not-configured';
+  if (f.respawning) return 'restarting';
+  if (!f.running) return 'down';
+  return f.ready ? 'running' : 'starting';
+}
+
+export class StatusCollector {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(private readonly src: StatusSource, private readonly timeoutMs = STATUS_TIMEOUT_MS) {}
+
+  /** A child answered; unknown or late ids are ignored. */
+  answer(m: Answer): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    this.src.clock.clearTimer(p.timer);
+    p.resolve(m);
+  }
+
+  private ask(kind: ChildKind): Promise<Answer | undefined> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      const timer = this.src.clock.setTimer(this.timeoutMs, () => {
+        this.pending.delete(id);
+        resolve(undefined);
+      });
+      this.pending.set(id, { resolve, timer });
+      if (!this.src.ask(kind, id)) this.answer({ type: 'status', id });
+    });
+  }
+
+  private async part(f: ChildFacts): Promise<{ state: SourceState; answer?: Answer }> {
+    const ps = processState(f);
+    if (ps !== 'running' && ps !== 'starting') return { state: ps };
+    const answer = await this.ask(f.kind);
+    if (!answer) return { state: ps === 'starting' ? 'starting' : 'timeout' };
+    return { state: 'ok', answer };
+  }
+
+  /** The whole document: both children asked in parallel, each bounded by the timeout. */
+  async collect(): Promise<StatusDocument> {
+    const facts = this.src.facts();
+    const byKind = new Map(facts.map((f) => [f.kind, f] as const));
+    const none: ChildFacts = { kind: 'vrrp', planned: false, running: false, ready: false, respawning: false, restarts: 0 };
+    const [v, c] = await Promise.all([
+      this.part(byKind.get('vrrp') ?? none),
+      this.part(byKind.get('checker') ?? { ...none, kind: 'checker' }),
+    ]);
+    const vrrp: VrrpReport = v.answer?.vrrp ?? { instances: [], scripts: [] };
+    const check: CheckReport = c.answer?.check ?? { virtualServers: [] };
+    return {
+      version: 1,
+      generatedAt: new Date(this.src.clock.wallMs()).toISOString(),
+      ready: this.ready(),
+      processes: [this.parent(), ...facts.map((f) => this.processOf(f))],
+      reloads: this.src.reloads(),
+      sources: { vrrp: v.state, checker: c.state },
+      instances: vrrp.instances,
+      scripts: vrrp.scripts,
+      virtualServers: check.virtualServers,
+    };
+  }
+
+  /** Readiness without asking the children: every child the configuration needs said 'ready'. */
+  ready(): boolean {
+    const facts = this.src.facts();
+    return facts.some((f) => f.planned) && facts.filter((f) => f.planned).every((f) => f.running && f.ready);
+  }
+
+  private parent(): ProcessStatus {
+    return { kind: 'parent', pid: process.pid, state: 'running', ready: this.ready(), restarts: 0, startedAt: new Date(this.src.parentStartedWallMs).toISOString() };
+  }
+
+  private processOf(f: ChildFacts): ProcessStatus {
+    const out: ProcessStatus = { kind: f.kind, state: processState(f), ready: f.ready, restarts: f.restarts };
+    if (f.pid !== undefined && f.running) out.pid = f.pid;
+    const started = iso(f.startedWallMs);
+    if (started !== undefined) out.startedAt = started;
+    return out;
+  }
+
+  /** Cancel the requests under way (stop). */
+  close(): void {
+    for (const [id, p] of this.pending) {
+      this.src.clock.clearTimer(p.timer);
+      p.resolve(undefined);
+      this.pending.delete(id);
+    }
+  }
+}
