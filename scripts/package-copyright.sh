@@ -17,7 +17,7 @@ HEAD
 seen=" Expat "
 while IFS=$'\t' read -r dir name version license; do
   case "$license" in MIT) license=Expat ;; esac
-  case "$license" in Expat|ISC) ;; *) echo "package-copyright: $name: license $license has no text here" >&2; exit 1 ;; esac
+  case "$license" in Expat|ISC|Apache-2.0) ;; *) echo "package-copyright: $name: license $license has no text here" >&2; exit 1 ;; esac
   case "$seen" in *" $license "*) ;; *) seen="$seen$license " ;; esac
   # The notice lines of the module's own LICENSE, else its package.json author.
   notice=$( { cat "$M/$dir"/LICEN[CS]E* "$M/$dir"/licen[cs]e* 2>/dev/null || true; } | sed -n 's/^[[:space:]]*\(Copyright .*\)/\1/p' | sort -u)
@@ -67,4 +67,12 @@ License: ISC
  ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
  OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
 ISC
+;; esac
+
+case "$seen" in *" Apache-2.0 "*) cat <<'APACHE'
+
+License: Apache-2.0
+ On Debian systems, the complete text of the Apache License, Version 2.0 can be
+ found in "/usr/share/common-licenses/Apache-2.0".
+APACHE
 ;; esac

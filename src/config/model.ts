@@ -97,7 +97,7 @@ export interface GlobalDefs {
 export interface ProcessTuning {
   /** `_priority`: nice value, -20..19. */
   nice?: number;
-  /** `_no_swap`: mlockall(MCL_CURRENT | MCL_FUTURE). */
+  /** `_no_swap`: always false; kad reports the keyword unsupported (V8 aborts under mlockall). */
   noSwap: boolean;
   /** `_rt_priority`: SCHED_RR at this priority, 1..99. */
   rtPriority?: number;

@@ -1,6 +1,7 @@
 /**
- * Logging: pino records everywhere. Each subsystem takes a child logger (`{sub: 'vrrp'}`); the
- * message text keeps keepalived's wording for events operators grep ("(VI_1) Entering MASTER
+ * Logging: pino records everywhere. Each process logs through one logger whose records carry
+ * the process name (`kad`, `kad_vrrp`, `kad_checkers`) and, for errors and warnings, a stable
+ * `code` (docs/errors.md); the message text keeps keepalived's wording for events operators grep ("(VI_1) Entering MASTER
  * STATE"). Destinations (console with -l, log file with -g, syslog with -S/-G) are chosen by the
  * process entry points through LogOptions; tests use memoryLogger() and assert on records.
  */

@@ -86,7 +86,6 @@ const cClose: (fd: number) => number = lib.func('int close(int fd)');
 const cIfNameToIndex: (name: string) => number = lib.func('uint32_t if_nametoindex(const char *name)');
 const cSignal: (signum: number, handler: number) => Ret = lib.func('intptr_t signal(int signum, intptr_t handler)');
 const cSetpriority: (which: number, who: number, prio: number) => number = lib.func('int setpriority(int which, uint32_t who, int prio)');
-const cMlockall: (flags: number) => number = lib.func('int mlockall(int flags)');
 const cSetrlimit: (resource: number, rlim: Buffer) => number = lib.func('int setrlimit(int resource, const void *rlim)');
 const cSchedSetscheduler: (pid: number, policy: number, param: Buffer) => number = lib.func('int sched_setscheduler(int pid, int policy, const void *param)');
 const cSchedSetaffinity: (pid: number, size: number, mask: Buffer) => number = lib.func('int sched_setaffinity(int pid, size_t size, const void *mask)');
@@ -183,10 +182,6 @@ const SIG_IGN = 1;
 export const SCHED_OTHER = 0;
 export const SCHED_RR = 2;
 const PRIO_PROCESS = 0;
-const MCL_CURRENT = 1;
-const MCL_FUTURE = 2;
-// Lock pages as they are touched, not at map time: V8 reserves gigabytes of address space it never uses.
-const MCL_ONFAULT = 4;
 const RLIMIT_RTTIME = 15;
 
 /** setpriority(2) of thread `tid` (0: the calling one): the nice value, -20..19. */
@@ -194,16 +189,14 @@ export function setNice(nice: number, tid = 0): void {
   check(cSetpriority(PRIO_PROCESS, tid, nice), 'setpriority', `nice ${nice}`);
 }
 
-/** mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT): the process is never swapped out. */
-export function lockAllMemory(): void {
-  check(cMlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT), 'mlockall');
-}
-
-/** setrlimit(RLIMIT_RTTIME): the CPU time (µs) a real-time thread may use without blocking. */
+/**
+ * setrlimit(RLIMIT_RTTIME): the CPU time (µs) a real-time thread may use without blocking; the
+ * soft limit `us` sends SIGXCPU, the hard limit (ten times it) SIGKILL.
+ */
 export function setRealtimeLimit(us: number): void {
   const rlim = Buffer.alloc(16);
   rlim.writeBigUInt64LE(BigInt(us), 0);
-  rlim.writeBigUInt64LE(BigInt(us), 8);
+  rlim.writeBigUInt64LE(BigInt(us) * 10n, 8);
   check(cSetrlimit(RLIMIT_RTTIME, rlim), 'setrlimit', `RLIMIT_RTTIME ${us}`);
 }
 

@@ -1,6 +1,6 @@
 /**
  * A child applies its global_defs scheduling keywords at start, as keepalived's children do:
- * nice value and CPU affinity for every thread of the process, mlockall, and SCHED_RR with
+ * nice value and CPU affinity for every thread of the process, and SCHED_RR with
  * RLIMIT_RTTIME for the main thread (where kad's timers and sockets run). With
  * `max_auto_priority`, a watchdog notices when the event loop ran late by more than
  * `min_auto_priority_delay`, switches to SCHED_RR and raises the priority by one at each new
@@ -9,7 +9,7 @@
 import { readdirSync } from 'node:fs';
 import type { GlobalDefs, ProcessTuning } from '../config/model.js';
 import type { Logger } from '../core/log.js';
-import { lockAllMemory, SCHED_RR, setCpuAffinity, setNice, setRealtimeLimit, setScheduler } from '../net/libc.js';
+import { SCHED_OTHER, SCHED_RR, setCpuAffinity, setNice, setRealtimeLimit, setScheduler } from '../net/libc.js';
 import { SystemClock } from '../core/clock.js';
 import { nextAutoPriority } from './auto-priority.js';
 
@@ -31,12 +31,38 @@ function attempt(log: Logger, what: string, fn: () => void): void {
   }
 }
 
+/**
+ * RLIMIT_RTTIME's soft limit sends SIGXCPU, whose default action would kill the child (the hard
+ * limit, SIGKILL, is set ten times higher). A garbage collection can keep Node busy longer than
+ * a C daemon's 10 ms, so the child answers SIGXCPU by leaving real-time scheduling for a second
+ * (logged), then takes it back: a runaway loop still cannot hog a core.
+ */
+function demoteOnOverrun(priority: () => number, log: Logger): void {
+  let resting = false;
+  process.on('SIGXCPU', () => {
+    if (resting) return;
+    resting = true;
+    attempt(log, 'Used up RLIMIT_RTTIME: normal scheduling for 1 s', () => setScheduler(SCHED_OTHER, 0));
+    setTimeout(() => {
+      resting = false;
+      attempt(log, `Set realtime priority ${priority()} again`, () => setScheduler(SCHED_RR, priority()));
+    }, 1000).unref();
+  });
+}
+
+let demoting = false;
+function watchOverrun(priority: () => number, log: Logger): void {
+  if (demoting) return;
+  demoting = true;
+  demoteOnOverrun(priority, log);
+}
+
 /** Apply `t` to this process; `name` is the child as keepalived names it in logs. */
 export function applyProcessTuning(t: ProcessTuning, log: Logger): void {
   if (t.nice !== undefined) attempt(log, `Set process priority to ${t.nice}`, () => { for (const tid of threads()) setNice(t.nice!, tid); });
   if (t.cpuAffinity) attempt(log, `Set CPU affinity to ${t.cpuAffinity.join(' ')}`, () => { for (const tid of threads()) setCpuAffinity(t.cpuAffinity!, tid); });
-  if (t.noSwap) attempt(log, 'Locked process memory (no swap)', lockAllMemory);
   if (t.rtPriority !== undefined) {
+    watchOverrun(() => t.rtPriority!, log);
     attempt(log, `Set realtime priority ${t.rtPriority} (RLIMIT_RTTIME ${t.rlimitRttimeUs} usecs)`, () => {
       setRealtimeLimit(t.rlimitRttimeUs);
       setScheduler(SCHED_RR, t.rtPriority!);
@@ -57,6 +83,8 @@ export function startAutoPriority(g: GlobalDefs, t: ProcessTuning, log: Logger):
     expected = now + periodMs;
     const next = nextAutoPriority(current, lateUs, g.maxAutoPriority, g.minAutoPriorityDelayUs);
     if (next === current) return;
+    const level = next;
+    watchOverrun(() => level, log);
     attempt(log, `Scheduled ${Math.round(lateUs)} usecs late: set realtime priority ${next}`, () => {
       if (current === 0) setRealtimeLimit(t.rlimitRttimeUs);
       setScheduler(SCHED_RR, next);
