@@ -237,6 +237,11 @@ export class VrrpSocket {
     return c.sendMsg(this.fd, hdr.block, c.MSG_DONTWAIT);
   }
 
+  /** Read what is already queued on the socket now (not waiting for the next poll). */
+  readPending(): void {
+    this.drain();
+  }
+
   private drain(): void {
     for (let i = 0; i < MAX_READS_PER_WAKEUP && !this.closed; i++) {
       this.recvHdr.prepareRecv();

@@ -25,6 +25,12 @@ export interface InstancePorts {
   notifyRxLowerPriority?(priority: number, src: string): void;
   /** Every state change, after the actions ran. */
   stateChanged(from: VrrpState, to: VrrpState, reason: StepReason): void;
+  /**
+   * Deliver the adverts already waiting in the socket, synchronously. Called when the
+   * Master_Down_Timer fires: a backup that was itself held off the CPU must not declare the
+   * master down while the master's adverts wait unread. Optional.
+   */
+  receivePending?(): void;
 }
 
 /** Injected collaborators. */

@@ -348,6 +348,10 @@ export class Instance implements SyncMember {
 
   /** Master_Down_Timer expired: the master is gone (RFC 5798 §6.4.2), unless the group holds us back. */
   private masterDown(): void {
+    // Adverts that arrived while this process was not scheduled are still in the socket: read
+    // them first. One from the master re-arms the down timer, and the master is not down.
+    this.deps.ports.receivePending?.();
+    if (this.timers.down !== undefined) return;
     this.ahSeqBySrc.clear(); // a restarted master counts its AH sequence from 1 again
     this.master = undefined;
     this.deps.log.info({ instance: this.name }, `(${this.name}) Receive advertisement timeout`);

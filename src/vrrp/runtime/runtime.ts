@@ -219,6 +219,7 @@ export class VrrpRuntime {
       const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       return spec.family === 4 ? sock.sendIpv4Packet(buf, dest) : sock.send(buf, { destination: dest, source: primary });
     }, () => ref.inst);
+    ports.receivePending = () => sock.readPending();
     const inst = new Instance(spec, { clock, log, ports, primaryAddress: primary, mcastGroup });
     ref.inst = inst;
     this.sockets.attach(key, inst);

@@ -90,6 +90,30 @@ describe('Instance', () => {
     expect(trackerEffect(true, -10, true)).toEqual({ faulted: false, priorityDelta: -10 });
   });
 
+  it('reads adverts still waiting in the socket before declaring the master down (held off the CPU)', () => {
+    const clock = new ManualClock();
+    const records: PortRecord[] = [];
+    const ports = recordingPorts(clock, records, () => undefined);
+    const backup = new Instance(defaultSpec({ priority: 100 }), { clock, log: silentLogger(), ports, primaryAddress: '10.0.0.1' });
+    const master = make({ priority: 200, name: 'peer' }, '10.0.0.2');
+    master.inst.start();
+    master.clock.advance(5000);
+    const advert = master.sent[master.sent.length - 1]!.bytes;
+    backup.start();
+    deliver(backup, advert);
+    // The master's advert is queued while this process sleeps past Master_Down_Interval.
+    let queued = 1;
+    ports.receivePending = () => {
+      for (; queued > 0; queued--) deliver(backup, advert);
+    };
+    clock.advance(masterDownIntervalMs(100, 1000) + 1);
+    expect(backup.state).toBe('BACKUP');
+    expect(queued).toBe(0);
+    // Nothing waiting: the master is down.
+    clock.advance(masterDownIntervalMs(100, 1000) + 1);
+    expect(backup.state).toBe('MASTER');
+  });
+
   it('snapshot reports state, priorities, master seen, faults and counters', () => {
     const { inst, clock } = make({ priority: 100 });
     inst.start();
