@@ -4,7 +4,7 @@
 // keepalived daemons started inside directors exactly as operators start them. Everything is
 // removed at cleanup (netns.ts), also when a test fails. Addresses are private and exist only
 // inside the namespaces.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +63,13 @@ export class Daemon {
 
   get pid(): number {
     return this.proc.pid ?? -1;
+  }
+
+  /** The pid of the only child of this kad (started with -P: the VRRP child). */
+  get vrrpChildPid(): number {
+    const kids = readFileSync(`/proc/${this.pid}/task/${this.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    if (kids.length !== 1 || !kids[0]) throw new Error(`${this.name} (${this.pid}) has children ${kids.join(',')}`);
+    return kids[0];
   }
 
   /** Everything the daemon printed so far (stdout and stderr). */

@@ -12,13 +12,6 @@ const why = requirement('process-tuning', netnsUnavailableReason());
 
 const VI = vrrpInstance({ vrid: 71, priority: 100, vips: ['10.231.0.171/24'] });
 
-/** The kad parent's only child (-P: the VRRP child). */
-function vrrpChild(d: Daemon): number {
-  const kids = readFileSync(`/proc/${d.pid}/task/${d.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
-  if (kids.length !== 1 || !kids[0]) throw new Error(`kad ${d.pid} has children ${kids.join(',')}`);
-  return kids[0];
-}
-
 /** Fields of /proc/PID/stat after the command name (field 3 is index 0). */
 function stat(pid: number): string[] {
   const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -45,7 +38,7 @@ describe.skipIf(why !== undefined)('process tuning keywords', () => {
     const d = lab.startKad(0, conf);
     daemons.push(d);
     await waitForHolder(lab, '10.231.0.171', 0, 10_000);
-    const pid = vrrpChild(d);
+    const pid = d.vrrpChildPid;
     // The child is the first one: it was not killed by SIGXCPU and respawned.
     expect(d.output).not.toMatch(/died: Respawning/);
     expect(field(pid, 19), 'nice').toBe(-5);
@@ -71,7 +64,7 @@ describe.skipIf(why !== undefined)('process tuning keywords', () => {
     const d = lab.startKad(1, conf);
     daemons.push(d);
     await waitForHolder(lab, '10.231.0.172', 1, 10_000);
-    const pid = vrrpChild(d);
+    const pid = d.vrrpChildPid;
     expect(field(pid, 41), 'normal scheduling at start').toBe(0);
     process.kill(pid, 'SIGSTOP');
     await sleep(500);

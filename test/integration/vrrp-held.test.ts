@@ -1,7 +1,6 @@
 // A backup held off the CPU past Master_Down_Interval (SIGSTOP of its VRRP child, 5 s) while the
 // master keeps advertising: when it runs again, its expired Master_Down_Timer fires before the
 // socket is polled, and the master's queued adverts are read first — no false takeover.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, Lab, sleep, vrrpInstance, waitForHolder, type Daemon } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
@@ -29,7 +28,7 @@ describe.skipIf(why !== undefined)('a backup held off the CPU', () => {
 
   it('reads the adverts queued while it was stopped before its down timer can take over', async () => {
     await backup.waitForOutput(/Entering BACKUP STATE/, 5000);
-    const child = Number(readFileSync(`/proc/${backup.pid}/task/${backup.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
+    const child = backup.vrrpChildPid;
     const from = backup.output.length;
     process.kill(child, 'SIGSTOP');
     await sleep(5000); // Master_Down_Interval of priority 90 is 3.6 s
