@@ -6,8 +6,6 @@
 import type { Logger } from '../core/log.js';
 import { ignoreSignal } from '../net/libc.js';
 
-export { ignoreSignal };
-
 /**
  * Children: the parent handles JSON (SIGRTMIN+2) and STATS_CLEAR (SIGRTMAX-1) and forwards them
  * over IPC; sent straight to a child's pid they must not kill it (their default action).

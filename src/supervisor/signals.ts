@@ -12,7 +12,7 @@
  */
 import { constants } from 'node:os';
 import { SIGNAL_FUNCTIONS } from '../core/signal-table.js';
-import { ignoreSignal } from './libc-signal.js';
+import { ignoreSignal } from '../net/libc.js';
 
 export type SignalAction = 'stop' | 'reload' | 'data' | 'stats' | 'stats-clear' | 'json';
 

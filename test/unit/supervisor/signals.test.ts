@@ -31,7 +31,7 @@ describe('signal intake', () => {
 describe('ignore fallback', () => {
   it('a process that ignored 36 and 63 survives them (their default action terminates)', () => {
     const code = [
-      `const { ignoreSignal } = await import(${JSON.stringify(new URL('../../../src/supervisor/libc-signal.ts', import.meta.url).href)});`,
+      `const { ignoreSignal } = await import(${JSON.stringify(new URL('../../../src/net/libc.ts', import.meta.url).href)});`,
       'ignoreSignal(36); ignoreSignal(63);',
       'process.kill(process.pid, 36); process.kill(process.pid, 63);',
       'setTimeout(() => { process.stdout.write("alive"); }, 50);',
