@@ -37,7 +37,12 @@ function attempt(log: Logger, what: string, fn: () => void): void {
  * a C daemon's 10 ms, so the child answers SIGXCPU by leaving real-time scheduling for a second
  * (logged), then takes it back: a runaway loop still cannot hog a core.
  */
-function demoteOnOverrun(priority: () => number, log: Logger): void {
+/** The SCHED_RR priority this process runs at (0: normal scheduling), for the SIGXCPU rest. */
+let rtPriority = 0;
+let watchingOverrun = false;
+function watchOverrun(log: Logger): void {
+  if (watchingOverrun) return;
+  watchingOverrun = true;
   let resting = false;
   process.on('SIGXCPU', () => {
     if (resting) return;
@@ -45,16 +50,9 @@ function demoteOnOverrun(priority: () => number, log: Logger): void {
     attempt(log, 'Used up RLIMIT_RTTIME: normal scheduling for 1 s', () => setScheduler(SCHED_OTHER, 0));
     setTimeout(() => {
       resting = false;
-      attempt(log, `Set realtime priority ${priority()} again`, () => setScheduler(SCHED_RR, priority()));
+      attempt(log, `Set realtime priority ${rtPriority} again`, () => setScheduler(SCHED_RR, rtPriority));
     }, 1000).unref();
   });
-}
-
-let demoting = false;
-function watchOverrun(priority: () => number, log: Logger): void {
-  if (demoting) return;
-  demoting = true;
-  demoteOnOverrun(priority, log);
 }
 
 /** Apply `t` to this process; `name` is the child as keepalived names it in logs. */
@@ -62,10 +60,11 @@ export function applyProcessTuning(t: ProcessTuning, log: Logger): void {
   if (t.nice !== undefined) attempt(log, `Set process priority to ${t.nice}`, () => { for (const tid of threads()) setNice(t.nice!, tid); });
   if (t.cpuAffinity) attempt(log, `Set CPU affinity to ${t.cpuAffinity.join(' ')}`, () => { for (const tid of threads()) setCpuAffinity(t.cpuAffinity!, tid); });
   if (t.rtPriority !== undefined) {
-    watchOverrun(() => t.rtPriority!, log);
+    watchOverrun(log);
     attempt(log, `Set realtime priority ${t.rtPriority} (RLIMIT_RTTIME ${t.rlimitRttimeUs} usecs)`, () => {
       setRealtimeLimit(t.rlimitRttimeUs);
       setScheduler(SCHED_RR, t.rtPriority!);
+      rtPriority = t.rtPriority!;
     });
   }
 }
@@ -83,11 +82,11 @@ export function startAutoPriority(g: GlobalDefs, t: ProcessTuning, log: Logger):
     expected = now + periodMs;
     const next = nextAutoPriority(current, lateUs, g.maxAutoPriority, g.minAutoPriorityDelayUs);
     if (next === current) return;
-    const level = next;
-    watchOverrun(() => level, log);
+    watchOverrun(log);
     attempt(log, `Scheduled ${Math.round(lateUs)} usecs late: set realtime priority ${next}`, () => {
       if (current === 0) setRealtimeLimit(t.rlimitRttimeUs);
       setScheduler(SCHED_RR, next);
+      rtPriority = next;
     });
     current = next;
   }, periodMs);
