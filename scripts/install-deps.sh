@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   iproute2 tcpdump keepalived ipvsadm user-mode-linux kmod dnsmasq-base
   iputils-ping procps psmisc curl openssl systemd gcc make libc6-dev linux-libc-dev passwd
-  nftables libnftables1 lintian systemd-container dpkg-dev binutils man-db prometheus
+  nftables libnftables1 lintian systemd-container dpkg-dev binutils man-db prometheus bird2
 )
 
 missing=()
@@ -31,6 +31,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     # Only promtool is used (promtool check metrics); the server Debian enables is not wanted.
     systemctl disable --now prometheus >/dev/null 2>&1 || rm -f /etc/systemd/system/multi-user.target.wants/prometheus.service
     pkill -x prometheus 2>/dev/null || true
+    # bird2 is the BGP daemon of the scale-out test; each test runs its own, never the system one.
+    systemctl disable --now bird >/dev/null 2>&1 || true
     for p in "${missing[@]}"; do
       dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
         || { echo "install-deps: $p is still not installed" >&2; exit 1; }
