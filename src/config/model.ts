@@ -170,16 +170,27 @@ export interface TrackFile {
   initFile?: { value: number; overwrite: boolean };
 }
 
+/**
+ * `vrrp_track_process`: how many running processes match, and whether that count is inside
+ * [quorum, quorumMax]. Matching (keepalived.conf(5)): the process name (comm) equals `process`,
+ * unless `fullCommand` (set by `full_command`, by parameters after the name, or by
+ * `param_match`), when argv[0] of /proc/PID/cmdline must equal it; `paramMatch` then says how
+ * the arguments compare with `args` ('none': not at all).
+ */
 export interface TrackProcess {
   name: string;
   process: string;
   args: readonly string[];
-  paramMatch: 'exact' | 'initial' | 'partial';
+  /** exact: same arguments; partial: the first args.length equal; initial: as partial, the last may be longer. */
+  paramMatch: 'none' | 'exact' | 'initial' | 'partial';
   weight: number;
   weightReverse: boolean;
   quorum: number;
-  quorumMax: number;
+  /** Absent: no maximum. */
+  quorumMax?: number;
+  /** A quorum gained by a fork of a tracked process counts after this long (0: at once). */
   forkDelayMs: number;
+  /** A quorum lost by a process exit counts after this long (0: at once). */
   terminateDelayMs: number;
   fullCommand: boolean;
 }

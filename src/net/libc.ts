@@ -1,6 +1,6 @@
 /**
  * Layer: the C library boundary. Loads libc through koffi and exposes the few calls kad needs
- * (socket, setsockopt, bind, sendto, sendmsg, recvmsg, close, if_nametoindex, signal) as typed
+ * (socket, setsockopt, bind, sendto, sendmsg, recvmsg, close, if_nametoindex, signal, setns) as typed
  * functions that return numbers and throw a KadError carrying `{errno, code, syscall}` on
  * failure. No other module loads libc; the user database calls (src/script/passwd.ts) are declared
  * on the handle exported here.
@@ -88,6 +88,7 @@ const cSignal: (signum: number, handler: number) => Ret = lib.func('intptr_t sig
 const cSetpriority: (which: number, who: number, prio: number) => number = lib.func('int setpriority(int which, uint32_t who, int prio)');
 const cSetrlimit: (resource: number, rlim: Buffer) => number = lib.func('int setrlimit(int resource, const void *rlim)');
 const cSchedSetscheduler: (pid: number, policy: number, param: Buffer) => number = lib.func('int sched_setscheduler(int pid, int policy, const void *param)');
+const cSetns: (fd: number, nstype: number) => number = lib.func('int setns(int fd, int nstype)');
 const cSchedSetaffinity: (pid: number, size: number, mask: Buffer) => number = lib.func('int sched_setaffinity(int pid, size_t size, const void *mask)');
 
 /** Opaque native memory from {@link allocNative}: stable address, viewable without copying. */
@@ -174,6 +175,16 @@ export function recvMsg(fd: number, msg: NativeBlock, flags: number): number {
 /** close(2); errors are ignored (the fd is gone either way on Linux). */
 export function closeFd(fd: number): void {
   cClose(fd);
+}
+
+const CLONE_NEWNET = 0x40000000;
+
+/**
+ * setns(2) with CLONE_NEWNET: move the calling thread into the network namespace of the open
+ * namespace file `fd` (/proc/PID/ns/net). Sockets keep the namespace they were created in.
+ */
+export function setNetns(fd: number, what: string): void {
+  check(cSetns(fd, CLONE_NEWNET), 'setns', what);
 }
 
 const SIG_IGN = 1;

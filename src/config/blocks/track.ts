@@ -67,31 +67,90 @@ export function parseTrackFile(cx: Cx, n: Node): TrackFile & { hasFile: boolean 
   return { ...t, hasFile: t.file !== '' };
 }
 
-const PROCESS_TABLE: Table<Mutable<TrackProcess>> = registerTable<Mutable<TrackProcess>>('vrrp_track_process', {
+type ProcessDraft = Mutable<TrackProcess>;
+
+/** keepalived 2.2.7 keeps the first `process` and the first non-zero `weight` of a block. */
+function once(cx: Cx, n: Node, given: boolean, name: string): boolean {
+  if (given) cx.report(n.head, 'KAD_ERR_CONFIG_DUPLICATE', `vrrp_track_process ${name}: '${n.name}' is already given; this one is ignored`);
+  return !given;
+}
+
+/** A delay in seconds: keepalived 2.2.7 takes 0.000001-3600 (µs resolution); 0 is refused. */
+function delayMs(cx: Cx, n: Node): number | undefined {
+  return cx.timerMs(n, 0, 0.000001, 3600);
+}
+
+const PROCESS_TABLE: Table<ProcessDraft> = registerTable<ProcessDraft>('vrrp_track_process', {
   process: (n, t, cx) => {
+    if (!once(cx, n, t.process !== '', t.name)) return;
     t.process = cx.arg(n, 0, 'a process name') ?? '';
     t.args = n.args.slice(1).map((a) => a.text);
+    // Parameters mean the command line is matched, exactly unless param_match says otherwise.
+    if (t.args.length > 0) {
+      if (t.paramMatch === 'none') t.paramMatch = 'exact';
+      t.fullCommand = true;
+    }
   },
-  param_match: (n, t, cx) => { t.paramMatch = cx.oneOf(n, 0, ['exact', 'initial', 'partial']) ?? t.paramMatch; },
-  weight: (n, t, cx) => weightInto(cx, n, t, 254),
-  quorum: (n, t, cx) => { t.quorum = cx.int(n, 0, 0, 65535) ?? t.quorum; },
-  quorum_max: (n, t, cx) => { t.quorumMax = cx.int(n, 0, 0, 65535) ?? t.quorumMax; },
-  fork_delay: (n, t, cx) => { t.forkDelayMs = cx.timerMs(n, 0, 0, 3600) ?? t.forkDelayMs; },
-  terminate_delay: (n, t, cx) => { t.terminateDelayMs = cx.timerMs(n, 0, 0, 3600) ?? t.terminateDelayMs; },
+  param_match: (n, t, cx) => {
+    // Bare: the command line must have exactly the given parameters (none if none are given).
+    const v = n.args[0] === undefined ? 'exact' : cx.oneOf(n, 0, ['initial', 'partial']);
+    if (v === undefined) return;
+    t.paramMatch = v;
+    t.fullCommand = true;
+  },
+  weight: (n, t, cx) => {
+    if (!once(cx, n, t.weight !== 0, t.name)) return;
+    const w = cx.int(n, 0, -254, 254);
+    if (w === undefined) return;
+    t.weight = w;
+    const opt = n.args[1];
+    if (opt?.text === 'reverse') t.weightReverse = true;
+    else if (opt) cx.report(opt, 'KAD_ERR_CONFIG_INVALID_VALUE', `vrrp_track_process ${t.name}: unknown weight option '${opt.text}'`);
+  },
+  quorum: (n, t, cx) => {
+    const q = cx.int(n, 0, 1, 65535);
+    if (q === undefined) return;
+    if (t.quorumMax !== undefined && q > t.quorumMax) {
+      cx.report(cx.pos(n, 0), 'KAD_ERR_CONFIG_INCONSISTENT', `vrrp_track_process ${t.name}: quorum ${q} is above quorum_max ${t.quorumMax}; ignored`);
+      return;
+    }
+    t.quorum = q;
+  },
+  quorum_max: (n, t, cx) => {
+    const m = cx.int(n, 0, 0, 65535);
+    if (m === undefined) return;
+    // quorum_max 0 (no process may run) is allowed while quorum is the default 1.
+    if ((m > 0 || t.quorum > 1) && m < t.quorum) {
+      cx.report(cx.pos(n, 0), 'KAD_ERR_CONFIG_INCONSISTENT', `vrrp_track_process ${t.name}: quorum_max ${m} is below quorum ${t.quorum}; ignored`);
+      return;
+    }
+    t.quorumMax = m;
+    if (m === 0) t.quorum = 0;
+    else if (t.quorum === 0) t.quorum = 1;
+  },
+  fork_delay: (n, t, cx) => { t.forkDelayMs = delayMs(cx, n) ?? t.forkDelayMs; },
+  terminate_delay: (n, t, cx) => { t.terminateDelayMs = delayMs(cx, n) ?? t.terminateDelayMs; },
   delay: (n, t, cx) => {
-    const d = cx.timerMs(n, 0, 0, 3600);
+    const d = delayMs(cx, n);
     if (d !== undefined) t.forkDelayMs = t.terminateDelayMs = d;
   },
   full_command: (_n, t) => { t.fullCommand = true; },
 });
 
+/** The comm field of a process holds at most this many characters (TASK_COMM_LEN - 1). */
+export const COMM_MAX = 15;
+
 export function parseTrackProcess(cx: Cx, n: Node): TrackProcess {
-  const t: Mutable<TrackProcess> = {
-    name: n.args[0]?.text ?? '', process: '', args: [], paramMatch: 'exact', weight: 0, weightReverse: false,
-    quorum: 1, quorumMax: 0, forkDelayMs: 0, terminateDelayMs: 0, fullCommand: false,
+  const t: ProcessDraft = {
+    name: n.args[0]?.text ?? '', process: '', args: [], paramMatch: 'none', weight: 0, weightReverse: false,
+    quorum: 1, forkDelayMs: 0, terminateDelayMs: 0, fullCommand: false,
   };
   cx.run(n.children, PROCESS_TABLE, t, `vrrp_track_process ${t.name}`);
   if (!t.process) cx.report(n.head, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `vrrp_track_process ${t.name} has no 'process'`);
+  else if (!t.fullCommand && t.process.length > COMM_MAX) {
+    cx.report(n.head, 'KAD_WARN_CONFIG_PROCESS_NAME',
+      `vrrp_track_process ${t.name}: '${t.process}' is longer than a process name can be (${COMM_MAX} characters) and never matches; add full_command to match the command line`);
+  }
   return t;
 }
 

@@ -5,18 +5,19 @@
  * Weight rules for interfaces and scripts are the core's `trackerEffect` (keepalived.conf(5)).
  * track_file values are numbers (keepalived.conf(5), track_file): weight 0 → a non-zero value
  * means FAULT; otherwise value × weight (negated with `reverse`) is added, and a result at or
- * below -254 means FAULT. Sync-group trackers apply to every member with weight 0 (keepalived
+ * below -254 means FAULT. A vrrp_track_process is up or down (its quorum) and follows the same
+ * weight rule as a script. Sync-group trackers apply to every member with weight 0 (keepalived
  * ignores weights on group trackers unless sync_group_tracking_weight is set).
  * The instance's own interface is not listed: the instance tracks it itself (linkChanged).
  */
 import type { Config, SyncGroup, TrackRef, VrrpInstance } from '../../../config/model.js';
 import { trackerEffect, type TrackerEffect } from '../../protocol/instance-types.js';
 
-export type TrackKind = 'interface' | 'script' | 'file';
+export type TrackKind = 'interface' | 'script' | 'file' | 'process';
 
 /** One tracked object as seen by one instance. */
 export interface TrackBinding {
-  /** Unique per instance: `interface:eth1`, `script:chk_nginx`, `file:weight`. */
+  /** Unique per instance: `interface:eth1`, `script:chk_nginx`, `file:weight`, `process:haproxy`. */
   id: string;
   kind: TrackKind;
   name: string;
@@ -47,25 +48,33 @@ function bind(kind: TrackKind, refs: readonly TrackRef[], own: (name: string) =>
   });
 }
 
+type Weighted = { name: string; weight: number; weightReverse: boolean };
+
+/** The own weight of each tracked object of one kind, by name. */
+function ownWeight(list: readonly Weighted[]): (name: string) => { weight: number; reverse: boolean } | undefined {
+  return (n) => {
+    const o = list.find((x) => x.name === n);
+    return o && { weight: o.weight, reverse: o.weightReverse };
+  };
+}
+
 /** Every tracker binding of `inst`, its sync group's included (as weight-0 faults). */
-export function bindingsFor(inst: VrrpInstance, config: Pick<Config, 'vrrpScripts' | 'trackFiles' | 'syncGroups'>): TrackBinding[] {
-  const script = (n: string): { weight: number; reverse: boolean } | undefined => {
-    const s = config.vrrpScripts.find((x) => x.name === n);
-    return s && { weight: s.weight, reverse: s.weightReverse };
-  };
-  const file = (n: string): { weight: number; reverse: boolean } | undefined => {
-    const f = config.trackFiles.find((x) => x.name === n);
-    return f && { weight: f.weight, reverse: f.weightReverse };
-  };
+export function bindingsFor(
+  inst: VrrpInstance,
+  config: Pick<Config, 'vrrpScripts' | 'trackFiles' | 'trackProcesses' | 'syncGroups'>,
+): TrackBinding[] {
   const group: SyncGroup | undefined = config.syncGroups.find((g) => g.name === inst.syncGroup || g.members.includes(inst.name));
   const faultOnly = (rs: readonly TrackRef[]): TrackRef[] => rs.map((r) => ({ name: r.name, weight: 0, reverse: false }));
+  const none = (): undefined => undefined;
   const all = [
-    ...bind('interface', inst.trackInterfaces, () => undefined),
-    ...bind('script', inst.trackScripts, script),
-    ...bind('file', inst.trackFiles, file),
-    ...bind('interface', faultOnly(group?.trackInterfaces ?? []), () => undefined),
-    ...bind('script', faultOnly(group?.trackScripts ?? []), () => undefined),
-    ...bind('file', faultOnly(group?.trackFiles ?? []), () => undefined),
+    ...bind('interface', inst.trackInterfaces, none),
+    ...bind('script', inst.trackScripts, ownWeight(config.vrrpScripts)),
+    ...bind('file', inst.trackFiles, ownWeight(config.trackFiles)),
+    ...bind('process', inst.trackProcesses, ownWeight(config.trackProcesses)),
+    ...bind('interface', faultOnly(group?.trackInterfaces ?? []), none),
+    ...bind('script', faultOnly(group?.trackScripts ?? []), none),
+    ...bind('file', faultOnly(group?.trackFiles ?? []), none),
+    ...bind('process', faultOnly(group?.trackProcesses ?? []), none),
   ];
   // The same object listed twice (instance and group) keeps the first binding.
   const seen = new Set<string>();

@@ -1,7 +1,8 @@
 /**
  * The trackers of one VRRP child: one ScriptTracker per vrrp_script and one FileTracker per
- * track_file that some instance uses, plus the link state of tracked interfaces. Every status
- * change is pushed to each instance bound to that tracker as `setTracker(id, effect)`.
+ * track_file that some instance uses, the vrrp_track_process entries in use (one ProcessWatch
+ * for all of them), plus the link state of tracked interfaces. Every status change is pushed to
+ * each instance bound to that tracker as `setTracker(id, effect)`.
  */
 import type { Config } from '../../../config/model.js';
 import type { Clock } from '../../../core/clock.js';
@@ -12,6 +13,7 @@ import type { ScriptRunner } from '../../../script/types.js';
 import { FileTracker } from './file.js';
 import { sameModel } from '../reload-plan.js';
 import { ScriptTracker } from './script.js';
+import { ProcessWatch, type ProcessWatchSeams } from './process.js';
 
 interface Bound {
   inst: Instance;
@@ -23,13 +25,18 @@ export class TrackerRegistry {
   private readonly files = new Map<string, FileTracker>();
   private readonly links = new Map<string, boolean>();
   private readonly bound: Bound[] = [];
+  private readonly processes: ProcessWatch;
 
   constructor(
     private config: Config,
     private readonly clock: Clock,
     private readonly runner: ScriptRunner,
     private readonly log: Logger,
-  ) {}
+    processSeams?: ProcessWatchSeams,
+  ) {
+    this.processes = new ProcessWatch(clock, log, processSeams);
+    this.processes.onChange((name) => this.push('process', name));
+  }
 
   /** Bind `inst` to the trackers its config names (creating them on first use). */
   attach(inst: Instance): void {
@@ -92,13 +99,20 @@ export class TrackerRegistry {
     for (const [name, t] of scripts) if (this.scripts.get(name) !== t) t.stop();
     for (const [name, t] of files) if (this.files.get(name) !== t) t.stop();
     for (const [name, t] of this.files) if (files.get(name) !== t) t.start();
+    this.configureProcesses();
     for (const { inst, binding } of this.bound) {
       inst.setTracker(binding.id, bindingEffect(binding, this.status(binding.kind, binding.name)));
     }
     this.start();
   }
 
-  /** A tracker's current status (true/false for scripts and links, the value for files). */
+  /** The vrrp_track_process entries some binding uses: the watch tracks exactly these. */
+  private configureProcesses(): void {
+    const used = new Set(this.bound.filter((b) => b.binding.kind === 'process').map((b) => b.binding.name));
+    this.processes.configure(this.config.trackProcesses.filter((p) => used.has(p.name)));
+  }
+
+  /** A tracker's current status (true/false for scripts, links and processes, the value for files). */
   statusOf(kind: TrackKind, name: string): boolean | number {
     return this.status(kind, name);
   }
@@ -106,6 +120,7 @@ export class TrackerRegistry {
   private status(kind: TrackKind, name: string): boolean | number {
     if (kind === 'interface') return this.links.get(name) ?? false;
     if (kind === 'script') return this.scripts.get(name)?.ok ?? true;
+    if (kind === 'process') return this.processes.ok(name);
     return this.files.get(name)?.value ?? 0;
   }
 
@@ -127,9 +142,10 @@ export class TrackerRegistry {
     this.push('interface', name);
   }
 
-  /** Read track files, then give every bound instance its initial effects (before start). */
+  /** Read track files, count tracked processes, then give every bound instance its initial effects (before start). */
   applyInitial(): void {
     for (const f of this.files.values()) f.start();
+    this.configureProcesses();
     for (const { inst, binding } of this.bound) {
       inst.setTracker(binding.id, bindingEffect(binding, this.status(binding.kind, binding.name)));
     }
@@ -143,5 +159,6 @@ export class TrackerRegistry {
   stop(): void {
     for (const s of this.scripts.values()) s.stop();
     for (const f of this.files.values()) f.stop();
+    this.processes.stop();
   }
 }

@@ -16,7 +16,7 @@ describe('track bindings', () => {
       trackInterfaces: [{ name: 'eth1', weight: -20, reverse: false }],
       trackFiles: [{ name: 'f', reverse: false }],
     };
-    const b = bindingsFor(inst, { vrrpScripts: [script('a', -30), script('b', 0)], trackFiles: [tfile('f', 2)], syncGroups: [] });
+    const b = bindingsFor(inst, { vrrpScripts: [script('a', -30), script('b', 0)], trackFiles: [tfile('f', 2)], trackProcesses: [], syncGroups: [] });
     expect(b.map((x) => [x.id, x.weight])).toEqual([['interface:eth1', -20], ['script:a', -30], ['script:b', 7], ['file:f', 2]]);
   });
 
@@ -26,7 +26,7 @@ describe('track bindings', () => {
       name: 'G', members: ['VI_1'], trackInterfaces: [{ name: 'eth9', weight: 50, reverse: false }], trackScripts: [], trackFiles: [],
       trackProcesses: [], notify: {}, source: { file: 'x', line: 1 },
     };
-    const b = bindingsFor(inst, { vrrpScripts: [], trackFiles: [], syncGroups: [g] });
+    const b = bindingsFor(inst, { vrrpScripts: [], trackFiles: [], trackProcesses: [], syncGroups: [g] });
     expect(b).toEqual([{ id: 'interface:eth9', kind: 'interface', name: 'eth9', weight: 0, reverse: false }]);
   });
 });

@@ -1,0 +1,118 @@
+// The proc connector on the real kernel: process events for a real process (a copy of sleep under
+// a name unique to this run), from the initial network namespace and from inside another one
+// (where the kernel refuses the listen request and the seam opens its socket from pid 1's
+// namespace), and ProcessWatch's quorum following that process. Latencies are measured from the
+// spawn/kill call to the event and printed.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SystemClock } from '../../src/core/clock.js';
+import { memoryLogger } from '../../src/core/log.js';
+import { ProcConnector, type ProcEvent } from '../../src/net/proc-connector.js';
+import { ProcessWatch } from '../../src/vrrp/runtime/track/process.js';
+import { startAgent, type Agent } from '../fixtures/net/agent-client.js';
+import { waitUntil } from '../helpers/lab.js';
+import { cleanupAll, createNetns, netnsUnavailableReason, onCleanup, uniqueName } from '../helpers/netns.js';
+import { requirement } from '../helpers/requirement.js';
+
+const why = requirement('net-proc-connector', netnsUnavailableReason());
+
+describe.skipIf(why !== undefined)('proc connector (real kernel)', () => {
+  let dir: string;
+  let name: string;
+  let binary: string;
+  const children: ChildProcess[] = [];
+
+  /** Start the uniquely named process; resolves with it and the time of the spawn call. */
+  const start = (): { child: ChildProcess; atMs: number } => {
+    const atMs = Date.now();
+    const child = spawn(binary, ['600'], { stdio: 'ignore' });
+    children.push(child);
+    return { child, atMs };
+  };
+  const exited = (c: ChildProcess): Promise<void> => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r())));
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kad-proc-'));
+    name = uniqueName('kpc');
+    binary = join(dir, name);
+    copyFileSync('/bin/sleep', binary);
+    onCleanup(`proc test dir ${dir}`, () => {
+      for (const c of children) c.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    });
+  });
+  afterAll(() => cleanupAll());
+
+  it('delivers exec and exit events of a process within milliseconds (initial namespace)', async () => {
+    const events: (ProcEvent & { atMs: number })[] = [];
+    const conn = ProcConnector.open({ onEvents: (evs) => events.push(...evs.map((e) => ({ ...e, atMs: Date.now() }))), onOverrun: () => undefined });
+    try {
+      expect(conn.viaInitNetns).toBe(false);
+      const { child, atMs } = start();
+      const pid = child.pid!;
+      await waitUntil(() => events.some((e) => e.kind === 'exec' && e.tgid === pid), 2000, 'exec event', 2);
+      const execMs = events.find((e) => e.kind === 'exec' && e.tgid === pid)!.atMs - atMs;
+      expect(events.some((e) => e.kind === 'fork' && e.childTgid === pid)).toBe(true);
+      const killedAt = Date.now();
+      child.kill('SIGTERM');
+      await waitUntil(() => events.some((e) => e.kind === 'exit' && e.tgid === pid), 2000, 'exit event', 2);
+      const exit = events.find((e) => e.kind === 'exit' && e.tgid === pid)!;
+      console.log(`proc connector: exec seen ${execMs} ms after spawn(), exit ${exit.atMs - killedAt} ms after kill()`);
+      expect(execMs).toBeLessThan(1000);
+      expect(exit.atMs - killedAt).toBeLessThan(1000);
+    } finally {
+      conn.close();
+    }
+  });
+
+  describe('from inside a network namespace', () => {
+    let agent: Agent;
+    beforeAll(async () => {
+      agent = await startAgent(createNetns('kpc'));
+    });
+    afterAll(async () => agent?.stop());
+
+    it('opens the socket from pid 1\'s namespace and hears the same events', async () => {
+      expect(await agent.call('proc-listen', { comm: name })).toEqual({ viaInitNetns: true });
+      const { child } = start();
+      const pid = child.pid!;
+      await agent.waitEvent((e) => e.event === 'proc' && e.kind === 'exec' && e.pid === pid, 3000);
+      child.kill('SIGKILL');
+      await agent.waitEvent((e) => e.event === 'proc' && e.kind === 'exit' && e.pid === pid, 3000);
+    });
+  });
+
+  it('ProcessWatch: quorum 2 of the process, gained and lost as copies start and exit', async () => {
+    const { log } = memoryLogger();
+    const w = new ProcessWatch(new SystemClock(), log);
+    const flips: { up: boolean; atMs: number }[] = [];
+    w.onChange((_n, up) => flips.push({ up, atMs: Date.now() }));
+    const first = start();
+    await waitUntil(() => first.child.pid !== undefined, 1000, 'spawn');
+    try {
+      w.configure([{
+        name: 'tp', process: name, args: [], paramMatch: 'none', weight: 0, weightReverse: false,
+        quorum: 2, forkDelayMs: 0, terminateDelayMs: 0, fullCommand: false,
+      }]);
+      // The first copy may still be between fork and exec: the scan or the exec event counts it.
+      await waitUntil(() => w.processes('tp').count === 1, 2000, 'first copy counted');
+      expect(w.ok('tp')).toBe(false);
+      const second = start();
+      await waitUntil(() => flips.length === 1, 2000, 'quorum gained');
+      const killedAt = Date.now();
+      second.child.kill('SIGTERM');
+      await waitUntil(() => flips.length === 2, 2000, 'quorum lost');
+      console.log(`ProcessWatch: quorum gained ${flips[0]!.atMs - second.atMs} ms after spawn(), lost ${flips[1]!.atMs - killedAt} ms after kill()`);
+      expect(flips.map((f) => f.up)).toEqual([true, false]);
+      expect(flips[1]!.atMs - killedAt).toBeLessThan(1000);
+      await exited(second.child);
+      expect(w.processes('tp')).toEqual({ count: 1, pids: [first.child.pid] });
+    } finally {
+      w.stop();
+      first.child.kill('SIGKILL');
+    }
+  });
+});
