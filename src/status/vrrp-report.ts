@@ -43,6 +43,8 @@ function tracked(spec: InstanceSpec, config: Config, effects: ReadonlyMap<string
   const own = (kind: string, r: TrackRef): number => {
     if (r.weight !== undefined) return r.weight;
     if (kind === 'script') return config.vrrpScripts.find((s) => s.name === r.name)?.weight ?? 0;
+    if (kind === 'file') return config.trackFiles.find((s) => s.name === r.name)?.weight ?? 0;
+    if (kind === 'process') return config.trackProcesses.find((s) => s.name === r.name)?.weight ?? 0;
     return 0;
   };
   return KINDS.flatMap(([kind, key]) => spec[key].map((r) => {

@@ -51,6 +51,7 @@ describe.skipIf(why !== undefined)('proc connector (real kernel)', () => {
     const conn = ProcConnector.open({ onEvents: (evs) => events.push(...evs.map((e) => ({ ...e, atMs: Date.now() }))), onOverrun: () => undefined });
     try {
       expect(conn.viaInitNetns).toBe(false);
+      await waitUntil(() => events.some((e) => e.kind === 'ack' && e.err === 0), 1000, 'the answer to the listen request', 2);
       const { child, atMs } = start();
       const pid = child.pid!;
       await waitUntil(() => events.some((e) => e.kind === 'exec' && e.tgid === pid), 2000, 'exec event', 2);

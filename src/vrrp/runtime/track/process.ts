@@ -4,7 +4,9 @@
  * of /proc, so a process starting in between is seen by one or the other (or both: the table
  * counts it once). Events lost in a burst (ENOBUFS) are followed, once the burst has had
  * `RESCAN_SETTLE_MS` to pass, by a fresh scan of /proc. When the kernel offers no process
- * events at all, the table is rebuilt from /proc every `POLL_MS` instead (a warning says so).
+ * events at all (the socket cannot be opened, or the listen request is not answered within
+ * `ACK_TIMEOUT_MS`: the kernel ignores it from a PID or user namespace other than the initial
+ * one), the table is rebuilt from /proc every `POLL_MS` instead (a warning says so).
  * The connector stays open only while some instance tracks a process.
  */
 import type { TrackProcess } from '../../../config/model.js';
@@ -19,6 +21,8 @@ import { ProcessTable, type ProcSource } from './process-table.js';
 export const RESCAN_SETTLE_MS = 100;
 /** The /proc scan interval when there are no process events. */
 export const POLL_MS = 1000;
+/** How long the kernel has to answer the listen request. */
+export const ACK_TIMEOUT_MS = 1000;
 
 /** /proc as the table reads it: zombies are not running processes. */
 export const procSource: ProcSource = {
@@ -49,6 +53,7 @@ export class ProcessWatch {
   private connector: { close(): void } | undefined;
   private rescanTimer: TimerHandle | undefined;
   private pollTimer: TimerHandle | undefined;
+  private ackTimer: TimerHandle | undefined;
   private polling = false;
   private readonly listeners: ((name: string, up: boolean) => void)[] = [];
 
@@ -91,7 +96,14 @@ export class ProcessWatch {
 
   /** Apply events (the connector's callback; public for tests). */
   events(evs: readonly ProcEvent[]): void {
-    for (const ev of evs) this.table.handle(ev, this.seams.source);
+    for (const ev of evs) {
+      if (ev.kind === 'ack' && this.ackTimer) {
+        this.clock.clearTimer(this.ackTimer);
+        this.ackTimer = undefined;
+        this.log.debug('track_process: the kernel confirmed process events');
+      }
+      this.table.handle(ev, this.seams.source);
+    }
   }
 
   stop(): void {
@@ -107,11 +119,20 @@ export class ProcessWatch {
         onHandlerError: (err) => this.log.error({ code: err.code, err: err.message }, 'track_process: event handler failed'),
       });
     } catch (err) {
-      this.log.warn({ code: 'KAD_WARN_VRRP_PROC_EVENTS', err: (err as Error).message },
-        `track_process: no process events from the kernel (${(err as Error).message}); reading /proc every ${POLL_MS} ms instead`);
-      this.polling = true;
-      this.armPoll();
+      this.startPolling((err as Error).message);
+      return;
     }
+    this.ackTimer = this.clock.setTimer(ACK_TIMEOUT_MS, () => {
+      this.ackTimer = undefined;
+      this.startPolling(`the listen request was not answered in ${ACK_TIMEOUT_MS} ms`);
+    });
+  }
+
+  private startPolling(why: string): void {
+    this.log.warn({ code: 'KAD_WARN_VRRP_PROC_EVENTS', err: why },
+      `track_process: no process events from the kernel (${why}); reading /proc every ${POLL_MS} ms instead`);
+    this.polling = true;
+    this.armPoll();
   }
 
   private overrun(err: KadError): void {
@@ -138,8 +159,7 @@ export class ProcessWatch {
     this.connector?.close();
     this.connector = undefined;
     this.polling = false;
-    this.clock.clearTimer(this.rescanTimer);
-    this.clock.clearTimer(this.pollTimer);
-    this.rescanTimer = this.pollTimer = undefined;
+    for (const t of [this.rescanTimer, this.pollTimer, this.ackTimer]) this.clock.clearTimer(t);
+    this.rescanTimer = this.pollTimer = this.ackTimer = undefined;
   }
 }

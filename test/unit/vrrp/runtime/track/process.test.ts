@@ -7,11 +7,12 @@ import { ManualClock } from '../../../../../src/core/clock.js';
 import { memoryLogger } from '../../../../../src/core/log.js';
 import { KadError } from '../../../../../src/core/errors.js';
 import type { ProcConnectorOptions, ProcEvent } from '../../../../../src/net/proc-connector.js';
-import { bindingEffect } from '../../../../../src/vrrp/runtime/track/effect.js';
+import { bindingEffect, bindingsFor } from '../../../../../src/vrrp/runtime/track/effect.js';
+import { defaultSpec } from '../../../../helpers/vrrp/spec-defaults.js';
 import { processMatches, type ProcInfo } from '../../../../../src/vrrp/runtime/track/process-match.js';
 import { delayFor, ProcessQuorum, quorumMet } from '../../../../../src/vrrp/runtime/track/process-quorum.js';
 import { ProcessTable, type ProcSource } from '../../../../../src/vrrp/runtime/track/process-table.js';
-import { POLL_MS, ProcessWatch, RESCAN_SETTLE_MS } from '../../../../../src/vrrp/runtime/track/process.js';
+import { ACK_TIMEOUT_MS, POLL_MS, ProcessWatch, RESCAN_SETTLE_MS } from '../../../../../src/vrrp/runtime/track/process.js';
 
 const spec = (o: Partial<TrackProcess> = {}): TrackProcess => ({
   name: 'tp', process: 'haproxy', args: [], paramMatch: 'none', weight: 0, weightReverse: false,
@@ -226,6 +227,9 @@ describe('process watch', () => {
     proc.pids = () => (order.push('scan'), pids());
     w.configure([spec()]);
     expect([order, w.ok('tp')]).toEqual([['open', 'scan'], true]);
+    opts!.onEvents([{ kind: 'ack', err: 0 }]);
+    clock.advance(ACK_TIMEOUT_MS);
+    expect(records.filter((r) => r.code === 'KAD_WARN_VRRP_PROC_EVENTS')).toEqual([]);
     opts!.onEvents([exit(10)]);
     proc.procs.delete(10);
     expect([w.ok('tp'), ups]).toEqual([false, [false]]);
@@ -239,21 +243,36 @@ describe('process watch', () => {
     expect(closed).toBe(1);
   });
 
-  it('without process events it reads /proc every POLL_MS and says so', () => {
-    const { clock, records, proc, w, ups } = watchWith(() => {
+  const noEvents: [string, (o: ProcConnectorOptions) => { close(): void }, number][] = [
+    ['the socket cannot be opened', () => {
       throw new KadError('KAD_ERR_NET_SYSCALL', 'sendto (PROC_CN_MCAST_LISTEN): ECONNREFUSED');
+    }, 0],
+    ['the listen request is never answered (another PID namespace)', () => ({ close: () => undefined }), ACK_TIMEOUT_MS],
+  ];
+  for (const [when, open, waitMs] of noEvents) {
+    it(`reads /proc every POLL_MS and says so when ${when}`, () => {
+      const { clock, records, proc, w, ups } = watchWith(open);
+      w.configure([spec()]);
+      clock.advance(waitMs);
+      expect(records.filter((r) => r.code === 'KAD_WARN_VRRP_PROC_EVENTS')).toHaveLength(1);
+      proc.procs.delete(10);
+      clock.advance(POLL_MS);
+      expect(ups).toEqual([false]);
+      w.stop();
+      expect(clock.pendingCount).toBe(0);
     });
-    w.configure([spec()]);
-    expect(records.filter((r) => r.code === 'KAD_WARN_VRRP_PROC_EVENTS')).toHaveLength(1);
-    proc.procs.delete(10);
-    clock.advance(POLL_MS);
-    expect(ups).toEqual([false]);
-    w.stop();
-    expect(clock.pendingCount).toBe(0);
-  });
+  }
 });
 
 describe('process effect on an instance', () => {
+  it('binds the tracker\'s own weight unless the reference gives one; a sync group\'s as a weight-0 fault', () => {
+    const inst = { ...defaultSpec(), name: 'VI_1', trackProcesses: [{ name: 'a', reverse: false }, { name: 'b', weight: 7, reverse: false }] };
+    const group = { name: 'G', members: ['VI_1'], trackInterfaces: [], trackScripts: [], trackFiles: [], trackProcesses: [{ name: 'c', weight: 9, reverse: false }], notify: {}, source: { file: 'x', line: 1 } };
+    const b = bindingsFor(inst, { vrrpScripts: [], trackFiles: [], trackProcesses: [spec({ name: 'a', weight: -30, weightReverse: true }), spec({ name: 'b' })], syncGroups: [group] });
+    expect(b.map((x) => [x.id, x.weight, x.reverse])).toEqual([['process:a', -30, true], ['process:b', 7, false], ['process:c', 0, false]]);
+  });
+
+
   it('weight 0 faults when the quorum is lost; weight 0 reverse when it is met; weights add as for scripts', () => {
     const b = { id: 'process:tp', kind: 'process' as const, name: 'tp', weight: 0, reverse: false };
     expect(bindingEffect(b, false)).toEqual({ faulted: true, priorityDelta: 0 });
