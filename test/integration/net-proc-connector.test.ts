@@ -89,31 +89,67 @@ describe.skipIf(why !== undefined)('proc connector (real kernel)', () => {
   it('ProcessWatch: quorum 2 of the process, gained and lost as copies start and exit', async () => {
     const { log } = memoryLogger();
     const w = new ProcessWatch(new SystemClock(), log);
-    const flips: { up: boolean; atMs: number }[] = [];
-    w.onChange((_n, up) => flips.push({ up, atMs: Date.now() }));
+    const flips: { name: string; up: boolean; atMs: number }[] = [];
+    w.onChange((n, up) => flips.push({ name: n, up, atMs: Date.now() }));
     const first = start();
     await waitUntil(() => first.child.pid !== undefined, 1000, 'spawn');
     try {
-      w.configure([{
-        name: 'tp', process: name, args: [], paramMatch: 'none', weight: 0, weightReverse: false,
-        quorum: 2, forkDelayMs: 0, terminateDelayMs: 0, fullCommand: false,
-      }]);
+      const base = { args: [], paramMatch: 'none', weight: 0, weightReverse: false, quorum: 1, forkDelayMs: 0, terminateDelayMs: 0, fullCommand: false } as const;
+      w.configure([
+        { ...base, name: 'tp', process: name, quorum: 2 },
+        // The command line: argv[0] is the path spawn() ran, its argument '600'.
+        { ...base, name: 'cmd', process: binary, fullCommand: true, paramMatch: 'exact', args: ['600'] },
+        { ...base, name: 'cmd-other', process: binary, fullCommand: true, paramMatch: 'exact', args: ['601'] },
+        { ...base, name: 'cmd-initial', process: binary, fullCommand: true, paramMatch: 'initial', args: ['6'] },
+        { ...base, name: 'at-most-one', process: name, quorumMax: 1 },
+      ]);
       // The first copy may still be between fork and exec: the scan or the exec event counts it.
       await waitUntil(() => w.processes('tp').count === 1, 2000, 'first copy counted');
-      expect(w.ok('tp')).toBe(false);
+      expect([w.ok('tp'), w.ok('cmd'), w.ok('cmd-other'), w.ok('cmd-initial'), w.ok('at-most-one')]).toEqual([false, true, false, true, true]);
       const second = start();
-      await waitUntil(() => flips.length === 1, 2000, 'quorum gained');
+      await waitUntil(() => flips.length === 2, 2000, 'quorum gained, quorum_max exceeded');
       const killedAt = Date.now();
       second.child.kill('SIGTERM');
-      await waitUntil(() => flips.length === 2, 2000, 'quorum lost');
-      console.log(`ProcessWatch: quorum gained ${flips[0]!.atMs - second.atMs} ms after spawn(), lost ${flips[1]!.atMs - killedAt} ms after kill()`);
-      expect(flips.map((f) => f.up)).toEqual([true, false]);
-      expect(flips[1]!.atMs - killedAt).toBeLessThan(1000);
+      await waitUntil(() => flips.length === 4, 2000, 'quorum lost, back within quorum_max');
+      const tp = flips.filter((f) => f.name === 'tp');
+      console.log(`ProcessWatch: quorum gained ${tp[0]!.atMs - second.atMs} ms after spawn(), lost ${tp[1]!.atMs - killedAt} ms after kill()`);
+      expect(flips.map((f) => [f.name, f.up])).toEqual([['tp', true], ['at-most-one', false], ['tp', false], ['at-most-one', true]]);
+      expect(tp[1]!.atMs - killedAt).toBeLessThan(1000);
       await exited(second.child);
       expect(w.processes('tp')).toEqual({ count: 1, pids: [first.child.pid] });
     } finally {
       w.stop();
       first.child.kill('SIGKILL');
+    }
+  });
+
+  it('ProcessWatch fork_delay: a fork that exits within it is not seen, one that stays counts after it', async () => {
+    const shell = join(dir, uniqueName('kpf'));
+    copyFileSync('/bin/bash', shell);
+    const { log } = memoryLogger();
+    const w = new ProcessWatch(new SystemClock(), log);
+    const flips: { up: boolean; atMs: number }[] = [];
+    w.onChange((_n, up) => flips.push({ up, atMs: Date.now() }));
+    w.configure([{
+      name: 'forks', process: shell.slice(dir.length + 1), args: [], paramMatch: 'none', weight: 0, weightReverse: false,
+      quorum: 2, forkDelayMs: 300, terminateDelayMs: 0, fullCommand: false,
+    }]);
+    try {
+      // A background builtin: bash forks a copy of itself that exits at once.
+      const brief = spawn(shell, ['-c', 'true & wait; sleep 0.6'], { stdio: 'ignore' });
+      children.push(brief);
+      await exited(brief);
+      expect(flips).toEqual([]);
+      // A subshell: a copy of bash that lives 1 s (it runs sleep as its own child).
+      const at = Date.now();
+      const long = spawn(shell, ['-c', '(sleep 1; :); :'], { stdio: 'ignore' });
+      children.push(long);
+      await exited(long);
+      expect(flips.map((f) => f.up)).toEqual([true, false]);
+      console.log(`ProcessWatch fork_delay 300 ms: quorum gained ${flips[0]!.atMs - at} ms after spawn()`);
+      expect(flips[0]!.atMs - at).toBeGreaterThanOrEqual(300);
+    } finally {
+      w.stop();
     }
   });
 });

@@ -7,8 +7,8 @@
  * something else) takes effect after `fork_delay`; one caused by a process exiting after
  * `terminate_delay`; a new process exec'ing into a match, or a process exec'ing or renaming
  * itself away, at once. A later change that brings the count back to the current status cancels
- * the pending one (a daemon restarted within terminate_delay never shows as down). When a
- * delay ends, the status follows the count at that moment. After a re-read of /proc a gain
+ * the pending one (a daemon restarted within terminate_delay never shows as down); other
+ * changes leave it pending. When a delay ends, the status follows the count at that moment. After a re-read of /proc a gain
  * counts at once, a loss after terminate_delay.
  */
 import type { TrackProcess } from '../../../config/model.js';
@@ -72,16 +72,18 @@ export class ProcessQuorum {
       this.cancel();
       return;
     }
+    // A change already pending keeps its deadline, whatever moves the count meanwhile (a forked
+    // worker that execs something else must not cut fork_delay short); it settles on the count
+    // it then finds.
+    if (this.timer) return;
     const delayMs = delayFor(this.spec, cause, want);
     if (delayMs > 0) {
-      // A change already pending keeps its deadline; it settles on the count it then finds.
-      this.timer ??= this.clock.setTimer(delayMs, () => {
+      this.timer = this.clock.setTimer(delayMs, () => {
         this.timer = undefined;
         this.settle();
       });
       return;
     }
-    this.cancel();
     this.flip(want);
   }
 

@@ -116,13 +116,17 @@ describe('quorum and delays', () => {
     expect(flips).toEqual([true]);
   });
 
-  it('a timer settles on the count it finds; an exec gain ends a pending delay at once', () => {
+  it('a pending delay keeps its deadline through other changes and settles on the count it finds', () => {
     const clock = new ManualClock();
     const flips: boolean[] = [];
-    const q = new ProcessQuorum(spec({ forkDelayMs: 200, terminateDelayMs: 200 }), clock, (up) => flips.push(up));
-    q.init(0);
-    q.set(1, 'fork');
-    q.set(1, 'exec');
+    const q = new ProcessQuorum(spec({ quorum: 2, forkDelayMs: 200 }), clock, (up) => flips.push(up));
+    q.init(1);
+    q.set(2, 'fork');
+    q.set(3, 'fork'); // the worker forks again...
+    q.set(2, 'mismatch'); // ...and that child execs something else
+    clock.advance(199);
+    expect(flips).toEqual([]);
+    clock.advance(1);
     expect([flips, clock.pendingCount]).toEqual([[true], 0]);
   });
 });
