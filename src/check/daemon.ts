@@ -20,6 +20,9 @@ import { ProcessScriptRunner } from '../script/runner.js';
 import { warnRootScripts } from '../supervisor/script-warnings.js';
 import { succeeded, describeOutcome } from '../script/types.js';
 import { buildCheckReport } from './status.js';
+import { NotifyFifoWriter } from '../supervisor/notify-fifo.js';
+import { planChildren } from '../supervisor/plan.js';
+import { summaryOf } from '../supervisor/config-source.js';
 
 
 /** The kernel seam: open IPVS through src/ipvs, or an in-memory table for dry runs. */
@@ -42,6 +45,7 @@ class CheckerChild implements ChildBody {
   constructor(private readonly opts: ChildOptions, private readonly log: Logger) {}
 
   private scripts: ProcessScriptRunner | undefined;
+  private fifo: NotifyFifoWriter | undefined;
   /** Last failure logged per notify script: logged again only when it changes. */
   private readonly notifyFailed = new Map<string, string>();
 
@@ -73,7 +77,11 @@ class CheckerChild implements ChildBody {
     }
     warnRootScripts(config, 'check', this.log);
     const scripts = this.useScripts(config);
-    this.sched = new Scheduler(config, { clock: this.clock, log: this.log, port: this.port, runScript: this.runNotify, scripts });
+    // notify_fifo_script is started by one child: the VRRP child when it runs, else this one.
+    const runsSharedScript = !planChildren(this.opts.cli, summaryOf(config)).vrrp;
+    this.fifo = new NotifyFifoWriter({ kind: 'lvs', runsSharedScript, runner: scripts, log: this.log, clock: this.clock });
+    this.fifo.configure(config.global.notifyFifos);
+    this.sched = new Scheduler(config, { clock: this.clock, log: this.log, port: this.port, runScript: this.runNotify, scripts, fifo: this.fifo });
     this.sched.start();
     this.applySyncRole();
     send({ type: 'ready' });
@@ -104,6 +112,7 @@ class CheckerChild implements ChildBody {
       return;
     }
     this.scripts?.setPolicy(config.global);
+    this.fifo?.configure(config.global.notifyFifos);
     this.sched.reload(config);
     this.appliedSyncRole = undefined;
     this.applySyncRole();
@@ -136,6 +145,7 @@ class CheckerChild implements ChildBody {
           if (this.opts.cli.dontReleaseIpvs !== true) await this.port?.clear(this.sched.currentConfig);
         }
         this.port?.close();
+        this.fifo?.close();
       } catch (err) {
         this.log.error({ code: 'KAD_ERR_CHECK_STOP', err: (err as Error).message }, 'error while stopping');
       }

@@ -64,6 +64,7 @@ export class Farm {
     private readonly log: Logger,
     private readonly runScript: ScriptRunner,
     private readonly onTransition: TransitionHook = () => undefined,
+    private readonly onQuorum: (vs: VsState, up: boolean) => void = () => undefined,
   ) {
     this.virtualServers = vss.map((vs) => {
       const realServers = vs.realServers.map((rs) => {
@@ -114,6 +115,7 @@ export class Farm {
     }
     const script = q.up ? v.vs.quorumUp : v.vs.quorumDown;
     if (script) this.runScript(script, q.up ? 'quorum_up' : 'quorum_down');
+    this.onQuorum(v, q.up);
   }
 
   /** omega: at shutdown, notify_down for every live server and quorum_down for VSs with quorum. */

@@ -15,9 +15,12 @@ import { Farm, type CheckerState, type RsState } from './farm.js';
 import { localAddresses, vsActive } from './ha-suspend.js';
 import { TimerWheel } from './timer-wheel.js';
 import { attemptFailureText, defaultRunners, serviceFailureText, successText, type Runners } from './runners.js';
-import { alertEnabled, alertMail, sendAlert } from './smtp-alert.js';
+import { alertEnabled, alertMail } from './smtp-alert.js';
+import { rsFifoLine, vsFifoLine } from './fifo-lines.js';
+import { Mailer } from '../supervisor/mailer.js';
+import type { EventSink } from '../supervisor/notify-fifo.js';
 import type { ScriptRunner } from '../script/types.js';
-import { endpointName, type CheckEnv, type CheckResult, type CheckTarget } from './types.js';
+import type { CheckEnv, CheckResult } from './types.js';
 
 export interface SchedulerDeps {
   clock: Clock;
@@ -32,8 +35,10 @@ export interface SchedulerDeps {
   random?: () => number;
   /** ha_suspend for a VS address no VRRP instance carries; default: the host's addresses. */
   isLocal?: (address: string) => boolean;
-  /** Delivers smtp_alert mails; defaults to SMTP through global_defs smtp_server. */
-  sendMail?: typeof sendAlert;
+  /** Delivers smtp_alert mails; defaults to a mailer through global_defs smtp_server. */
+  mailer?: Mailer;
+  /** lvs_notify_fifo / notify_fifo lines (`RS ... UP`, `VS ... DOWN`). */
+  fifo?: EventSink;
   /**
    * Granularity of checker timers (default 10 ms): timers due in the same slice fire together,
    * so 5000 checks a second cost ~100 wake-ups instead of thousands.
@@ -67,9 +72,11 @@ export class Scheduler {
   /** Every timer of the checkers (schedule and deadlines) lives on this one wheel. */
   private readonly clock: TimerWheel;
   private readonly isLocal: (address: string) => boolean;
+  private readonly mailer: Mailer;
 
   constructor(config: Config, private readonly deps: SchedulerDeps) {
     this.clock = new TimerWheel(deps.clock, deps.timerResolutionMs ?? 10);
+    this.mailer = deps.mailer ?? new Mailer(config.global, deps.log, deps.clock);
     this.isLocal = deps.isLocal ?? localAddresses(deps.clock);
     this.runners = deps.runners ?? defaultRunners;
     this.random = deps.random ?? Math.random;
@@ -78,7 +85,11 @@ export class Scheduler {
 
   private load(config: Config): void {
     this.config = config;
-    this.farm = new Farm(config.virtualServers, this.deps.log, (s, why) => this.deps.runScript?.(s, why), (r, alive) => this.alert(r, alive));
+    this.mailer.setGlobal(config.global);
+    this.farm = new Farm(config.virtualServers, this.deps.log, (s, why) => this.deps.runScript?.(s, why), (r, alive) => {
+      this.deps.fifo?.line(rsFifoLine(r.name, r.vs.name, alive));
+      this.alert(r, alive);
+    }, (v, up) => this.deps.fifo?.line(vsFifoLine(v.vs.name, up)));
     this.slots = [...this.farm.realServers()].flatMap((rs) => rs.checkers.map((state) => ({ state, rs, dueMs: 0, inFlight: false })));
   }
 
@@ -245,17 +256,10 @@ export class Scheduler {
     }
   }
 
-  /** smtp_alert: mail the transition when enabled; failures are logged, never retried. */
+  /** smtp_alert: mail the transition when enabled (in the background; failures logged, never retried). */
   private alert(r: RsState, alive: boolean): void {
-    const g = this.config.global;
-    if (!g.smtpServer || !alertEnabled(this.config, r.vs, r.rs)) return;
-    const { host, port } = g.smtpServer;
-    const target: CheckTarget = { address: host, port, family: host.includes(':') ? 6 : 4, name: endpointName(host, 'tcp', port), vs: r.vs, rs: r.rs };
-    const helo = g.passthrough.smtp_helo_name?.trim() || g.routerId;
-    void (this.deps.sendMail ?? sendAlert)(target, helo, alertMail(this.config, r.vs.name, r.name, alive), g.smtpConnectTimeoutMs, this.clock)
-      .then((res) => {
-        if (!res.ok) this.deps.log.warn({ code: 'KAD_WARN_CHECK_SMTP_ALERT', detail: res.detail }, `Error sending alert mail for ${r.name}`);
-      });
+    if (!alertEnabled(this.config, r.vs, r.rs)) return;
+    this.mailer.send(alertMail(this.config, r.vs.name, r.name, alive));
   }
 
   private changed(rs: RsState): void {

@@ -89,8 +89,34 @@ export interface GlobalDefs {
   maxAutoPriority: number;
   /** `min_auto_priority_delay`: how late (µs) a timer must fire before the priority is raised. */
   minAutoPriorityDelayUs: number;
+  /** `notify_fifo` / `vrrp_notify_fifo` / `lvs_notify_fifo` with their `*_script` readers. */
+  notifyFifos: NotifyFifos;
+  /** `smtp_alert`, `smtp_alert_vrrp`, `smtp_alert_checker`: defaults where a block says nothing. */
+  smtpAlert?: boolean;
+  smtpAlertVrrp?: boolean;
+  smtpAlertChecker?: boolean;
+  /** `no_email_faults`: no mail for FAULT transitions. */
+  noEmailFaults: boolean;
+  /** `vrrp_notify_priority_changes`: the default of the instances' `notify_priority_changes`. */
+  vrrpNotifyPriorityChanges: boolean;
   /** Keywords parsed and kept verbatim but not acted on by kad (SNMP, DBus...). */
   passthrough: Readonly<Record<string, string>>;
+}
+
+/** One notify FIFO: created (mode 0600) when missing, owned by `user`/`group` when given. */
+export interface NotifyFifo {
+  path: string;
+  user?: string;
+  group?: string;
+  /** `*_notify_fifo_script`: started with the FIFO's path as its last argument. */
+  script?: ScriptSpec;
+}
+
+/** `all` gets the lines of both children, `vrrp` and `lvs` those of one. */
+export interface NotifyFifos {
+  all?: NotifyFifo;
+  vrrp?: NotifyFifo;
+  lvs?: NotifyFifo;
 }
 
 /** How a child process is scheduled (keepalived.conf(5), global_defs, `vrrp_*` / `checker_*`). */
@@ -274,6 +300,9 @@ export interface VrrpInstance {
   trackFiles: readonly TrackRef[];
   trackProcesses: readonly TrackRef[];
   notify: NotifyScripts;
+  /** `notify_deleted`: an instance removed by a reload is reported DELETED (not FAULT). */
+  notifyDeleted: boolean;
+  /** `notify_priority_changes` (default `vrrp_notify_priority_changes`): FIFO lines on priority changes. */
   notifyPriorityChanges: boolean;
   smtpAlert?: boolean;
   promoteSecondaries: boolean;

@@ -116,6 +116,19 @@ function resolveSmtpServer(cx: Cx, g: GlobalDraft, env: ConfigEnv): void {
   delete g.smtpServer;
 }
 
+/** Each `*_notify_fifo_script` goes with its FIFO; one without a FIFO has nothing to read. */
+function joinFifoScripts(cx: Cx, g: GlobalDraft): void {
+  const scripts = g.fifoScripts ?? {};
+  delete g.fifoScripts;
+  for (const key of ['all', 'vrrp', 'lvs'] as const) {
+    const s = scripts[key];
+    if (!s) continue;
+    const f = g.notifyFifos[key];
+    if (f) g.notifyFifos = { ...g.notifyFifos, [key]: { ...f, script: s.script } };
+    else cx.report(s.node.head, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `${s.node.name} is given without ${s.node.name.replace(/_script$/, '')}; the script is not run`);
+  }
+}
+
 /** A track_script naming a vrrp_script defined further down: keepalived 2.2.7 does not find it. */
 function dropLateScripts(cx: Cx, i: InstanceDraft, scripts: ReadonlySet<string>): void {
   const above = i.scriptsAbove ?? scripts;
@@ -137,6 +150,7 @@ function finish(cx: Cx, d: Drafts, env: ConfigEnv): Omit<Config, 'file' | 'files
   };
   const g: GlobalDraft = d.global;
   resolveSmtpServer(cx, g, env);
+  joinFifoScripts(cx, g);
   for (const a of d.staticAddresses) {
     if (a.dev !== undefined && !g.dynamicInterfaces && !env.interfaceExists(a.dev)) {
       cx.report({ file: a.source.file, line: a.source.line, col: 1 }, 'KAD_ERR_CONFIG_INTERFACE_MISSING', `static address ${a.address} names interface '${a.dev}', which does not exist`);

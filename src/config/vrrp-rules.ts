@@ -146,7 +146,7 @@ export function finishInstance(cx: Cx, d: InstanceDraft, g: GlobalDefs, env: Con
     trackScripts: checkRefs(cx, d.trackNodes.script, d.trackScripts, names.scripts, 'track_script', d.name),
     trackFiles: checkRefs(cx, d.trackNodes.file, d.trackFiles, names.files, 'track_file', d.name),
     trackProcesses: checkRefs(cx, d.trackNodes.process, d.trackProcesses, names.processes, 'track_process', d.name),
-    notify: d.notify, notifyPriorityChanges: d.notifyPriorityChanges, ...(d.smtpAlert !== undefined ? { smtpAlert: d.smtpAlert } : {}),
+    notify: d.notify, notifyDeleted: d.notifyDeleted, notifyPriorityChanges: d.notifyPriorityChanges ?? g.vrrpNotifyPriorityChanges, ...(d.smtpAlert !== undefined ? { smtpAlert: d.smtpAlert } : {}),
     promoteSecondaries: d.promoteSecondaries, ...(d.lvsSyncDaemonInterface ? { lvsSyncDaemonInterface: d.lvsSyncDaemonInterface } : {}),
   };
 }

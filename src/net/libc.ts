@@ -89,6 +89,7 @@ const cSetpriority: (which: number, who: number, prio: number) => number = lib.f
 const cSetrlimit: (resource: number, rlim: Buffer) => number = lib.func('int setrlimit(int resource, const void *rlim)');
 const cSchedSetscheduler: (pid: number, policy: number, param: Buffer) => number = lib.func('int sched_setscheduler(int pid, int policy, const void *param)');
 const cSetns: (fd: number, nstype: number) => number = lib.func('int setns(int fd, int nstype)');
+const cMkfifo: (path: string, mode: number) => number = lib.func('int mkfifo(const char *path, uint32_t mode)');
 const cSchedSetaffinity: (pid: number, size: number, mask: Buffer) => number = lib.func('int sched_setaffinity(int pid, size_t size, const void *mask)');
 
 /** Opaque native memory from {@link allocNative}: stable address, viewable without copying. */
@@ -130,6 +131,11 @@ function check(rc: number | bigint, syscall: string, what?: string): number {
   const n = Number(rc);
   if (n < 0) throw syscallError(syscall, lastErrno(), what);
   return n;
+}
+
+/** mkfifo(3) with `mode` (the umask applies); throws a KadError with errno (EEXIST when it exists). */
+export function makeFifo(path: string, mode: number): void {
+  check(cMkfifo(path, mode), 'mkfifo', path);
 }
 
 /** socket(2); always non-blocking and close-on-exec. Returns the fd. */

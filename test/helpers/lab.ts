@@ -287,13 +287,14 @@ export class Lab {
    * Start kad in director `i` as an operator would: `kad -n -l -D -f CONF -p -r -c -P`.
    * With `direct`, start the VRRP child alone (dist/vrrp/daemon.js) with the same options.
    */
-  startKad(i: number, confText: string, opts: { direct?: boolean; extraFlags?: string[] } = {}): Daemon {
+  startKad(i: number, confText: string, opts: { direct?: boolean; extraFlags?: string[]; checker?: boolean; env?: NodeJS.ProcessEnv } = {}): Daemon {
     const ns = this.directors[i];
     if (!ns) throw new Error(`no director ${i}`);
     const conf = this.writeFile(`kad${i}-${this.seq++}.conf`, confText);
-    const args = [...this.flags(i, conf, 'kad'), ...(opts.extraFlags ?? [])];
+    // With `checker`, without -P: the checker child runs too (give it KAD_CHECK_DRY_RUN=1 in `env` without IPVS).
+    const args = [...this.flags(i, conf, 'kad').filter((f) => !(opts.checker && f === '-P')), ...(opts.extraFlags ?? [])];
     // Dump files (USR1/USR2) land in the lab directory.
-    const tmpEnv = { ...process.env, TMPDIR: this.dir };
+    const tmpEnv = { ...process.env, TMPDIR: this.dir, ...opts.env };
     if (!opts.direct) {
       return new Daemon(`kad@${i}`, ns.spawn(process.execPath, [join(ROOT, 'bin/kad.js'), ...args], { detached: true, env: tmpEnv }), conf);
     }

@@ -7,7 +7,7 @@ import { MemoryPort } from '../../src/check/memory-port.js';
 import { Scheduler } from '../../src/check/scheduler.js';
 import type { CheckFn, CheckResult } from '../../src/check/types.js';
 import { config, globalDefs, rs, tcp, vs } from '../fixtures/check/model.js';
-import { startSmtp } from '../fixtures/check/servers.js';
+import { mailHeader, startSmtp } from '../fixtures/check/servers.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -29,7 +29,7 @@ describe('smtp_alert', () => {
       for (let i = 0; i < 250 && smtp.mails.length < 1; i++) await sleep(20);
       result = { ok: true };
       for (let i = 0; i < 250 && smtp.mails.length < 2; i++) await sleep(20);
-      expect(smtp.mails.map((m) => [m.from, m.to, /Subject: (.*)/.exec(m.data)?.[1]])).toEqual([
+      expect(smtp.mails.map((m) => [m.from, m.to, mailHeader(m.data, 'Subject')])).toEqual([
         ['kad@example.test', ['ops@example.test'], '[LVS_TEST] Realserver [10.0.0.2]:tcp:80 of virtual server [10.0.0.1]:tcp:80 - DOWN'],
         ['kad@example.test', ['ops@example.test'], '[LVS_TEST] Realserver [10.0.0.2]:tcp:80 of virtual server [10.0.0.1]:tcp:80 - UP'],
       ]);

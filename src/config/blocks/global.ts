@@ -4,7 +4,8 @@
  * `passthrough` so `-d` shows them and nothing is silently lost.
  */
 import { registerTable, type Cx, type Table } from '../context.js';
-import type { GlobalDefs, LvsSyncDaemon, NftablesOptions } from '../model.js';
+import type { GlobalDefs, LvsSyncDaemon, NftablesOptions, NotifyFifo, ScriptSpec } from '../model.js';
+import { readScript } from '../script.js';
 import type { Node } from '../tree.js';
 import type { Position } from '../diagnostics.js';
 import { parseIp } from '../../core/addr.js';
@@ -18,6 +19,8 @@ export type GlobalDraft = Mutable<GlobalDefs> & {
   smtpServerAt?: Position;
   /** Where script_user is written, for the check that the user exists (then removed). */
   scriptUserAt?: Position;
+  /** FIFO scripts, joined to their FIFOs once the whole block is read (then removed). */
+  fifoScripts?: Partial<Record<keyof GlobalDefs['notifyFifos'], { script: ScriptSpec; node: Node }>>;
 };
 
 /** A DNS host name (RFC 1123 labels). */
@@ -61,6 +64,9 @@ export function defaultGlobals(hostname: string): GlobalDraft {
     processTuning: { vrrp: defaultTuning(), checker: defaultTuning() },
     maxAutoPriority: 0,
     minAutoPriorityDelayUs: 1_000_000,
+    notifyFifos: {},
+    noEmailFaults: false,
+    vrrpNotifyPriorityChanges: false,
     passthrough: {},
   };
 }
@@ -137,15 +143,34 @@ const NFTABLES: Table<GlobalDraft> = {
   vrrp_ipsets: () => undefined,
 };
 
+type FifoKey = keyof GlobalDraft['notifyFifos'];
+
+/** `*notify_fifo PATH [user [group]]`: the FIFO kad creates when missing. */
+const fifo = (key: FifoKey): H => (n, g, cx) => {
+  const path = cx.arg(n, 0, 'a FIFO path');
+  if (path === undefined) return;
+  if (!path.startsWith('/')) {
+    cx.report(cx.pos(n, 0), 'KAD_ERR_CONFIG_INVALID_VALUE', `${n.name}: '${path}' is not an absolute path`);
+    return;
+  }
+  const f: Mutable<NotifyFifo> = { ...g.notifyFifos[key], path };
+  if (n.args[1]) f.user = n.args[1].text;
+  if (n.args[2]) f.group = n.args[2].text.replace(/^:/, '');
+  g.notifyFifos = { ...g.notifyFifos, [key]: f };
+};
+/** `*notify_fifo_script CMD [user [group]]`: the reader kad starts; needs its FIFO. */
+const fifoScript = (key: FifoKey): H => (n, g, cx) => {
+  const script = readScript(cx, n);
+  if (script) g.fifoScripts = { ...g.fifoScripts, [key]: { script, node: n } };
+};
+
 const PASSTHROUGH = [
   'process_names', 'process_name', 'vrrp_process_name', 'checker_process_name', 'bfd_process_name',
   'lvs_process_name', 'tmp_config_directory', 'config_save_dir', 'use_symlink_paths', 'set_supplementary_groups',
   'startup_script', 'startup_script_timeout', 'shutdown_script', 'shutdown_script_timeout', 'umask', 'random_seed',
   'include_check', 'reload_time_file', 'reload_repeat', 'reload_file', 'data_use_instance', 'iproute_usr_dir',
-  'iproute_etc_dir', 'vmac_prefix', 'vmac_addr_prefix', 'log_unknown_vrids', 'smtp_helo_name', 'smtp_alert',
-  'smtp_alert_vrrp', 'smtp_alert_checker', 'no_email_faults', 'no_checker_emails', 'rs_init_notifies', 'notify_fifo',
-  'notify_fifo_script', 'vrrp_notify_fifo', 'vrrp_notify_fifo_script', 'lvs_notify_fifo', 'lvs_notify_fifo_script',
-  'vrrp_notify_priority_changes', 'fifo_write_vrrp_states_on_reload', 'vrrp_garp_extra_if',
+  'iproute_etc_dir', 'vmac_prefix', 'vmac_addr_prefix', 'log_unknown_vrids', 'smtp_helo_name',
+  'no_checker_emails', 'rs_init_notifies', 'fifo_write_vrrp_states_on_reload', 'vrrp_garp_extra_if',
   'vrrp_owner_ignore_adverts', 'vrrp_delay_after_boot', 'vrrp_rx_bufs_policy', 'vrrp_rx_bufs_multiplier',
   'vrrp_netlink_cmd_rcv_bufs', 'vrrp_netlink_cmd_rcv_bufs_force', 'vrrp_netlink_monitor_rcv_bufs',
   'vrrp_netlink_monitor_rcv_bufs_force', 'disable_local_igmp', 'nftables_ipvs', 'nftables_ipvs_priority',
@@ -168,6 +193,17 @@ export const GLOBAL_TABLE: Table<GlobalDraft> = registerTable<GlobalDraft>('glob
     keep(n, g, cx);
     cx.report(n.head, 'KAD_WARN_CONFIG_DEPRECATED', "vrrp_vmac_garp_intvl is deprecated, use 'vrrp_garp_extra_if' (keepalived 2.2.7 counts this as a config error)");
   },
+  notify_fifo: fifo('all'),
+  vrrp_notify_fifo: fifo('vrrp'),
+  lvs_notify_fifo: fifo('lvs'),
+  notify_fifo_script: fifoScript('all'),
+  vrrp_notify_fifo_script: fifoScript('vrrp'),
+  lvs_notify_fifo_script: fifoScript('lvs'),
+  smtp_alert: (n, g, cx) => { g.smtpAlert = cx.bool(n, 0) ?? true; },
+  smtp_alert_vrrp: (n, g, cx) => { g.smtpAlertVrrp = cx.bool(n, 0) ?? true; },
+  smtp_alert_checker: (n, g, cx) => { g.smtpAlertChecker = cx.bool(n, 0) ?? true; },
+  no_email_faults: (_n, g) => { g.noEmailFaults = true; },
+  vrrp_notify_priority_changes: (n, g, cx) => { g.vrrpNotifyPriorityChanges = cx.bool(n, 0) ?? true; },
   router_id: (n, g, cx) => { g.routerId = cx.arg(n, 0, 'a name') ?? g.routerId; },
   notification_email: (n, g, cx) => {
     for (const e of cx.entries(n)) g.notificationEmail.push([e.name, ...e.args.map((a) => a.text)].join(' '));

@@ -59,7 +59,8 @@ export interface InstanceDraft {
   trackProcesses: TrackRef[];
   trackNodes: Partial<Record<'interface' | 'script' | 'file' | 'process', Node>>;
   notify: Mutable<NotifyScripts>;
-  notifyPriorityChanges: boolean;
+  notifyPriorityChanges?: boolean;
+  notifyDeleted: boolean;
   smtpAlert?: boolean;
   promoteSecondaries: boolean;
   lvsSyncDaemonInterface?: string;
@@ -149,7 +150,7 @@ const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 const IGNORED_INSTANCE = [
   'debug', 'track_src_ip', 'vrf', 'use_vmac_addr', 'use_ipvlan', 'native_ipv6',
   'kernel_rx_buf_size', 'garp_extra_if',
-  'timer_expired_backup', 'thread_timer_expired', 'owner_ignore_adverts', 'track_bfd', 'auth_hmac', 'notify_deleted',
+  'timer_expired_backup', 'thread_timer_expired', 'owner_ignore_adverts', 'track_bfd', 'auth_hmac',
 ];
 
 export const INSTANCE_TABLE: Table<InstanceDraft> = registerTable<InstanceDraft>('vrrp_instance', {
@@ -216,6 +217,11 @@ export const INSTANCE_TABLE: Table<InstanceDraft> = registerTable<InstanceDraft>
   notify: setNotify('any'),
   notify_master_rx_lower_pri: setNotify('masterRxLowerPri'),
   notify_priority_changes: flag((d, v) => { d.notifyPriorityChanges = v; }),
+  // `notify_deleted [SCRIPT [user [group]]]`: DELETED instead of FAULT when a reload removes it.
+  notify_deleted: (n, d, cx) => {
+    d.notifyDeleted = true;
+    if (n.args.length > 0) setNotify('deleted')(n, d, cx);
+  },
   smtp_alert: flag((d, v) => { d.smtpAlert = v; }),
   // keepalived 2.2.7 counts both as config errors: "deprecated - use linkbeat_interfaces" / "garp_extra_if".
   linkbeat_use_polling: (n, _d, cx) => { cx.report(n.head, 'KAD_WARN_CONFIG_DEPRECATED', "linkbeat_use_polling in a vrrp_instance is deprecated, use a top-level linkbeat_interfaces block (keepalived 2.2.7 counts this as a config error)"); },
@@ -233,7 +239,7 @@ export function parseInstance(cx: Cx, n: Node): InstanceDraft {
     virtualRoutes: [], virtualRules: [], unicastPeers: [], unicastFaultNoPeer: false, checkUnicastSrc: false,
     useVmac: false, vmacXmitBase: false, preempt: true, preemptDelayMs: 0, dontTrackPrimary: false, garp: {},
     trackInterfaces: [], trackScripts: [], trackFiles: [], trackProcesses: [], trackNodes: {}, notify: {},
-    notifyPriorityChanges: false, promoteSecondaries: false,
+    notifyDeleted: false, promoteSecondaries: false,
   };
   if (!n.args[0]) cx.report(n.head, 'KAD_ERR_CONFIG_MISSING_PARAMETER', 'vrrp_instance needs a name');
   cx.run(n.children, INSTANCE_TABLE, d, `vrrp_instance ${d.name}`);

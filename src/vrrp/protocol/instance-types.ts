@@ -21,6 +21,8 @@ export interface InstancePorts {
   sendGratuitous(vips: readonly IpAddress[]): void;
   /** Run notify scripts / SMTP / FIFO for a state (`notify_master`, ...). */
   notify(state: NotifyState, priority: number): void;
+  /** notify_priority_changes: the effective priority changed (FIFO lines only). Optional. */
+  notifyPriority?(master: boolean, priority: number): void;
   /** `notify_master_rx_lower_pri`. Optional. */
   notifyRxLowerPriority?(priority: number, src: string): void;
   /** Every state change, after the actions ran. */

@@ -14,7 +14,7 @@ import type { IpAddress, VrrpInstance } from '../../config/model.js';
 import type { AdvertTx } from './advert-tx.js';
 import { AnnounceSchedule } from './announce.js';
 import { logAdvert, wireSetup } from './instance-setup.js';
-import { step, type Action, type FsmContext, type FsmEvent, type NotifyState, type StepReason, type VrrpState } from './fsm.js';
+import { step, type Action, type FsmContext, type FsmEvent, type StepReason, type VrrpState } from './fsm.js';
 import { parseAddress } from '../../core/addr.js';
 import { acceptAdvert, DROP_STAT, type DropReason, type Received, type ReceivePolicy, type ReceiveResult } from './receive.js';
 import { emptyStats } from './stats.js';
@@ -195,11 +195,7 @@ export class Instance implements SyncMember {
     const after = this.effectivePriority;
     if (after === before) return;
     this.deps.log.info({ instance: this.name, priority: after }, `(${this.name}) Changing effective priority from ${before} to ${after}`);
-    if (this.spec.notifyPriorityChanges) this.deps.ports.notify(this.notifyStateName(), after);
-  }
-
-  private notifyStateName(): NotifyState {
-    return this.st === 'INIT' ? 'STOP' : this.st;
+    if (this.spec.notifyPriorityChanges) this.deps.ports.notifyPriority?.(this.st === 'MASTER', after);
   }
 
   /** Sync group: set or clear the fault imposed by another member. */

@@ -1,13 +1,26 @@
 /**
- * Notify scripts on state transitions, as keepalived runs them: `notify_master`, `notify_backup`,
- * `notify_fault`, `notify_stop` with no extra arguments, and the generic `notify` with
- * `INSTANCE|GROUP NAME STATE PRIORITY` appended. Fire-and-forget: a script is started and never
- * awaited by the caller, so a slow or hanging script cannot delay an advert or a VIP change.
- * A failure is logged when a script's result changes (not on every run) and counted.
+ * Notifications of state transitions, as keepalived sends them, in this order: the
+ * `notify_master`/`_backup`/`_fault`/`_stop`/`_deleted` script with no extra arguments, the
+ * generic `notify` with `INSTANCE|GROUP NAME STATE PRIORITY` appended, the notify FIFO line, the
+ * smtp_alert mail. Fire-and-forget: a script is started and a mail handed over, never awaited, so
+ * a slow script or an unreachable SMTP server cannot delay an advert or a VIP change. A script
+ * failure is logged when its result changes (not on every run) and counted. Priority changes
+ * (notify_priority_changes) and MASTER_RX_LOWER_PRI go to the FIFOs only, as in keepalived.
  */
-import type { NotifyScripts, ScriptSpec } from '../../config/model.js';
+import type { GlobalDefs, NotifyScripts, ScriptSpec } from '../../config/model.js';
 import type { Logger } from '../../core/log.js';
 import { describeOutcome, succeeded, type ScriptRunner } from '../../script/types.js';
+import { alertWanted, type Mailer } from '../../supervisor/mailer.js';
+import type { EventSink } from '../../supervisor/notify-fifo.js';
+import { priorityLine, rxLowerPriorityLine, stateLine, vrrpMail } from './notify-text.js';
+
+/** Where notifications go besides scripts (both optional: unit tests leave them out). */
+export interface NotifyOutputs {
+  fifo?: EventSink;
+  mailer?: Mailer;
+  /** The current global_defs (smtp_alert defaults, no_email_faults, router_id). */
+  global?: () => GlobalDefs;
+}
 
 /** States a notify script is told about. */
 export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'DELETED';
@@ -37,25 +50,48 @@ export class Notifier {
   failed = 0;
   private readonly lastFailed = new Map<string, string>();
   private readonly running = new Set<Promise<void>>();
+  /** Last state mailed per instance or group: a state is mailed once, not again on a repeat. */
+  private readonly lastMailed = new Map<string, NotifyState>();
 
   constructor(
     private readonly runner: ScriptRunner,
     private readonly log: Logger,
+    private readonly out: NotifyOutputs = {},
   ) {}
 
   /**
-   * Run the scripts configured for `state` on `name`. Returns at once; the scripts run in the
-   * background.
+   * Notify `state` of `name`: scripts, FIFO line, mail (when `smtpAlert`, its block's own
+   * setting, or the global default asks for it). Returns at once; everything runs in the background.
    */
-  notify(subject: NotifySubject, name: string, scripts: NotifyScripts, state: NotifyState, priority: number): void {
+  notify(subject: NotifySubject, name: string, scripts: NotifyScripts, state: NotifyState, priority: number, smtpAlert?: boolean): void {
     const specific = scriptFor(scripts, state);
     if (specific) this.launch(specific, [], name, `notify_${state.toLowerCase()}`);
     if (scripts.any) this.launch(scripts.any, [subject, name, state, String(priority)], name, 'notify');
+    this.out.fifo?.line(stateLine(subject, name, state, priority));
+    this.mail(subject, name, state, smtpAlert);
   }
 
-  /** Run `notify_master_rx_lower_pri` (master saw a lower-priority advert). */
-  notifyRxLowerPri(name: string, scripts: NotifyScripts): void {
+  /** A priority change (notify_priority_changes): a FIFO line only. */
+  notifyPriority(name: string, master: boolean, priority: number): void {
+    this.out.fifo?.line(priorityLine(name, master, priority));
+  }
+
+  /** Run `notify_master_rx_lower_pri` (master saw a lower-priority advert) and write its FIFO line. */
+  notifyRxLowerPri(name: string, scripts: NotifyScripts, priority: number): void {
     if (scripts.masterRxLowerPri) this.launch(scripts.masterRxLowerPri, [], name, 'notify_master_rx_lower_pri');
+    this.out.fifo?.line(rxLowerPriorityLine(name, priority));
+  }
+
+  private mail(subject: NotifySubject, name: string, state: NotifyState, smtpAlert: boolean | undefined): void {
+    const g = this.out.global?.();
+    if (!g || !this.out.mailer || !alertWanted(g, 'vrrp', smtpAlert)) return;
+    if (state === 'FAULT' && g.noEmailFaults) return;
+    const key = `${subject} ${name}`;
+    if (this.lastMailed.get(key) === state) return;
+    const m = vrrpMail(g.routerId, subject, name, state);
+    if (!m) return;
+    this.lastMailed.set(key, state);
+    this.out.mailer.send(m);
   }
 
   /** Wait for the scripts still running (graceful stop, tests); never needed for correctness. */

@@ -27,6 +27,8 @@ import { Announcer } from './announcer.js';
 import { VipFirewall } from './firewall.js';
 import { LinkTable } from './links.js';
 import { Notifier } from './notify.js';
+import { Mailer } from '../../supervisor/mailer.js';
+import { NotifyFifoWriter } from '../../supervisor/notify-fifo.js';
 import { planReload, sameModel, type ReloadPlan } from './reload-plan.js';
 import { VrrpSockets, type SocketKey } from './sockets.js';
 import type { InterfaceDump, SockpoolDump } from '../dump/print-host.js';
@@ -55,6 +57,10 @@ export class VrrpRuntime {
   private readonly addresses: AddressQueue;
   private readonly announcer: Announcer;
   private readonly notifier: Notifier;
+  private readonly fifo: NotifyFifoWriter;
+  private readonly mailer: Mailer;
+  /** Instances a reload removes: their STOP is reported DELETED (notify_deleted) or FAULT. */
+  private readonly removing = new Set<string>();
   private readonly trackers: TrackerRegistry;
   private readonly firewall: VipFirewall;
   /** Last notified state of each sync group (kept across reloads). */
@@ -71,7 +77,10 @@ export class VrrpRuntime {
     this.sockets = new VrrpSockets(o.clock, o.log);
     this.addresses = new AddressQueue(this.links, o.log, devOf);
     this.announcer = new Announcer(this.links, o.clock, o.log, () => this.cfg.global);
-    this.notifier = new Notifier(runner, o.log);
+    // The VRRP child starts notify_fifo_script (the checker does only when no VRRP child runs).
+    this.fifo = new NotifyFifoWriter({ kind: 'vrrp', runsSharedScript: true, runner, log: o.log, clock: o.clock });
+    this.mailer = new Mailer(o.config.global, o.log, o.clock);
+    this.notifier = new Notifier(runner, o.log, { fifo: this.fifo, mailer: this.mailer, global: () => this.cfg.global });
     this.trackers = new TrackerRegistry(o.config, o.clock, runner, o.log);
     this.firewall = new VipFirewall({ config: o.config, clock: o.clock, log: o.log, open: nftables, opened: openedNftables, devOf });
   }
@@ -101,6 +110,7 @@ export class VrrpRuntime {
 
   /** Open the seams, clear stale VIPs, start every instance and tracker. */
   async start(): Promise<void> {
+    this.fifo.configure(this.cfg.global.notifyFifos);
     await this.links.open();
     for (const spec of this.cfg.vrrpInstances) {
       const inst = await this.build(spec);
@@ -132,6 +142,8 @@ export class VrrpRuntime {
     const before = new Map(this.instances.map((i) => [i.name, i] as const));
     this.cfg = config;
     this.runner = runner;
+    this.fifo.configure(config.global.notifyFifos);
+    this.mailer.setGlobal(config.global);
     const fresh = new Map<string, Instance>();
     for (const name of [...plan.rebuild, ...plan.add]) {
       const inst = await this.build(config.vrrpInstances.find((s) => s.name === name)!);
@@ -157,7 +169,9 @@ export class VrrpRuntime {
     for (const name of plan.remove) {
       const old = before.get(name);
       if (!old) continue;
+      this.removing.add(name);
       old.shutdown();
+      this.removing.delete(name);
       this.sockets.detach(old);
     }
     const next = config.vrrpInstances.flatMap((s) => {
@@ -185,9 +199,9 @@ export class VrrpRuntime {
       const members = this.instances.filter((i) => g.members.includes(i.name));
       if (members.length === 0) continue;
       this.groups.push(new SyncGroupRuntime(g.name, members, this.o.log, (state) => {
-        if (state === this.groupState.get(g.name) || state === 'INIT') return;
+        if (state === this.groupState.get(g.name) || state === 'INIT' || this.stopping) return;
         this.groupState.set(g.name, state);
-        this.notifier.notify('GROUP', g.name, g.notify, state, 0);
+        this.notifier.notify('GROUP', g.name, g.notify, state, 0, g.smtpAlert);
       }));
     }
   }
@@ -249,8 +263,12 @@ export class VrrpRuntime {
         void this.addresses.drained.then(() => this.firewall.apply());
       },
       sendGratuitous: () => this.announcer.announce(spec, ifName),
-      notify: (state, priority) => this.notifier.notify('INSTANCE', spec.name, spec.notify, state, priority),
-      notifyRxLowerPriority: () => this.notifier.notifyRxLowerPri(spec.name, spec.notify),
+      notify: (state, priority) => {
+        const reported = state === 'STOP' && this.removing.has(spec.name) ? (spec.notifyDeleted ? 'DELETED' : 'FAULT') : state;
+        this.notifier.notify('INSTANCE', spec.name, spec.notify, reported, priority, spec.smtpAlert);
+      },
+      notifyPriority: (master, priority) => this.notifier.notifyPriority(spec.name, master, priority),
+      notifyRxLowerPriority: () => this.notifier.notifyRxLowerPri(spec.name, spec.notify, inst()?.effectivePriority ?? spec.priority),
       stateChanged: (_from, to, reason) => this.o.onState?.(spec.name, to === 'INIT' ? 'STOP' : to, inst()?.effectivePriority ?? spec.priority, reason),
     };
   }
@@ -270,6 +288,12 @@ export class VrrpRuntime {
     this.announcer.stop();
     this.trackers.stop();
     for (const inst of this.instances) inst.shutdown();
+    // Then each sync group, as keepalived: `GROUP "G1" STOP 0` after its instances' lines.
+    for (const g of this.groups) {
+      const spec = this.cfg.syncGroups.find((s) => s.name === g.name);
+      if (spec && this.groupState.has(g.name)) this.notifier.notify('GROUP', g.name, spec.notify, 'STOP', 0, spec.smtpAlert);
+    }
+    this.fifo.close();
     await this.addresses.drained;
     this.firewall.stop();
     this.links.close();

@@ -16,7 +16,8 @@ import { parseIpv4Frame } from '../../../src/vrrp/protocol/frame.js';
 /** One thing an instance did, as recorded at its ports. */
 export interface PortRecord {
   atMs: number;
-  kind: 'advert' | 'addVips' | 'removeVips' | 'garp' | 'notify' | 'state' | 'rxLower';
+  kind: 'advert' | 'addVips' | 'removeVips' | 'garp' | 'notify' | 'priority' | 'state' | 'rxLower';
+  master?: boolean;
   priority?: number;
   dest?: string;
   state?: NotifyState;
@@ -52,6 +53,7 @@ export function recordingPorts(
     removeVips: (v) => void records.push({ atMs: at(), kind: 'removeVips', vips: vipList(v) }),
     sendGratuitous: (v) => void records.push({ atMs: at(), kind: 'garp', vips: vipList(v) }),
     notify: (state, priority) => void records.push({ atMs: at(), kind: 'notify', state, priority }),
+    notifyPriority: (master, priority) => void records.push({ atMs: at(), kind: 'priority', master, priority }),
     notifyRxLowerPriority: (priority) => void records.push({ atMs: at(), kind: 'rxLower', priority }),
     stateChanged: (from, to, reason) => void records.push({ atMs: at(), kind: 'state', from, to, reason }),
   };

@@ -67,6 +67,7 @@ export function defaultSpec(over: SpecOverrides = {}): VrrpInstance {
     trackFiles: [],
     trackProcesses: [],
     notify: {},
+    notifyDeleted: false,
     notifyPriorityChanges: false,
     promoteSecondaries: false,
     ...rest,

@@ -225,18 +225,19 @@ describe('Instance', () => {
     expect(advertPriority(new Uint8Array([1]))).toBeUndefined();
   });
 
-  it('notify_priority_changes runs notify with the new priority; clearStats zeroes counters', () => {
+  it('notify_priority_changes reports each new priority (not as a state notify); clearStats zeroes counters', () => {
     const { inst, records } = make({ notifyPriorityChanges: true, priority: 255 });
     inst.start();
     inst.setBasePriority(200);
     inst.setBasePriority(200);
-    expect(records.filter((r) => r.kind === 'notify').map((r) => [r.state, r.priority])).toEqual([['MASTER', 255], ['MASTER', 200]]);
+    expect(records.filter((r) => r.kind === 'notify').map((r) => [r.state, r.priority])).toEqual([['MASTER', 255]]);
+    expect(records.filter((r) => r.kind === 'priority').map((r) => [r.master, r.priority])).toEqual([[true, 200]]);
     expect(inst.snapshot().stats.advert_sent).toBe(1);
     inst.clearStats();
     expect(inst.snapshot().stats.advert_sent).toBe(0);
     inst.shutdown();
     inst.setBasePriority(100);
-    expect(records.at(-1)).toMatchObject({ kind: 'notify', state: 'STOP', priority: 100 });
+    expect(records.at(-1)).toMatchObject({ kind: 'priority', master: false, priority: 100 });
     inst.linkChanged(false);
     expect(inst.state).toBe('INIT');
   });

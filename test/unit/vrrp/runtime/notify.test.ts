@@ -2,8 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ScriptSpec } from '../../../../src/config/model.js';
-import { SystemClock } from '../../../../src/core/clock.js';
+import type { GlobalDefs, ScriptSpec } from '../../../../src/config/model.js';
+import { ManualClock, SystemClock } from '../../../../src/core/clock.js';
+import type { ScriptRunner } from '../../../../src/script/types.js';
+import { Mailer, type Envelope } from '../../../../src/supervisor/mailer.js';
+import { globalDefs } from '../../../fixtures/check/model.js';
 import { memoryLogger } from '../../../../src/core/log.js';
 import { Notifier } from '../../../../src/vrrp/runtime/notify.js';
 import { ProcessScriptRunner } from '../../../../src/script/runner.js';
@@ -44,5 +47,75 @@ describe('Notifier', () => {
     expect(n.failed).toBe(3);
     expect(records.filter((r) => r.code === 'KAD_WARN_SCRIPT_REFUSED' && r.what === '(VI_1) notify_master')).toHaveLength(1);
     expect(records.filter((r) => r.code === 'KAD_WARN_VRRP_NOTIFY')).toHaveLength(0);
+  });
+});
+
+describe('Notifier outputs: FIFO lines and mails', () => {
+  const noScripts: ScriptRunner = { run: () => Promise.resolve({ kind: 'exit', code: 0 }) };
+  function make(over: Partial<GlobalDefs> = {}): { n: Notifier; lines: string[]; mails: Envelope[]; mailer: Mailer } {
+    const lines: string[] = [];
+    const mails: Envelope[] = [];
+    const g = globalDefs({ routerId: 'RID1', smtpServer: { host: '127.0.0.1', port: 25 }, notificationEmail: ['ops@example.test'], ...over });
+    const { log } = memoryLogger();
+    const mailer = new Mailer(g, log, new ManualClock(), (m) => { mails.push(m); return Promise.resolve(); });
+    const n = new Notifier(noScripts, log, { fifo: { line: (l) => lines.push(l) }, mailer, global: () => g });
+    return { n, lines, mails, mailer };
+  }
+
+  it('writes one line per event in keepalived 2.2.7 format, in order', () => {
+    const { n, lines } = make();
+    n.notify('GROUP', 'G1', {}, 'BACKUP', 0);
+    n.notify('INSTANCE', 'VI_1', {}, 'BACKUP', 100);
+    n.notify('INSTANCE', 'VI_1', {}, 'MASTER', 100);
+    n.notify('GROUP', 'G1', {}, 'MASTER', 0);
+    n.notifyPriority('VI_1', true, 107);
+    n.notifyPriority('VI_1', false, 97);
+    n.notifyRxLowerPri('VI_1', {}, 100);
+    n.notify('INSTANCE', 'VI_2', {}, 'DELETED', 100);
+    n.notify('INSTANCE', 'VI_1', {}, 'STOP', 97);
+    expect(lines).toEqual([
+      'GROUP "G1" BACKUP 0', 'INSTANCE "VI_1" BACKUP 100', 'INSTANCE "VI_1" MASTER 100', 'GROUP "G1" MASTER 0',
+      'INSTANCE "VI_1" MASTER_PRIORITY 107', 'INSTANCE "VI_1" BACKUP_PRIORITY 97', 'INSTANCE "VI_1" MASTER_RX_LOWER_PRI 100',
+      'INSTANCE "VI_2" DELETED 100', 'INSTANCE "VI_1" STOP 97',
+    ]);
+  });
+
+  it('mails with keepalived subjects and bodies; the same state twice is mailed once; STOP never', () => {
+    const { n, mails } = make();
+    n.notify('INSTANCE', 'VI_1', {}, 'BACKUP', 100, true);
+    n.notify('INSTANCE', 'VI_1', {}, 'BACKUP', 100, true);
+    n.notify('INSTANCE', 'VI_1', {}, 'MASTER', 100, true);
+    n.notify('GROUP', 'G1', {}, 'MASTER', 0, true);
+    n.notify('INSTANCE', 'VI_1', {}, 'FAULT', 100, true);
+    n.notify('GROUP', 'G1', {}, 'FAULT', 0, true);
+    n.notify('INSTANCE', 'VI_2', {}, 'DELETED', 100, true);
+    n.notify('INSTANCE', 'VI_1', {}, 'STOP', 100, true);
+    expect(mails.map((m) => [m.subject, m.body])).toEqual([
+      ['[RID1] VRRP Instance VI_1 - Entering BACKUP state', '=> VRRP Instance is no longer owning VRRP VIPs <='],
+      ['[RID1] VRRP Instance VI_1 - Entering MASTER state', '=> VRRP Instance is now owning VRRP VIPs <='],
+      ['[RID1] VRRP Group G1 - Entering MASTER state', '=> All VRRP group instances are now in MASTER state <='],
+      ['[RID1] VRRP Instance VI_1 - Entering FAULT state', '=> VRRP Instance is no longer owning VRRP VIPs <='],
+      ['[RID1] VRRP Group G1 - Entering FAULT state', '=> All VRRP group instances are now in FAULT state <='],
+      ['[RID1] VRRP Instance VI_2 - Deleted', '=> VRRP Deleted at reload <='],
+    ]);
+    expect(mails[0]).toMatchObject({ from: 'keepalived@RID1', to: ['ops@example.test'] });
+  });
+
+  it('smtp_alert: the block wins, then smtp_alert_vrrp, then smtp_alert; no_email_faults drops FAULT', () => {
+    const unset = make();
+    unset.n.notify('INSTANCE', 'A', {}, 'MASTER', 1);
+    expect(unset.mails).toEqual([]);
+    const vrrpOn = make({ smtpAlert: false, smtpAlertVrrp: true });
+    vrrpOn.n.notify('INSTANCE', 'A', {}, 'MASTER', 1);
+    vrrpOn.n.notify('INSTANCE', 'B', {}, 'MASTER', 1, false);
+    expect(vrrpOn.mails.map((m) => m.subject)).toEqual(['[RID1] VRRP Instance A - Entering MASTER state']);
+    const allOn = make({ smtpAlert: true, noEmailFaults: true });
+    allOn.n.notify('INSTANCE', 'A', {}, 'FAULT', 1);
+    allOn.n.notify('GROUP', 'G', {}, 'FAULT', 0);
+    allOn.n.notify('INSTANCE', 'A', {}, 'BACKUP', 1);
+    expect(allOn.mails.map((m) => m.subject)).toEqual(['[RID1] VRRP Instance A - Entering BACKUP state']);
+    const noServer = make({ smtpAlert: true, smtpServer: undefined });
+    noServer.n.notify('INSTANCE', 'A', {}, 'MASTER', 1);
+    expect(noServer.mails).toEqual([]);
   });
 });

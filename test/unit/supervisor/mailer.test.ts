@@ -1,0 +1,51 @@
+// The shared alert mailer: which block's setting wins, sending never waits for the server, and
+// failures are logged at most once a minute with a count (the real nodemailer transport against
+// a closed loopback port).
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { ManualClock, SystemClock } from '../../../src/core/clock.js';
+import { memoryLogger } from '../../../src/core/log.js';
+import { alertWanted, Mailer } from '../../../src/supervisor/mailer.js';
+import { globalDefs } from '../../fixtures/check/model.js';
+
+const withServer = globalDefs({ smtpServer: { host: '127.0.0.1', port: 25 }, notificationEmail: ['ops@example.test'] });
+
+describe('alertWanted', () => {
+  it('own setting, then smtp_alert_vrrp/_checker, then smtp_alert, else no; never without server or recipients', () => {
+    expect(alertWanted(withServer, 'vrrp', undefined)).toBe(false);
+    expect(alertWanted({ ...withServer, smtpAlert: true }, 'vrrp', undefined)).toBe(true);
+    expect(alertWanted({ ...withServer, smtpAlert: true, smtpAlertVrrp: false }, 'vrrp', undefined)).toBe(false);
+    expect(alertWanted({ ...withServer, smtpAlert: true, smtpAlertVrrp: false }, 'checker', undefined)).toBe(true);
+    expect(alertWanted({ ...withServer, smtpAlertChecker: true }, 'vrrp', undefined)).toBe(false);
+    expect(alertWanted({ ...withServer, smtpAlert: false }, 'vrrp', true)).toBe(true);
+    expect(alertWanted({ ...withServer, smtpAlert: true }, 'checker', false)).toBe(false);
+    expect(alertWanted({ ...withServer, notificationEmail: [] }, 'vrrp', true)).toBe(false);
+    expect(alertWanted(globalDefs({ notificationEmail: ['a@b'] }), 'vrrp', true)).toBe(false);
+  });
+});
+
+describe('Mailer', () => {
+  it('send returns at once while the server never answers', () => {
+    const m = new Mailer(withServer, memoryLogger().log, new ManualClock(), () => new Promise(() => undefined));
+    const t0 = performance.now();
+    for (let i = 0; i < 100; i++) m.send({ subject: 's', body: 'b' });
+    expect(performance.now() - t0).toBeLessThan(50);
+    expect(m.sent).toBe(100);
+  });
+
+  it('a refused connection through nodemailer is logged once (with the count) per minute', async () => {
+    const srv = createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as { port: number }).port;
+    await new Promise<void>((r) => srv.close(() => r())); // nothing listens there now
+    const { log, records } = memoryLogger();
+    const g = { ...withServer, smtpServer: { host: '127.0.0.1', port }, smtpConnectTimeoutMs: 2000 };
+    const m = new Mailer(g, log, new SystemClock());
+    for (let i = 0; i < 3; i++) m.send({ subject: `[r] VRRP Instance VI_${i} - Entering MASTER state`, body: 'x' });
+    await m.settle();
+    expect(m.failed).toBe(3);
+    const warns = records.filter((r) => r.code === 'KAD_WARN_SMTP_ALERT');
+    expect(warns).toHaveLength(1);
+    expect(String(warns[0]!.msg)).toMatch(/ECONNREFUSED|connect/i);
+  });
+});
