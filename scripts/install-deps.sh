@@ -22,8 +22,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   else
     echo "install-deps: apt-get install ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null || { echo "install-deps: apt-get update failed" >&2; exit 1; }
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    # Another apt run (a parallel test run installing the same) holds the lock: wait for it.
+    apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null || { echo "install-deps: apt-get update failed" >&2; exit 1; }
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
       || { echo "install-deps: apt-get install ${missing[*]} failed" >&2; exit 1; }
     # Debian's keepalived unit would start a daemon on install; tests run their own.
     systemctl disable --now keepalived >/dev/null 2>&1 || true

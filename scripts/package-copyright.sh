@@ -17,7 +17,7 @@ HEAD
 seen=" Expat "
 while IFS=$'\t' read -r dir name version license; do
   case "$license" in MIT) license=Expat ;; esac
-  case "$license" in Expat|ISC|Apache-2.0) ;; *) echo "package-copyright: $name: license $license has no text here" >&2; exit 1 ;; esac
+  case "$license" in Expat|ISC|Apache-2.0|MIT-0) ;; *) echo "package-copyright: $name: license $license has no text here" >&2; exit 1 ;; esac
   case "$seen" in *" $license "*) ;; *) seen="$seen$license " ;; esac
   # The notice lines of the module's own LICENSE, else its package.json author.
   notice=$( { cat "$M/$dir"/LICEN[CS]E* "$M/$dir"/licen[cs]e* 2>/dev/null || true; } | sed -n 's/^[[:space:]]*\(Copyright .*\)/\1/p' | sort -u)
@@ -67,6 +67,26 @@ License: ISC
  ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
  OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
 ISC
+;; esac
+
+case "$seen" in *" MIT-0 "*) cat <<'MIT0'
+
+License: MIT-0
+ Permission is hereby granted, free of charge, to any person obtaining a copy
+ of this software and associated documentation files (the "Software"), to deal
+ in the Software without restriction, including without limitation the rights
+ to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+ copies of the Software, and to permit persons to whom the Software is
+ furnished to do so.
+ .
+ THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+ IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+ FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+ AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+ LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+ OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+ SOFTWARE.
+MIT0
 ;; esac
 
 case "$seen" in *" Apache-2.0 "*) cat <<'APACHE'

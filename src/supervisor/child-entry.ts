@@ -90,11 +90,14 @@ export function runChild(proc: 'vrrp' | 'checker', make: (opts: ChildOptions, lo
         return;
       }
     }
+    const code = await child.start(config);
+    if (code !== undefined) await child.stop(code);
+    // Tuned once started: the start-up work (instances, sockets, first adverts) runs longer
+    // without blocking than RLIMIT_RTTIME allows a real-time thread, which would cost the child
+    // its first second of SCHED_RR; the threads Node has started by now all get nice and affinity.
     const tuning = config.global.processTuning[proc];
     applyProcessTuning(tuning, log);
     startAutoPriority(config.global, tuning, log);
-    const code = await child.start(config);
-    if (code !== undefined) await child.stop(code);
     const waiting = early;
     early = undefined;
     for (const m of waiting) child.handle(m);
