@@ -13,8 +13,11 @@ export interface Clock {
   nowMs(): number;
   /** Wall-clock milliseconds since the epoch, for log lines and dump files only. */
   wallMs(): number;
-  /** Call `fn` once after `delayMs` (>= 0). */
-  setTimer(delayMs: number, fn: () => void): TimerHandle;
+  /**
+   * Call `fn` once after `delayMs` (>= 0). `coarse`: a periodic timer (adverts) whose lateness of
+   * a millisecond is harmless, as opposed to a one-shot protocol timer that decides a failover.
+   */
+  setTimer(delayMs: number, fn: () => void, coarse?: boolean): TimerHandle;
   clearTimer(handle: TimerHandle | undefined): void;
 }
 

@@ -37,6 +37,8 @@ export class Instance implements SyncMember {
   private readonly timers: { adver?: TimerHandle; down?: TimerHandle } = {};
   /** When each armed timer fires (clock ms), for the dumps' "Read timeout". */
   private readonly dueMs: { adver?: number; down?: number } = {};
+  /** While an Adver_Timer's expiry is handled: when it was due (see adverDelay). */
+  private adverAnchorMs: number | undefined;
   private readonly trackers = new Map<string, TrackerEffect>();
   private linkUp = true;
   private groupFault = false;
@@ -371,10 +373,29 @@ export class Instance implements SyncMember {
     this.cancel(which);
     this.dueMs[which] = this.deps.clock.nowMs() + delayMs;
     this.timers[which] = this.deps.clock.setTimer(delayMs, () => {
+      const due = this.dueMs[which];
       this.timers[which] = undefined;
       this.dueMs[which] = undefined;
-      fire();
-    });
+      this.adverAnchorMs = which === 'adver' ? due : undefined;
+      try {
+        fire();
+      } finally {
+        this.adverAnchorMs = undefined;
+      }
+    }, which === 'adver');
+  }
+
+  /**
+   * The next Adver_Timer, counted from when the one that just fired was due rather than from
+   * when it ran: a timer that runs late (Node's millisecond timers, a busy CPU) does not push
+   * every later advert back, so a 10 ms advert_int sends 100 adverts a second. One more than an
+   * interval late starts the count again from now, without a burst to catch up.
+   */
+  private adverDelay(intervalMs: number): number {
+    const anchor = this.adverAnchorMs;
+    if (anchor === undefined) return intervalMs;
+    const delay = anchor + intervalMs - this.deps.clock.nowMs();
+    return delay > 0 ? delay : intervalMs;
   }
 
   private cancel(which: 'adver' | 'down'): void {
@@ -391,7 +412,7 @@ export class Instance implements SyncMember {
       case 'sendPriorityZero':
         return this.sendAdvert(0);
       case 'armAdverTimer':
-        return this.arm('adver', a.delayMs, () => this.dispatch({ type: 'adverTimer' }));
+        return this.arm('adver', this.adverDelay(a.delayMs), () => this.dispatch({ type: 'adverTimer' }));
       case 'cancelAdverTimer':
         return this.cancel('adver');
       case 'armMasterDownTimer':

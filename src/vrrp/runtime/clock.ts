@@ -36,8 +36,8 @@ export class FailoverClock implements Clock {
     return this.base.wallMs();
   }
 
-  setTimer(delayMs: number, fn: () => void): TimerHandle {
-    if (delayMs < EARLY_WAKE_MS * 2 || this.periodicMs.has(delayMs)) return this.base.setTimer(delayMs, fn);
+  setTimer(delayMs: number, fn: () => void, coarse = false): TimerHandle {
+    if (coarse || delayMs < EARLY_WAKE_MS * 2 || this.periodicMs.has(delayMs)) return this.base.setTimer(delayMs, fn);
     const dueMs = this.base.nowMs() + delayMs;
     return this.base.setTimer(delayMs - EARLY_WAKE_MS, () => {
       while (this.base.nowMs() < dueMs) {

@@ -56,6 +56,35 @@ describe('timers', () => {
   });
 });
 
+describe('advert timer under a late clock', () => {
+  /** A clock whose timers all run `lateMs` after they are due, as Node's do on a busy core. */
+  function lateClock(lateMs: number): ManualClock {
+    const c = new ManualClock();
+    const set = c.setTimer.bind(c);
+    c.setTimer = (delayMs, fn) => set(delayMs + lateMs, fn);
+    return c;
+  }
+  function advertsInOneSecond(lateMs: number): number {
+    const clock = lateClock(lateMs);
+    const sent: number[] = [];
+    const ports = recordingPorts(clock, [], () => sent.push(clock.nowMs()));
+    const inst = new Instance(defaultSpec({ priority: 255, version: 3, advertIntMs: 10 }), { clock, log: silentLogger(), ports, primaryAddress: '10.0.0.1' });
+    inst.start();
+    clock.advance(100);
+    const from = sent.length;
+    clock.advance(1000);
+    return sent.length - from;
+  }
+  it('counts each advert from when the last was due: 100 a second at 10 ms though every timer runs 1 ms late', () => {
+    expect(advertsInOneSecond(0)).toBe(100);
+    expect(advertsInOneSecond(1)).toBe(100);
+    expect(advertsInOneSecond(4)).toBe(100);
+  });
+  it('more than an interval late: the next advert is one interval after this one, no burst', () => {
+    expect(advertsInOneSecond(15)).toBe(40); // each 25 ms
+  });
+});
+
 describe('fsm step is pure and total', () => {
   const ctx: FsmContext = {
     version: 2, effectivePriority: 100, preempt: true, preemptBlocked: false, lowerPrioNoAdvert: false,
