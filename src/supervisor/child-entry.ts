@@ -14,6 +14,7 @@ import type { Logger } from '../core/log.js';
 import { ignoreRealtimeSignals } from './libc-signal.js';
 import { applyProcessTuning, startAutoPriority } from './process-tuning.js';
 import { createChildLogger } from './log-io.js';
+import { startLoopStats } from './loop-stats.js';
 
 export const EXIT_FATAL = 1;
 export const EXIT_CONFIG = 2;
@@ -64,6 +65,7 @@ export function runChild(proc: 'vrrp' | 'checker', make: (opts: ChildOptions, lo
     if (!raw) throw new Error(`${CHILD_OPTIONS_ENV} is not set`);
     const opts = JSON.parse(raw) as ChildOptions;
     const log = createChildLogger(proc, opts.cli);
+    process.on('exit', startLoopStats(proc));
     ignoreRealtimeSignals(log);
     const child = make(opts, log);
     const stop = (): void => void child.stop();

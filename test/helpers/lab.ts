@@ -4,7 +4,7 @@
 // keepalived daemons started inside directors exactly as operators start them. Everything is
 // removed at cleanup (netns.ts), also when a test fails. Addresses are private and exist only
 // inside the namespaces.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,21 @@ export async function waitUntil(pred: () => boolean, timeoutMs: number, what: st
   while (!pred()) {
     if (performance.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
+
+/**
+ * Start a daemon's process in `ns`. With `logFile` its output goes straight to that file instead
+ * of a pipe this process reads (under CPU load a starved reader fills the pipe and blocks the
+ * daemon's logging); the Daemon's `output` stays empty then.
+ */
+function spawnDaemon(ns: Netns, cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile?: string): ChildProcess {
+  if (!logFile) return ns.spawn(cmd, args, { detached: true, env });
+  const fd = openSync(logFile, 'a');
+  try {
+    return ns.spawn(cmd, args, { detached: true, env, stdio: ['ignore', fd, fd] });
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -208,10 +223,10 @@ export class Lab {
     return addrs.some((a) => a.addr_info.some((x) => x.local === address));
   }
 
-  /** Capture every frame crossing segment `seg`'s bridge into a pcap file. */
-  async startCapture(seg = 0): Promise<PcapCapture> {
+  /** Capture every frame crossing segment `seg`'s bridge into a pcap file (`snaplen` bytes of each). */
+  async startCapture(seg = 0, snaplen = 256): Promise<PcapCapture> {
     const file = join(this.dir, `seg${seg}-${this.seq++}.pcap`);
-    const child = this.hub.spawn('tcpdump', ['-U', '--immediate-mode', '-n', '-s', '256', '-w', file, '-i', this.bridges[seg] ?? 'br0']);
+    const child = this.hub.spawn('tcpdump', ['-U', '--immediate-mode', '-n', '-s', String(snaplen), '-w', file, '-i', this.bridges[seg] ?? 'br0']);
     let err = '';
     const exited = new Promise<void>((r) => child.on('exit', () => r()));
     await new Promise<void>((resolve, reject) => {
@@ -287,7 +302,7 @@ export class Lab {
    * Start kad in director `i` as an operator would: `kad -n -l -D -f CONF -p -r -c -P`.
    * With `direct`, start the VRRP child alone (dist/vrrp/daemon.js) with the same options.
    */
-  startKad(i: number, confText: string, opts: { direct?: boolean; extraFlags?: string[]; checker?: boolean; env?: NodeJS.ProcessEnv } = {}): Daemon {
+  startKad(i: number, confText: string, opts: { direct?: boolean; extraFlags?: string[]; checker?: boolean; env?: NodeJS.ProcessEnv; logFile?: string } = {}): Daemon {
     const ns = this.directors[i];
     if (!ns) throw new Error(`no director ${i}`);
     const conf = this.writeFile(`kad${i}-${this.seq++}.conf`, confText);
@@ -296,21 +311,21 @@ export class Lab {
     // Dump files (USR1/USR2) land in the lab directory.
     const tmpEnv = { ...process.env, TMPDIR: this.dir, ...opts.env };
     if (!opts.direct) {
-      return new Daemon(`kad@${i}`, ns.spawn(process.execPath, [join(ROOT, 'bin/kad.js'), ...args], { detached: true, env: tmpEnv }), conf);
+      return new Daemon(`kad@${i}`, spawnDaemon(ns, process.execPath, [join(ROOT, 'bin/kad.js'), ...args], tmpEnv, opts.logFile), conf);
     }
     const child: ChildOptions = { kind: 'vrrp', cli: parseCli(args), generation: 0 };
     const env = { ...tmpEnv, [CHILD_OPTIONS_ENV]: JSON.stringify(child) };
-    return new Daemon(`kad-vrrp@${i}`, ns.spawn(process.execPath, [join(ROOT, 'dist/vrrp/daemon.js')], { detached: true, env }), conf);
+    return new Daemon(`kad-vrrp@${i}`, spawnDaemon(ns, process.execPath, [join(ROOT, 'dist/vrrp/daemon.js')], env, opts.logFile), conf);
   }
 
   /** Start Debian's keepalived in director `i` with the same flags. */
-  startKeepalived(i: number, confText: string): Daemon {
+  startKeepalived(i: number, confText: string, opts: { logFile?: string } = {}): Daemon {
     const ns = this.directors[i];
     if (!ns) throw new Error(`no director ${i}`);
     const conf = this.writeFile(`ka${i}-${this.seq++}.conf`, confText);
     // Dump files (USR1/USR2/JSON) land in the lab directory, as kad's do.
     const env = { ...process.env, TMPDIR: this.dir };
-    return new Daemon(`keepalived@${i}`, ns.spawn('keepalived', this.flags(i, conf, 'ka'), { detached: true, env }), conf);
+    return new Daemon(`keepalived@${i}`, spawnDaemon(ns, 'keepalived', this.flags(i, conf, 'ka'), env, opts.logFile), conf);
   }
 
   /** Send one raw Ethernet frame from the observer onto segment 0. */

@@ -1,0 +1,75 @@
+/**
+ * Event-loop lag and garbage-collection pauses of a child, for the load benchmark: with
+ * KAD_LOOP_STATS_DIR set, each child writes DIR/kad_PROC.loop.json once a second (atomically)
+ * and when it stops. Off by default: the lag monitor is itself a timer.
+ */
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
+
+export const LOOP_STATS_ENV = 'KAD_LOOP_STATS_DIR';
+
+/** Milliseconds: how many samples, and their distribution. */
+export interface Distribution {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+  total: number;
+}
+
+export interface LoopStats {
+  proc: string;
+  /** Since the child started. */
+  seconds: number;
+  /** How late the lag monitor's timer ran (perf_hooks monitorEventLoopDelay). */
+  lagMs: Distribution;
+  /** Duration of each garbage collection (performance 'gc' entries). */
+  gcMs: Distribution;
+}
+
+/** Quantiles of `values` (unsorted, ms) as a Distribution. */
+export function distribution(values: readonly number[]): Distribution {
+  const s = [...values].sort((a, b) => a - b);
+  const q = (p: number): number => (s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))]! : 0);
+  return { count: s.length, p50: q(0.5), p99: q(0.99), max: s.length ? s[s.length - 1]! : 0, total: s.reduce((a, b) => a + b, 0) };
+}
+
+/** Start recording when the environment asks for it; returns the function that writes the last report. */
+export function startLoopStats(proc: string, env: NodeJS.ProcessEnv = process.env): () => void {
+  const dir = env[LOOP_STATS_ENV];
+  if (!dir) return () => undefined;
+  const file = join(dir, `kad_${proc}.loop.json`);
+  const started = performance.now();
+  const resolutionMs = 5;
+  const lag = monitorEventLoopDelay({ resolution: resolutionMs });
+  lag.enable();
+  const gc: number[] = [];
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gc.push(e.duration);
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  // The monitor samples how long its own timer of `resolutionMs` took: the lag is the excess.
+  const ns = (v: number): number => Math.max(0, v / 1e6 - resolutionMs);
+  const write = (): void => {
+    const report: LoopStats = {
+      proc,
+      seconds: (performance.now() - started) / 1000,
+      lagMs: { count: lag.count, p50: ns(lag.percentile(50)), p99: ns(lag.percentile(99)), max: ns(lag.max), total: ns(lag.mean) * lag.count },
+      gcMs: distribution(gc),
+    };
+    try {
+      writeFileAtomic(file, `${JSON.stringify(report)}\n`, 0o644);
+    } catch {
+      // a benchmark aid: a directory that went away costs nothing but the report
+    }
+  };
+  const timer = setInterval(write, 1000);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    write();
+    obs.disconnect();
+    lag.disable();
+  };
+}

@@ -1,0 +1,34 @@
+// The load benchmark's loop statistics: quantiles, and the report a child writes when asked.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { distribution, startLoopStats, type LoopStats } from '../../../src/supervisor/loop-stats.js';
+
+describe('loop statistics', () => {
+  it('quantiles of a sample, and zeros for none', () => {
+    const d = distribution(Array.from({ length: 100 }, (_, i) => 100 - i));
+    expect(d).toEqual({ count: 100, p50: 51, p99: 100, max: 100, total: 5050 });
+    expect(distribution([])).toEqual({ count: 0, p50: 0, p99: 0, max: 0, total: 0 });
+  });
+
+  it('off without KAD_LOOP_STATS_DIR; with it, the final report names the process and counts a forced GC', async () => {
+    expect(startLoopStats('vrrp', {})()).toBeUndefined();
+    const dir = mkdtempSync(join(tmpdir(), 'kad-loop-'));
+    try {
+      const finish = startLoopStats('vrrp', { KAD_LOOP_STATS_DIR: dir });
+      const junk: number[][] = [];
+      for (let i = 0; i < 2000; i++) junk.push(new Array<number>(1000).fill(i));
+      await new Promise((r) => setTimeout(r, 60));
+      finish();
+      const r = JSON.parse(readFileSync(join(dir, 'kad_vrrp.loop.json'), 'utf8')) as LoopStats;
+      expect(r.proc).toBe('vrrp');
+      expect(r.lagMs.count).toBeGreaterThan(0);
+      expect(r.gcMs.count).toBeGreaterThan(0);
+      expect(r.gcMs.max).toBeGreaterThan(0);
+      expect(junk.length).toBe(2000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
