@@ -109,6 +109,8 @@ export interface SocketStats {
 const RECV_CAPACITY = 4096;
 const CONTROL_CAPACITY = 128;
 const MAX_READS_PER_WAKEUP = 64;
+/** A whole default receive buffer of small adverts (bounded: a flood cannot hold the loop). */
+const MAX_READS_PENDING = 4096;
 
 /** A raw VRRP socket bound to one interface and one address family. */
 export class VrrpSocket {
@@ -237,13 +239,17 @@ export class VrrpSocket {
     return c.sendMsg(this.fd, hdr.block, c.MSG_DONTWAIT);
   }
 
-  /** Read what is already queued on the socket now (not waiting for the next poll). */
+  /**
+   * Read everything already queued on the socket now (not waiting for the next poll), as a
+   * Master_Down_Timer does before it takes over: after a stall the queue holds the adverts of
+   * every instance on the interface, and the one that matters may be far down it.
+   */
   readPending(): void {
-    this.drain();
+    this.drain(MAX_READS_PENDING);
   }
 
-  private drain(): void {
-    for (let i = 0; i < MAX_READS_PER_WAKEUP && !this.closed; i++) {
+  private drain(max = MAX_READS_PER_WAKEUP): void {
+    for (let i = 0; i < max && !this.closed; i++) {
       this.recvHdr.prepareRecv();
       const n = c.recvMsg(this.fd, this.recvHdr.block, c.MSG_DONTWAIT);
       if (n === -11 || n === -4) return; // EAGAIN, EINTR: drained
