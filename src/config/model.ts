@@ -77,6 +77,14 @@ export interface GlobalDefs {
   jsonVersion: 1 | 2;
   reloadCheckConfig: boolean;
   childWaitTimeMs: number;
+  /** `startup_script`: run by the parent before the children start, waited for up to its timeout. */
+  startupScript?: ScriptSpec;
+  /** `startup_script_timeout` (1-1000 s, default 10). */
+  startupScriptTimeoutMs: number;
+  /** `shutdown_script`: run by the parent after the children have exited, before it exits. */
+  shutdownScript?: ScriptSpec;
+  /** `shutdown_script_timeout` (1-1000 s, default 10). */
+  shutdownScriptTimeoutMs: number;
   /**
    * `nftables [TABLE]`, `nftables_priority`, `nftables_counters`, `nftables_ifindex` (and
    * `vrrp_iptables` / `vrrp_ipsets`, which kad maps to nftables); undefined when none is given,

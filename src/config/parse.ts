@@ -192,9 +192,12 @@ export function parseConfig(mainFile: string, io: ConfigIo, env: ConfigEnv, opts
   if (sink.exitCode === 2) return { diagnostics: sink.finish(), exitCode: sink.exitCode };
   const scriptUserAt = drafts.global.scriptUserAt;
   delete drafts.global.scriptUserAt;
+  const lifeScriptsAt = drafts.global.lifeScriptsAt ?? {};
+  delete drafts.global.lifeScriptsAt;
   const body = finish(cx, drafts, env);
   const scriptSources = new Map<string, SourceRef>(drafts.scripts.map((s) => [`vrrp_script ${s.name}`, cx.src(s.source)]));
   if (scriptUserAt) scriptSources.set('script_user', { file: scriptUserAt.file, line: scriptUserAt.line });
+  for (const [k, at] of Object.entries(lifeScriptsAt)) scriptSources.set(k, { file: at.file, line: at.line });
   checkScriptSecurity(cx, body, env, scriptSources, { strictScripts: drafts.netNamespace !== true });
   const config: Config = { file: mainFile, files: pre.files, ...body };
   return { config, diagnostics: sink.finish(), exitCode: sink.exitCode };

@@ -19,7 +19,8 @@ export interface UsedScript {
   spec: ScriptSpec;
   where: string;
   source: SourceRef;
-  child: 'vrrp' | 'check';
+  /** The process that runs it: startup_script and shutdown_script run in the parent. */
+  child: 'vrrp' | 'check' | 'parent';
 }
 
 /** Every script `c` runs (vrrp_script, notify, MISC_CHECK, notify_up/down, quorum_up/down). */
@@ -28,6 +29,8 @@ export function usedScripts(c: Omit<Config, 'file' | 'files'>): UsedScript[] {
   const add = (spec: ScriptSpec | undefined, where: string, source: SourceRef, child: UsedScript['child'] = 'check'): void => {
     if (spec) out.push({ spec, where, source, child });
   };
+  add(c.global.startupScript, 'startup_script', { file: '', line: 0 }, 'parent');
+  add(c.global.shutdownScript, 'shutdown_script', { file: '', line: 0 }, 'parent');
   // keepalived's VRRP process vets every vrrp_script, tracked or not, once it has an instance.
   if (c.vrrpInstances.length > 0) for (const s of c.vrrpScripts) add(s.script, `vrrp_script ${s.name}`, { file: '', line: 0 }, 'vrrp');
   for (const v of c.vrrpInstances) for (const [k, s] of Object.entries(v.notify)) add(s, `${v.name} notify ${k}`, v.source, 'vrrp');
@@ -53,6 +56,17 @@ export function rootScriptWarning(u: UsedScript, prog: string, g: GlobalDefs, us
   return `${u.where}: ${prog} would run as root but enable_script_security is not set (set it, or script_user to an unprivileged user)`;
 }
 
+/**
+ * Why keepalived 2.2.7 refuses a startup_script or shutdown_script (it is then never run), or
+ * undefined: its user does not exist, or script security is on and no user is given at all.
+ */
+export function lifeScriptProblem(spec: ScriptSpec, g: Pick<GlobalDefs, 'scriptUser' | 'scriptGroup' | 'enableScriptSecurity'>, userExists: (name: string) => boolean): string | undefined {
+  const who = scriptUser(spec, g, userExists);
+  if (who.from === 'script' && !isRootName(who) && !userExists(who.user)) return `user '${who.user}' does not exist`;
+  if (who.from === 'root' && g.enableScriptSecurity) return 'enable_script_security is set but no user is given (no script_user, no keepalived_script user)';
+  return undefined;
+}
+
 /** Reports scripts that would run as root without script security, and scripts not found. */
 export function checkScriptSecurity(
   cx: Cx, c: Omit<Config, 'file' | 'files'>, env: ConfigEnv, scriptSources: ReadonlyMap<string, SourceRef>,
@@ -70,6 +84,11 @@ export function checkScriptSecurity(
   for (const u of usedScripts(c)) {
     const source = u.source.line ? u.source : scriptSources.get(u.where) ?? u.source;
     const at = { file: source.file, line: source.line, col: 1 };
+    const lifeProblem = u.child === 'parent' ? lifeScriptProblem(u.spec, g, userExists) : undefined;
+    if (lifeProblem) {
+      cx.report(at, 'KAD_ERR_CONFIG_SCRIPT_USER', `${u.where}: ${lifeProblem}: the script is not run (keepalived 2.2.7: "Invalid ${u.where.replace('_', ' ')}")`);
+      continue;
+    }
     const prog = env.findProgram(u.spec.argv[0] ?? '');
     if (prog === undefined) {
       const missing = `${u.where}: '${u.spec.argv[0] ?? ''}' is not an executable file; the script is disabled`;

@@ -17,6 +17,7 @@ import { checkPidFile, removePidFile, writePidFile } from './pidfile.js';
 import { createNotifier, type Notifier } from './sd-notify.js';
 import { installSignalHandlers } from './signals.js';
 import { Supervisor } from './supervisor.js';
+import { ProcessScriptRunner } from '../script/runner.js';
 import { openStatusEndpoints } from './status-server.js';
 
 export interface ParentOverrides {
@@ -68,6 +69,7 @@ function buildSupervisor(cli: CliOptions, o: ParentOverrides, log: Logger, env: 
     ...(o.resolveEntry ? { resolveEntry: o.resolveEntry } : {}),
     childWaitTimeMs: () => o.childWaitTimeMs ?? sup.config?.global.childWaitTimeMs ?? 5_000,
     writeParentDump: () => writeDumpFile(DUMP_FILES.parentData, formatParentData(sup.config?.global), env),
+    scripts: (config) => new ProcessScriptRunner({ clock: o.clock ?? new SystemClock(), log, policy: config.global }),
   });
   return { sup, notifier };
 }

@@ -21,6 +21,8 @@ import type { Notifier } from './sd-notify.js';
 import type { SignalAction } from './signals.js';
 import { StatusCollector, type ChildFacts } from './status-collector.js';
 import type { ReloadStatus } from '../status/types.js';
+import type { ScriptRunner } from '../script/types.js';
+import { runLifeScript } from './life-scripts.js';
 
 /** Child exit codes that stop kad instead of a respawn (keepalived lib/scheduler.h). */
 export const PERMANENT_EXIT: ReadonlyMap<number, string> = new Map([
@@ -46,6 +48,8 @@ export interface SupervisorDeps {
   writeParentDump?: () => string | undefined;
   env?: NodeJS.ProcessEnv;
   pid?: number;
+  /** The parent's script runner (startup_script, shutdown_script) for a configuration. */
+  scripts?: (config: Config) => ScriptRunner;
 }
 
 export class Supervisor {
@@ -56,6 +60,8 @@ export class Supervisor {
   private readonly reloads: ReloadCoordinator;
   private announcedReady = false;
   private stopping = false;
+  /** All children are gone; the shutdown script runs, then `done` resolves. */
+  private finishing = false;
   private stopTimer: TimerHandle | undefined;
   private exitCode = 0;
   private resolveDone: ((code: number) => void) | undefined;
@@ -130,6 +136,8 @@ export class Supervisor {
     }
     this.running = read.config;
     this.reloads.setRunningErrors(read.errors);
+    await this.lifeScript('startup');
+    if (this.stopping) return;
     const kinds = plannedKinds(planChildren(this.deps.cli, summaryOf(read.config)));
     if (kinds.length === 0) this.deps.log.info('No VRRP instance or virtual server configured; no child started');
     for (const kind of kinds) this.startChild(kind);
@@ -348,10 +356,20 @@ export class Supervisor {
   }
 
   private maybeFinishStop(): void {
-    if ([...this.children.values()].some((c) => c.running)) return;
+    if ([...this.children.values()].some((c) => c.running) || this.finishing) return;
+    this.finishing = true;
     this.deps.clock.clearTimer(this.stopTimer);
-    this.deps.log.info('Stopped');
-    this.resolveDone?.(this.exitCode);
-    this.resolveDone = undefined;
+    void this.lifeScript('shutdown').then(() => {
+      this.deps.log.info('Stopped');
+      this.resolveDone?.(this.exitCode);
+      this.resolveDone = undefined;
+    });
+  }
+
+  /** The configuration's startup or shutdown script, once (see life-scripts.ts). */
+  private async lifeScript(which: 'startup' | 'shutdown'): Promise<void> {
+    const config = this.running;
+    if (!config || !this.deps.scripts) return;
+    await runLifeScript(which, config.global, this.deps.scripts(config), this.deps.log);
   }
 }

@@ -19,6 +19,8 @@ export type GlobalDraft = Mutable<GlobalDefs> & {
   smtpServerAt?: Position;
   /** Where script_user is written, for the check that the user exists (then removed). */
   scriptUserAt?: Position;
+  /** Where startup_script / shutdown_script are written, for the script checks (then removed). */
+  lifeScriptsAt?: Partial<Record<'startup_script' | 'shutdown_script', Position>>;
   /** FIFO scripts, joined to their FIFOs once the whole block is read (then removed). */
   fifoScripts?: Partial<Record<keyof GlobalDefs['notifyFifos'], { script: ScriptSpec; node: Node }>>;
 };
@@ -61,6 +63,8 @@ export function defaultGlobals(hostname: string): GlobalDraft {
     jsonVersion: 1,
     reloadCheckConfig: false,
     childWaitTimeMs: 5000,
+    startupScriptTimeoutMs: 10_000,
+    shutdownScriptTimeoutMs: 10_000,
     processTuning: { vrrp: defaultTuning(), checker: defaultTuning() },
     maxAutoPriority: 0,
     minAutoPriorityDelayUs: 1_000_000,
@@ -164,10 +168,18 @@ const fifoScript = (key: FifoKey): H => (n, g, cx) => {
   if (script) g.fifoScripts = { ...g.fifoScripts, [key]: { script, node: n } };
 };
 
+/** `startup_script` / `shutdown_script SCRIPT [user [group]]`, run by the parent. */
+const lifeScript = (name: 'startup_script' | 'shutdown_script', key: 'startupScript' | 'shutdownScript'): H => (n, g, cx) => {
+  const script = readScript(cx, n);
+  if (!script) return;
+  g[key] = script;
+  g.lifeScriptsAt = { ...g.lifeScriptsAt, [name]: cx.pos(n, 0) };
+};
+
 const PASSTHROUGH = [
   'process_names', 'process_name', 'vrrp_process_name', 'checker_process_name', 'bfd_process_name',
   'lvs_process_name', 'tmp_config_directory', 'config_save_dir', 'use_symlink_paths', 'set_supplementary_groups',
-  'startup_script', 'startup_script_timeout', 'shutdown_script', 'shutdown_script_timeout', 'umask', 'random_seed',
+  'umask', 'random_seed',
   'include_check', 'reload_time_file', 'reload_repeat', 'reload_file', 'data_use_instance', 'iproute_usr_dir',
   'iproute_etc_dir', 'vmac_prefix', 'vmac_addr_prefix', 'log_unknown_vrids', 'smtp_helo_name',
   'no_checker_emails', 'rs_init_notifies', 'fifo_write_vrrp_states_on_reload', 'vrrp_garp_extra_if',
@@ -291,4 +303,8 @@ export const GLOBAL_TABLE: Table<GlobalDraft> = registerTable<GlobalDraft>('glob
   },
   reload_check_config: (_n, g) => { g.reloadCheckConfig = true; },
   child_wait_time: setTimer('childWaitTimeMs', 0, 3600),
+  startup_script: lifeScript('startup_script', 'startupScript'),
+  shutdown_script: lifeScript('shutdown_script', 'shutdownScript'),
+  startup_script_timeout: (n, g, cx) => { g.startupScriptTimeoutMs = (cx.int(n, 0, 1, 1000) ?? g.startupScriptTimeoutMs / 1000) * 1000; },
+  shutdown_script_timeout: (n, g, cx) => { g.shutdownScriptTimeoutMs = (cx.int(n, 0, 1, 1000) ?? g.shutdownScriptTimeoutMs / 1000) * 1000; },
 });

@@ -10,7 +10,7 @@
  * VIPs it still has), removed ones stop gracefully, new ones start.
  */
 import type { Config, IpAddress, VrrpInstance } from '../../config/model.js';
-import type { Clock } from '../../core/clock.js';
+import type { Clock, TimerHandle } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
 import type { VrrpStateName } from '../../core/vrrp-state.js';
 import type { StepReason } from '../protocol/fsm.js';
@@ -49,6 +49,8 @@ export interface RuntimeOptions {
 /** The VRRP child's instances on real sockets; see the file header. */
 export class VrrpRuntime {
   readonly instances: Instance[] = [];
+  /** Pending end of vrrp_startup_delay. */
+  private startTimer: TimerHandle | undefined;
   readonly groups: SyncGroupRuntime[] = [];
   private cfg: Config;
   private runner: ScriptRunner;
@@ -129,8 +131,17 @@ export class VrrpRuntime {
     for (const name of this.trackers.trackedInterfaces()) this.trackers.linkChanged(name, this.links.running(name));
     this.trackers.applyInitial();
     for (const inst of this.instances) this.announcer.socketFor(this.ifOf(inst.spec));
-    for (const inst of this.instances) inst.start({ resumeMaster: resume.has(inst.name) });
-    this.trackers.start();
+    const startAll = (): void => {
+      this.startTimer = undefined;
+      for (const inst of this.instances) inst.start({ resumeMaster: resume.has(inst.name) });
+      this.trackers.start();
+    };
+    // vrrp_startup_delay holds the instances and trackers back at start of day (not when a
+    // respawned child resumes its MASTER instances): no advert is read or sent before it ends.
+    const delayMs = resume.size === 0 ? this.cfg.global.vrrpStartupDelayMs : 0;
+    if (delayMs <= 0) return startAll();
+    this.o.log.info(`Delaying startup for ${delayMs / 1000} seconds`);
+    this.startTimer = this.o.clock.setTimer(delayMs, startAll);
   }
 
   /**
@@ -188,7 +199,8 @@ export class VrrpRuntime {
     for (const name of this.trackers.trackedInterfaces()) this.trackers.linkChanged(name, this.links.running(name));
     for (const inst of fresh.values()) {
       this.announcer.socketFor(this.ifOf(inst.spec));
-      inst.start({ resumeMaster: resume.has(inst.name), garp: !quiet.has(inst.name) });
+      // Still within vrrp_startup_delay: the pending start takes every instance, new ones too.
+      if (!this.startTimer) inst.start({ resumeMaster: resume.has(inst.name), garp: !quiet.has(inst.name) });
     }
     return plan;
   }
@@ -285,6 +297,7 @@ export class VrrpRuntime {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.o.clock.clearTimer(this.startTimer);
     this.announcer.stop();
     this.trackers.stop();
     for (const inst of this.instances) inst.shutdown();
