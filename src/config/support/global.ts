@@ -58,7 +58,7 @@ const PROCESS_TUNING: BlockSupport = {
 
 const VRRP_DEFAULTS: BlockSupport = {
   vrrp_mcast_group4: I('test/integration/net-vrrp-socket.test.ts', 'test/integration/vrrp-seeds.test.ts'),
-  vrrp_mcast_group6: I('test/integration/vrrp-globals.test.ts'),
+  vrrp_mcast_group6: I('test/integration/vrrp-keywords.test.ts'),
   vrrp_version: I(T.vrrpKeywords),
   v3_checksum_as_v2: I(T.instanceUnit),
   vrrp_garp_master_delay: I(T.vrrpKeywords),
@@ -77,7 +77,7 @@ const VRRP_DEFAULTS: BlockSupport = {
   vrrp_skip_check_adv_addr: I(T.vrrpKeywords),
   vrrp_strict: I(T.firewall, T.firewallRules, 'test/unit/vrrp/protocol/strict-runtime.test.ts'),
   vrrp_startup_delay: U('instances start at once'),
-  default_interface: I('test/integration/vrrp-globals.test.ts'),
+  default_interface: I('test/integration/vrrp-keywords.test.ts'),
   dynamic_interfaces: U('only silences the missing-interface checks; interfaces that appear later are not followed'),
   vrrp_notify_priority_changes: I(T.vrrpKeywords),
   vrrp_vmac_garp_intvl: U('deprecated, and VMACs are not implemented'),

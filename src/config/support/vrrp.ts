@@ -129,3 +129,16 @@ export const AUTHENTICATION: BlockSupport = {
 
 export const GARP_GROUP: BlockSupport = each(['garp_interval', 'gna_interval', 'interface', 'interfaces'],
   U('kad paces gratuitous ARP/NA per instance; garp_group is only checked'));
+
+const KEYWORDS_IT = 'test/integration/vrrp-keywords.test.ts';
+
+/** Option words of an address line (virtual_ipaddress, virtual_ipaddress_excluded, static_ipaddress). */
+export const ADDRESS_OPTION: BlockSupport = {
+  ...each(['dev', 'brd', 'broadcast', 'label', 'peer', 'scope', 'noprefixroute'], I(KEYWORDS_IT)),
+  ...each(['-nodad', 'nodad'], U('IPv6 VIPs are always added without DAD; IPv4 has none')),
+  ...each(['preferred_lft', 'valid_lft'], U('addresses are added with infinite lifetimes')),
+  ...each(['home', 'mngtmpaddr', 'autojoin', 'metric'], U('carried in the model, not applied')),
+  no_track: U('carried in the model, not applied'),
+  track_group: U('track groups are not implemented'),
+  use_vmac: VMAC,
+};

@@ -7,9 +7,12 @@ import { registeredKeywords } from '../../../src/config/context.js';
 import '../../../src/config/parse.js';
 import { KEYWORD_SUPPORT, supportOf } from '../../../src/config/keyword-support.js';
 import { DOC_BEGIN, DOC_END, renderKeywordSection } from '../../../src/config/keyword-doc.js';
+import { ADDRESS_OPTIONS } from '../../../src/config/blocks/address.js';
 import { parseText } from './mem-io.js';
 
-const registered = [...registeredKeywords()].flatMap(([block, ks]) => ks.map((k) => [block, k] as const));
+// The keyword tables, plus the option words of an address line (not a table: one parser).
+const registered = [...[...registeredKeywords()].flatMap(([block, ks]) => ks.map((k) => [block, k] as const)),
+  ...ADDRESS_OPTIONS.map((k) => ['address', k] as const)];
 const texts = new Map<string, string>();
 const read = (f: string): string => {
   if (!texts.has(f)) texts.set(f, readFileSync(f, 'utf8'));
@@ -83,6 +86,13 @@ describe('KAD_WARN_UNSUPPORTED', () => {
     // `weight` is implemented in real_server, unsupported in virtual_server.
     const r = parseText('virtual_server 10.0.0.1 80 {\n lb_algo rr\n lb_kind NAT\n protocol TCP\n weight 2\n real_server 10.0.0.2 80 {\n  weight 2\n }\n}\n');
     expect(r.diagnostics.filter((d) => d.code === 'KAD_WARN_UNSUPPORTED').map((d) => d.line)).toEqual([5]);
+  });
+
+  it('covers the option words of an address line', () => {
+    const r = parseText(`${VI.replace('10.0.0.1/24', '10.0.0.1/24 dev eth0 preferred_lft 0 no_track')}}\n`);
+    expect(r.diagnostics.filter((d) => d.code === 'KAD_WARN_UNSUPPORTED').map((d) => [d.line, d.col, d.message])).toEqual([
+      [6, 23, 'preferred_lft is not supported by kad and is ignored'], [6, 39, 'no_track is not supported by kad and is ignored'],
+    ]);
   });
 
   it('covers the SMTP_CHECK host block', () => {
