@@ -24,6 +24,9 @@ const blockOf = new WeakMap<object, string>();
 
 /** Records which block a table belongs to (for hints on misplaced keywords); returns the table. */
 export function registerTable<T>(block: string, table: Table<T>): Table<T> {
+  // One table object, one block: keyword support and keepalived's verdicts are per block.
+  const prev = blockOf.get(table);
+  if (prev !== undefined && prev !== block) throw new Error(`keyword table of ${prev} registered again as ${block}; register a copy`);
   blockOf.set(table, block);
   for (const k of Object.keys(table)) {
     const list = homes.get(k) ?? [];

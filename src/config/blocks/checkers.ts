@@ -130,9 +130,10 @@ function smtpHost(n: Node, d: CheckerDraft, cx: Cx): void {
 }
 
 const TABLES: Record<CheckerType, Table<CheckerDraft>> = {
-  HTTP_GET: HTTP,
-  SSL_GET: HTTP,
-  // Copies: CONNECTION itself is the SMTP_CHECK `host { }` table, registered as 'host'.
+  // Copies, so each type is registered under its own name (its keyword support differs).
+  HTTP_GET: { ...HTTP },
+  SSL_GET: { ...HTTP },
+  // CONNECTION itself is the SMTP_CHECK `host { }` table, registered as 'host'.
   TCP_CHECK: { ...CONNECTION },
   PING_CHECK: { ...CONNECTION },
   SMTP_CHECK: { ...CONNECTION, helo_name: field('heloName', (n, cx) => cx.arg(n, 0, 'a name')), host: smtpHost },

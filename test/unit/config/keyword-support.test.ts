@@ -88,6 +88,12 @@ describe('KAD_WARN_UNSUPPORTED', () => {
     expect(r.diagnostics.filter((d) => d.code === 'KAD_WARN_UNSUPPORTED').map((d) => d.line)).toEqual([5]);
   });
 
+  it('tells checker types apart: TLS keywords warn in HTTP_GET, not in SSL_GET', () => {
+    const rs = (type: string) => parseText(`virtual_server 10.0.0.1 443 {\n lb_algo rr\n lb_kind NAT\n protocol TCP\n real_server 10.0.0.2 443 {\n  ${type} {\n   url {\n    path /\n   }\n   enable_sni\n  }\n }\n}\n`);
+    expect(rs('HTTP_GET').diagnostics.filter((d) => d.code === 'KAD_WARN_UNSUPPORTED').map((d) => d.line)).toEqual([10]);
+    expect(rs('SSL_GET').diagnostics).toEqual([]);
+  });
+
   it('covers the option words of an address line', () => {
     const r = parseText(`${VI.replace('10.0.0.1/24', '10.0.0.1/24 dev eth0 preferred_lft 0 no_track')}}\n`);
     expect(r.diagnostics.filter((d) => d.code === 'KAD_WARN_UNSUPPORTED').map((d) => [d.line, d.col, d.message])).toEqual([
