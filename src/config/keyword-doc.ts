@@ -10,11 +10,17 @@ export const DOC_END = '<!-- /keyword-support -->';
 
 const code = (k: string): string => `\`${k}\``;
 
+const TITLES: Readonly<Record<string, string>> = {
+  'the top level': 'top level',
+  host: '`SMTP_CHECK` → `host`',
+  address: 'address options (lines of `virtual_ipaddress`, `virtual_ipaddress_excluded`, `static_ipaddress`)',
+};
+
 function block(name: string): string[] {
   const entries = Object.entries(KEYWORD_SUPPORT[name] ?? {}).sort(([a], [b]) => a.localeCompare(b));
   const done = entries.filter(([, s]) => s.set === 'implemented').map(([k]) => code(k));
   const not = entries.flatMap(([k, s]) => (s.set === 'unsupported' ? [[k, s.reason] as const] : []));
-  const title = name === 'the top level' ? 'top level' : code(name);
+  const title = TITLES[name] ?? code(name);
   const out = [`### ${title}`, '', `${done.length} implemented, ${not.length} unsupported.`, ''];
   if (done.length > 0) out.push(`Implemented: ${done.join(', ')}.`, '');
   if (not.length > 0) {
