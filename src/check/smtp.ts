@@ -39,7 +39,8 @@ function converse(checker: SmtpChecker, target: CheckTarget, timeoutMs: number, 
   });
 }
 
-function hostTarget(base: CheckTarget, h: SmtpHost): CheckTarget {
+/** The target of one SMTP_CHECK `host { }`: its connect_ip, connect_port and bindto over the real server. */
+export function hostTarget(base: CheckTarget, h: SmtpHost): CheckTarget {
   const address = h.connectIp ?? base.address;
   const port = h.connectPort ?? base.port;
   const t: CheckTarget = { ...base, address, port, family: address.includes(':') ? 6 : 4, name: endpointName(address, 'tcp', port) };

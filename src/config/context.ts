@@ -8,11 +8,12 @@ import { type ParsedIp, parseIp } from '../core/addr.js';
 import type { SourceRef } from './model.js';
 import type { Node } from './tree.js';
 import { keepalivedVerdict } from './keepalived-227.js';
+import { isUnsupported } from './keyword-support.js';
 
 export type Handler<T> = (n: Node, target: T, cx: Cx) => void;
 export type Table<T> = Readonly<Record<string, Handler<T>>>;
 
-/** Accepts a keyword and does nothing with it (documented as ignored). */
+/** Accepts a keyword and does nothing with it (listed unsupported in ./keyword-support.ts). */
 export const ignore: Handler<unknown> = () => undefined;
 
 const maps = new WeakMap<object, Map<string, Handler<never>>>();
@@ -23,6 +24,9 @@ const blockOf = new WeakMap<object, string>();
 
 /** Records which block a table belongs to (for hints on misplaced keywords); returns the table. */
 export function registerTable<T>(block: string, table: Table<T>): Table<T> {
+  // One table object, one block: keyword support and keepalived's verdicts are per block.
+  const prev = blockOf.get(table);
+  if (prev !== undefined && prev !== block) throw new Error(`keyword table of ${prev} registered again as ${block}; register a copy`);
   blockOf.set(table, block);
   for (const k of Object.keys(table)) {
     const list = homes.get(k) ?? [];
@@ -76,6 +80,8 @@ export class Cx {
     for (const n of nodes ?? []) {
       const h = map.get(n.name) as Handler<T> | undefined;
       if (h && !this.asKeepalived(home, n)) continue;
+      // No silent keyword: one kad accepts but does not act on is said so at every use.
+      if (h && isUnsupported(home, n.name)) this.report(n.head, 'KAD_WARN_UNSUPPORTED', `${n.name} is not supported by kad and is ignored`);
       if (h) {
         h(n, target, this);
         continue;
@@ -93,7 +99,7 @@ export class Cx {
   private asKeepalived(home: string, n: Node): boolean {
     const v = keepalivedVerdict(home, n.name, n.args.length > 0);
     if (v === 'unknown') {
-      this.report(n.head, 'KAD_ERR_CONFIG_UNKNOWN_KEYWORD', `keepalived 2.2.7 does not know '${n.name}' in ${home} ("Unknown keyword", the line is ignored there); kad still reads it`);
+      this.report(n.head, 'KAD_ERR_CONFIG_UNKNOWN_KEYWORD', `keepalived 2.2.7 does not know '${n.name}' in ${home} ("Unknown keyword", the line is ignored there); ${isUnsupported(home, n.name) ? 'kad ignores it too' : 'kad still reads it'}`);
       return true;
     }
     if (v === 'needs-value') {

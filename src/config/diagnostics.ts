@@ -65,6 +65,7 @@ export const CONFIG_CODES = {
   KAD_WARN_CONFIG_BLOCK_SHAPE: { severity: 'warning', exit: 0 },
   KAD_WARN_CONFIG_SCRIPT_NOT_FOUND: { severity: 'warning', exit: 0 },
   KAD_WARN_CONFIG_IGNORED: { severity: 'warning', exit: 0 },
+  KAD_WARN_UNSUPPORTED: { severity: 'warning', exit: 0 },
   KAD_WARN_CONFIG_PROCESS_NAME: { severity: 'warning', exit: 0 },
   KAD_WARN_CONFIG_TOO_MANY: { severity: 'warning', exit: 0 },
 } as const satisfies Record<string, CodeInfo>;

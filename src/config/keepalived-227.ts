@@ -29,6 +29,9 @@ export const STOPS_WITHOUT_VALUE: Readonly<Record<string, readonly string[]>> = 
   ],
   PING_CHECK: [...CONNECTION],
   SMTP_CHECK: [...CONNECTION],
+  // SMTP_CHECK `host { }` takes the same connection keywords (until kad registered it, it was
+  // checked under PING_CHECK's name, with this list).
+  host: [...CONNECTION],
   SSL_GET: [...CONNECTION, 'nb_get_retry'],
   TCP_CHECK: [...CONNECTION],
   UDP_CHECK: [...CONNECTION, 'max_reply_length', 'min_reply_length'],

@@ -4,6 +4,7 @@
  * [dev IF] [scope S] [label L] [peer P] [-nodad] [noprefixroute] [no_track] ...`.
  */
 import type { Cx } from '../context.js';
+import { isUnsupported } from '../keyword-support.js';
 import { parseIp, parsePrefix } from '../../core/addr.js';
 import type { Family, IpAddress, RouteSpec } from '../model.js';
 import type { Node } from '../tree.js';
@@ -12,6 +13,10 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const SCOPES = ['global', 'site', 'link', 'host', 'nowhere'] as const;
 const WITH_VALUE = new Set(['preferred_lft', 'valid_lft', 'metric', 'track_group', 'use_vmac']);
 const FLAGS = new Set(['home', 'mngtmpaddr', 'autojoin', 'use_vmac', 'no_track']);
+
+/** Every option word an address line takes (the 'address' block of ../keyword-support.ts). */
+export const ADDRESS_OPTIONS: readonly string[] = [...new Set(['dev', 'brd', 'broadcast', 'label', 'peer', 'scope', '-nodad', 'nodad',
+  'noprefixroute', 'no_track', ...WITH_VALUE, ...FLAGS])];
 
 /** One address statement; undefined (with a diagnostic) when the address is invalid. */
 export function parseAddressLine(cx: Cx, n: Node): IpAddress | undefined {
@@ -26,6 +31,8 @@ export function parseAddressLine(cx: Cx, n: Node): IpAddress | undefined {
   };
   for (let i = 0; i < n.args.length; i++) {
     const w = n.args[i]!.text;
+    // No silent keyword: an option kad reads but does not apply is said so.
+    if (isUnsupported('address', w)) cx.report(n.args[i]!, 'KAD_WARN_UNSUPPORTED', `${w} is not supported by kad and is ignored`);
     const next = (): string | undefined => (i + 1 < n.args.length ? n.args[++i]!.text : cx.arg(n, i + 1, `a value after '${w}'`));
     if (w === 'dev') a.dev = next();
     else if (w === 'brd' || w === 'broadcast') a.brd = next();

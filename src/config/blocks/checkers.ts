@@ -130,10 +130,12 @@ function smtpHost(n: Node, d: CheckerDraft, cx: Cx): void {
 }
 
 const TABLES: Record<CheckerType, Table<CheckerDraft>> = {
-  HTTP_GET: HTTP,
-  SSL_GET: HTTP,
-  TCP_CHECK: CONNECTION,
-  PING_CHECK: CONNECTION,
+  // Copies, so each type is registered under its own name (its keyword support differs).
+  HTTP_GET: { ...HTTP },
+  SSL_GET: { ...HTTP },
+  // CONNECTION itself is the SMTP_CHECK `host { }` table, registered as 'host'.
+  TCP_CHECK: { ...CONNECTION },
+  PING_CHECK: { ...CONNECTION },
   SMTP_CHECK: { ...CONNECTION, helo_name: field('heloName', (n, cx) => cx.arg(n, 0, 'a name')), host: smtpHost },
   DNS_CHECK: {
     ...CONNECTION,
@@ -171,6 +173,8 @@ const TABLES: Record<CheckerType, Table<CheckerDraft>> = {
 
 export const CHECKER_TYPES = Object.keys(TABLES) as CheckerType[];
 for (const t of CHECKER_TYPES) registerTable(t, TABLES[t]);
+// Last, so "belongs in" hints keep naming the checkers first.
+registerTable('host', CONNECTION);
 
 function hex(n: Node, cx: Cx, wildcard: boolean): string | undefined {
   const s = n.args.map((a) => a.text).join('');

@@ -35,9 +35,8 @@ function forChild(child: 'vrrp' | 'checker'): Table<GlobalDraft> {
     }),
     // mlockall(2) breaks V8: with its memory locked, the page permission changes of its code
     // allocator fail and Node aborts (measured with MCL_CURRENT, MCL_FUTURE and MCL_ONFAULT).
-    [`${child}_no_swap`]: (n, _g, cx) => {
-      cx.report(n.head, 'KAD_WARN_CONFIG_IGNORED', `${n.name} is not supported by kad and is ignored: Node.js aborts when its memory is locked (mlockall)`);
-    },
+    // Reported unsupported (KAD_WARN_UNSUPPORTED, ../keyword-support.ts).
+    [`${child}_no_swap`]: () => undefined,
     [`${child}_rt_priority`]: tune(child, (t, n, cx) => {
       const v = cx.int(n, 0, 1, 99);
       if (v !== undefined) t.rtPriority = v;

@@ -1,7 +1,7 @@
 /**
  * `global_defs { }`: identity, SMTP alerting, VRRP protocol defaults, LVS settings. Keywords kad
- * does not act on (SNMP, DBus, firewall, realtime scheduling...) are kept verbatim in
- * `passthrough` so `-d` shows them and nothing is silently lost.
+ * does not act on (SNMP, DBus, netlink buffers...) are kept verbatim in `passthrough` so `-d`
+ * shows them, and are reported unsupported at each use (../keyword-support.ts).
  */
 import { registerTable, type Cx, type Table } from '../context.js';
 import type { GlobalDefs, LvsSyncDaemon, NftablesOptions, NotifyFifo, ScriptSpec } from '../model.js';

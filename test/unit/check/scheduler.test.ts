@@ -8,6 +8,7 @@ import { MemoryPort } from '../../../src/check/memory-port.js';
 import { Scheduler } from '../../../src/check/scheduler.js';
 import type { CheckFn, CheckResult } from '../../../src/check/types.js';
 import { common, config, rs, tcp, vs } from '../../fixtures/check/model.js';
+import { parseText } from '../config/mem-io.js';
 
 const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
 const UP: CheckResult = { ok: true };
@@ -230,5 +231,34 @@ describe('check scheduler', () => {
     expect(h.scripts).toEqual(['notify_down:down3']);
     h.sched.shutdown();
     expect(h.scripts).toEqual(['notify_down:down3', 'notify_down:down2', 'quorum_down:qdown']);
+  });
+});
+
+describe('scheduler keywords from config text', () => {
+  const farm = (globals: string, checker: string): Config =>
+    parseText(`global_defs {\n${globals}}\nvirtual_server 10.0.0.1 80 {\n lb_algo rr\n lb_kind NAT\n protocol TCP\n real_server 10.0.0.2 80 {\n  ${checker}\n }\n}\n`).config!;
+
+  it('checker_log_all_failures: every failure of a server already down is logged', async () => {
+    for (const all of [false, true]) {
+      const h = harness(farm(all ? ' checker_log_all_failures\n' : '', 'TCP_CHECK {\n   retry 0\n   delay_loop 1\n  }'));
+      h.results.set('10.0.0.2', DOWN);
+      h.sched.start();
+      await h.step(0);
+      await h.step(1000);
+      await h.step(1000);
+      expect(h.msgs().filter((m) => m.startsWith('TCP connection to [10.0.0.2]:tcp:80 failed')).length).toBe(all ? 3 : 1);
+    }
+  });
+
+  it('nb_get_retry: an HTTP_GET retries that many times, delay_before_retry apart', async () => {
+    const h = harness(farm('', 'HTTP_GET {\n   url {\n    path /\n   }\n   nb_get_retry 2\n   delay_before_retry 0.7\n   delay_loop 3\n  }'));
+    h.sched.start();
+    await h.step(0);
+    h.results.set('10.0.0.2', DOWN);
+    await h.step(3000);
+    await h.step(700);
+    await h.step(700);
+    expect(h.calls.map((c) => c.atMs)).toEqual([0, 3000, 3700, 4400]);
+    expect(h.port.rows('[10.0.0.1]:tcp:80')).toEqual({});
   });
 });

@@ -34,9 +34,10 @@ describe('nftables keywords', () => {
 
   it('vrrp_iptables warns and uses nftables, vrrp_ipsets is unknown (keepalived 2.2.7 with nftables); exit 5 like keepalived', () => {
     const r = parseText(`global_defs {\n nftables kad\n vrrp_iptables\n vrrp_ipsets keepalived\n}\n${VI}`);
-    expect(codes(r)).toEqual(['KAD_WARN_CONFIG_IPTABLES', 'KAD_ERR_CONFIG_UNKNOWN_KEYWORD']);
-    expect(r.diagnostics[0]).toMatchObject({ line: 3, severity: 'warning' });
-    expect(r.diagnostics[0]?.message).toContain("using nftables table 'kad'");
+    // Both change nothing in kad: the firewall is nftables only (KAD_WARN_UNSUPPORTED).
+    expect(codes(r)).toEqual(['KAD_WARN_UNSUPPORTED', 'KAD_WARN_CONFIG_IPTABLES', 'KAD_ERR_CONFIG_UNKNOWN_KEYWORD', 'KAD_WARN_UNSUPPORTED']);
+    expect(r.diagnostics[1]).toMatchObject({ line: 3, severity: 'warning' });
+    expect(r.diagnostics[1]?.message).toContain("using nftables table 'kad'");
     expect(r.exitCode).toBe(5);
     expect(r.config?.global.nftables?.table).toBe('kad');
   });

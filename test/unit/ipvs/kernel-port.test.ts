@@ -8,6 +8,7 @@ import { KernelIpvsPort } from '../../../src/ipvs/kernel-port.js';
 import { rsKey, type CheckerSnapshot } from '../../../src/ipvs/port.js';
 import { config, globalDefs, rs, tcp, vs } from '../../fixtures/check/model.js';
 import { FakeIpvs } from './fake-ipvs.js';
+import { parseText } from '../config/mem-io.js';
 
 const web = vs('10.0.0.1', 80, [rs('192.168.1.1', 80, [tcp()], { weight: 2 }), rs('192.168.1.2', 80, [tcp()])], { scheduler: 'wrr' });
 const snap = (w1: number, alive2 = true): CheckerSnapshot =>
@@ -150,5 +151,30 @@ describe('KernelIpvsPort', () => {
     expect(errors.length).toBeLessThan(42);
     expect(records.some((r) => r.msg.includes('changed outside kad'))).toBe(false);
     port.close();
+  });
+});
+
+describe('KernelIpvsPort keywords from config text', () => {
+  const VS = 'virtual_server 10.0.0.1 80 {\n lb_algo rr\n lb_kind NAT\n protocol TCP\n real_server 192.168.1.1 80 {\n }\n}\n';
+  const cfg = (globals: string) => parseText(`global_defs {\n${globals}}\n${VS}`).config!;
+
+  it('lvs_timeouts sets the IPVS timeouts; lvs_flush flushes at start', async () => {
+    const { fake, port } = setup();
+    await port.apply(cfg(' lvs_timeouts tcp 7200 tcpfin 60 udp 30\n lvs_flush\n'), new Map());
+    expect(fake.log[0]).toBe('flush');
+    expect(fake.timeouts).toEqual({ tcpS: 7200, tcpFinS: 60, udpS: 30 });
+    port.close();
+  });
+
+  it('lvs_flush_on_stop (and lvs_flush_onstop) flushes the whole table at stop, foreign services included', async () => {
+    for (const kw of ['lvs_flush_on_stop', 'lvs_flush_onstop', '']) {
+      const { fake, port } = setup();
+      const c = cfg(kw ? ` ${kw}\n` : '');
+      fake.table.set('x', { service: { family: 4, protocol: 'UDP', address: '1.1.1.1', port: 1, fwmark: 0, scheduler: 'rr', flags: 0, persistenceTimeoutS: 0, netmaskPrefixLen: 32, peName: '' }, dests: new Map() });
+      await port.apply(c, new Map());
+      await port.clear(c);
+      expect([kw, Object.keys(fake.view())]).toEqual([kw, kw ? [] : ['x']]);
+      port.close();
+    }
   });
 });

@@ -5,7 +5,8 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ManualClock, SystemClock } from '../../../src/core/clock.js';
 import { memoryLogger } from '../../../src/core/log.js';
-import { alertWanted, Mailer } from '../../../src/supervisor/mailer.js';
+import { alertWanted, Mailer, type MailServer } from '../../../src/supervisor/mailer.js';
+import { parseText } from '../config/mem-io.js';
 import { globalDefs } from '../../fixtures/check/model.js';
 
 const withServer = globalDefs({ smtpServer: { host: '127.0.0.1', port: 25 }, notificationEmail: ['ops@example.test'] });
@@ -47,5 +48,24 @@ describe('Mailer', () => {
     const warns = records.filter((r) => r.code === 'KAD_WARN_SMTP_ALERT');
     expect(warns).toHaveLength(1);
     expect(String(warns[0]!.msg)).toMatch(/ECONNREFUSED|connect/i);
+  });
+});
+
+describe('mail keywords from config text', () => {
+  const g = (globals: string) => parseText(`global_defs {\n router_id r1\n smtp_server 127.0.0.1 2525\n notification_email {\n  ops@example.test\n }\n${globals}}\n`).config!.global;
+
+  it('smtp_helo_name is the name the mailer greets with (router_id by default)', () => {
+    const servers: MailServer[] = [];
+    for (const globals of [' smtp_helo_name mx.example.test\n', '']) {
+      new Mailer(g(globals), memoryLogger().log, new ManualClock(), (_m, s) => { servers.push(s); return Promise.resolve(); }).send({ subject: 's', body: 'b' });
+    }
+    expect(servers.map((s) => [s.host, s.port, s.helo])).toEqual([['127.0.0.1', 2525, 'mx.example.test'], ['127.0.0.1', 2525, 'r1']]);
+  });
+
+  it('smtp_alert_checker mails the checker side only; smtp_alert_vrrp the VRRP side', () => {
+    const c = g(' smtp_alert_checker\n');
+    expect([alertWanted(c, 'checker', undefined), alertWanted(c, 'vrrp', undefined)]).toEqual([true, false]);
+    const v = g(' smtp_alert_vrrp\n');
+    expect([alertWanted(v, 'checker', undefined), alertWanted(v, 'vrrp', undefined)]).toEqual([false, true]);
   });
 });

@@ -10,6 +10,7 @@ import { ManualClock } from '../../../src/core/clock.js';
 import { memoryLogger } from '../../../src/core/log.js';
 import type { RunRequest, ScriptRunner, ScriptSpec } from '../../../src/script/types.js';
 import { NotifyFifoWriter, type FifoWriterKind } from '../../../src/supervisor/notify-fifo.js';
+import { parseText } from '../config/mem-io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kad-fifo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -102,5 +103,14 @@ describe('NotifyFifoWriter', () => {
     alone.w.configure({ ...fifos, lvs: { path: join(dir, 's-lvs2.fifo') } });
     expect(statSync(join(dir, 's-lvs2.fifo')).isFIFO()).toBe(true);
     for (const w of [checker.w, alone.w]) w.close();
+  });
+
+  it('lvs_notify_fifo_script from config text is started by the checker child with its FIFO', () => {
+    const path = join(dir, 'kw-lvs.fifo');
+    const r = parseText(`global_defs {\n lvs_notify_fifo ${path}\n lvs_notify_fifo_script /bin/reader-lvs\n}\n`);
+    const checker = writer('lvs', false);
+    checker.w.configure(r.config!.global.notifyFifos);
+    expect(checker.runs.map((x) => [x.spec.text, x.req.args])).toEqual([['/bin/reader-lvs', [path]]]);
+    checker.w.close();
   });
 });

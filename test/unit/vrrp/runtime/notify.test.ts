@@ -10,6 +10,7 @@ import { globalDefs } from '../../../fixtures/check/model.js';
 import { memoryLogger } from '../../../../src/core/log.js';
 import { Notifier } from '../../../../src/vrrp/runtime/notify.js';
 import { ProcessScriptRunner } from '../../../../src/script/runner.js';
+import { parseText, TEST_ENV } from '../../config/mem-io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kad-notify-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -117,5 +118,33 @@ describe('Notifier outputs: FIFO lines and mails', () => {
     const noServer = make({ smtpAlert: true, smtpServer: undefined });
     noServer.n.notify('INSTANCE', 'A', {}, 'MASTER', 1);
     expect(noServer.mails).toEqual([]);
+  });
+});
+
+describe('notify keywords from config text', () => {
+  it('notify_master/backup/fault/stop and notify_master_rx_lower_pri of an instance and a sync group run their scripts', async () => {
+    const out = join(dir, 'keywords');
+    const script = (word: string): string => `"/bin/sh -c 'echo ${word} >> ${out}'"`;
+    const inst = ['notify_master', 'notify_backup', 'notify_fault', 'notify_stop', 'notify_master_rx_lower_pri'].map((k) => ` ${k} ${script(`vi-${k}`)}\n`).join('');
+    const grp = ['notify_master', 'notify_backup', 'notify_fault', 'notify_stop'].map((k) => ` ${k} ${script(`g-${k}`)}\n`).join('');
+    const vi = (name: string, vrid: number, extra: string): string =>
+      `vrrp_instance ${name} {\n interface eth0\n virtual_router_id ${vrid}\n priority 100\n virtual_ipaddress {\n 10.0.0.${vrid}/24\n }\n${extra}}\n`;
+    const r = parseText(`global_defs {\n enable_script_security\n}\nvrrp_sync_group G1 {\n group {\n VI_1\n VI_2\n }\n${grp}}\n${vi('VI_1', 1, inst)}${vi('VI_2', 2, '')}`,
+      {}, {}, { ...TEST_ENV, findProgram: (p) => (p === '/bin/sh' ? p : undefined) });
+    expect(r.config).toBeDefined();
+    const { log } = memoryLogger();
+    const n = new Notifier(new ProcessScriptRunner({ clock: new SystemClock(), log, policy: { enableScriptSecurity: false } }), log);
+    const i = r.config!.vrrpInstances[0]!;
+    const g = r.config!.syncGroups[0]!;
+    for (const state of ['MASTER', 'BACKUP', 'FAULT', 'STOP'] as const) {
+      n.notify('INSTANCE', i.name, i.notify, state, 100);
+      n.notify('GROUP', g.name, g.notify, state, 0);
+    }
+    n.notifyRxLowerPri(i.name, i.notify, 100);
+    await n.settle();
+    expect(readFileSync(out, 'utf8').split('\n').filter(Boolean).sort()).toEqual([
+      'g-notify_backup', 'g-notify_fault', 'g-notify_master', 'g-notify_stop',
+      'vi-notify_backup', 'vi-notify_fault', 'vi-notify_master', 'vi-notify_master_rx_lower_pri', 'vi-notify_stop',
+    ]);
   });
 });

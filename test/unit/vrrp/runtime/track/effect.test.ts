@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SyncGroup, TrackFile, VrrpScript } from '../../../../../src/config/model.js';
 import { defaultSpec } from '../../../../helpers/vrrp/spec-defaults.js';
 import { bindingEffect, bindingsFor, fileEffect } from '../../../../../src/vrrp/runtime/track/effect.js';
+import { parseText } from '../../../config/mem-io.js';
 
 const script = (name: string, weight: number, weightReverse = false): VrrpScript => ({
   name, script: { text: '/bin/true', argv: ['/bin/true'] }, intervalMs: 1000, timeoutMs: 1000, weight, weightReverse, rise: 1, fall: 1, initFail: false,
@@ -45,5 +46,26 @@ describe('track effects', () => {
     expect(fileEffect(1, 0, false).faulted).toBe(true);
     expect(fileEffect(0, 0, false).faulted).toBe(false);
     expect(fileEffect(-127, 2, false).faulted).toBe(true);
+  });
+});
+
+describe('track keywords from config text', () => {
+  it('instance and sync-group track_interface, track_script, track_file, track_process and top-level vrrp_track_file bind', () => {
+    const r = parseText([
+      'vrrp_script chk {\n script /bin/true\n weight -10\n}',
+      'vrrp_track_file tf {\n file /tmp/kad-tf\n weight 3\n}',
+      'vrrp_track_process tp {\n process sshd\n}',
+      'vrrp_sync_group G {\n group {\n VI_1\n VI_2\n }\n track_interface {\n eth2 weight 5\n }\n track_script {\n chk\n }\n}',
+      'vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n priority 100\n virtual_ipaddress {\n 10.0.0.1/24\n }\n' +
+        ' track_interface {\n eth1 weight -20\n }\n track_file {\n tf\n }\n track_process {\n tp weight 4\n }\n}',
+      'vrrp_instance VI_2 {\n interface eth0\n virtual_router_id 2\n priority 100\n virtual_ipaddress {\n 10.0.0.2/24\n }\n}',
+    ].join('\n') + '\n');
+    const c = r.config!;
+    const b = bindingsFor(c.vrrpInstances[0]!, c);
+    expect(b.map((x) => [x.id, x.weight])).toEqual([
+      ['interface:eth1', -20], ['file:tf', 3], ['process:tp', 4], ['interface:eth2', 0], ['script:chk', 0],
+    ]);
+    expect(bindingEffect(b[0]!, false)).toEqual({ faulted: false, priorityDelta: -20 });
+    expect(bindingEffect(b[3]!, false).faulted).toBe(true);
   });
 });
