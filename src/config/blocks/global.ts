@@ -266,7 +266,14 @@ export const GLOBAL_TABLE: Table<GlobalDraft> = registerTable<GlobalDraft>('glob
   vrrp_garp_master_refresh_repeat: setInt('vrrpGarpMasterRefreshRepeat', 1, 65535),
   vrrp_garp_interval: setTimer('vrrpGarpIntervalMs', 0.000001, 4294.967295),
   vrrp_gna_interval: setTimer('vrrpGnaIntervalMs', 0.000001, 4294.967295),
-  vrrp_min_garp: setBool('vrrpMinGarp'),
+  vrrp_min_garp: (n, g, cx) => {
+    const v = cx.bool(n, 0);
+    if (v === undefined) return;
+    g.vrrpMinGarp = v;
+    // As keepalived 2.2.7 (its data dump): one GARP/NA at takeover, no second burst, no refresh,
+    // no lower-priority repeats. Set where it is read, so garp keywords after it still count.
+    if (v) Object.assign(g, { vrrpGarpMasterDelayMs: 0, vrrpGarpMasterRepeat: 1, vrrpGarpMasterRefreshMs: 0, vrrpGarpMasterRefreshRepeat: 0, vrrpGarpLowerPrioDelayMs: 0, vrrpGarpLowerPrioRepeat: 1 });
+  },
   vrrp_down_timer_adverts: setInt('vrrpDownTimerAdverts', 1, 100),
   vrrp_lower_prio_no_advert: setBool('vrrpLowerPrioNoAdvert'),
   vrrp_higher_prio_send_advert: setBool('vrrpHigherPrioSendAdvert'),

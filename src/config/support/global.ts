@@ -69,7 +69,7 @@ const VRRP_DEFAULTS: BlockSupport = {
   vrrp_garp_master_refresh_repeat: I(T.vrrpKeywords),
   vrrp_garp_interval: I(T.vrrpWire),
   vrrp_gna_interval: I(T.vrrpWire),
-  vrrp_min_garp: U('parsed, not applied: set the garp_* keywords instead'),
+  vrrp_min_garp: I('test/integration/vrrp-min-garp.test.ts'),
   vrrp_down_timer_adverts: I(T.vrrpKeywords),
   vrrp_lower_prio_no_advert: I(T.vrrpKeywords),
   vrrp_higher_prio_send_advert: I('test/unit/vrrp/protocol/strict-runtime.test.ts'),
