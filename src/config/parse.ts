@@ -159,7 +159,11 @@ function finish(cx: Cx, d: Drafts, env: ConfigEnv): Omit<Config, 'file' | 'files
   for (const i of d.instances) dropLateScripts(cx, i, names.scripts);
   const instances = d.instances.map((i) => finishInstance(cx, i, g, env, names));
   checkDuplicateVrids(cx, instances);
-  const syncGroups = finishGroups(cx, d.groups, instances, names);
+  const ownWeights = {
+    scripts: new Map(scripts.map((s) => [s.name, s.weight])),
+    files: new Map(d.trackFiles.map((t) => [t.name, t.weight])),
+  };
+  const syncGroups = finishGroups(cx, d.groups, instances, names, ownWeights);
   const vrrpScripts = scripts.map(({ hasScript: _h, source: _s, ...s }) => s);
   const virtualServers = finishVirtualServers(cx, d.servers, d.vsGroups, g);
   for (const ch of virtualServers.flatMap((v) => v.realServers.flatMap((r) => r.checkers))) {

@@ -99,6 +99,13 @@ function checkInterfaces(cx: Cx, d: InstanceDraft, g: GlobalDefs, env: ConfigEnv
       cx.report(d.trackNodes.interface?.head ?? at, 'KAD_ERR_CONFIG_INTERFACE_MISSING', `${d.name}: tracked interface '${t.name}' does not exist`);
     }
   }
+  // The instance's own interface is tracked already (down means FAULT): keepalived 2.2.7 drops
+  // such an entry, weight and all, and counts it as a config error.
+  const own = d.trackInterfaces.filter((t) => t.name === d.interface);
+  if (own.length > 0) {
+    cx.report(d.trackNodes.interface?.head ?? at, 'KAD_ERR_CONFIG_INCONSISTENT', `(${d.name}) ignoring track_interface ${d.interface} since it is the instance's own interface`);
+    d.trackInterfaces = d.trackInterfaces.filter((t) => t.name !== d.interface);
+  }
 }
 
 /** Applies defaults and checks to one instance. */
@@ -165,8 +172,41 @@ export function checkDuplicateVrids(cx: Cx, list: readonly VrrpInstance[]): void
   }
 }
 
+/** The weights vrrp_scripts and track_files give themselves (a track entry may override them). */
+export interface OwnWeights {
+  scripts: ReadonlyMap<string, number>;
+  files: ReadonlyMap<string, number>;
+}
+
+/**
+ * keepalived 2.2.7 does not let a sync group member's trackers move its priority: a weighted
+ * script or file is dropped, a weighted interface is tracked without its weight (an error, exit
+ * 5), unless the group says `sync_group_tracking_weight`. Process trackers are left as they are.
+ */
+function memberWithoutWeights(cx: Cx, inst: VrrpInstance, own: OwnWeights): VrrpInstance {
+  const at = { file: inst.source.file, line: inst.source.line, col: 1 };
+  const why = 'due to SYNC group (keepalived 2.2.7; add sync_group_tracking_weight to the group to keep tracking weights)';
+  const keep = (what: string, weights: ReadonlyMap<string, number>) => (r: TrackRef): boolean => {
+    const weight = r.weight ?? weights.get(r.name) ?? 0;
+    if (weight === 0) return true;
+    cx.report(at, 'KAD_ERR_CONFIG_INCONSISTENT', `(${inst.name}) ignoring tracked ${what} ${r.name} with weight ${weight} ${why}`);
+    return false;
+  };
+  const interfaces = inst.trackInterfaces.map((r) => {
+    if (!r.weight) return r;
+    cx.report(at, 'KAD_ERR_CONFIG_INCONSISTENT', `(${inst.name}) ignoring ${r.name} tracked interface weight ${why}; a fault still counts`);
+    return { ...r, weight: 0 };
+  });
+  return {
+    ...inst,
+    trackInterfaces: interfaces,
+    trackScripts: inst.trackScripts.filter(keep('script', own.scripts)),
+    trackFiles: inst.trackFiles.filter(keep('file', own.files)),
+  };
+}
+
 /** Sync groups: members must exist, belong to one group only, and be at least two. */
-export function finishGroups(cx: Cx, drafts: readonly GroupDraft[], instances: VrrpInstance[], names: TrackNames): SyncGroup[] {
+export function finishGroups(cx: Cx, drafts: readonly GroupDraft[], instances: VrrpInstance[], names: TrackNames, own: OwnWeights): SyncGroup[] {
   const byName = new Map(instances.map((v, i) => [v.name, i]));
   const out: SyncGroup[] = [];
   for (const g of drafts) {
@@ -181,7 +221,7 @@ export function finishGroups(cx: Cx, drafts: readonly GroupDraft[], instances: V
         cx.report(g.node.head, 'KAD_ERR_CONFIG_DUPLICATE', `vrrp_sync_group ${g.name}: ${m} is already in sync group ${inst.syncGroup}`);
         return false;
       }
-      instances[i] = { ...inst, syncGroup: g.name };
+      instances[i] = { ...(g.trackingWeight ? inst : memberWithoutWeights(cx, inst, own)), syncGroup: g.name };
       return true;
     });
     if (members.length === 0) {
@@ -191,7 +231,7 @@ export function finishGroups(cx: Cx, drafts: readonly GroupDraft[], instances: V
     if (members.length === 1) {
       cx.report(g.node.head, 'KAD_ERR_CONFIG_INCONSISTENT', `vrrp_sync_group ${g.name} has only one member (${members[0]}); a sync group needs two`);
     }
-    const { node: _node, ...rest } = g;
+    const { node: _node, trackingWeight: _tw, ...rest } = g;
     out.push({
       ...rest, members,
       trackScripts: checkRefs(cx, g.node, g.trackScripts, names.scripts, 'track_script', g.name),

@@ -246,7 +246,13 @@ export function parseInstance(cx: Cx, n: Node): InstanceDraft {
   return d;
 }
 
-export type GroupDraft = Mutable<SyncGroup> & { node: Node; members: string[]; notify: Mutable<NotifyScripts> };
+export type GroupDraft = Mutable<SyncGroup> & {
+  node: Node;
+  members: string[];
+  notify: Mutable<NotifyScripts>;
+  /** `sync_group_tracking_weight`: members keep their trackers' weights. */
+  trackingWeight?: boolean;
+};
 
 const GROUP_TABLE: Table<GroupDraft> = registerTable<GroupDraft>('vrrp_sync_group', {
   group: (n, g, cx) => {
@@ -264,8 +270,10 @@ const GROUP_TABLE: Table<GroupDraft> = registerTable<GroupDraft>('vrrp_sync_grou
   notify: setNotify('any'),
   notify_priority_changes: ignore,
   smtp_alert: (n, g, cx) => { g.smtpAlert = cx.bool(n, 0); },
-  global_tracking: ignore,
-  sync_group_tracking_weight: ignore,
+  global_tracking: (n, _g, cx) => {
+    cx.report(n.head, 'KAD_WARN_CONFIG_DEPRECATED', 'global_tracking is deprecated and does nothing; use track_interface/script/file on the sync group (keepalived 2.2.7 counts this as a config error)');
+  },
+  sync_group_tracking_weight: (_n, g) => { g.trackingWeight = true; },
 });
 
 export function parseSyncGroup(cx: Cx, n: Node): GroupDraft {

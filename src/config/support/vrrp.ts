@@ -96,8 +96,8 @@ export const VRRP_SYNC_GROUP: BlockSupport = {
   smtp_alert: I(T.smtp),
   track_bfd: BFD,
   notify_priority_changes: U('group priority lines are not written'),
-  global_tracking: U('not acted on: track each member instead'),
-  sync_group_tracking_weight: U('sync-group trackers always act as weight 0'),
+  global_tracking: U('deprecated, without effect in keepalived 2.2.7 too: track on the sync group'),
+  sync_group_tracking_weight: I('test/unit/config/sync-weights.test.ts'),
 };
 
 export const VRRP_SCRIPT: BlockSupport = {
