@@ -1,0 +1,177 @@
+// static_ipaddress / static_routes / static_rules and virtual_routes / virtual_rules in the kernel,
+// on two kad directors in namespaces: statics on both from start to stop whatever the VRRP state,
+// virtual ones only on the MASTER (after its VIPs: one route has `src VIP`), moved on takeover,
+// removed on leaving MASTER and at stop; a SIGHUP adds and removes the difference. IPv4 and IPv6,
+// a table named in rt_tables (each director sees its own /etc/netns/NS/iproute2/rt_tables, as
+// `ip netns exec` binds it over /etc/iproute2), blackhole, multipath, metrics, a fwmark rule.
+// Last, Debian's keepalived 2.2.7 runs the same file in the same director: the kernel must hold
+// the same routes and rules as with kad.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, Lab, vrrpInstance, waitForHolder, waitUntil, type Daemon } from '../helpers/lab.js';
+import { cleanupAll, netnsUnavailableReason, onCleanup, type Netns } from '../helpers/netns.js';
+import { keepalivedUnavailableReason } from '../helpers/keepalived.js';
+import { requirement } from '../helpers/requirement.js';
+
+const why = requirement('vrrp-routes', netnsUnavailableReason() ?? keepalivedUnavailableReason());
+
+const VIP = '10.231.0.100';
+const TABLE = 200; // "kadvip" in each director's rt_tables (`ip -n` prints the name too)
+
+const STATIC = `static_ipaddress {
+  192.0.2.77/32 dev eth0
+}
+static_routes {
+  198.51.100.0/24 via 10.231.0.250 dev eth0 table 100 metric 7
+  blackhole 203.0.113.0/24 no_track
+  2001:db8:50::/48 via fd31::fa dev eth0
+  10.80.0.0/24 dev eth0 mtu lock 1400 advmss 1300 hoplimit 9 initcwnd 10 tos 4
+}
+static_rules {
+  from 198.51.100.0/24 table 100 priority 1000
+}
+`;
+const VIRTUAL_ROUTES = [
+  `10.50.0.0/16 via 10.231.0.250 dev eth0 src ${VIP}`,
+  'blackhole 10.60.0.0/16 no_track',
+  '2001:db8:60::/48 via fd31::fa dev eth0 table kadvip',
+  '10.70.0.0/24 table kadvip nexthop via 10.231.0.250 dev eth0 weight 2 nexthop via 10.231.0.251 dev eth0',
+];
+const VIRTUAL_RULES = [
+  'from 10.50.0.0/16 fwmark 0x10/0xff table kadvip priority 2000',
+  'from 2001:db8:60::/48 table kadvip priority 2001',
+  'to 10.60.0.0/16 priority 2002 blackhole',
+];
+const conf = (prio: number, routes = VIRTUAL_ROUTES, rules = VIRTUAL_RULES): string => STATIC + vrrpInstance({
+  name: 'VI_1', vrid: 61, priority: prio, vips: [`${VIP}/24`],
+  lines: `virtual_routes {\n    ${routes.join('\n    ')}\n  }\n  virtual_rules {\n    ${rules.join('\n    ')}\n  }`,
+});
+
+/** What kad (or keepalived) put in a director: routes and rules with protocol keepalived, and the static address. */
+interface Kernel { routes: string[]; rules: string[]; staticAddress: boolean }
+
+function kernel(ns: Netns): Kernel {
+  const lines = (text: string): string[] => text.split('\n').map((l) => l.trim().replace(/\s+/g, ' ')).filter(Boolean);
+  // Multipath next hops print on their own lines: join them to their route.
+  const routes = (v: '-4' | '-6'): string[] => ns.ip(v, 'route', 'show', 'table', 'all', 'proto', 'keepalived').replace(/\n\s+nexthop/g, ' nexthop').split('\n')
+    .map((l) => l.trim().replace(/\s+/g, ' ')).filter(Boolean);
+  const rules = (v: '-4' | '-6'): string[] => lines(ns.ip(v, 'rule', 'show')).filter((l) => l.includes('proto keepalived'));
+  return {
+    routes: [...routes('-4'), ...routes('-6')].sort(),
+    rules: [...rules('-4'), ...rules('-6')].sort(),
+    staticAddress: ns.ip('-4', 'addr', 'show', 'dev', 'eth0').includes('192.0.2.77/32'),
+  };
+}
+
+const has = (k: Kernel, re: RegExp): boolean => k.routes.some((r) => re.test(r)) || k.rules.some((r) => re.test(r));
+/** The entries of the configuration, one pattern each, as `ip` prints them (`proto keepalived` is the selector, so not printed on routes). */
+const STATIC_SEEN = [/^198\.51\.100\.0\/24 via 10\.231\.0\.250 dev eth0 table 100 metric 7$/, /^blackhole 203\.0\.113\.0\/24$/,
+  /^2001:db8:50::\/48 via fd31::fa dev eth0 metric 1024 pref medium$/, /^10\.80\.0\.0\/24 tos 0x04 dev eth0 mtu lock 1400 advmss 1300 hoplimit 9 initcwnd 10$/,
+  /^1000: from 198\.51\.100\.0\/24 lookup 100 proto keepalived$/];
+const VIRTUAL_SEEN = [/^10\.50\.0\.0\/16 via 10\.231\.0\.250 dev eth0 src 10\.231\.0\.100$/, /^blackhole 10\.60\.0\.0\/16$/,
+  /^2001:db8:60::\/48 via fd31::fa dev eth0 table kadvip metric 1024 pref medium$/,
+  /^10\.70\.0\.0\/24 table kadvip nexthop via 10\.231\.0\.250 dev eth0 weight 2 nexthop via 10\.231\.0\.251 dev eth0 weight 1$/,
+  /^2000: from 10\.50\.0\.0\/16 fwmark 0x10\/0xff lookup kadvip proto keepalived$/, /^2001: from 2001:db8:60::\/48 lookup kadvip proto keepalived$/,
+  /^2002: from all to 10\.60\.0\.0\/16 blackhole proto keepalived$/];
+
+function expectStatics(k: Kernel): void {
+  for (const re of STATIC_SEEN) expect(has(k, re), `${re} in ${JSON.stringify(k, null, 1)}`).toBe(true);
+  expect(k.staticAddress).toBe(true);
+}
+function expectVirtual(k: Kernel, present: boolean): void {
+  for (const re of VIRTUAL_SEEN) expect(has(k, re), `${re} ${present ? 'in' : 'not in'} ${JSON.stringify(k, null, 1)}`).toBe(present);
+}
+const complete = (k: Kernel): boolean => k.routes.length + k.rules.length === STATIC_SEEN.length + VIRTUAL_SEEN.length;
+const staticOnly = (k: Kernel): boolean => k.routes.length + k.rules.length === STATIC_SEEN.length && k.staticAddress;
+const empty = (k: Kernel): boolean => k.routes.length + k.rules.length === 0 && !k.staticAddress;
+
+describe.skipIf(why !== undefined)('static and virtual routes and rules on two kad directors', () => {
+  let lab: Lab;
+  let a: Daemon;
+  let b: Daemon;
+  let kadMaster: Kernel;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    lab = Lab.create({ directors: 2 });
+    for (const ns of lab.directors) {
+      const dir = `/etc/netns/${ns.name}`;
+      mkdirSync(`${dir}/iproute2`, { recursive: true });
+      onCleanup(`rt_tables of ${ns.name}`, () => rmSync(dir, { recursive: true, force: true }));
+      writeFileSync(`${dir}/iproute2/rt_tables`, `255\tlocal\n254\tmain\n253\tdefault\n0\tunspec\n${TABLE}\tkadvip\n`);
+    }
+    b = lab.startKad(1, conf(90));
+    a = lab.startKad(0, conf(100));
+    await waitForHolder(lab, VIP, 0, 10_000);
+  });
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    cleanupAll();
+  });
+
+  it('the MASTER has the statics and its virtual routes and rules; the BACKUP only the statics', async () => {
+    const [d0, d1] = lab.directors as [Netns, Netns];
+    await waitUntil(() => complete(kernel(d0)) && staticOnly(kernel(d1)), 5000, 'routes on both directors');
+    kadMaster = kernel(d0);
+    expectStatics(kadMaster);
+    expectVirtual(kadMaster, true);
+    expectStatics(kernel(d1));
+    expectVirtual(kernel(d1), false);
+  });
+
+  it('release: with the master stopped the backup takes the virtual ones; the stopped director has nothing left', async () => {
+    const [d0, d1] = lab.directors as [Netns, Netns];
+    await a.stop();
+    await waitForHolder(lab, VIP, 1, 6000);
+    await waitUntil(() => complete(kernel(d1)), 5000, 'virtual routes on the new master');
+    expectVirtual(kernel(d1), true);
+    expectStatics(kernel(d1));
+    expect(kernel(d0)).toEqual({ routes: [], rules: [], staticAddress: false });
+  });
+
+  it('leaving MASTER (preempted by the restarted director) removes the virtual ones and keeps the statics', async () => {
+    const [d0, d1] = lab.directors as [Netns, Netns];
+    a = lab.startKad(0, conf(100));
+    await waitForHolder(lab, VIP, 0, 10_000);
+    await waitUntil(() => complete(kernel(d0)) && staticOnly(kernel(d1)), 5000, 'virtual routes back on director 0 only');
+    expectVirtual(kernel(d1), false);
+    expectStatics(kernel(d1));
+    expect(kernel(d0)).toEqual(kadMaster);
+  });
+
+  it('a reload adds and removes the difference and leaves the rest', async () => {
+    const d0 = lab.directors[0]!;
+    const before = kernel(d0);
+    const seen = a.output.length;
+    writeFileSync(a.confFile, conf(100, [...VIRTUAL_ROUTES.slice(1), 'unreachable 10.90.0.0/24 no_track'], VIRTUAL_RULES.slice(0, 2)).replace('metric 7', 'metric 8'));
+    a.proc.kill('SIGHUP');
+    await waitUntil(() => /Reload complete/.test(a.output.slice(seen)), 10_000, 'reload');
+    await waitUntil(() => has(kernel(d0), /^unreachable 10\.90\.0\.0\/24/), 5000, 'the added route');
+    const after = kernel(d0);
+    expect(has(after, /^10\.50\.0\.0\/16/)).toBe(false);
+    expect(has(after, /^2002:/)).toBe(false);
+    expect(has(after, /table 100 metric 8$/)).toBe(true);
+    expect(has(after, /table 100 metric 7$/)).toBe(false);
+    const kept = (k: Kernel): string[] => [...k.routes, ...k.rules].filter((l) => !/^10\.50\.|^2002:|^unreachable 10\.90|metric [78]/.test(l));
+    expect(kept(after)).toEqual(kept(before));
+    expect(after.routes.length + after.rules.length).toBe(before.routes.length + before.rules.length - 1);
+  });
+
+  it('stop: neither director keeps a route, rule or static address', async () => {
+    await Promise.all([a.stop(), b.stop()]);
+    for (const ns of lab.directors) expect(empty(kernel(ns)), JSON.stringify(kernel(ns))).toBe(true);
+  });
+
+  it('keepalived 2.2.7 puts the same routes and rules in the kernel from the same file', async () => {
+    const d0 = lab.directors[0]!;
+    const ka = lab.startKeepalived(0, conf(100));
+    try {
+      await waitForHolder(lab, VIP, 0, 10_000);
+      await waitUntil(() => complete(kernel(d0)), 5000, 'keepalived routes');
+      expect(kernel(d0)).toEqual(kadMaster);
+    } finally {
+      await ka.stop();
+    }
+    expect(empty(kernel(d0))).toBe(true);
+  });
+});
