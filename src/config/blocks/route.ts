@@ -149,7 +149,7 @@ function finishRoute(cx: Cx, n: Node, r: Omit<RouteSpec, 'family'>, family: 4 | 
   if (protocol !== undefined && protocol !== RTPROT_KEEPALIVED && !r.noTrack) {
     cx.report(n.head, 'KAD_WARN_CONFIG_ROUTE_ADJUSTED', `route '${r.words.join(' ')}': a tracked route has protocol keepalived (18); protocol ${protocol} ignored (add no_track to keep it), as keepalived 2.2.7 does`);
   } else if (protocol !== undefined) out.protocol = protocol;
-  if (!r.dev && !r.noTrack && !r.nexthops.some((h) => h.dev)) {
+  if (!r.dev && !r.noTrack) {
     cx.report(n.head, 'KAD_ERR_CONFIG_MISSING_PARAMETER', `route '${r.words.join(' ')}' has no 'dev': it cannot be tracked (add dev IF or no_track)`);
   }
   return out;

@@ -35,7 +35,7 @@ describe('route lines', () => {
       'throw 10.6.0.0/24 dev eth0 table 7',
       '10.7.0.0/24 dev eth0 mtu lock 1400 advmss 1300 hoplimit 9 initcwnd 10 initrwnd 11 window 12 cwnd lock 13 ssthresh 14 reordering 15 quickack 1 fastopen_no_cookie 1 features ecn congctl cubic',
       '2001:db8:8::/64 dev eth0 pref high expires 30 from 2001:db8:9::/64',
-      '10.9.0.0/24 table 100 nexthop via 10.0.0.2 dev eth0 weight 2 nexthop via 10.0.0.3 dev eth1 onlink',
+      '10.9.0.0/24 table 100 no_track nexthop via 10.0.0.2 dev eth0 weight 2 nexthop via 10.0.0.3 dev eth1 onlink',
     ].join('\n'));
     expect(diag(r)).toEqual([]);
     const s = r.config!.staticRoutes;
