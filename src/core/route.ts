@@ -47,6 +47,8 @@ export interface RouteFields {
   scope: number;
   protocol: number;
   tos?: number;
+  /** RTA_FLOW: realm FROM << 16 | TO (IPv4). */
+  realms?: number;
   onlink: boolean;
   metrics: Readonly<Partial<Record<RouteMetricName, number>>>;
   /** Metrics given with `lock`. */
@@ -91,4 +93,6 @@ export interface RuleFields {
   dport?: readonly [number, number];
   uidRange?: readonly [number, number];
   suppressPrefixLen?: number;
+  /** FRA_FLOW: realm FROM << 16 | TO (IPv4, table rules). */
+  realms?: number;
 }

@@ -2,7 +2,7 @@
  * Layer: the rtnetlink route seam (RTM_NEWROUTE / RTM_DELROUTE through npm `netlink`).
  * `routeMessage` turns a parsed route (the config model's RouteSpec fits {@link RouteInput})
  * into an rtmsg and its attributes: destination, type, table (RTA_TABLE for any number), via,
- * src, IPv6 from, dev, metric, scope, protocol, tos, onlink, RTA_METRICS (with the lock mask,
+ * src, IPv6 from, dev, metric, scope, protocol, tos, realms, onlink, RTA_METRICS (with the lock mask,
  * ECN, congctl), IPv6 pref/expires, and RTA_MULTIPATH for next hops. It is pure (interface names
  * are resolved by the caller's function), so it is unit-tested without root. add/remove are
  * idempotent (EEXIST / ESRCH are outcomes, not errors).
@@ -106,6 +106,7 @@ export function routeMessage(r: RouteInput, resolve: RouteResolvers): RouteMessa
   if (r.via) attrs.gateway = addressBytes(r.via, fam);
   if (r.dev) attrs.oif = devIndex(r.dev, resolve, what);
   if (r.metric !== undefined) attrs.priority = r.metric;
+  if (r.realms !== undefined) attrs.flow = r.realms;
   const metrics = metricsOf(r);
   if (metrics) attrs.metrics = metrics;
   if (r.pref !== undefined) attrs.pref = Buffer.from([r.pref]);

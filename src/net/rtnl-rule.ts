@@ -3,7 +3,7 @@
  * `netlink`). `ruleMessage` turns a parsed rule (the config model's RuleSpec fits
  * {@link RuleInput}) into a fib_rule_hdr and FRA_* attributes: from/to, not, preference, the
  * action (table, goto, nop, blackhole/unreachable/prohibit, l3mdev), iif/oif by name, fwmark
- * and mask, tos, protocol, ipproto, port and uid ranges, suppress_prefixlength. Pure, so it is
+ * and mask, tos, realms, protocol, ipproto, port and uid ranges, suppress_prefixlength. Pure, so it is
  * unit-tested without root. add/remove are idempotent (EEXIST / ENOENT are outcomes).
  */
 import netlink from 'netlink';
@@ -56,6 +56,7 @@ export function ruleMessage(r: RuleInput): RuleMessage {
   if (r.fwmark !== undefined) attrs.fwmark = r.fwmark;
   if (r.fwmask !== undefined) attrs.fwmask = r.fwmask;
   if (r.protocol !== undefined) attrs.protocol = r.protocol;
+  if (r.realms !== undefined) attrs.flow = r.realms;
   if (r.ipProto !== undefined) attrs.ipProto = r.ipProto;
   if (r.sport) attrs.sportRange = { start: r.sport[0], end: r.sport[1] };
   if (r.dport) attrs.dportRange = { start: r.dport[0], end: r.dport[1] };

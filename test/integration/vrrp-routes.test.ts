@@ -85,6 +85,43 @@ const complete = (k: Kernel): boolean => k.routes.length + k.rules.length === ST
 const staticOnly = (k: Kernel): boolean => k.routes.length + k.rules.length === STATIC_SEEN.length && k.staticAddress;
 const empty = (k: Kernel): boolean => k.routes.length + k.rules.length === 0 && !k.staticAddress;
 
+/** Every route and rule option kad applies, in one file (static: no VRRP state needed). */
+const ALL_OPTIONS = `static_routes {
+  10.9.1.0/24 via 10.231.0.250 src 10.231.0.1 dev eth0 table 100 metric 7 tos 4 realms 1/2
+  10.9.11.0/24 via 10.231.0.9 dev eth0 onlink
+  10.9.12.0/24 dev eth0 scope link
+  blackhole 10.9.2.0/24 no_track
+  unreachable 10.9.3.0/24 no_track
+  prohibit 10.9.4.0/24 no_track
+  throw 10.9.7.0/24 table 100 no_track
+  2001:db8:9::/64 via fe80::1 dev eth0 pref high
+  2001:db8:a::/64 from 2001:db8:b::/64 dev eth0
+  10.9.5.0/24 dev eth0 mtu lock 1400 advmss 1300 hoplimit 9 initcwnd 10 initrwnd 11 window 12 cwnd lock 13 ssthresh 14 reordering 15 features ecn quickack 1 fastopen_no_cookie 1 congctl cubic
+  10.9.6.0/24 table 100 no_track nexthop via 10.231.0.250 dev eth0 weight 2 nexthop via 10.231.0.251 dev eth0 onlink
+  default via 10.231.0.250 dev eth0 table 7 protocol 12 no_track
+}
+static_rules {
+  from 10.9.0.0/24 to 10.8.0.0/16 table 100 priority 100
+  not iif eth0 oif eth0 fwmark 0x10/0xff tos 4 lookup 100 preference 101
+  from all fwmark 7 order 102 blackhole
+  from all priority 103 goto 110
+  from all priority 104 type unreachable
+  from all priority 105 prohibit
+  from all priority 107 nop
+  from 2001:db8::/32 ipproto tcp sport 10-20 dport 80-81 uidrange 1000-1999 table 100 suppress_prefixlength 0 priority 106
+  from 10.9.9.0/24 table 100 realms 5
+  from all table 5 priority 108 protocol 4 no_track
+  from all priority 109 l3mdev
+}
+` + vrrpInstance({ name: 'VI_1', vrid: 61, priority: 100, vips: [`${VIP}/24`] });
+
+/** Every route and rule of a director but the kernel's own (connected, local, multicast, default rules). */
+function everything(ns: Netns): string {
+  const own = /proto kernel|^local |^multicast |^broadcast |^anycast |fe80::\/64|ff00::\/8|^0:\s+from all lookup local|^3276[67]:/;
+  return [ns.ip('-4', 'route', 'show', 'table', 'all'), ns.ip('-6', 'route', 'show', 'table', 'all'), ns.ip('-4', 'rule', 'show'), ns.ip('-6', 'rule', 'show')]
+    .join('\n').replace(/\n\s+nexthop/g, ' nexthop').split('\n').map((l) => l.trim().replace(/\s+/g, ' ')).filter((l) => l && !own.test(l)).sort().join('\n');
+}
+
 describe.skipIf(why !== undefined)('static and virtual routes and rules on two kad directors', () => {
   let lab: Lab;
   let a: Daemon;
@@ -173,5 +210,31 @@ describe.skipIf(why !== undefined)('static and virtual routes and rules on two k
       await ka.stop();
     }
     expect(empty(kernel(d0))).toBe(true);
+  });
+
+  it('every option kad applies leaves the kernel as keepalived 2.2.7 leaves it, and both take it all away at stop', async () => {
+    const d0 = lab.directors[0]!;
+    const base = everything(d0);
+    const run = async (start: () => Daemon): Promise<string> => {
+      const d = start();
+      try {
+        await waitUntil(() => everything(d0).split('\n').length >= 23, 10_000, 'all routes and rules');
+        return everything(d0);
+      } finally {
+        await d.stop();
+      }
+    };
+    const byKad = await run(() => lab.startKad(0, ALL_OPTIONS));
+    expect(everything(d0)).toBe(base);
+    const byKeepalived = await run(() => lab.startKeepalived(0, ALL_OPTIONS));
+    expect(everything(d0)).toBe(base);
+    expect(byKad.split('\n')).toEqual(byKeepalived.split('\n'));
+    // Not an empty comparison: the options are there, as `ip` prints them.
+    for (const re of [/^10\.9\.1\.0\/24 tos 0x04 via 10\.231\.0\.250 dev eth0 table 100 proto keepalived (?=.*src 10\.231\.0\.1)(?=.*metric 7)(?=.*realms 1\/2)/m,
+      /^10\.9\.5\.0\/24 dev eth0 proto keepalived mtu lock 1400 window 12 ssthresh 14 cwnd lock 13 advmss 1300 reordering 15 hoplimit 9 initcwnd 10 features ecn initrwnd 11 quickack 1 congctl cubic fastopen_no_cookie 1$/m,
+      /^default via 10\.231\.0\.250 dev eth0 table 7 proto bird/m, /^2001:db8:a::\/64 from 2001:db8:b::\/64 dev eth0 proto keepalived/m,
+      /^101: not from all tos 0x04 fwmark 0x10\/0xff iif eth0 oif eth0 lookup 100 proto keepalived$/m, /^108: from all lookup 5 proto static$/m, /^16384: from 10\.9\.9\.0\/24 lookup 100 realms 5 proto keepalived/m,
+      /^106: from 2001:db8::\/32 uidrange 1000-1999 ipproto tcp sport 10-20 dport 80-81 lookup 100 suppress_prefixlength 0 proto keepalived$/m,
+      /^10\.9\.6\.0\/24 table 100 proto keepalived nexthop via 10\.231\.0\.250 dev eth0 weight 2 nexthop via 10\.231\.0\.251 dev eth0 weight 1 onlink$/m, /^109: from all lookup \[l3mdev-table\] proto keepalived$/m]) expect(byKad).toMatch(re);
   });
 });

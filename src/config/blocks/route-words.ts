@@ -85,6 +85,16 @@ export class Words {
     return this.number(what, max);
   }
 
+  /** `realms [FROM/]TO` by number (IPv4 only, as keepalived); names of rt_realms are not read. */
+  realms(fam: FamilyOf): number | undefined {
+    const t = this.take('realms');
+    const m = t === undefined ? null : /^(?:(\d+)\/)?(\d+)$/.exec(t);
+    if (!m || Number(m[1] ?? 0) > 0xffff || Number(m[2]) > 0xffff) return this.bad(`invalid realms '${t ?? ''}' (numbers FROM/TO; rt_realms names are not read by kad)`), undefined;
+    if (fam.value === 6) return this.bad('realms are only valid for IPv4'), undefined;
+    fam.set(4);
+    return ((Number(m[1] ?? 0) << 16) | Number(m[2])) >>> 0;
+  }
+
   /** Warn that an option is read but not acted on (the line is still applied without it). */
   unsupported(word: string, values: number): void {
     this.cx.report(this.at(this.i - 1), 'KAD_WARN_CONFIG_IGNORED', `${this.kind} option '${word}' is not supported by kad and is ignored`);

@@ -1,7 +1,7 @@
 /**
  * `static_routes` / `virtual_routes` lines: `[TYPE] DST [via|gw [inet|inet6] GW] [src ADDR]
  * [from PREFIX] [dev|oif IF] [table T] [metric|priority|preference N] [scope S] [protocol P]
- * [tos|dsfield N] [onlink] [mtu|advmss|... [lock] N] [features ecn] [congctl NAME] [pref P]
+ * [tos|dsfield N] [realms [FROM/]TO] [onlink] [mtu|advmss|... [lock] N] [features ecn] [congctl NAME] [pref P]
  * [expires N] [no_track] [nexthop via GW [dev IF] [weight W] [onlink]]...` — keepalived
  * 2.2.7's words (`proto` is not one of them: it is an unknown keyword there, and here).
  * A bad line is reported and skipped; options kad does not act on are warned about.
@@ -21,7 +21,7 @@ const METRIC_MAX: Readonly<Record<RouteMetricName, number>> = {
   reordering: 0xffffffff, initcwnd: 0xffffffff, initrwnd: 0xffffffff, quickack: 1, fastopen_no_cookie: 1,
 };
 /** Read by keepalived 2.2.7, not acted on by kad: the number of values each takes. */
-const UNSUPPORTED: Readonly<Record<string, number>> = { realms: 1, rtt: 1, rttvar: 1, rto_min: 1, 'ttl-propagate': 1, track_group: 1, append: 0 };
+const UNSUPPORTED: Readonly<Record<string, number>> = { rtt: 1, rttvar: 1, rto_min: 1, 'ttl-propagate': 1, track_group: 1, append: 0 };
 const PREFS: Readonly<Record<string, number>> = { low: 3, medium: 0, high: 1 };
 
 /** One route line; undefined (reported) when it cannot be applied. */
@@ -71,6 +71,8 @@ export function parseRouteLine(cx: Cx, n: Node): RouteSpec | undefined {
       if ((protocol = w.named('protocol', PROTOCOLS)) === undefined) return undefined;
     } else if (word === 'tos' || word === 'dsfield') {
       if ((r.tos = w.number('TOS', 255)) === undefined) return undefined;
+    } else if (word === 'realms') {
+      if ((r.realms = w.realms(fam)) === undefined) return undefined;
     } else if (word === 'onlink') r.onlink = true;
     else if (word === 'no_track') r.noTrack = true;
     else if (word in METRIC_MAX) {

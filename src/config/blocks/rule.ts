@@ -1,7 +1,7 @@
 /**
  * `static_rules` / `virtual_rules` lines: `[inet|inet6] [not] [from PREFIX] [to PREFIX]
  * [iif|dev IF] [oif IF] [fwmark N[/MASK]] [tos|dsfield N] [preference|priority|order N]
- * [protocol N] [ipproto P] [sport A-B] [dport A-B] [uidrange A-B] [suppress_prefixlength N]
+ * [realms [FROM/]TO] [protocol N] [ipproto P] [sport A-B] [dport A-B] [uidrange A-B] [suppress_prefixlength N]
  * [no_track] ACTION` where ACTION is `table|lookup T`, `goto N`, `nop`, `l3mdev` or `[type]
  * blackhole|unreachable|prohibit` — keepalived 2.2.7's words and checks: one action, a goto
  * target above the rule's preference, and a rule without a preference gets 16384, 16383...
@@ -16,7 +16,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const RULE_START_PRIORITY = 16384;
 const IP_PROTOS: Readonly<Record<string, number>> = { icmp: 1, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, 'ipv6-icmp': 58, icmpv6: 58, sctp: 132 };
 const DROPS: readonly RuleAction[] = ['blackhole', 'unreachable', 'prohibit'];
-const UNSUPPORTED: Readonly<Record<string, number>> = { realms: 1, suppress_ifgroup: 1, sup_group: 1, 'tunnel-id': 1, track_group: 1 };
+const UNSUPPORTED: Readonly<Record<string, number>> = { suppress_ifgroup: 1, sup_group: 1, 'tunnel-id': 1, track_group: 1 };
 
 /** Next automatic preference per family, per parse (keepalived's next_rule_priority_ipv4/6). */
 const next = new WeakMap<Cx, Record<Family, number>>();
@@ -88,6 +88,8 @@ export function parseRuleLine(cx: Cx, n: Node): RuleSpec | undefined {
       if ((r.uidRange = range(w, word, 0xffffffff)) === undefined) return undefined;
     } else if (word === 'suppress_prefixlength' || word === 'sup_pl') {
       if ((r.suppressPrefixLen = w.number(word, 0x7fffffff)) === undefined) return undefined;
+    } else if (word === 'realms') {
+      if ((r.realms = w.realms(fam)) === undefined) return undefined;
     } else if (word === 'no_track') r.noTrack = true;
     else if (UNSUPPORTED[word] !== undefined) w.unsupported(word, UNSUPPORTED[word]!);
     else {
@@ -106,7 +108,7 @@ function finishRule(cx: Cx, n: Node, w: Words, r: Partial<Mutable<RuleSpec>> & {
   if (r.action === 'goto' && priority === undefined) return w.bad(`goto target ${r.goto} specified without preference`, n.head), undefined;
   if (r.action === 'goto' && priority! >= r.goto!) return w.bad(`preference ${priority} >= goto target ${r.goto}`, n.head), undefined;
   if (r.action === undefined) return w.bad('no action specified for rule', n.head), undefined;
-  if (r.action !== 'table' && r.suppressPrefixLen !== undefined) return w.bad('suppressor specified for non table action', n.head), undefined;
+  if (r.action !== 'table' && (r.suppressPrefixLen !== undefined || r.realms !== undefined)) return w.bad('suppressor/realm specified for non table action', n.head), undefined;
   if (r.l3mdev && r.table !== undefined) return w.bad('table cannot be specified for l3mdev rules', n.head), undefined;
   if (!r.noTrack) {
     if (r.protocol !== undefined && r.protocol !== RTPROT_KEEPALIVED) {

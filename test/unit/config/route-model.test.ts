@@ -17,14 +17,14 @@ describe('route lines', () => {
       '10.1.0.0/24 via 10.0.0.1 src 10.0.0.2 dev eth0 table 100 metric 5',
       '10.2.0.0/24 via 10.0.0.1 dev eth0 table vip preference 7 scope link onlink tos 0x04',
       'default via inet6 fe80::1 dev eth0 priority 9',
-      '10.3.0.0/24 dev eth0 protocol bird no_track',
+      '10.3.0.0/24 dev eth0 protocol bird no_track realms 2/3',
     ].join('\n'));
     expect(diag(r)).toEqual([]);
     const [a, b, c, d] = r.config!.staticRoutes;
     expect(a).toMatchObject({ family: 4, type: 'unicast', dst: { address: '10.1.0.0', prefixLen: 24 }, via: '10.0.0.1', src: '10.0.0.2', dev: 'eth0', table: 100, metric: 5, scope: 0, protocol: 18 });
     expect(b).toMatchObject({ table: 200, tableName: 'vip', metric: 7, scope: 253, onlink: true, tos: 4 });
     expect(c).toMatchObject({ family: 6, dst: { address: '::', prefixLen: 0 }, via: 'fe80::1', metric: 9 });
-    expect(d).toMatchObject({ protocol: 12, noTrack: true, source: { file: '/etc/kad/main.conf', line: 5 } });
+    expect(d).toMatchObject({ protocol: 12, noTrack: true, realms: 0x20003, source: { file: '/etc/kad/main.conf', line: 5 } });
   });
 
   it('reads types, metrics with lock, features, congctl, IPv6 pref/expires/from and next hops', () => {
@@ -79,10 +79,10 @@ describe('route lines', () => {
   });
 
   it('warns, with the line, about options it reads but does not act on, and applies the rest', () => {
-    const r = routes('10.1.0.0/24 dev eth0 realms 3 rtt 10ms append');
+    const r = routes('10.1.0.0/24 dev eth0 rttvar 3 rtt 10ms append');
     expect(r.config!.staticRoutes).toHaveLength(1);
     expect(r.diagnostics.map((d) => [d.line, d.code, d.message])).toEqual([
-      [2, 'KAD_WARN_CONFIG_IGNORED', "route option 'realms' is not supported by kad and is ignored"],
+      [2, 'KAD_WARN_CONFIG_IGNORED', "route option 'rttvar' is not supported by kad and is ignored"],
       [2, 'KAD_WARN_CONFIG_IGNORED', "route option 'rtt' is not supported by kad and is ignored"],
       [2, 'KAD_WARN_CONFIG_IGNORED', "route option 'append' is not supported by kad and is ignored"],
     ]);
@@ -100,7 +100,7 @@ describe('rule lines', () => {
       'from all priority 105 nop',
       'from all priority 106 l3mdev',
       'from 2001:db8::/32 ipproto tcp sport 10-20 dport 80-81 uidrange 1000-1999 table 100 suppress_prefixlength 0 priority 107',
-      'from all table 5 priority 108 protocol 4 no_track',
+      'from all table 5 priority 108 protocol 4 no_track realms 7',
     ].join('\n'));
     expect(diag(r)).toEqual([]);
     const s = r.config!.staticRules;
@@ -110,7 +110,7 @@ describe('rule lines', () => {
     expect(s[3]!.goto).toBe(110);
     expect(s[6]!.l3mdev).toBe(true);
     expect(s[7]).toMatchObject({ family: 6, ipProto: 6, sport: [10, 20], dport: [80, 81], uidRange: [1000, 1999], suppressPrefixLen: 0 });
-    expect(s[8]).toMatchObject({ protocol: 4, noTrack: true });
+    expect(s[8]).toMatchObject({ protocol: 4, noTrack: true, realms: 7 });
   });
 
   it('gives rules without a preference 16384, 16383... per family, as keepalived 2.2.7 (measured)', () => {

@@ -42,8 +42,9 @@ describe('routeMessage', () => {
     expect(v6.data).toMatchObject({ family: 10, dstLen: 0 });
     expect(v6.attrs.dst).toBeUndefined();
     expect(v6.attrs.gateway?.length).toBe(16);
-    const on = routeMessage(route('203.0.113.0/24 via 192.0.2.1 dev eth0 onlink tos 0x10 scope link'), resolve);
+    const on = routeMessage(route('203.0.113.0/24 via 192.0.2.1 dev eth0 onlink tos 0x10 scope link realms 1/2'), resolve);
     expect(on.data).toMatchObject({ flags: { __unknown: 4 }, tos: 16, scope: 253 });
+    expect(on.attrs.flow).toBe(0x10002);
   });
 
   it('encodes RTA_METRICS with the lock mask, ECN and congctl, and IPv6 pref/expires/from', () => {
@@ -101,5 +102,6 @@ describe('ruleMessage', () => {
     expect(r.attrs).toMatchObject({ ipProto: 17, sportRange: { start: 1, end: 2 }, dportRange: { start: 3, end: 4 }, uidRange: { start: 5, end: 6 } });
     expect(r.attrs.suppressPrefixlen).toEqual(Buffer.from([0, 0, 0, 0]));
     expect(ruleMessage(rule('from all table 1 priority 8 no_track')).attrs.protocol).toBeUndefined();
+    expect(ruleMessage(rule('from all table 1 priority 8 realms 3')).attrs.flow).toBe(3);
   });
 });
