@@ -1,11 +1,14 @@
 // static_ipaddress / static_routes / static_rules and virtual_routes / virtual_rules in the kernel,
 // on two kad directors in namespaces: statics on both from start to stop whatever the VRRP state,
 // virtual ones only on the MASTER (after its VIPs: one route has `src VIP`), moved on takeover,
-// removed on leaving MASTER and at stop; a SIGHUP adds and removes the difference. IPv4 and IPv6,
+// removed on leaving MASTER and at stop; a SIGHUP adds and removes the difference (and nothing
+// else, seen with `ip monitor`); a respawned VRRP child that resumes MASTER removes nothing; -V
+// leaves the virtual ones and the VIPs (as keepalived 2.2.7 -V, measured). IPv4 and IPv6,
 // a table named in rt_tables (each director sees its own /etc/netns/NS/iproute2/rt_tables, as
 // `ip netns exec` binds it over /etc/iproute2), blackhole, multipath, metrics, a fwmark rule.
-// Last, Debian's keepalived 2.2.7 runs the same file in the same director: the kernel must hold
-// the same routes and rules as with kad.
+// Debian's keepalived 2.2.7 runs the same file in the same director: the kernel must hold the
+// same routes and rules as with kad; and one file with every option kad applies gives the same
+// kernel state under both.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, Lab, vrrpInstance, waitForHolder, waitUntil, type Daemon } from '../helpers/lab.js';
@@ -122,6 +125,23 @@ function everything(ns: Netns): string {
     .join('\n').replace(/\n\s+nexthop/g, ' nexthop').split('\n').map((l) => l.trim().replace(/\s+/g, ' ')).filter((l) => l && !own.test(l)).sort().join('\n');
 }
 
+/** `ip monitor route rule` in a director, shown to work (a scratch route seen going) before use. */
+async function routeMonitor(ns: Netns): Promise<{ deleted(): string[]; stop(): void }> {
+  const child = ns.spawn('ip', ['monitor', 'route', 'rule']);
+  let events = '';
+  child.stdout?.on('data', (b: Buffer) => (events += b.toString()));
+  await waitUntil(() => {
+    ns.ip('route', 'replace', '198.18.0.0/24', 'dev', 'eth0'); // TEST-NET 198.18/15, never configured here
+    ns.ip('route', 'del', '198.18.0.0/24', 'dev', 'eth0');
+    return /Deleted 198\.18\.0\.0\/24/.test(events);
+  }, 5000, 'ip monitor to hear a route go', 100);
+  const start = events.length;
+  return {
+    deleted: () => events.slice(start).split('\n').filter((l) => l.startsWith('Deleted') && !l.includes('198.18.0.0/24')).map((l) => l.replace(/\s+/g, ' ').trim()),
+    stop: () => child.kill('SIGKILL'),
+  };
+}
+
 describe.skipIf(why !== undefined)('static and virtual routes and rules on two kad directors', () => {
   let lab: Lab;
   let a: Daemon;
@@ -179,6 +199,7 @@ describe.skipIf(why !== undefined)('static and virtual routes and rules on two k
   it('a reload adds and removes the difference and leaves the rest', async () => {
     const d0 = lab.directors[0]!;
     const before = kernel(d0);
+    const mon = await routeMonitor(d0);
     const seen = a.output.length;
     writeFileSync(a.confFile, conf(100, [...VIRTUAL_ROUTES.slice(1), 'unreachable 10.90.0.0/24 no_track'], VIRTUAL_RULES.slice(0, 2)).replace('metric 7', 'metric 8'));
     a.proc.kill('SIGHUP');
@@ -192,6 +213,24 @@ describe.skipIf(why !== undefined)('static and virtual routes and rules on two k
     const kept = (k: Kernel): string[] => [...k.routes, ...k.rules].filter((l) => !/^10\.50\.|^2002:|^unreachable 10\.90|metric [78]/.test(l));
     expect(kept(after)).toEqual(kept(before));
     expect(after.routes.length + after.rules.length).toBe(before.routes.length + before.rules.length - 1);
+    // Only what changed went away: nothing unchanged was removed and added back.
+    await new Promise((r) => setTimeout(r, 300));
+    mon.stop();
+    expect(mon.deleted().map((l) => l.split(' ').slice(0, 2).join(' ')).sort()).toEqual(['Deleted 10.50.0.0/16', 'Deleted 198.51.100.0/24', 'Deleted 2002:'].sort());
+  });
+
+  it('a VRRP child killed and respawned resumes MASTER without taking a route or rule away', async () => {
+    const d0 = lab.directors[0]!;
+    const before = kernel(d0);
+    const mon = await routeMonitor(d0);
+    const seen = a.output.length;
+    process.kill(a.vrrpChildPid, 'SIGKILL');
+    await waitUntil(() => /Respawning/.test(a.output.slice(seen)), 10_000, 'respawn');
+    await waitUntil(() => /Respawning[\s\S]*\(VI_1\) Entering MASTER STATE/.test(a.output.slice(seen)), 10_000, 'MASTER again');
+    await new Promise((r) => setTimeout(r, 1000));
+    mon.stop();
+    expect(mon.deleted()).toEqual([]);
+    expect(kernel(d0)).toEqual(before);
   });
 
   it('stop: neither director keeps a route, rule or static address', async () => {
@@ -209,6 +248,24 @@ describe.skipIf(why !== undefined)('static and virtual routes and rules on two k
     } finally {
       await ka.stop();
     }
+    expect(empty(kernel(d0))).toBe(true);
+  });
+
+  it('-V: a stopped MASTER leaves its VIPs and virtual routes and rules, and takes the static ones away (measured: keepalived 2.2.7 -V does the same)', async () => {
+    const d0 = lab.directors[0]!;
+    const kad = lab.startKad(0, conf(100), { extraFlags: ['-V'] });
+    await waitForHolder(lab, VIP, 0, 10_000);
+    await waitUntil(() => complete(kernel(d0)), 5000, 'all routes');
+    await kad.stop();
+    const k = kernel(d0);
+    expect(k.staticAddress).toBe(false);
+    for (const re of STATIC_SEEN) expect(has(k, re)).toBe(false);
+    expectVirtual(k, true);
+    expect(lab.hasAddress(0, VIP)).toBe(true);
+    // Clean up what -V left, for the tests after this one.
+    d0.ip('addr', 'del', `${VIP}/24`, 'dev', 'eth0');
+    for (const v of ['-4', '-6']) d0.ip(v, 'route', 'flush', 'table', 'all', 'proto', 'keepalived');
+    for (const pref of ['2000', '2001', '2002']) d0.ip(pref === '2001' ? '-6' : '-4', 'rule', 'del', 'pref', pref);
     expect(empty(kernel(d0))).toBe(true);
   });
 

@@ -41,8 +41,12 @@ export function parseAddressLine(cx: Cx, n: Node): IpAddress | undefined {
     } else if (w === '-nodad' || w === 'nodad') a.noDad = true;
     else if (w === 'noprefixroute') a.noPrefixRoute = true;
     else if (w === 'no_track') a.noTrack = true;
-    else if (WITH_VALUE.has(w) && !FLAGS.has(w)) a.options.push(w, next() ?? '');
-    else if (FLAGS.has(w)) a.options.push(w);
+    else if (WITH_VALUE.has(w) || FLAGS.has(w)) {
+      // Read (keepalived 2.2.7 knows them) but not applied by the address seam: said so, not silent.
+      cx.report(n.args[i]!, 'KAD_WARN_CONFIG_IGNORED', `address option '${w}' is not supported by kad and is ignored`);
+      if (WITH_VALUE.has(w) && !FLAGS.has(w)) a.options.push(w, next() ?? '');
+      else a.options.push(w);
+    }
     else cx.report(n.args[i]!, 'KAD_ERR_CONFIG_INVALID_VALUE', `unknown address option '${w}'`);
   }
   return a;
