@@ -1,7 +1,7 @@
 // static_ipaddress / static_routes / static_rules and virtual_routes / virtual_rules in the kernel,
 // on two kad directors in namespaces: statics on both from start to stop whatever the VRRP state,
 // virtual ones only on the MASTER (after its VIPs: one route has `src VIP`), moved on takeover,
-// removed on leaving MASTER and at stop; a SIGHUP adds and removes the difference (and nothing
+// removed on leaving MASTER (BACKUP, FAULT) and at stop; a SIGHUP adds and removes the difference (and nothing
 // else, seen with `ip monitor`); a respawned VRRP child that resumes MASTER removes nothing; -V
 // leaves the virtual ones and the VIPs (as keepalived 2.2.7 -V, measured). IPv4 and IPv6,
 // a table named in rt_tables (each director sees its own /etc/netns/NS/iproute2/rt_tables, as
@@ -45,10 +45,13 @@ const VIRTUAL_RULES = [
   'from 2001:db8:60::/48 table kadvip priority 2001',
   'to 10.60.0.0/16 priority 2002 blackhole',
 ];
-const conf = (prio: number, routes = VIRTUAL_ROUTES, rules = VIRTUAL_RULES): string => STATIC + vrrpInstance({
-  name: 'VI_1', vrid: 61, priority: prio, vips: [`${VIP}/24`],
-  lines: `virtual_routes {\n    ${routes.join('\n    ')}\n  }\n  virtual_rules {\n    ${rules.join('\n    ')}\n  }`,
-});
+/** Director 0's track file: "0" healthy, "1" FAULT (weight 0). Set in beforeAll. */
+let trackFile = '';
+const conf = (prio: number, routes = VIRTUAL_ROUTES, rules = VIRTUAL_RULES): string =>
+  (prio === 100 ? `track_file health {\n  file ${trackFile}\n  weight 0\n}\n` : '') + STATIC + vrrpInstance({
+    name: 'VI_1', vrid: 61, priority: prio, vips: [`${VIP}/24`],
+    lines: `virtual_routes {\n    ${routes.join('\n    ')}\n  }\n  virtual_rules {\n    ${rules.join('\n    ')}\n  }${prio === 100 ? '\n  track_file {\n    health\n  }' : ''}`,
+  });
 
 /** What kad (or keepalived) put in a director: routes and rules with protocol keepalived, and the static address. */
 interface Kernel { routes: string[]; rules: string[]; staticAddress: boolean }
@@ -157,6 +160,7 @@ describe.skipIf(why !== undefined)('static and virtual routes and rules on two k
       onCleanup(`rt_tables of ${ns.name}`, () => rmSync(dir, { recursive: true, force: true }));
       writeFileSync(`${dir}/iproute2/rt_tables`, `255\tlocal\n254\tmain\n253\tdefault\n0\tunspec\n${TABLE}\tkadvip\n`);
     }
+    trackFile = lab.writeFile('health', '0\n');
     b = lab.startKad(1, conf(90));
     a = lab.startKad(0, conf(100));
     await waitForHolder(lab, VIP, 0, 10_000);
@@ -196,15 +200,30 @@ describe.skipIf(why !== undefined)('static and virtual routes and rules on two k
     expect(kernel(d0)).toEqual(kadMaster);
   });
 
+  it('FAULT takes the virtual ones away (the backup takes over with them); recovery brings them back', async () => {
+    const [d0, d1] = lab.directors as [Netns, Netns];
+    writeFileSync(trackFile, '1\n');
+    await waitForHolder(lab, VIP, 1, 10_000);
+    await waitUntil(() => complete(kernel(d1)) && staticOnly(kernel(d0)), 5000, 'virtual routes on director 1 only');
+    expectVirtual(kernel(d0), false);
+    expectStatics(kernel(d0));
+    writeFileSync(trackFile, '0\n');
+    await waitForHolder(lab, VIP, 0, 10_000);
+    await waitUntil(() => complete(kernel(d0)) && staticOnly(kernel(d1)), 5000, 'virtual routes back on director 0 only');
+    expect(kernel(d0)).toEqual(kadMaster);
+  });
+
   it('a reload adds and removes the difference and leaves the rest', async () => {
     const d0 = lab.directors[0]!;
     const before = kernel(d0);
     const mon = await routeMonitor(d0);
     const seen = a.output.length;
-    writeFileSync(a.confFile, conf(100, [...VIRTUAL_ROUTES.slice(1), 'unreachable 10.90.0.0/24 no_track'], VIRTUAL_RULES.slice(0, 2)).replace('metric 7', 'metric 8'));
+    writeFileSync(a.confFile, conf(100, [...VIRTUAL_ROUTES.slice(1), 'unreachable 10.90.0.0/24 no_track'], VIRTUAL_RULES.slice(0, 2)).replace('metric 7', 'metric 8')
+      .replace('192.0.2.77/32 dev eth0', '192.0.2.77/32 dev eth0\n  192.0.2.78/32 dev eth0'));
     a.proc.kill('SIGHUP');
     await waitUntil(() => /Reload complete/.test(a.output.slice(seen)), 10_000, 'reload');
     await waitUntil(() => has(kernel(d0), /^unreachable 10\.90\.0\.0\/24/), 5000, 'the added route');
+    expect(lab.hasAddress(0, '192.0.2.78')).toBe(true);
     const after = kernel(d0);
     expect(has(after, /^10\.50\.0\.0\/16/)).toBe(false);
     expect(has(after, /^2002:/)).toBe(false);
@@ -236,6 +255,7 @@ describe.skipIf(why !== undefined)('static and virtual routes and rules on two k
   it('stop: neither director keeps a route, rule or static address', async () => {
     await Promise.all([a.stop(), b.stop()]);
     for (const ns of lab.directors) expect(empty(kernel(ns)), JSON.stringify(kernel(ns))).toBe(true);
+    expect(lab.hasAddress(0, '192.0.2.78')).toBe(false);
   });
 
   it('keepalived 2.2.7 puts the same routes and rules in the kernel from the same file', async () => {
