@@ -24,98 +24,115 @@ const METRIC_MAX: Readonly<Record<RouteMetricName, number>> = {
 const UNSUPPORTED: Readonly<Record<string, number>> = { rtt: 1, rttvar: 1, rto_min: 1, 'ttl-propagate': 1, track_group: 1, append: 0 };
 const PREFS: Readonly<Record<string, number>> = { low: 3, medium: 0, high: 1 };
 
+/** A route line being read. */
+type Draft = Mutable<Omit<RouteSpec, 'dst' | 'family'>> & {
+  dst?: RouteSpec['dst']; metrics: Partial<Record<RouteMetricName, number>>; locked: RouteMetricName[]; nexthops: NextHop[];
+  /** `protocol` as written (a tracked route keeps keepalived's). */
+  protocolGiven?: number;
+};
+
 /** One route line; undefined (reported) when it cannot be applied. */
 export function parseRouteLine(cx: Cx, n: Node): RouteSpec | undefined {
   const w = new Words(cx, n, 'route');
   const fam = new FamilyOf(w);
-  const r: Mutable<Omit<RouteSpec, 'dst' | 'family'>> & { dst?: RouteSpec['dst']; metrics: Partial<Record<RouteMetricName, number>>; locked: RouteMetricName[]; nexthops: NextHop[] } = {
+  const r: Draft = {
     words: w.words, type: 'unicast', table: 254, scope: 0, protocol: RTPROT_KEEPALIVED, onlink: false, noTrack: false,
     metrics: {}, locked: [], ecn: false, nexthops: [], source: cx.src(n),
   };
-  let protocol: number | undefined;
-  const address = (what: string): string | undefined => {
-    const word = w.take(what);
-    const ip = word === undefined ? undefined : parseIp(word);
-    if (word !== undefined && !ip) w.badAddress(`invalid ${what} '${word}'`);
-    return ip && fam.set(ip.family) ? ip.address : undefined;
-  };
-  while (!w.done) {
-    const word = w.take('a word')!;
-    if (word === 'inet' || word === 'inet6') {
-      if (!fam.set(word === 'inet' ? 4 : 6)) return undefined;
-    } else if (word === 'via' || word === 'gw') {
-      if (word === 'gw') cx.report(w.at(w.i - 1), 'KAD_WARN_CONFIG_DEPRECATED', `route: "gw" is deprecated, use "via" (keepalived 2.2.7 says so too)`);
-      if (w.peek() === 'inet' || w.peek() === 'inet6') { if (!fam.set(w.take('')! === 'inet' ? 4 : 6)) return undefined; }
-      if ((r.via = address('a gateway')) === undefined) return undefined;
-    } else if (word === 'src') {
-      if ((r.src = address('a source address')) === undefined) return undefined;
-    } else if (word === 'from') {
-      const p = routePrefix(w.take('a prefix') ?? '', fam.value);
-      if (!p || p.family !== 6) return w.bad('route from address only supported with IPv6'), undefined;
-      if (!fam.set(6)) return undefined;
-      r.from = { address: p.address, prefixLen: p.prefixLen };
-    } else if (word === 'dev' || word === 'oif') {
-      if ((r.dev = w.take('an interface')) === undefined) return undefined;
-    } else if (word === 'table') {
-      const t = readTable(w);
-      if (!t) return undefined;
-      r.table = t.table;
-      if (t.tableName) r.tableName = t.tableName;
-    } else if (word === 'metric' || word === 'priority' || word === 'preference') {
-      if ((r.metric = w.number('metric')) === undefined) return undefined;
-    } else if (word === 'scope') {
-      const s = w.named('scope', SCOPES);
-      if (s === undefined) return undefined;
-      r.scope = s;
-    } else if (word === 'protocol') {
-      if ((protocol = w.named('protocol', PROTOCOLS)) === undefined) return undefined;
-    } else if (word === 'tos' || word === 'dsfield') {
-      if ((r.tos = w.number('TOS', 255)) === undefined) return undefined;
-    } else if (word === 'realms') {
-      if ((r.realms = w.realms(fam)) === undefined) return undefined;
-    } else if (word === 'onlink') r.onlink = true;
-    else if (word === 'no_track') r.noTrack = true;
-    else if (word in METRIC_MAX) {
-      const m = word as RouteMetricName;
-      if (LOCKABLE.has(m) && w.peek() === 'lock') { w.i++; r.locked.push(m); }
-      const v = w.number(m, METRIC_MAX[m]);
-      if (v === undefined) return undefined;
-      r.metrics[m] = v;
-    } else if (word === 'features') {
-      const f = w.take('a feature');
-      if (f === 'ecn') r.ecn = true;
-      else if (f !== undefined) cx.report(w.at(w.i - 1), 'KAD_WARN_CONFIG_IGNORED', `route feature '${f}' is not supported (keepalived 2.2.7 knows only ecn) and is ignored`);
-    } else if (word === 'congctl') {
-      if (w.peek() === 'lock') w.i++;
-      if ((r.congctl = w.take('an algorithm')) === undefined) return undefined;
-    } else if (word === 'pref' || word === 'expires') {
-      if (fam.value === 4) return w.bad(`${word} is only valid for IPv6`), undefined;
-      fam.set(6);
-      if (word === 'pref') { if ((r.pref = w.named('pref', PREFS)) === undefined) return undefined; }
-      else if ((r.expires = w.number('expires')) === undefined) return undefined;
-    } else if (word === 'or') {
-      cx.report(w.at(w.i - 1), 'KAD_WARN_CONFIG_DEPRECATED', `route: "or" is deprecated, use "nexthop" (keepalived 2.2.7 says so too)`);
-      const or = address('an address');
-      if (or === undefined) return undefined;
-      if (r.nexthops.length === 0) r.nexthops.push({ ...(r.via ? { via: r.via } : {}), onlink: false }, { via: or, onlink: false });
-      delete r.via;
-    } else if (word === 'nexthop') {
-      w.i--;
-      if (!parseNexthops(w, fam, r.nexthops)) return undefined;
-    } else if (UNSUPPORTED[word] !== undefined) w.unsupported(word, UNSUPPORTED[word]!);
-    else if (word === 'encap' || word === 'as' || word === 'nhid') return w.bad(`'${word}' is not supported by kad`), undefined;
-    else {
-      let dst = word;
-      if (dst === 'to') dst = w.take('a destination') ?? '';
-      if ((TYPES as readonly string[]).includes(dst)) { r.type = dst as RouteType; dst = w.take('a destination') ?? ''; }
-      const p = routePrefix(dst, fam.value);
-      if (!p) return (/^[\d.:a-f/]+$/i.test(dst) && /[.:]/.test(dst) ? w.badAddress(`invalid destination '${dst}'`) : w.bad(`unknown route keyword '${dst}'`)), undefined;
-      if (!fam.set(p.family)) return undefined;
-      r.dst = { address: p.address, prefixLen: p.prefixLen };
-    }
-  }
+  while (!w.done) if (!routeWord(cx, w, fam, r, w.take('a word')!)) return undefined;
   if (!r.dst) return w.bad('route must have a destination', n.head), undefined;
-  return finishRoute(cx, n, r as typeof r & { dst: RouteSpec['dst'] }, fam.value ?? 4, protocol);
+  const { protocolGiven, ...route } = r;
+  return finishRoute(cx, n, route as typeof route & { dst: RouteSpec['dst'] }, fam.value ?? 4, protocolGiven);
+}
+
+function address(w: Words, fam: FamilyOf, what: string): string | undefined {
+  const word = w.take(what);
+  const ip = word === undefined ? undefined : parseIp(word);
+  if (word !== undefined && !ip) w.badAddress(`invalid ${what} '${word}'`);
+  return ip && fam.set(ip.family) ? ip.address : undefined;
+}
+
+/** Gateway, source, device, table, metric, scope, protocol: false (reported) when the line is bad. */
+function routeWord(cx: Cx, w: Words, fam: FamilyOf, r: Draft, word: string): boolean {
+  if (word === 'inet' || word === 'inet6') {
+    if (!fam.set(word === 'inet' ? 4 : 6)) return false;
+  } else if (word === 'via' || word === 'gw') {
+    if (word === 'gw') cx.report(w.at(w.i - 1), 'KAD_WARN_CONFIG_DEPRECATED', `route: "gw" is deprecated, use "via" (keepalived 2.2.7 says so too)`);
+    if (w.peek() === 'inet' || w.peek() === 'inet6') { if (!fam.set(w.take('')! === 'inet' ? 4 : 6)) return false; }
+    if ((r.via = address(w, fam, 'a gateway')) === undefined) return false;
+  } else if (word === 'src') {
+    if ((r.src = address(w, fam, 'a source address')) === undefined) return false;
+  } else if (word === 'from') {
+    const p = routePrefix(w.take('a prefix') ?? '', fam.value);
+    if (!p || p.family !== 6) return w.bad('route from address only supported with IPv6'), false;
+    if (!fam.set(6)) return false;
+    r.from = { address: p.address, prefixLen: p.prefixLen };
+  } else if (word === 'dev' || word === 'oif') {
+    if ((r.dev = w.take('an interface')) === undefined) return false;
+  } else if (word === 'table') {
+    const t = readTable(w);
+    if (!t) return false;
+    r.table = t.table;
+    if (t.tableName) r.tableName = t.tableName;
+  } else if (word === 'metric' || word === 'priority' || word === 'preference') {
+    if ((r.metric = w.number('metric')) === undefined) return false;
+  } else if (word === 'scope') {
+    const s = w.named('scope', SCOPES);
+    if (s === undefined) return false;
+    r.scope = s;
+  } else if (word === 'protocol') {
+    if ((r.protocolGiven = w.named('protocol', PROTOCOLS)) === undefined) return false;
+  } else return optionWord(cx, w, fam, r, word);
+  return true;
+}
+
+/** TOS, realms, metrics, next hops and the other options; any other word is the destination. */
+function optionWord(cx: Cx, w: Words, fam: FamilyOf, r: Draft, word: string): boolean {
+  if (word === 'tos' || word === 'dsfield') {
+    if ((r.tos = w.number('TOS', 255)) === undefined) return false;
+  } else if (word === 'realms') {
+    if ((r.realms = w.realms(fam)) === undefined) return false;
+  } else if (word === 'onlink') r.onlink = true;
+  else if (word === 'no_track') r.noTrack = true;
+  else if (word in METRIC_MAX) {
+    const m = word as RouteMetricName;
+    if (LOCKABLE.has(m) && w.peek() === 'lock') { w.i++; r.locked.push(m); }
+    const v = w.number(m, METRIC_MAX[m]);
+    if (v === undefined) return false;
+    r.metrics[m] = v;
+  } else if (word === 'features') {
+    const f = w.take('a feature');
+    if (f === 'ecn') r.ecn = true;
+    else if (f !== undefined) cx.report(w.at(w.i - 1), 'KAD_WARN_CONFIG_IGNORED', `route feature '${f}' is not supported (keepalived 2.2.7 knows only ecn) and is ignored`);
+  } else if (word === 'congctl') {
+    if (w.peek() === 'lock') w.i++;
+    if ((r.congctl = w.take('an algorithm')) === undefined) return false;
+  } else if (word === 'pref' || word === 'expires') {
+    if (fam.value === 4) return w.bad(`${word} is only valid for IPv6`), false;
+    fam.set(6);
+    if (word === 'pref') { if ((r.pref = w.named('pref', PREFS)) === undefined) return false; }
+    else if ((r.expires = w.number('expires')) === undefined) return false;
+  } else if (word === 'or') {
+    cx.report(w.at(w.i - 1), 'KAD_WARN_CONFIG_DEPRECATED', `route: "or" is deprecated, use "nexthop" (keepalived 2.2.7 says so too)`);
+    const or = address(w, fam, 'an address');
+    if (or === undefined) return false;
+    if (r.nexthops.length === 0) r.nexthops.push({ ...(r.via ? { via: r.via } : {}), onlink: false }, { via: or, onlink: false });
+    delete r.via;
+  } else if (word === 'nexthop') {
+    w.i--;
+    if (!parseNexthops(w, fam, r.nexthops)) return false;
+  } else if (UNSUPPORTED[word] !== undefined) w.unsupported(word, UNSUPPORTED[word]!);
+  else if (word === 'encap' || word === 'as' || word === 'nhid') return w.bad(`'${word}' is not supported by kad`), false;
+  else {
+    let dst = word;
+    if (dst === 'to') dst = w.take('a destination') ?? '';
+    if ((TYPES as readonly string[]).includes(dst)) { r.type = dst as RouteType; dst = w.take('a destination') ?? ''; }
+    const p = routePrefix(dst, fam.value);
+    if (!p) return (/^[\d.:a-f/]+$/i.test(dst) && /[.:]/.test(dst) ? w.badAddress(`invalid destination '${dst}'`) : w.bad(`unknown route keyword '${dst}'`)), false;
+    if (!fam.set(p.family)) return false;
+    r.dst = { address: p.address, prefixLen: p.prefixLen };
+  }
+  return true;
 }
 
 function parseNexthops(w: Words, fam: FamilyOf, out: NextHop[]): boolean {

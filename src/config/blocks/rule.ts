@@ -28,80 +28,94 @@ function range(w: Words, what: string, max: number): readonly [number, number] |
   return [Number(m[1]), Number(m[2])];
 }
 
+/** A rule line being read. */
+type Draft = Partial<Mutable<RuleSpec>> & { words: string[]; priorityGiven?: number };
+
 /** One rule line; undefined (reported) when it cannot be applied. */
 export function parseRuleLine(cx: Cx, n: Node): RuleSpec | undefined {
   const w = new Words(cx, n, 'rule');
   const fam = new FamilyOf(w);
-  const r: Partial<Mutable<RuleSpec>> & { words: string[] } = { words: w.words, not: false, l3mdev: false, noTrack: false };
-  let priority: number | undefined;
-  const act = (a: RuleAction): boolean => {
-    if (r.action !== undefined) return w.bad('cannot specify more than one of table/nop/goto/blackhole/prohibit/unreachable/l3mdev'), false;
-    r.action = a;
-    return true;
-  };
-  while (!w.done) {
-    const word = w.take('a word')!;
-    if (word === 'inet' || word === 'inet6') {
-      if (!fam.set(word === 'inet' ? 4 : 6)) return undefined;
-    } else if (word === 'from' || word === 'to') {
-      const t = w.take('a prefix');
-      const p = t === undefined ? undefined : routePrefix(t, fam.value);
-      if (!p) return w.badAddress(`invalid rule ${word} address '${t ?? ''}'`), undefined;
-      if (!fam.set(p.family)) return undefined;
-      r[word] = { address: p.address, prefixLen: p.prefixLen };
-    } else if (word === 'table' || word === 'lookup') {
-      const t = readTable(w);
-      if (!t || !act('table')) return undefined;
-      r.table = t.table;
-      if (t.tableName) r.tableName = t.tableName;
-    } else if (word === 'not') r.not = true;
-    else if (word === 'preference' || word === 'priority' || word === 'order') {
-      if ((priority = w.number('preference')) === undefined) return undefined;
-    } else if (word === 'tos' || word === 'dsfield') {
-      if ((r.tos = w.number('TOS', 255)) === undefined) return undefined;
-    } else if (word === 'fwmark') {
-      const t = w.take('a mark') ?? '';
-      const [mark, mask, more] = t.split('/');
-      const m = parseUnsigned(mark ?? '');
-      const k = mask === undefined ? undefined : parseUnsigned(mask);
-      if (m === undefined || m > 0xffffffff || (mask !== undefined && (k === undefined || k > 0xffffffff)) || more !== undefined) {
-        return w.bad(`invalid rule fwmark '${t}'`), undefined;
-      }
-      r.fwmark = m;
-      if (k !== undefined) r.fwmask = k;
-    } else if (word === 'dev' || word === 'iif') {
-      if ((r.iif = w.take('an interface')) === undefined) return undefined;
-    } else if (word === 'oif') {
-      if ((r.oif = w.take('an interface')) === undefined) return undefined;
-    } else if (word === 'l3mdev') {
-      if (!act('table')) return undefined;
-      r.l3mdev = true;
-    } else if (word === 'protocol') {
-      if ((r.protocol = w.number('protocol', 255)) === undefined) return undefined;
-    } else if (word === 'ipproto') {
-      const p = w.peek();
-      if (p !== undefined && IP_PROTOS[p.toLowerCase()] !== undefined) { w.i++; r.ipProto = IP_PROTOS[p.toLowerCase()]; }
-      else if ((r.ipProto = w.number('ipproto', 255)) === undefined) return undefined;
-    } else if (word === 'sport' || word === 'dport') {
-      if ((r[word] = range(w, word, 65535)) === undefined) return undefined;
-    } else if (word === 'uidrange') {
-      if ((r.uidRange = range(w, word, 0xffffffff)) === undefined) return undefined;
-    } else if (word === 'suppress_prefixlength' || word === 'sup_pl') {
-      if ((r.suppressPrefixLen = w.number(word, 0x7fffffff)) === undefined) return undefined;
-    } else if (word === 'realms') {
-      if ((r.realms = w.realms(fam)) === undefined) return undefined;
-    } else if (word === 'no_track') r.noTrack = true;
-    else if (UNSUPPORTED[word] !== undefined) w.unsupported(word, UNSUPPORTED[word]!);
-    else {
-      const a = word === 'type' ? w.take('a rule type') ?? '' : word;
-      if (a === 'goto') {
-        if ((r.goto = w.number('goto target')) === undefined || !act('goto')) return undefined;
-      } else if (a === 'nop' || (DROPS as readonly string[]).includes(a)) {
-        if (!act(a as RuleAction)) return undefined;
-      } else return w.bad(`unknown rule option '${a}'`), undefined;
+  const r: Draft = { words: w.words, not: false, l3mdev: false, noTrack: false };
+  while (!w.done) if (!ruleWord(w, fam, r, w.take('a word')!)) return undefined;
+  const { priorityGiven, ...rule } = r;
+  return finishRule(cx, n, w, rule, fam.value ?? 4, priorityGiven);
+}
+
+/** Set the rule's one action; false (reported) when it has one already. */
+function act(w: Words, r: Draft, a: RuleAction): boolean {
+  if (r.action !== undefined) return w.bad('cannot specify more than one of table/nop/goto/blackhole/prohibit/unreachable/l3mdev'), false;
+  r.action = a;
+  return true;
+}
+
+/** Family, addresses, table, preference, TOS, fwmark: false (reported) when the line is bad. */
+function ruleWord(w: Words, fam: FamilyOf, r: Draft, word: string): boolean {
+  if (word === 'inet' || word === 'inet6') {
+    if (!fam.set(word === 'inet' ? 4 : 6)) return false;
+  } else if (word === 'from' || word === 'to') {
+    const t = w.take('a prefix');
+    const p = t === undefined ? undefined : routePrefix(t, fam.value);
+    if (!p) return w.badAddress(`invalid rule ${word} address '${t ?? ''}'`), false;
+    if (!fam.set(p.family)) return false;
+    r[word] = { address: p.address, prefixLen: p.prefixLen };
+  } else if (word === 'table' || word === 'lookup') {
+    const t = readTable(w);
+    if (!t || !act(w, r, 'table')) return false;
+    r.table = t.table;
+    if (t.tableName) r.tableName = t.tableName;
+  } else if (word === 'not') r.not = true;
+  else if (word === 'preference' || word === 'priority' || word === 'order') {
+    if ((r.priorityGiven = w.number('preference')) === undefined) return false;
+  } else if (word === 'tos' || word === 'dsfield') {
+    if ((r.tos = w.number('TOS', 255)) === undefined) return false;
+  } else if (word === 'fwmark') {
+    const t = w.take('a mark') ?? '';
+    const [mark, mask, more] = t.split('/');
+    const m = parseUnsigned(mark ?? '');
+    const k = mask === undefined ? undefined : parseUnsigned(mask);
+    if (m === undefined || m > 0xffffffff || (mask !== undefined && (k === undefined || k > 0xffffffff)) || more !== undefined) {
+      return w.bad(`invalid rule fwmark '${t}'`), false;
     }
+    r.fwmark = m;
+    if (k !== undefined) r.fwmask = k;
+  } else return optionWord(w, fam, r, word);
+  return true;
+}
+
+/** Interfaces, protocol and ranges; any other word is an action. */
+function optionWord(w: Words, fam: FamilyOf, r: Draft, word: string): boolean {
+  if (word === 'dev' || word === 'iif') {
+    if ((r.iif = w.take('an interface')) === undefined) return false;
+  } else if (word === 'oif') {
+    if ((r.oif = w.take('an interface')) === undefined) return false;
+  } else if (word === 'l3mdev') {
+    if (!act(w, r, 'table')) return false;
+    r.l3mdev = true;
+  } else if (word === 'protocol') {
+    if ((r.protocol = w.number('protocol', 255)) === undefined) return false;
+  } else if (word === 'ipproto') {
+    const p = w.peek();
+    if (p !== undefined && IP_PROTOS[p.toLowerCase()] !== undefined) { w.i++; r.ipProto = IP_PROTOS[p.toLowerCase()]; }
+    else if ((r.ipProto = w.number('ipproto', 255)) === undefined) return false;
+  } else if (word === 'sport' || word === 'dport') {
+    if ((r[word] = range(w, word, 65535)) === undefined) return false;
+  } else if (word === 'uidrange') {
+    if ((r.uidRange = range(w, word, 0xffffffff)) === undefined) return false;
+  } else if (word === 'suppress_prefixlength' || word === 'sup_pl') {
+    if ((r.suppressPrefixLen = w.number(word, 0x7fffffff)) === undefined) return false;
+  } else if (word === 'realms') {
+    if ((r.realms = w.realms(fam)) === undefined) return false;
+  } else if (word === 'no_track') r.noTrack = true;
+  else if (UNSUPPORTED[word] !== undefined) w.unsupported(word, UNSUPPORTED[word]!);
+  else {
+    const a = word === 'type' ? w.take('a rule type') ?? '' : word;
+    if (a === 'goto') {
+      if ((r.goto = w.number('goto target')) === undefined || !act(w, r, 'goto')) return false;
+    } else if (a === 'nop' || (DROPS as readonly string[]).includes(a)) {
+      if (!act(w, r, a as RuleAction)) return false;
+    } else return w.bad(`unknown rule option '${a}'`), false;
   }
-  return finishRule(cx, n, w, r, fam.value ?? 4, priority);
+  return true;
 }
 
 function finishRule(cx: Cx, n: Node, w: Words, r: Partial<Mutable<RuleSpec>> & { words: string[] }, family: Family, priority: number | undefined): RuleSpec | undefined {
