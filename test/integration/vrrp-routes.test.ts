@@ -184,7 +184,10 @@ describe.skipIf(why !== undefined)('static and virtual routes and rules on two k
     const [d0, d1] = lab.directors as [Netns, Netns];
     await a.stop();
     await waitForHolder(lab, VIP, 1, 6000);
+    const t0 = performance.now();
     await waitUntil(() => complete(kernel(d1)), 5000, 'virtual routes on the new master');
+    // An upper bound: each look costs five `ip` runs.
+    console.log(`virtual routes and rules complete ${(performance.now() - t0).toFixed(0)} ms after the VIP was seen on the new master`);
     expectVirtual(kernel(d1), true);
     expectStatics(kernel(d1));
     expect(kernel(d0)).toEqual({ routes: [], rules: [], staticAddress: false });
