@@ -42,6 +42,7 @@ export const CONFIG_CODES = {
   KAD_ERR_CONFIG_INVALID_ADDRESS: { severity: 'error', exit: 5 },
   KAD_WARN_CONFIG_DEPRECATED: { severity: 'warning', exit: 5 },
   KAD_WARN_CONFIG_IPTABLES: { severity: 'warning', exit: 5 },
+  KAD_WARN_CONFIG_ROUTE_ADJUSTED: { severity: 'warning', exit: 5 },
   KAD_ERR_CONFIG_INCLUDE_LOOP: { severity: 'error', exit: 5 },
   KAD_ERR_CONFIG_INCLUDE_UNREADABLE: { severity: 'error', exit: 5 },
   KAD_ERR_CONFIG_TOO_DEEP: { severity: 'error', exit: 5 },

@@ -22,6 +22,8 @@ export interface ConfigEnv {
    * getaddrinfo), undefined when it does not resolve. Absent: names are kept unresolved.
    */
   resolveHost?(name: string): string | undefined;
+  /** A routing table's number from its rt_tables name; absent: only main/local/default are known. */
+  routeTable?(name: string): number | undefined;
 }
 
 /** An environment where everything exists: for parsing configs written for another machine. */

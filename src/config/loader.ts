@@ -11,6 +11,7 @@ import { formatDiagnostic, type Diagnostic, type ExitCode } from './diagnostics.
 import type { ConfigEnv } from './env.js';
 import type { Config } from './model.js';
 import { parseConfig } from './parse.js';
+import { tableIn } from './blocks/route-words.js';
 import type { ConfigIo, ReadResult } from './preprocess.js';
 import { SCRIPT_PATH } from '../script/env.js';
 import { SYSTEM_FS } from '../script/fs.js';
@@ -152,7 +153,34 @@ export function systemEnv(interfaceExists?: (name: string) => boolean): ConfigEn
     userExists,
     scriptFs: SYSTEM_FS,
     resolveHost,
+    routeTable,
   };
+}
+
+/** Where iproute2 keeps table names (the /etc files win over the /usr/share ones). */
+const RT_TABLES_DIRS = ['/etc/iproute2', '/usr/share/iproute2'];
+
+/** A table's number from rt_tables and rt_tables.d/*.conf (read at each call: files are small). */
+function routeTable(name: string): number | undefined {
+  for (const dir of RT_TABLES_DIRS) {
+    let extra: string[] = [];
+    try {
+      extra = readdirSync(`${dir}/rt_tables.d`).filter((f) => f.endsWith('.conf')).sort().map((f) => `${dir}/rt_tables.d/${f}`);
+    } catch {
+      // no such directory
+    }
+    for (const file of [`${dir}/rt_tables`, ...extra]) {
+      let text = '';
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        continue;
+      }
+      const n = tableIn(text, name);
+      if (n !== undefined) return n;
+    }
+  }
+  return undefined;
 }
 
 /** The first address of `getent ahosts NAME` (NSS, as getaddrinfo); undefined when none. */

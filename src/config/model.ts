@@ -8,6 +8,8 @@
  */
 
 import type { Family } from '../core/addr.js';
+import type { RouteFields, RuleFields } from '../core/route.js';
+export type { NextHop, Prefix, RouteMetricName, RouteType, RuleAction } from '../core/route.js';
 import type { ScriptSpec } from '../script/types.js';
 
 export type { Family };
@@ -174,10 +176,21 @@ export interface IpAddress {
   source: SourceRef;
 }
 
-/** A route or rule line, kept as its words (applied with `ip route`/`ip rule` semantics). */
-export interface RouteSpec {
+/** A `static_routes` / `virtual_routes` line. */
+export interface RouteSpec extends RouteFields {
+  /** The line as written (for logs). */
   words: readonly string[];
-  family: Family;
+  /** The table name as written, when it was a name. */
+  tableName?: string;
+  noTrack: boolean;
+  source: SourceRef;
+}
+
+/** A `static_rules` / `virtual_rules` line. */
+export interface RuleSpec extends RuleFields {
+  words: readonly string[];
+  tableName?: string;
+  noTrack: boolean;
   source: SourceRef;
 }
 
@@ -277,7 +290,7 @@ export interface VrrpInstance {
   vips: readonly IpAddress[];
   excludedVips: readonly IpAddress[];
   virtualRoutes: readonly RouteSpec[];
-  virtualRules: readonly RouteSpec[];
+  virtualRules: readonly RuleSpec[];
   mcastSrcIp?: string;
   unicastSrcIp?: string;
   unicastPeers: readonly UnicastPeer[];
@@ -546,7 +559,7 @@ export interface Config {
   global: GlobalDefs;
   staticAddresses: readonly IpAddress[];
   staticRoutes: readonly RouteSpec[];
-  staticRules: readonly RouteSpec[];
+  staticRules: readonly RuleSpec[];
   vrrpScripts: readonly VrrpScript[];
   trackFiles: readonly TrackFile[];
   trackProcesses: readonly TrackProcess[];

@@ -6,11 +6,14 @@
 import { Cx, ignore, registerTable, type Table } from './context.js';
 import { DiagnosticSink, type Diagnostic, type ExitCode } from './diagnostics.js';
 import type { ConfigEnv } from './env.js';
-import type { Config, IpAddress, RouteSpec, SourceRef, TrackFile, TrackProcess, VirtualServerGroup } from './model.js';
+import type { Config, IpAddress, RouteSpec, RuleSpec, SourceRef, TrackFile, TrackProcess, VirtualServerGroup } from './model.js';
 import { Preprocessor, type ConfigIo } from './preprocess.js';
 import { KEEPALIVED_BLOCKS, TreeBuilder, type Node } from './tree.js';
 import { defaultGlobals, GLOBAL_TABLE, type GlobalDraft } from './blocks/global.js';
-import { parseAddressBlock, parseRouteBlock } from './blocks/address.js';
+import { parseAddressBlock } from './blocks/address.js';
+import { parseRouteBlock } from './blocks/route.js';
+import { parseRuleBlock } from './blocks/rule.js';
+import { resolveRouteNames } from './blocks/route-words.js';
 import { parseTrackFile, parseTrackProcess, parseVrrpScript, type ScriptDraft } from './blocks/track.js';
 import { parseInstance, parseSyncGroup, type GroupDraft, type InstanceDraft } from './blocks/vrrp.js';
 import { parseVirtualServer, parseVsGroup, type VsDraft } from './blocks/lvs.js';
@@ -35,7 +38,7 @@ interface Drafts {
   global: GlobalDraft;
   staticAddresses: IpAddress[];
   staticRoutes: RouteSpec[];
-  staticRules: RouteSpec[];
+  staticRules: RuleSpec[];
   scripts: ScriptDraft[];
   trackFiles: TrackFile[];
   trackProcesses: TrackProcess[];
@@ -59,8 +62,8 @@ const ROOT_TABLE: Table<Drafts> = registerTable<Drafts>('the top level', {
   global_defs: (n, d, cx) => cx.run(n.children, GLOBAL_TABLE, d.global, 'global_defs'),
   child_wait_time: (n, d, cx) => { d.global.childWaitTimeMs = cx.timerMs(n, 0, 0, 3600) ?? d.global.childWaitTimeMs; },
   static_ipaddress: (n, d, cx) => { d.staticAddresses.push(...parseAddressBlock(cx, n)); },
-  static_routes: (n, d, cx) => { d.staticRoutes.push(...parseRouteBlock(cx, n, 'route')); },
-  static_rules: (n, d, cx) => { d.staticRules.push(...parseRouteBlock(cx, n, 'rule')); },
+  static_routes: (n, d, cx) => { d.staticRoutes.push(...parseRouteBlock(cx, n)); },
+  static_rules: (n, d, cx) => { d.staticRules.push(...parseRuleBlock(cx, n)); },
   vrrp_script: (n, d, cx) => { d.scripts.push(parseVrrpScript(cx, n)); },
   track_file: (n, d, cx) => {
     const t = parseTrackFile(cx, n);
@@ -157,6 +160,15 @@ function finish(cx: Cx, d: Drafts, env: ConfigEnv): Omit<Config, 'file' | 'files
     }
   }
   for (const i of d.instances) dropLateScripts(cx, i, names.scripts);
+  const dyn = g.dynamicInterfaces;
+  const routeDevs = (r: RouteSpec): (string | undefined)[] => [r.dev, ...r.nexthops.map((h) => h.dev)];
+  const ruleDevs = (r: RuleSpec): (string | undefined)[] => [r.iif, r.oif];
+  d.staticRoutes = resolveRouteNames(cx, d.staticRoutes, env, dyn, routeDevs);
+  d.staticRules = resolveRouteNames(cx, d.staticRules, env, dyn, ruleDevs);
+  for (const i of d.instances) {
+    i.virtualRoutes = resolveRouteNames(cx, i.virtualRoutes, env, dyn, routeDevs);
+    i.virtualRules = resolveRouteNames(cx, i.virtualRules, env, dyn, ruleDevs);
+  }
   const instances = d.instances.map((i) => finishInstance(cx, i, g, env, names));
   checkDuplicateVrids(cx, instances);
   const ownWeights = {

@@ -34,3 +34,20 @@ export function rtnlError(err: unknown, syscall: string, what: string): KadError
   const detail = info ? info.code : err instanceof Error ? err.message : String(err);
   return new KadError('KAD_ERR_NET_RTNL', `${syscall} ${what}: ${detail}`, info);
 }
+
+/**
+ * Run one rtnetlink change: `done` when the kernel did it, `already` when it refused with one of
+ * `alreadyErrnos` (EEXIST on add, ESRCH/ENOENT on delete), otherwise KAD_ERR_NET_RTNL.
+ */
+export async function idempotent<T extends string>(
+  request: () => Promise<unknown>, outcomes: { done: T; already: T }, alreadyErrnos: readonly number[], syscall: string, what: string,
+): Promise<T> {
+  try {
+    await request();
+    return outcomes.done;
+  } catch (err) {
+    const errno = errnoFromNetlink(err);
+    if (errno !== undefined && alreadyErrnos.includes(errno)) return outcomes.already;
+    throw rtnlError(err, syscall, what);
+  }
+}

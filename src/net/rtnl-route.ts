@@ -1,35 +1,45 @@
 /**
  * Layer: the rtnetlink route seam (RTM_NEWROUTE / RTM_DELROUTE through npm `netlink`).
- * `routeMessage` turns the words of a keepalived route line (`192.0.2.0/24 via 10.0.0.1 dev
- * eth0 table 100 metric 5`, `blackhole 198.51.100.0/24`, `default via fe80::1 dev eth0`) into
- * an rtmsg and its attributes; it is pure (device and table names are resolved by callers'
- * functions) so it is unit-tested without root. add/remove are idempotent (EEXIST / ESRCH are
- * outcomes, not errors).
+ * `routeMessage` turns a parsed route (the config model's RouteSpec fits {@link RouteInput})
+ * into an rtmsg and its attributes: destination, type, table (RTA_TABLE for any number), via,
+ * src, IPv6 from, dev, metric, scope, protocol, tos, realms, onlink, RTA_METRICS (with the lock mask,
+ * ECN, congctl), IPv6 pref/expires, and RTA_MULTIPATH for next hops. It is pure (interface names
+ * are resolved by the caller's function), so it is unit-tested without root. add/remove are
+ * idempotent (EEXIST / ESRCH are outcomes, not errors).
  */
 import netlink from 'netlink';
 import type { RtNetlinkSocket, rt as rtTypes } from 'netlink';
 import { KadError } from '../core/errors.js';
-import { addressBytes, parseIp, parsePrefix } from '../core/addr.js';
-import { errnoFromNetlink, rtnlError } from './rtnl-errors.js';
+import { addressBytes } from '../core/addr.js';
+import type { RouteFields } from '../core/route.js';
+import { idempotent } from './rtnl-errors.js';
 
 const AF_INET = 2;
 const AF_INET6 = 10;
 const EEXIST = 17;
 const ESRCH = 3;
 const ENOENT = 2;
-const RT_TABLE_MAIN = 254;
+const RT_TABLE_UNSPEC = 0;
 const RTNH_F_ONLINK = 4;
+const RTA_GATEWAY = 5;
+const RTAX_FEATURE_ECN = 1;
 
-/** Route types (linux/rtnetlink.h enum rtn_type) that a route line may start with. */
+/** rtn_type numbers. */
 const TYPES: Readonly<Record<string, number>> = { unicast: 1, local: 2, broadcast: 3, anycast: 4, multicast: 5, blackhole: 6, unreachable: 7, prohibit: 8, throw: 9 };
-const SCOPES: Readonly<Record<string, number>> = { global: 0, universe: 0, site: 200, link: 253, host: 254, nowhere: 255 };
-const PROTOS: Readonly<Record<string, number>> = { redirect: 1, kernel: 2, boot: 3, static: 4, ra: 9, dhcp: 16, keepalived: 18 };
+/** RTAX_* numbers of the u32 metrics (their lock bit is 1 << RTAX). */
+const METRICS: Readonly<Record<string, { key: keyof rtTypes.RouteMetrics; rtax: number }>> = {
+  mtu: { key: 'mtu', rtax: 2 }, window: { key: 'window', rtax: 3 }, ssthresh: { key: 'ssthresh', rtax: 6 },
+  cwnd: { key: 'cwnd', rtax: 7 }, advmss: { key: 'advmss', rtax: 8 }, reordering: { key: 'reordering', rtax: 9 },
+  hoplimit: { key: 'hoplimit', rtax: 10 }, initcwnd: { key: 'initcwnd', rtax: 11 }, initrwnd: { key: 'initrwnd', rtax: 14 },
+  quickack: { key: 'quickack', rtax: 15 }, fastopen_no_cookie: { key: 'fastopenNoCookie', rtax: 17 },
+};
+
+/** What a route needs to be encoded (the config model's RouteSpec is one). */
+export type RouteInput = RouteFields;
 
 export interface RouteResolvers {
   /** Interface name to index; undefined when there is no such device. */
   ifIndex(name: string): number | undefined;
-  /** Table name (from rt_tables) to number; undefined when unknown. */
-  table?(name: string): number | undefined;
 }
 
 export interface RouteMessage {
@@ -37,74 +47,76 @@ export interface RouteMessage {
   attrs: rtTypes.RouteAttrs;
 }
 
-function bad(words: readonly string[], why: string): KadError {
-  return new KadError('KAD_ERR_NET_BAD_ADDRESS', `route '${words.join(' ')}': ${why}`);
+/** The route as `ip route` would print its key (for logs). */
+export function routeText(r: RouteInput): string {
+  const dst = r.dst.prefixLen === 0 ? 'default' : `${r.dst.address}/${r.dst.prefixLen}`;
+  return [r.type === 'unicast' ? '' : `${r.type} `, dst, r.via ? ` via ${r.via}` : '', r.dev ? ` dev ${r.dev}` : '', r.table !== 254 ? ` table ${r.table}` : ''].join('');
 }
 
-function numberOr(words: readonly string[], text: string | undefined, names: Readonly<Record<string, number>>, what: string): number {
-  if (text === undefined) throw bad(words, `${what} needs a value`);
-  if (/^\d+$/.test(text)) return Number(text);
-  const n = names[text];
-  if (n === undefined) throw bad(words, `unknown ${what} '${text}'`);
-  return n;
+function u32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n >>> 0, 0);
+  return b;
 }
 
-/** Encode the words of one route line. Throws KadError on anything it cannot express. */
-export function routeMessage(words: readonly string[], resolve: RouteResolvers): RouteMessage {
-  let family: 4 | 6 | undefined = words.includes('inet6') ? 6 : undefined;
-  let type = TYPES.unicast!;
-  let dst: { address: string; prefixLen: number } | undefined;
-  let scope: number | undefined;
-  let table = RT_TABLE_MAIN;
-  let protocol = PROTOS.keepalived!;
-  const attrs: rtTypes.RouteAttrs = {};
-  const addrs: Array<[keyof rtTypes.RouteAttrs, string]> = [];
-  let onlink = false;
-  const setFamily = (f: 4 | 6): void => {
-    if (family !== undefined && family !== f) throw bad(words, 'mixes IPv4 and IPv6');
-    family = f;
-  };
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    const next = (): string => {
-      const v = words[++i];
-      if (v === undefined) throw bad(words, `'${w}' needs a value`);
-      return v;
-    };
-    if (w === 'inet6' || w === 'no_track') continue;
-    if (TYPES[w] !== undefined && dst === undefined) { type = TYPES[w]!; continue; }
-    if (w === 'to') continue;
-    if (w === 'via' || w === 'gw') { const ip = parseIp(next()); if (!ip) throw bad(words, 'bad gateway'); setFamily(ip.family); addrs.push(['gateway', ip.address]); continue; }
-    if (w === 'src') { const ip = parseIp(next()); if (!ip) throw bad(words, 'bad src'); setFamily(ip.family); addrs.push(['prefsrc', ip.address]); continue; }
-    if (w === 'dev' || w === 'oif') { const name = next(); const idx = resolve.ifIndex(name); if (idx === undefined) throw bad(words, `no device '${name}'`); attrs.oif = idx; continue; }
-    if (w === 'table') { const t = next(); table = /^\d+$/.test(t) ? Number(t) : t === 'main' ? RT_TABLE_MAIN : (resolve.table?.(t) ?? (() => { throw bad(words, `unknown table '${t}'`); })()); continue; }
-    if (w === 'metric' || w === 'preference' || w === 'priority') { const m = next(); if (!/^\d+$/.test(m)) throw bad(words, 'bad metric'); attrs.priority = Number(m); continue; }
-    if (w === 'scope') { scope = numberOr(words, next(), SCOPES, 'scope'); continue; }
-    if (w === 'proto' || w === 'protocol') { protocol = numberOr(words, next(), PROTOS, 'protocol'); continue; }
-    if (w === 'onlink') { onlink = true; continue; }
-    if (w === 'mtu' || w === 'advmss') {
-      const v = next(); if (!/^\d+$/.test(v)) throw bad(words, `bad ${w}`);
-      const b = Buffer.alloc(4); b.writeUInt32LE(Number(v), 0);
-      attrs.metrics = { ...(attrs.metrics ?? {}), [w]: b };
-      continue;
-    }
-    if (dst === undefined) {
-      if (w === 'default') { dst = { address: '', prefixLen: 0 }; continue; }
-      const p = parsePrefix(w);
-      if (!p) throw bad(words, `bad destination '${w}'`);
-      setFamily(p.family); dst = { address: p.address, prefixLen: p.prefixLen };
-      continue;
-    }
-    throw bad(words, `unsupported word '${w}'`);
+function devIndex(name: string, resolve: RouteResolvers, what: string): number {
+  const idx = resolve.ifIndex(name);
+  if (idx === undefined) throw new KadError('KAD_ERR_NET_BAD_ADDRESS', `route ${what}: no device '${name}'`);
+  return idx;
+}
+
+/** struct rtnexthop + RTA_GATEWAY for each hop (linux/rtnetlink.h), 4-byte aligned. */
+function multipath(r: RouteInput, resolve: RouteResolvers, what: string): Buffer {
+  return Buffer.concat(r.nexthops.map((h) => {
+    const gw = h.via === undefined ? Buffer.alloc(0) : addressBytes(h.via, r.family);
+    const attr = gw.length === 0 ? Buffer.alloc(0) : Buffer.alloc(4 + gw.length);
+    if (gw.length > 0) { attr.writeUInt16LE(4 + gw.length, 0); attr.writeUInt16LE(RTA_GATEWAY, 2); gw.copy(attr, 4); }
+    const hop = Buffer.alloc(8);
+    hop.writeUInt16LE(8 + attr.length, 0);
+    hop.writeUInt8(h.onlink ? RTNH_F_ONLINK : 0, 2);
+    hop.writeUInt8((h.weight ?? 1) - 1, 3);
+    hop.writeInt32LE(h.dev === undefined ? 0 : devIndex(h.dev, resolve, what), 4);
+    return Buffer.concat([hop, attr]);
+  }));
+}
+
+function metricsOf(r: RouteInput): rtTypes.RouteMetrics | undefined {
+  const m: rtTypes.RouteMetrics = {};
+  let lock = 0;
+  for (const [name, v] of Object.entries(r.metrics)) {
+    const info = METRICS[name];
+    if (!info || v === undefined) continue;
+    (m as Record<string, Buffer>)[info.key] = u32(v);
+    if ((r.locked as readonly string[]).includes(name)) lock |= 1 << info.rtax;
   }
-  if (dst === undefined) throw bad(words, 'no destination');
-  const fam = family ?? 4;
-  if (dst.address) attrs.dst = addressBytes(dst.address, fam);
-  for (const [k, a] of addrs) (attrs as Record<string, unknown>)[k] = addressBytes(a, fam);
-  attrs.table = table;
-  if (scope === undefined) scope = type !== TYPES.unicast ? 0 : attrs.gateway || onlink ? 0 : attrs.oif !== undefined ? SCOPES.link! : 0;
-  const data: rtTypes.Route = { family: fam === 6 ? AF_INET6 : AF_INET, dstLen: dst.prefixLen, table: table < 256 ? table : 252, protocol, scope, type };
-  if (onlink) data.flags = { __unknown: RTNH_F_ONLINK };
+  if (lock) m.lock = u32(lock);
+  if (r.ecn) m.features = u32(RTAX_FEATURE_ECN);
+  if (r.congctl) m.ccAlgo = Buffer.from(`${r.congctl}\0`);
+  return Object.keys(m).length > 0 ? m : undefined;
+}
+
+/** Encode one route. Throws KadError when a device it names does not exist. */
+export function routeMessage(r: RouteInput, resolve: RouteResolvers): RouteMessage {
+  const what = routeText(r);
+  const fam = r.family;
+  const attrs: rtTypes.RouteAttrs = { table: r.table };
+  if (r.dst.prefixLen > 0) attrs.dst = addressBytes(r.dst.address, fam);
+  if (r.from) attrs.src = addressBytes(r.from.address, fam);
+  if (r.src) attrs.prefsrc = addressBytes(r.src, fam);
+  if (r.via) attrs.gateway = addressBytes(r.via, fam);
+  if (r.dev) attrs.oif = devIndex(r.dev, resolve, what);
+  if (r.metric !== undefined) attrs.priority = r.metric;
+  if (r.realms !== undefined) attrs.flow = r.realms;
+  const metrics = metricsOf(r);
+  if (metrics) attrs.metrics = metrics;
+  if (r.pref !== undefined) attrs.pref = Buffer.from([r.pref]);
+  if (r.expires !== undefined) attrs.expires = u32(r.expires);
+  if (r.nexthops.length > 0) attrs.multipath = multipath(r, resolve, what);
+  const data: rtTypes.Route = {
+    family: fam === 6 ? AF_INET6 : AF_INET, dstLen: r.dst.prefixLen, srcLen: r.from?.prefixLen ?? 0, tos: r.tos ?? 0,
+    table: r.table < 256 ? r.table : RT_TABLE_UNSPEC, protocol: r.protocol, scope: r.scope, type: TYPES[r.type] ?? 1,
+  };
+  if (r.onlink) data.flags = { __unknown: RTNH_F_ONLINK };
   return { data, attrs };
 }
 
@@ -112,24 +124,12 @@ export type AddOutcome = 'added' | 'exists';
 export type RemoveOutcome = 'removed' | 'absent';
 
 /** Add a route. 'exists' when the kernel already has it. */
-export async function addRoute(rt: RtNetlinkSocket, m: RouteMessage, what: string): Promise<AddOutcome> {
-  try {
-    await rt.newRoute(m.data, m.attrs, { flags: netlink.FlagsNew.CREATE | netlink.FlagsNew.EXCL });
-    return 'added';
-  } catch (err) {
-    if (errnoFromNetlink(err) === EEXIST) return 'exists';
-    throw rtnlError(err, 'RTM_NEWROUTE', what);
-  }
+export function addRoute(rt: RtNetlinkSocket, m: RouteMessage, what: string): Promise<AddOutcome> {
+  const flags = netlink.FlagsNew.CREATE | netlink.FlagsNew.EXCL;
+  return idempotent(() => rt.newRoute(m.data, m.attrs, { flags }), { done: 'added', already: 'exists' }, [EEXIST], 'RTM_NEWROUTE', what);
 }
 
 /** Remove a route. 'absent' when it is not there. */
-export async function removeRoute(rt: RtNetlinkSocket, m: RouteMessage, what: string): Promise<RemoveOutcome> {
-  try {
-    await rt.delRoute(m.data, m.attrs);
-    return 'removed';
-  } catch (err) {
-    const errno = errnoFromNetlink(err);
-    if (errno === ESRCH || errno === ENOENT) return 'absent';
-    throw rtnlError(err, 'RTM_DELROUTE', what);
-  }
+export function removeRoute(rt: RtNetlinkSocket, m: RouteMessage, what: string): Promise<RemoveOutcome> {
+  return idempotent(() => rt.delRoute(m.data, m.attrs), { done: 'removed', already: 'absent' }, [ESRCH, ENOENT], 'RTM_DELROUTE', what);
 }

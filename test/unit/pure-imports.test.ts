@@ -18,6 +18,7 @@ const PURE = [
   'src/vrrp/dump',
   'src/vrrp/runtime/track/effect.ts',
   'src/vrrp/runtime/reload-plan.ts',
+  'src/vrrp/runtime/route-plan.ts',
   'src/ipvs/reconcile.ts',
   'src/ipvs/model.ts',
   'src/ipvs/desired.ts',

@@ -1,12 +1,12 @@
 /**
- * Address, route and rule lines as used in `virtual_ipaddress`, `static_ipaddress`,
- * `virtual_routes`, `static_routes`, `virtual_rules` and `static_rules`: `IP[/LEN] [brd X]
- * [dev IF] [scope S] [label L] [peer P] [-nodad] [noprefixroute] [no_track] ...`.
+ * Address lines as used in `virtual_ipaddress` and `static_ipaddress`: `IP[/LEN] [brd X]
+ * [dev IF] [scope S] [label L] [peer P] [-nodad] [noprefixroute] [no_track] ...` (routes and
+ * rules: route.ts, rule.ts).
  */
 import type { Cx } from '../context.js';
 import { isUnsupported } from '../keyword-support.js';
-import { parseIp, parsePrefix } from '../../core/addr.js';
-import type { Family, IpAddress, RouteSpec } from '../model.js';
+import { parsePrefix } from '../../core/addr.js';
+import type { IpAddress } from '../model.js';
 import type { Node } from '../tree.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -48,8 +48,11 @@ export function parseAddressLine(cx: Cx, n: Node): IpAddress | undefined {
     } else if (w === '-nodad' || w === 'nodad') a.noDad = true;
     else if (w === 'noprefixroute') a.noPrefixRoute = true;
     else if (w === 'no_track') a.noTrack = true;
-    else if (WITH_VALUE.has(w) && !FLAGS.has(w)) a.options.push(w, next() ?? '');
-    else if (FLAGS.has(w)) a.options.push(w);
+    else if (WITH_VALUE.has(w) || FLAGS.has(w)) {
+      // Read (keepalived 2.2.7 knows them), not applied by the address seam: KAD_WARN_UNSUPPORTED above.
+      if (WITH_VALUE.has(w) && !FLAGS.has(w)) a.options.push(w, next() ?? '');
+      else a.options.push(w);
+    }
     else cx.report(n.args[i]!, 'KAD_ERR_CONFIG_INVALID_VALUE', `unknown address option '${w}'`);
   }
   return a;
@@ -60,32 +63,5 @@ export function parseAddressBlock(cx: Cx, n: Node): IpAddress[] {
   return cx.entries(n).flatMap((e) => {
     const a = parseAddressLine(cx, e);
     return a ? [a] : [];
-  });
-}
-
-/** Route or rule lines: kept as words; the family is taken from the first address-like word. */
-export function parseRouteBlock(cx: Cx, n: Node, kind: 'route' | 'rule'): RouteSpec[] {
-  return cx.entries(n).flatMap((e) => {
-    const words = [e.name, ...e.args.map((a) => a.text)];
-    let family: Family = words.includes('inet6') ? 6 : 4;
-    let bad = false;
-    for (let i = 0; i < words.length; i++) {
-      const w = words[i]!;
-      const isAddrSlot = (kind === 'route' && (i === 0 || ['via', 'gw', 'src', 'or', 'from', 'to'].includes(words[i - 1]!)) && !['blackhole', 'unreachable', 'prohibit', 'throw', 'default'].includes(w))
-        || (kind === 'rule' && ['from', 'to'].includes(words[i - 1] ?? ''));
-      if (!isAddrSlot || w === 'all' || w === 'default') continue;
-      const p = parsePrefix(w) ?? (parseIp(w) ? parsePrefix(w) : undefined);
-      if (!p) {
-        cx.report(e.head, 'KAD_ERR_CONFIG_INVALID_ADDRESS', `${kind} has an invalid address '${w}'; ${kind} skipped`);
-        bad = true;
-        break;
-      }
-      family = p.family;
-    }
-    if (bad) return [];
-    if (kind === 'route' && !words.includes('dev') && !words.includes('no_track')) {
-      cx.report(e.head, 'KAD_ERR_CONFIG_MISSING_PARAMETER', `route '${words.join(' ')}' has no 'dev': it cannot be tracked (add dev IF or no_track)`);
-    }
-    return [{ words, family, source: cx.src(e) }];
   });
 }

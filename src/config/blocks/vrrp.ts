@@ -5,10 +5,12 @@
  */
 import { ignore, registerTable, type Cx, type Table } from '../context.js';
 import type { ParsedIp } from '../../core/addr.js';
-import type { IpAddress, NotifyScripts, RouteSpec, SyncGroup, TrackRef, UnicastPeer } from '../model.js';
+import type { IpAddress, NotifyScripts, RouteSpec, RuleSpec, SyncGroup, TrackRef, UnicastPeer } from '../model.js';
 import { readScript } from '../script.js';
 import type { Node } from '../tree.js';
-import { parseAddressBlock, parseRouteBlock } from './address.js';
+import { parseAddressBlock } from './address.js';
+import { parseRouteBlock } from './route.js';
+import { parseRuleBlock } from './rule.js';
 import { parseTrackRefs } from './track.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -27,7 +29,7 @@ export interface InstanceDraft {
   excludedVips: IpAddress[];
   noVirtualIpaddress: boolean;
   virtualRoutes: RouteSpec[];
-  virtualRules: RouteSpec[];
+  virtualRules: RuleSpec[];
   mcastSrcIp?: string;
   unicastSrcIp?: string;
   unicastPeers: UnicastPeer[];
@@ -170,8 +172,8 @@ export const INSTANCE_TABLE: Table<InstanceDraft> = registerTable<InstanceDraft>
   virtual_ipaddress: (n, d, cx) => { d.vips.push(...parseAddressBlock(cx, n)); },
   virtual_ipaddress_excluded: (n, d, cx) => { d.excludedVips.push(...parseAddressBlock(cx, n)); },
   no_virtual_ipaddress: (_n, d) => { d.noVirtualIpaddress = true; },
-  virtual_routes: (n, d, cx) => { d.virtualRoutes.push(...parseRouteBlock(cx, n, 'route')); },
-  virtual_rules: (n, d, cx) => { d.virtualRules.push(...parseRouteBlock(cx, n, 'rule')); },
+  virtual_routes: (n, d, cx) => { d.virtualRoutes.push(...parseRouteBlock(cx, n)); },
+  virtual_rules: (n, d, cx) => { d.virtualRules.push(...parseRuleBlock(cx, n)); },
   promote_secondaries: (_n, d) => { d.promoteSecondaries = true; },
   accept: (_n, d) => { d.accept = true; },
   no_accept: (_n, d) => { d.accept = false; },

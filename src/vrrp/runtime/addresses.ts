@@ -32,21 +32,34 @@ export class AddressQueue {
 
   /** Queue adding (or removing) `addrs` of `spec`. */
   enqueue(spec: VrrpInstance, addrs: readonly IpAddress[], add: boolean): void {
+    this.enqueueFor(spec.name, addrs, add, (a) => this.devOf(spec, a));
+  }
+
+  /** Queue adding (or removing) `static_ipaddress` addresses; `dev` defaults to `defaultDev`. */
+  enqueueStatic(addrs: readonly IpAddress[], add: boolean, defaultDev: string): void {
+    this.enqueueFor('static', addrs, add, (a) => a.dev ?? defaultDev);
+  }
+
+  private enqueueFor(owner: string, addrs: readonly IpAddress[], add: boolean, devOf: (a: IpAddress) => string): void {
     // When nothing is pending, start at once: the netlink request leaves before the GARPs and
     // anything else the takeover does in the same tick.
-    const run = (): Promise<void> => this.change(spec, addrs, add);
+    const run = (): Promise<void> => this.changeFor(owner, addrs, add, devOf);
     const next = this.pending === 0 ? run() : this.queue.then(run);
     this.pending++;
     this.queue = next.finally(() => this.pending--);
   }
 
   /** Apply at once (start of day: clearing stale VIPs); errors are logged, never thrown. */
-  async change(spec: VrrpInstance, addrs: readonly IpAddress[], add: boolean): Promise<void> {
+  change(spec: VrrpInstance, addrs: readonly IpAddress[], add: boolean): Promise<void> {
+    return this.changeFor(spec.name, addrs, add, (a) => this.devOf(spec, a));
+  }
+
+  private async changeFor(owner: string, addrs: readonly IpAddress[], add: boolean, devOf: (a: IpAddress) => string): Promise<void> {
     for (const a of addrs) {
-      const dev = this.devOf(spec, a);
+      const dev = devOf(a);
       const link = this.links.get(dev);
       if (!link) {
-        this.log.warn({ code: 'KAD_WARN_VRRP_VIP_DEVICE', instance: spec.name, dev }, `(${spec.name}) no interface ${dev} for ${a.address}`);
+        this.log.warn({ code: 'KAD_WARN_VRRP_VIP_DEVICE', instance: owner, dev }, `(${owner}) no interface ${dev} for ${a.address}`);
         continue;
       }
       const s: AddressSpec = {
@@ -55,9 +68,9 @@ export class AddressQueue {
       };
       try {
         const r = add ? await addAddress(this.links.rtnl, s) : await removeAddress(this.links.rtnl, s);
-        if (r === 'added' || r === 'removed') this.log.debug({ instance: spec.name, address: a.address, dev }, `(${spec.name}) ${r} ${a.address}/${a.prefixLen} dev ${dev}`);
+        if (r === 'added' || r === 'removed') this.log.debug({ instance: owner, address: a.address, dev }, `(${owner}) ${r} ${a.address}/${a.prefixLen} dev ${dev}`);
       } catch (err) {
-        this.log.error({ code: 'KAD_ERR_VRRP_VIP', instance: spec.name, address: a.address, err: (err as Error).message }, `(${spec.name}) cannot ${add ? 'add' : 'remove'} ${a.address}: ${(err as Error).message}`);
+        this.log.error({ code: 'KAD_ERR_VRRP_VIP', instance: owner, address: a.address, err: (err as Error).message }, `(${owner}) cannot ${add ? 'add' : 'remove'} ${a.address}: ${(err as Error).message}`);
       }
     }
   }

@@ -1,11 +1,12 @@
 /**
  * The VRRP child's composition: one Instance per configured instance, its ports implemented
  * by one adapter each — raw VRRP sockets and the VRID demux (sockets.ts), the address queue
- * (addresses.ts), GARP/NA pacing (announcer.ts), the link table (links.ts), the trackers
+ * (addresses.ts), static and virtual routes and rules (routes.ts), GARP/NA pacing (announcer.ts), the link table (links.ts), the trackers
  * (track/registry.ts), notify scripts (notify.ts) and the nftables drops (firewall.ts).
  *
- * Start of day: stale VIPs are removed before the instances start, unless an instance resumes
- * MASTER after a respawn. Reload diffs (reload-plan.ts): the adapters survive, unchanged
+ * Start of day: static addresses, routes and rules are added; stale VIPs and virtual routes and
+ * rules are removed before the instances start, unless an instance resumes MASTER after a
+ * respawn. A MASTER's virtual routes and rules follow its VIPs in, and leave with them. Reload diffs (reload-plan.ts): the adapters survive, unchanged
  * instances are not touched, changed ones are rebuilt (a MASTER resumes at once and keeps the
  * VIPs it still has), removed ones stop gracefully, new ones start.
  */
@@ -30,6 +31,8 @@ import { Notifier } from './notify.js';
 import { Mailer } from '../../supervisor/mailer.js';
 import { NotifyFifoWriter } from '../../supervisor/notify-fifo.js';
 import { planReload, sameModel, type ReloadPlan } from './reload-plan.js';
+import { wantedEntries } from './route-plan.js';
+import { RouteInstaller } from './routes.js';
 import { VrrpSockets, type SocketKey } from './sockets.js';
 import type { InterfaceDump, SockpoolDump } from '../dump/print-host.js';
 
@@ -57,6 +60,9 @@ export class VrrpRuntime {
   private readonly links: LinkTable;
   private readonly sockets: VrrpSockets;
   private readonly addresses: AddressQueue;
+  private readonly routes: RouteInstaller;
+  /** Instances holding MASTER (their VIPs set): their virtual routes and rules are wanted. */
+  private readonly masters = new Map<string, VrrpInstance>();
   private readonly announcer: Announcer;
   private readonly notifier: Notifier;
   private readonly fifo: NotifyFifoWriter;
@@ -78,6 +84,9 @@ export class VrrpRuntime {
     this.links = new LinkTable(o.log, (name, running) => this.onLink(name, running));
     this.sockets = new VrrpSockets(o.clock, o.log);
     this.addresses = new AddressQueue(this.links, o.log, devOf);
+    const statics = (): { routes: Config['staticRoutes']; rules: Config['staticRules'] } | undefined =>
+      (this.stopping ? undefined : { routes: this.cfg.staticRoutes, rules: this.cfg.staticRules });
+    this.routes = new RouteInstaller(this.links, o.log, () => wantedEntries(statics(), [...this.masters.values()]), () => this.addresses.drained);
     this.announcer = new Announcer(this.links, o.clock, o.log, () => this.cfg.global);
     // The VRRP child starts notify_fifo_script (the checker does only when no VRRP child runs).
     this.fifo = new NotifyFifoWriter({ kind: 'vrrp', runsSharedScript: true, runner, log: o.log, clock: o.clock });
@@ -123,6 +132,9 @@ export class VrrpRuntime {
     await Promise.all(
       this.instances.filter((i) => !resume.has(i.name)).map((i) => this.addresses.change(i.spec, allAddresses(i.spec), false)),
     );
+    for (const i of this.instances.filter((x) => !resume.has(x.name))) await this.routes.clearStale(i.spec.virtualRoutes, i.spec.virtualRules, i.name);
+    this.addresses.enqueueStatic(this.cfg.staticAddresses, true, this.cfg.global.defaultInterface);
+    this.routes.sync();
     this.buildGroups();
     for (const inst of this.instances) {
       this.trackers.attach(inst);
@@ -151,6 +163,7 @@ export class VrrpRuntime {
   async reload(config: Config, runner: ScriptRunner): Promise<ReloadPlan> {
     const plan = planReload(this.cfg, config);
     const before = new Map(this.instances.map((i) => [i.name, i] as const));
+    this.reloadStatics(this.cfg, config);
     this.cfg = config;
     this.runner = runner;
     this.fifo.configure(config.global.notifyFifos);
@@ -202,7 +215,16 @@ export class VrrpRuntime {
       // Still within vrrp_startup_delay: the pending start takes every instance, new ones too.
       if (!this.startTimer) inst.start({ resumeMaster: resume.has(inst.name), garp: !quiet.has(inst.name) });
     }
+    this.routes.sync();
     return plan;
+  }
+
+  /** static_ipaddress: remove the addresses a reload drops, add the new ones (routes and rules: the route sync). */
+  private reloadStatics(old: Config, next: Config): void {
+    const gone = old.staticAddresses.filter((a) => !next.staticAddresses.some((b) => sameModel(a, b)));
+    const added = next.staticAddresses.filter((a) => !old.staticAddresses.some((b) => sameModel(a, b)));
+    if (gone.length > 0) this.addresses.enqueueStatic(gone, false, old.global.defaultInterface);
+    if (added.length > 0) this.addresses.enqueueStatic(added, true, next.global.defaultInterface);
   }
 
   private buildGroups(): void {
@@ -267,10 +289,14 @@ export class VrrpRuntime {
       addVips: () => {
         this.firewall.raise(spec);
         this.addresses.enqueue(spec, allAddresses(spec), true);
+        this.masters.set(spec.name, spec);
+        this.routes.sync();
       },
       removeVips: () => {
         if (this.stopping && this.o.keepVipsOnStop) return;
         this.addresses.enqueue(spec, allAddresses(spec), false);
+        if (this.masters.get(spec.name) === spec) this.masters.delete(spec.name);
+        this.routes.sync();
         this.firewall.lower(spec);
         void this.addresses.drained.then(() => this.firewall.apply());
       },
@@ -307,6 +333,10 @@ export class VrrpRuntime {
       if (spec && this.groupState.has(g.name)) this.notifier.notify('GROUP', g.name, spec.notify, 'STOP', 0, spec.smtpAlert);
     }
     this.fifo.close();
+    // Virtual routes and rules of the instances left with their VIPs (not with -V); static ones go now.
+    this.routes.sync();
+    await this.routes.drained;
+    this.addresses.enqueueStatic(this.cfg.staticAddresses, false, this.cfg.global.defaultInterface);
     await this.addresses.drained;
     this.firewall.stop();
     this.links.close();

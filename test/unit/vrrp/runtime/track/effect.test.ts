@@ -55,7 +55,8 @@ describe('track keywords from config text', () => {
       'vrrp_script chk {\n script /bin/true\n weight -10\n}',
       'vrrp_track_file tf {\n file /tmp/kad-tf\n weight 3\n}',
       'vrrp_track_process tp {\n process sshd\n}',
-      'vrrp_sync_group G {\n group {\n VI_1\n VI_2\n }\n track_interface {\n eth2 weight 5\n }\n track_script {\n chk\n }\n}',
+      // sync_group_tracking_weight: the member keeps its own trackers' weights (see sync-weights.test.ts).
+      'vrrp_sync_group G {\n group {\n VI_1\n VI_2\n }\n sync_group_tracking_weight\n track_interface {\n eth2 weight 5\n }\n track_script {\n chk\n }\n}',
       'vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n priority 100\n virtual_ipaddress {\n 10.0.0.1/24\n }\n' +
         ' track_interface {\n eth1 weight -20\n }\n track_file {\n tf\n }\n track_process {\n tp weight 4\n }\n}',
       'vrrp_instance VI_2 {\n interface eth0\n virtual_router_id 2\n priority 100\n virtual_ipaddress {\n 10.0.0.2/24\n }\n}',
