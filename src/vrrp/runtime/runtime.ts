@@ -22,10 +22,15 @@ import type { InstancePorts } from '../protocol/instance-types.js';
 import { Instance } from '../protocol/instance.js';
 import { SyncGroupRuntime } from '../protocol/sync-group.js';
 import { TrackerRegistry } from './track/registry.js';
-import { AddressQueue, allAddresses } from './addresses.js';
+import { AddressQueue, addressKey, allAddresses } from './addresses.js';
+import type { AddrEvent } from '../../net/rtnl-link.js';
+import { deletedTrackedVip } from '../protocol/vip-watch.js';
+import { SysctlGuard } from './sysctls.js';
+import { promoteSecondariesSysctl, vmacNameOf } from './vmac-plan.js';
+import { Vmacs } from './vmac.js';
 import { Announcer } from './announcer.js';
 import { VipFirewall } from './firewall.js';
-import { LinkTable } from './links.js';
+import { LinkTable, type LinkChange } from './links.js';
 import { Notifier } from './notify.js';
 import { Mailer } from '../../supervisor/mailer.js';
 import { NotifyFifoWriter } from '../../supervisor/notify-fifo.js';
@@ -66,14 +71,26 @@ export class VrrpRuntime {
   /** Last notified state of each sync group (kept across reloads). */
   private readonly groupState = new Map<string, string>();
   private stopping = false;
+  private readonly sysctls: SysctlGuard;
+  private readonly vmacs: Vmacs;
+  /**
+   * Instances that cannot run until their interface (re)appears with an address: not built yet
+   * (dynamic_interfaces), or FAULT because their interface was deleted. By name.
+   */
+  private readonly waiting = new Set<string>();
+  /** The interface each built instance sends on (its own, or its macvlan). */
+  private readonly sendIf = new Map<string, string>();
+  private revivals: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: RuntimeOptions) {
     this.cfg = o.config;
     this.runner = o.runner;
     // The adapters outlive a reload; scripts run on the runner of the current configuration.
     const runner: ScriptRunner = { run: (spec, req) => this.runner.run(spec, req) };
-    const devOf = (spec: VrrpInstance, a: IpAddress): string => a.dev ?? this.ifOf(spec);
-    this.links = new LinkTable(o.log, (name, running) => this.onLink(name, running));
+    const devOf = (spec: VrrpInstance, a: IpAddress): string => this.devOf(spec, a);
+    this.links = new LinkTable(o.log, (name, running, change) => this.onLink(name, running, change), (ev, name) => this.onAddr(ev, name));
+    this.sysctls = new SysctlGuard(o.log);
+    this.vmacs = new Vmacs(this.links, o.log, this.sysctls);
     this.sockets = new VrrpSockets(o.clock, o.log);
     this.addresses = new AddressQueue(this.links, o.log, devOf);
     this.announcer = new Announcer(this.links, o.clock, o.log, () => this.cfg.global);
@@ -108,6 +125,15 @@ export class VrrpRuntime {
     return spec.interface ?? this.cfg.global.defaultInterface;
   }
 
+  /** Where VIPs without `dev` go: the instance's macvlan with use_vmac, else its interface. */
+  private vipIfOf(spec: VrrpInstance): string {
+    return spec.useVmac ? vmacNameOf(spec) : this.ifOf(spec);
+  }
+
+  private devOf(spec: VrrpInstance, a: IpAddress): string {
+    return a.dev ?? this.vipIfOf(spec);
+  }
+
   /** Open the seams, clear stale VIPs, start every instance and tracker. */
   async start(): Promise<void> {
     this.fifo.configure(this.cfg.global.notifyFifos);
@@ -128,7 +154,7 @@ export class VrrpRuntime {
     }
     for (const name of this.trackers.trackedInterfaces()) this.trackers.linkChanged(name, this.links.running(name));
     this.trackers.applyInitial();
-    for (const inst of this.instances) this.announcer.socketFor(this.ifOf(inst.spec));
+    for (const inst of this.instances) this.announcer.socketFor(this.vipIfOf(inst.spec));
     for (const inst of this.instances) inst.start({ resumeMaster: resume.has(inst.name) });
     this.trackers.start();
   }
@@ -186,8 +212,9 @@ export class VrrpRuntime {
     for (const inst of fresh.values()) inst.linkChanged(this.links.running(this.ifOf(inst.spec)));
     this.trackers.reload(config, this.instances);
     for (const name of this.trackers.trackedInterfaces()) this.trackers.linkChanged(name, this.links.running(name));
+    for (const name of plan.remove) void this.addresses.drained.then(() => this.vmacs.remove(name));
     for (const inst of fresh.values()) {
-      this.announcer.socketFor(this.ifOf(inst.spec));
+      this.announcer.socketFor(this.vipIfOf(inst.spec));
       inst.start({ resumeMaster: resume.has(inst.name), garp: !quiet.has(inst.name) });
     }
     return plan;
@@ -206,30 +233,54 @@ export class VrrpRuntime {
     }
   }
 
-  /** Build one instance and attach it to its socket; undefined (logged) when it cannot run. */
-  private async build(spec: VrrpInstance): Promise<Instance | undefined> {
-    const { log, clock } = this.o;
+  /**
+   * Build one instance and attach it to its socket; undefined (logged) when it cannot run. With
+   * dynamic_interfaces (or `waitQuietly`: its interface was deleted), an instance whose interface
+   * or source address is missing waits for it (see `revive`).
+   */
+  private async build(spec: VrrpInstance, waitQuietly = false): Promise<Instance | undefined> {
+    const { log } = this.o;
     const config = this.cfg;
     const ifName = this.ifOf(spec);
     const link = this.links.get(ifName);
+    const wait = waitQuietly || config.global.dynamicInterfaces;
     if (!link) {
-      log.error({ code: 'KAD_ERR_VRRP_NO_INTERFACE', instance: spec.name, interface: ifName }, `(${spec.name}) interface ${ifName} does not exist`);
+      if (wait) this.waiting.add(spec.name);
+      if (!waitQuietly) {
+        log[wait ? 'warn' : 'error']({ code: wait ? 'KAD_WARN_VRRP_WAITING_INTERFACE' : 'KAD_ERR_VRRP_NO_INTERFACE', instance: spec.name, interface: ifName },
+          wait ? `(${spec.name}) interface ${ifName} doesn't currently exist - will use if created` : `(${spec.name}) interface ${ifName} does not exist`);
+      }
       return undefined;
     }
+    const vmac = spec.useVmac ? await this.vmacs.ensure(spec, link) : undefined;
+    if (spec.useVmac && !vmac) return undefined;
+    const sendLink = vmac && !spec.vmacXmitBase ? vmac : link;
     const primary = spec.family === 4
       ? spec.unicastSrcIp ?? spec.mcastSrcIp ?? (await primaryIpv4(this.links.rtnl, link.index))
       // Never a VIP left on the link (respawn): the drop rules would swallow the adverts.
-      : spec.unicastSrcIp ?? spec.mcastSrcIp ?? (await linkLocalIpv6(this.links.rtnl, link.index, config.vrrpInstances.flatMap((s) => allAddresses(s).map((a) => a.address))));
+      : spec.unicastSrcIp ?? spec.mcastSrcIp ?? (await linkLocalIpv6(this.links.rtnl, sendLink.index, config.vrrpInstances.flatMap((s) => allAddresses(s).map((a) => a.address))));
     if (!primary) {
-      log.error({ code: 'KAD_ERR_VRRP_NO_SOURCE_ADDRESS', instance: spec.name, interface: ifName }, `(${spec.name}) no IPv${spec.family} source address on ${ifName}`);
+      if (wait) this.waiting.add(spec.name);
+      if (!waitQuietly) {
+        log.error({ code: 'KAD_ERR_VRRP_NO_SOURCE_ADDRESS', instance: spec.name, interface: ifName }, `(${spec.name}) no IPv${spec.family} source address on ${ifName}${wait ? ': waiting for one' : ''}`);
+      }
       return undefined;
     }
+    this.waiting.delete(spec.name);
+    if (spec.promoteSecondaries) this.sysctls.apply([promoteSecondariesSysctl(ifName)]);
+    return this.attach(spec, sendLink.name, primary);
+  }
+
+  /** The instance of `spec` on the raw socket of `sendIf`, advertising from `primary`. */
+  private attach(spec: VrrpInstance, sendIf: string, primary: string): Instance {
+    const { log, clock } = this.o;
+    const config = this.cfg;
     const mcastGroup = spec.mcastDstIp ?? (spec.family === 4 ? config.global.vrrpMcastGroup4 : config.global.vrrpMcastGroup6);
     const unicast = spec.unicastPeers.length > 0;
-    const key: SocketKey = { ifName, family: spec.family, unicast, ah: spec.family === 4 && spec.version === 2 && spec.auth.type === 'AH' };
+    const key: SocketKey = { ifName: sendIf, family: spec.family, unicast, ah: spec.family === 4 && spec.version === 2 && spec.auth.type === 'AH' };
     const sock = this.sockets.socketFor(key, unicast ? undefined : mcastGroup);
     const ref: { inst?: Instance } = {};
-    const ports = this.portsFor(spec, ifName, (bytes, dest) => {
+    const ports = this.portsFor(spec, this.vipIfOf(spec), (bytes, dest) => {
       const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       return spec.family === 4 ? sock.sendIpv4Packet(buf, dest) : sock.send(buf, { destination: dest, source: primary });
     }, () => ref.inst);
@@ -237,6 +288,7 @@ export class VrrpRuntime {
     const inst = new Instance(spec, { clock, log, ports, primaryAddress: primary, mcastGroup });
     ref.inst = inst;
     this.sockets.attach(key, inst);
+    this.sendIf.set(spec.name, sendIf);
     return inst;
   }
 
@@ -273,9 +325,76 @@ export class VrrpRuntime {
     };
   }
 
-  private onLink(name: string, running: boolean): void {
+  private onLink(name: string, running: boolean, change: LinkChange): void {
     for (const inst of this.instances) if (this.ifOf(inst.spec) === name) inst.linkChanged(running);
     this.trackers.linkChanged(name, running);
+    if (this.stopping) return;
+    if (change.deleted) this.linkDeleted(name);
+    if (change.appeared && !this.vmacs.owns(name)) this.revive(name);
+  }
+
+  /**
+   * An interface was deleted: its instances are FAULT already (down). Their sockets, bound to
+   * the old index, are closed; each waits for the interface to come back (a new index).
+   */
+  private linkDeleted(name: string): void {
+    for (const inst of this.instances) {
+      if (this.ifOf(inst.spec) !== name && this.sendIf.get(inst.name) !== name) continue;
+      this.sockets.detach(inst);
+      this.sendIf.delete(inst.name);
+      this.waiting.add(inst.name);
+    }
+    this.announcer.forget(name);
+  }
+
+  /**
+   * Build and start the waiting instances on `ifName` (it appeared, or got an address). A FAULT
+   * predecessor (its interface was deleted) is replaced: the new one starts as BACKUP and
+   * re-adds its VIPs when it becomes MASTER. Serialised: events come in bursts.
+   */
+  private revive(ifName: string): void {
+    this.revivals = this.revivals.then(async () => {
+      const specs = this.cfg.vrrpInstances.filter((s) => this.waiting.has(s.name) && this.ifOf(s) === ifName);
+      const fresh: Instance[] = [];
+      for (const spec of specs) {
+        if (this.stopping) return;
+        const inst = await this.build(spec, this.instances.some((i) => i.name === spec.name));
+        if (!inst) continue;
+        const at = this.instances.findIndex((i) => i.name === spec.name);
+        if (at >= 0) this.instances[at]!.retire();
+        if (at >= 0) this.instances.splice(at, 1, inst);
+        else this.instances.push(inst);
+        fresh.push(inst);
+      }
+      if (fresh.length === 0 || this.stopping) return;
+      this.buildGroups();
+      this.trackers.reload(this.cfg, this.instances);
+      for (const inst of fresh) {
+        inst.linkChanged(this.links.running(ifName));
+        this.announcer.socketFor(this.vipIfOf(inst.spec));
+        inst.start();
+      }
+    }).catch((err: unknown) => this.o.log.error({ code: 'KAD_ERR_VRRP_REVIVE', interface: ifName, err: (err as Error).message }, `cannot start the instances on ${ifName}: ${(err as Error).message}`));
+  }
+
+  /**
+   * An address was added or removed. Added on an interface instances wait for: try them.
+   * Removed by someone else: a MASTER whose tracked VIP it was leaves MASTER (fsm.ts vipDeleted).
+   */
+  private onAddr(ev: AddrEvent, ifName: string): void {
+    if (this.stopping) return;
+    if (ev.change === 'added') {
+      if (this.cfg.vrrpInstances.some((s) => this.waiting.has(s.name) && this.ifOf(s) === ifName)) this.revive(ifName);
+      return;
+    }
+    if (this.addresses.ownRemoval(addressKey(ev.ifIndex, ev.address))) return;
+    for (const inst of this.instances) {
+      if (inst.state !== 'MASTER') continue;
+      const vip = deletedTrackedVip(allAddresses(inst.spec), (a) => this.devOf(inst.spec, a), { ifName, address: ev.address });
+      if (!vip) continue;
+      this.o.log.info({ instance: inst.name, address: ev.address, interface: ifName }, `Netlink reports IP ${ev.address} removed from ${ifName}`);
+      inst.vipDeleted();
+    }
   }
 
   /**
@@ -295,6 +414,8 @@ export class VrrpRuntime {
     }
     this.fifo.close();
     await this.addresses.drained;
+    if (!this.o.keepVipsOnStop) await this.vmacs.remove();
+    this.sysctls.restore();
     this.firewall.stop();
     this.links.close();
     this.sockets.close();
