@@ -255,14 +255,16 @@ export class VrrpRuntime {
     const vmac = spec.useVmac ? await this.vmacs.ensure(spec, link) : undefined;
     if (spec.useVmac && !vmac) return undefined;
     const sendLink = vmac && !spec.vmacXmitBase ? vmac : link;
+    // A new IPv6 macvlan gets its link-local address a moment after it is up: wait for it.
+    const waitSource = wait || (spec.family === 6 && sendLink === vmac);
     const primary = spec.family === 4
       ? spec.unicastSrcIp ?? spec.mcastSrcIp ?? (await primaryIpv4(this.links.rtnl, link.index))
       // Never a VIP left on the link (respawn): the drop rules would swallow the adverts.
       : spec.unicastSrcIp ?? spec.mcastSrcIp ?? (await linkLocalIpv6(this.links.rtnl, sendLink.index, config.vrrpInstances.flatMap((s) => allAddresses(s).map((a) => a.address))));
     if (!primary) {
-      if (wait) this.waiting.add(spec.name);
+      if (waitSource) this.waiting.add(spec.name);
       if (!waitQuietly) {
-        log.error({ code: 'KAD_ERR_VRRP_NO_SOURCE_ADDRESS', instance: spec.name, interface: ifName }, `(${spec.name}) no IPv${spec.family} source address on ${ifName}${wait ? ': waiting for one' : ''}`);
+        log.error({ code: 'KAD_ERR_VRRP_NO_SOURCE_ADDRESS', instance: spec.name, interface: sendLink.name }, `(${spec.name}) no IPv${spec.family} source address on ${sendLink.name}${waitSource ? ': waiting for one' : ''}`);
       }
       return undefined;
     }
@@ -354,7 +356,7 @@ export class VrrpRuntime {
    */
   private revive(ifName: string): void {
     this.revivals = this.revivals.then(async () => {
-      const specs = this.cfg.vrrpInstances.filter((s) => this.waiting.has(s.name) && this.ifOf(s) === ifName);
+      const specs = this.cfg.vrrpInstances.filter((s) => this.waitsFor(s, ifName));
       const fresh: Instance[] = [];
       for (const spec of specs) {
         if (this.stopping) return;
@@ -370,11 +372,16 @@ export class VrrpRuntime {
       this.buildGroups();
       this.trackers.reload(this.cfg, this.instances);
       for (const inst of fresh) {
-        inst.linkChanged(this.links.running(ifName));
+        inst.linkChanged(this.links.running(this.ifOf(inst.spec)));
         this.announcer.socketFor(this.vipIfOf(inst.spec));
         inst.start();
       }
     }).catch((err: unknown) => this.o.log.error({ code: 'KAD_ERR_VRRP_REVIVE', interface: ifName, err: (err as Error).message }, `cannot start the instances on ${ifName}: ${(err as Error).message}`));
+  }
+
+  /** Whether `spec` waits for `ifName` (its interface, or its macvlan's address). */
+  private waitsFor(spec: VrrpInstance, ifName: string): boolean {
+    return this.waiting.has(spec.name) && (this.ifOf(spec) === ifName || this.vipIfOf(spec) === ifName);
   }
 
   /**
@@ -384,7 +391,7 @@ export class VrrpRuntime {
   private onAddr(ev: AddrEvent, ifName: string): void {
     if (this.stopping) return;
     if (ev.change === 'added') {
-      if (this.cfg.vrrpInstances.some((s) => this.waiting.has(s.name) && this.ifOf(s) === ifName)) this.revive(ifName);
+      if (this.cfg.vrrpInstances.some((s) => this.waitsFor(s, ifName))) this.revive(ifName);
       return;
     }
     if (this.addresses.ownRemoval(addressKey(ev.ifIndex, ev.address))) return;
