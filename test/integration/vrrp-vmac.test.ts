@@ -4,6 +4,7 @@
 // accept_local 1, rp_filter 0; with all.rp_filter on, `default` and the other interfaces get it
 // and all.rp_filter goes to 0 (restored on exit). The VIPs live on the macvlan; adverts and GARPs
 // leave from the virtual MAC, or adverts from the base with vmac_xmit_base. Removed on stop.
+import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, Lab, sleep, vrrpInstance, waitForHolder, waitUntil, type Daemon, type LabPacket } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
@@ -19,9 +20,9 @@ const VIP6 = 'fd31::140';
 const VMAC6 = '00:00:5e:00:02:49'; // VRID 73, IPv6
 const BASE_MAC = '02:6b:6c:00:00:01'; // the lab's eth0 of director 0
 
-const conf = (prio: number): string =>
+const conf = (prio: number, withX = true): string =>
   vrrpInstance({ name: 'VI_V', vrid: 71, priority: prio, vips: [`${VIP}/24`], lines: 'use_vmac' })
-  + vrrpInstance({ name: 'VI_X', vrid: 72, priority: prio, vips: [`${XVIP}/24`], lines: 'use_vmac vmx72\n  vmac_xmit_base' })
+  + (withX ? vrrpInstance({ name: 'VI_X', vrid: 72, priority: prio, vips: [`${XVIP}/24`], lines: 'use_vmac vmx72\n  vmac_xmit_base' }) : '')
   + vrrpInstance({ name: 'VI_6', vrid: 73, priority: prio, vips: [`${VIP6}/64`], lines: 'version 3\n  use_vmac' });
 
 interface LinkJson {
@@ -109,11 +110,22 @@ describe.skipIf(why !== undefined)('use_vmac: macvlan, sysctls, adverts and GARP
     expect(new Set(garps(XVIP))).toEqual(new Set([XMAC]));
   });
 
+  it('a reload that removes an instance deletes its macvlan; the others stay', async () => {
+    const seen = master.output.length;
+    writeFileSync(master.confFile, conf(100, false));
+    master.proc.kill('SIGHUP');
+    await waitUntil(() => /Reload complete/.test(master.output.slice(seen)), 10_000, 'reload');
+    await waitUntil(() => link(0, 'vmx72') === undefined, 3000, 'vmx72 removed');
+    await waitForHolder(lab, XVIP, 1, 5000);
+    expect(link(0, 'vrrp.71')?.address).toBe(VMAC);
+    expect(addrDev(0, VIP)).toBe('vrrp.71');
+  });
+
   it('fails over between two VMAC routers; on stop the macvlans go and rp_filter is restored', async () => {
     await master.stop();
     await waitForHolder(lab, VIP, 1, 5000);
     expect(addrDev(1, VIP)).toBe('vrrp.71');
-    await waitUntil(() => link(0, 'vrrp.71') === undefined && link(0, 'vmx72') === undefined, 3000, 'the macvlans removed');
+    await waitUntil(() => link(0, 'vrrp.71') === undefined && link(0, 'vrrp.73') === undefined, 3000, 'the macvlans removed');
     expect(sysctl(0, 'ipv4', 'all', 'rp_filter')).toBe('1');
     expect(sysctl(0, 'ipv4', 'default', 'rp_filter')).toBe('0');
     expect(sysctl(0, 'ipv4', 'eth0', 'rp_filter')).toBe('0');
