@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, Lab, sleep, vrrpInstance, waitForHolder, waitUntil, type Daemon, type LabPacket } from '../helpers/lab.js';
-import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
+import { cleanupAll, netnsUnavailableReason, plugIntoBridge } from '../helpers/netns.js';
 import { requirement } from '../helpers/requirement.js';
 
 const why = requirement('vrrp-vmac', netnsUnavailableReason());
@@ -119,6 +119,20 @@ describe.skipIf(why !== undefined)('use_vmac: macvlan, sysctls, adverts and GARP
     await waitForHolder(lab, XVIP, 1, 5000);
     expect(link(0, 'vrrp.71')?.address).toBe(VMAC);
     expect(addrDev(0, VIP)).toBe('vrrp.71');
+  });
+
+  it('base interface deleted: the macvlans go with it; created again: macvlans re-made, VIPs back on them', async () => {
+    const d0 = lab.directors[0]!;
+    d0.ip('link', 'del', 'eth0');
+    await waitForHolder(lab, VIP, 1, 6000);
+    expect(link(0, 'vrrp.71')).toBeUndefined();
+    plugIntoBridge(d0, 'eth0', lab.hub, lab.bridges[0]!, BASE_MAC);
+    d0.ip('addr', 'add', `${lab.ipv4(0)}/24`, 'dev', 'eth0');
+    await waitForHolder(lab, VIP, 0, 10_000);
+    expect(addrDev(0, VIP)).toBe('vrrp.71');
+    expect(link(0, 'vrrp.71')?.address).toBe(VMAC);
+    await waitForHolder(lab, VIP6, 0, 10_000);
+    expect(addrDev(0, VIP6)).toBe('vrrp.73');
   });
 
   it('fails over between two VMAC routers; on stop the macvlans go and rp_filter is restored', async () => {
