@@ -121,6 +121,17 @@ describe.skipIf(why !== undefined)('use_vmac: macvlan, sysctls, adverts and GARP
     expect(addrDev(0, VIP)).toBe('vrrp.71');
   });
 
+  it('a macvlan deleted by hand under a running base: FAULT, made again, VIP back on it', async () => {
+    const seen = master.output.length;
+    lab.directors[0]!.ip('link', 'del', 'vrrp.71');
+    await waitUntil(() => link(0, 'vrrp.71')?.address === VMAC, 3000, 'vrrp.71 made again');
+    await waitUntil(() => addrDev(0, VIP) === 'vrrp.71' && !lab.hasAddress(1, VIP), 12_000, 'the VIP back on vrrp.71 of director 0');
+    // As keepalived 2.2.7: FAULT, the macvlan made again, BACKUP, MASTER.
+    await waitUntil(() => /\(VI_V\) Entering MASTER STATE/.test(master.output.slice(seen)), 8000, 'VI_V MASTER again');
+    expect(master.output.slice(seen).match(/\(VI_V\) Entering \w+ STATE/g)).toEqual(['(VI_V) Entering FAULT STATE', '(VI_V) Entering BACKUP STATE', '(VI_V) Entering MASTER STATE']);
+    expect(master.output.slice(seen)).toMatch(/\(VI_V\) Entering FAULT STATE[\s\S]*\(VI_V\) Success creating VMAC interface vrrp\.71[\s\S]*\(VI_V\) Entering BACKUP STATE[\s\S]*\(VI_V\) Entering MASTER STATE/);
+  });
+
   it('base interface deleted: the macvlans go with it; created again: macvlans re-made, VIPs back on them', async () => {
     const d0 = lab.directors[0]!;
     d0.ip('link', 'del', 'eth0');

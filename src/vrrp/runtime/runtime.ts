@@ -328,7 +328,13 @@ export class VrrpRuntime {
   }
 
   private onLink(name: string, running: boolean, change: LinkChange): void {
-    for (const inst of this.instances) if (this.ifOf(inst.spec) === name) inst.linkChanged(running);
+    for (const inst of this.instances) {
+      // One whose interface was deleted stays FAULT until `revive` replaces it.
+      if (this.waiting.has(inst.name)) continue;
+      if (this.ifOf(inst.spec) === name) inst.linkChanged(running);
+      // A started instance's macvlan going down (or up again) under a running base: FAULT (or back).
+      else if (inst.spec.useVmac && this.vipIfOf(inst.spec) === name && inst.state !== 'INIT' && this.links.running(this.ifOf(inst.spec))) inst.linkChanged(running);
+    }
     this.trackers.linkChanged(name, running);
     if (this.stopping) return;
     if (change.deleted) this.linkDeleted(name);
@@ -337,16 +343,22 @@ export class VrrpRuntime {
 
   /**
    * An interface was deleted: its instances are FAULT already (down). Their sockets, bound to
-   * the old index, are closed; each waits for the interface to come back (a new index).
+   * the old index, are closed; each waits for the interface to come back (a new index). A
+   * macvlan of kad's deleted under a running base: its instance goes FAULT and the macvlan is
+   * made again at once (keepalived 2.2.7, measured: FAULT, re-created, BACKUP, MASTER).
    */
   private linkDeleted(name: string): void {
+    const bases = new Set<string>();
     for (const inst of this.instances) {
-      if (this.ifOf(inst.spec) !== name && this.sendIf.get(inst.name) !== name) continue;
+      const uses = [this.ifOf(inst.spec), this.vipIfOf(inst.spec), this.sendIf.get(inst.name)];
+      if (!uses.includes(name)) continue;
       this.sockets.detach(inst);
       this.sendIf.delete(inst.name);
       this.waiting.add(inst.name);
+      if (this.ifOf(inst.spec) !== name && this.links.running(this.ifOf(inst.spec))) bases.add(this.ifOf(inst.spec));
     }
     this.announcer.forget(name);
+    for (const base of bases) this.revive(base);
   }
 
   /**
@@ -394,7 +406,8 @@ export class VrrpRuntime {
       if (this.cfg.vrrpInstances.some((s) => this.waitsFor(s, ifName))) this.revive(ifName);
       return;
     }
-    if (this.addresses.ownRemoval(addressKey(ev.ifIndex, ev.address))) return;
+    // The kernel flushes the addresses of an interface going down or away: that is a link event.
+    if (this.addresses.ownRemoval(addressKey(ev.ifIndex, ev.address)) || !this.links.running(ifName)) return;
     for (const inst of this.instances) {
       if (inst.state !== 'MASTER') continue;
       const vip = deletedTrackedVip(allAddresses(inst.spec), (a) => this.devOf(inst.spec, a), { ifName, address: ev.address });
