@@ -23,7 +23,7 @@ const BASE_MAC = '02:6b:6c:00:00:01'; // the lab's eth0 of director 0
 const conf = (prio: number, withX = true): string =>
   vrrpInstance({ name: 'VI_V', vrid: 71, priority: prio, vips: [`${VIP}/24`], lines: 'use_vmac' })
   + (withX ? vrrpInstance({ name: 'VI_X', vrid: 72, priority: prio, vips: [`${XVIP}/24`], lines: 'use_vmac vmx72\n  vmac_xmit_base' }) : '')
-  + vrrpInstance({ name: 'VI_6', vrid: 73, priority: prio, vips: [`${VIP6}/64`], lines: 'version 3\n  use_vmac' });
+  + vrrpInstance({ name: 'VI_6', vrid: 73, priority: prio, vips: [`${VIP6}/64`], lines: `version 3\n  use_vmac${withX ? '' : ' vm73'}` });
 
 interface LinkJson {
   ifname: string;
@@ -110,7 +110,7 @@ describe.skipIf(why !== undefined)('use_vmac: macvlan, sysctls, adverts and GARP
     expect(new Set(garps(XVIP))).toEqual(new Set([XMAC]));
   });
 
-  it('a reload that removes an instance deletes its macvlan; the others stay', async () => {
+  it('a reload that removes an instance deletes its macvlan; a renamed macvlan replaces the old one', async () => {
     const seen = master.output.length;
     writeFileSync(master.confFile, conf(100, false));
     master.proc.kill('SIGHUP');
@@ -119,6 +119,8 @@ describe.skipIf(why !== undefined)('use_vmac: macvlan, sysctls, adverts and GARP
     await waitForHolder(lab, XVIP, 1, 5000);
     expect(link(0, 'vrrp.71')?.address).toBe(VMAC);
     expect(addrDev(0, VIP)).toBe('vrrp.71');
+    await waitUntil(() => link(0, 'vrrp.73') === undefined && addrDev(0, VIP6) === 'vm73', 10_000, 'VI_6 moved to vm73');
+    expect(link(0, 'vm73')?.address).toBe(VMAC6);
   });
 
   it('a macvlan deleted by hand under a running base: FAULT, made again, VIP back on it', async () => {
@@ -143,14 +145,14 @@ describe.skipIf(why !== undefined)('use_vmac: macvlan, sysctls, adverts and GARP
     expect(addrDev(0, VIP)).toBe('vrrp.71');
     expect(link(0, 'vrrp.71')?.address).toBe(VMAC);
     await waitForHolder(lab, VIP6, 0, 10_000);
-    expect(addrDev(0, VIP6)).toBe('vrrp.73');
+    expect(addrDev(0, VIP6)).toBe('vm73');
   });
 
   it('fails over between two VMAC routers; on stop the macvlans go and rp_filter is restored', async () => {
     await master.stop();
     await waitForHolder(lab, VIP, 1, 5000);
     expect(addrDev(1, VIP)).toBe('vrrp.71');
-    await waitUntil(() => link(0, 'vrrp.71') === undefined && link(0, 'vrrp.73') === undefined, 3000, 'the macvlans removed');
+    await waitUntil(() => link(0, 'vrrp.71') === undefined && link(0, 'vm73') === undefined, 3000, 'the macvlans removed');
     expect(sysctl(0, 'ipv4', 'all', 'rp_filter')).toBe('1');
     expect(sysctl(0, 'ipv4', 'default', 'rp_filter')).toBe('0');
     expect(sysctl(0, 'ipv4', 'eth0', 'rp_filter')).toBe('0');

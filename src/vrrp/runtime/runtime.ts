@@ -170,6 +170,7 @@ export class VrrpRuntime {
     this.runner = runner;
     this.fifo.configure(config.global.notifyFifos);
     this.mailer.setGlobal(config.global);
+    await this.dropChangedVmacs(plan.rebuild, before, config);
     const fresh = new Map<string, Instance>();
     for (const name of [...plan.rebuild, ...plan.add]) {
       const inst = await this.build(config.vrrpInstances.find((s) => s.name === name)!);
@@ -213,11 +214,27 @@ export class VrrpRuntime {
     this.trackers.reload(config, this.instances);
     for (const name of this.trackers.trackedInterfaces()) this.trackers.linkChanged(name, this.links.running(name));
     for (const name of plan.remove) void this.addresses.drained.then(() => this.vmacs.remove(name));
+    // A rebuilt instance whose macvlan changed name (or that dropped use_vmac) leaves the old one.
     for (const inst of fresh.values()) {
       this.announcer.socketFor(this.vipIfOf(inst.spec));
       inst.start({ resumeMaster: resume.has(inst.name), garp: !quiet.has(inst.name) });
     }
     return plan;
+  }
+
+  /**
+   * A rebuilt instance whose macvlan changed name (or that dropped use_vmac): the old macvlan goes
+   * first, since the kernel refuses two macvlans with one MAC up on one base (EADDRINUSE). The old
+   * instance waits meanwhile (no FAULT for a link kad removes itself); the rebuilt one replaces it.
+   */
+  private async dropChangedVmacs(rebuild: readonly string[], before: ReadonlyMap<string, Instance>, config: Config): Promise<void> {
+    for (const name of rebuild) {
+      const old = before.get(name)?.spec;
+      const now = config.vrrpInstances.find((s) => s.name === name);
+      if (!old?.useVmac || (now?.useVmac && vmacNameOf(now) === vmacNameOf(old))) continue;
+      this.waiting.add(name);
+      await this.vmacs.remove(name);
+    }
   }
 
   private buildGroups(): void {

@@ -55,7 +55,7 @@ export class Vmacs {
     return this.owned.has(name);
   }
 
-  /** Delete the macvlan of instance `instance` (reload removed it), or every one (`undefined`: stop). */
+  /** Delete the macvlan of instance `instance` (a reload removed or renamed it), or every one (`undefined`: stop). */
   async remove(instance?: string): Promise<void> {
     for (const [name, owner] of [...this.owned]) {
       if (instance !== undefined && owner !== instance) continue;
