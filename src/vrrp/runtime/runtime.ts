@@ -1,7 +1,8 @@
 /**
  * The VRRP child's composition: one Instance per configured instance, its ports implemented
  * by one adapter each — raw VRRP sockets and the VRID demux (sockets.ts), the address queue
- * (addresses.ts), GARP/NA pacing (announcer.ts), the link table (links.ts), the trackers
+ * (addresses.ts), GARP/NA pacing (announcer.ts), the link table (links.ts), host link and
+ * address events (host-events.ts), macvlans (vmac.ts), sysctls (sysctls.ts), the trackers
  * (track/registry.ts), notify scripts (notify.ts) and the nftables drops (firewall.ts).
  *
  * Start of day: stale VIPs are removed before the instances start, unless an instance resumes
@@ -22,15 +23,14 @@ import type { InstancePorts } from '../protocol/instance-types.js';
 import { Instance } from '../protocol/instance.js';
 import { SyncGroupRuntime } from '../protocol/sync-group.js';
 import { TrackerRegistry } from './track/registry.js';
-import { AddressQueue, addressKey, allAddresses } from './addresses.js';
-import type { AddrEvent } from '../../net/rtnl-link.js';
-import { deletedTrackedVip } from '../protocol/vip-watch.js';
+import { AddressQueue, allAddresses } from './addresses.js';
+import { HostEvents } from './host-events.js';
 import { SysctlGuard } from './sysctls.js';
 import { promoteSecondariesSysctl, vmacNameOf } from './vmac-plan.js';
 import { Vmacs } from './vmac.js';
 import { Announcer } from './announcer.js';
 import { VipFirewall } from './firewall.js';
-import { LinkTable, type LinkChange } from './links.js';
+import { LinkTable } from './links.js';
 import { Notifier } from './notify.js';
 import { Mailer } from '../../supervisor/mailer.js';
 import { NotifyFifoWriter } from '../../supervisor/notify-fifo.js';
@@ -73,14 +73,8 @@ export class VrrpRuntime {
   private stopping = false;
   private readonly sysctls: SysctlGuard;
   private readonly vmacs: Vmacs;
-  /**
-   * Instances that cannot run until their interface (re)appears with an address: not built yet
-   * (dynamic_interfaces), or FAULT because their interface was deleted. By name.
-   */
-  private readonly waiting = new Set<string>();
-  /** The interface each built instance sends on (its own, or its macvlan). */
-  private readonly sendIf = new Map<string, string>();
-  private revivals: Promise<void> = Promise.resolve();
+  /** Link and address events; instances waiting for an interface. */
+  private readonly host: HostEvents;
 
   constructor(private readonly o: RuntimeOptions) {
     this.cfg = o.config;
@@ -88,7 +82,7 @@ export class VrrpRuntime {
     // The adapters outlive a reload; scripts run on the runner of the current configuration.
     const runner: ScriptRunner = { run: (spec, req) => this.runner.run(spec, req) };
     const devOf = (spec: VrrpInstance, a: IpAddress): string => this.devOf(spec, a);
-    this.links = new LinkTable(o.log, (name, running, change) => this.onLink(name, running, change), (ev, name) => this.onAddr(ev, name));
+    this.links = new LinkTable(o.log, (name, running, change) => this.host.onLink(name, running, change), (ev, name) => this.host.onAddr(ev, name));
     this.sysctls = new SysctlGuard(o.log);
     this.vmacs = new Vmacs(this.links, o.log, this.sysctls);
     this.sockets = new VrrpSockets(o.clock, o.log);
@@ -100,6 +94,22 @@ export class VrrpRuntime {
     this.notifier = new Notifier(runner, o.log, { fifo: this.fifo, mailer: this.mailer, global: () => this.cfg.global });
     this.trackers = new TrackerRegistry(o.config, o.clock, runner, o.log);
     this.firewall = new VipFirewall({ config: o.config, clock: o.clock, log: o.log, open: nftables, opened: openedNftables, devOf });
+    this.host = new HostEvents({
+      instances: this.instances, config: () => this.cfg, stopping: () => this.stopping,
+      ifOf: (spec) => this.ifOf(spec), vipIfOf: (spec) => this.vipIfOf(spec), devOf,
+      build: (spec, quiet) => this.build(spec, quiet), restart: (fresh) => this.restart(fresh),
+    }, { links: this.links, sockets: this.sockets, announcer: this.announcer, addresses: this.addresses, vmacs: this.vmacs, trackers: this.trackers, log: o.log });
+  }
+
+  /** Instances built outside start/reload (their interface came back): groups, trackers, start. */
+  private restart(fresh: readonly Instance[]): void {
+    this.buildGroups();
+    this.trackers.reload(this.cfg, this.instances);
+    for (const inst of fresh) {
+      inst.linkChanged(this.links.running(this.ifOf(inst.spec)));
+      this.announcer.socketFor(this.vipIfOf(inst.spec));
+      inst.start();
+    }
   }
 
   /** The configuration this runtime runs. */
@@ -170,7 +180,7 @@ export class VrrpRuntime {
     this.runner = runner;
     this.fifo.configure(config.global.notifyFifos);
     this.mailer.setGlobal(config.global);
-    await this.dropChangedVmacs(plan.rebuild, before, config);
+    await this.host.dropChangedVmacs(plan.rebuild, before, config);
     const fresh = new Map<string, Instance>();
     for (const name of [...plan.rebuild, ...plan.add]) {
       const inst = await this.build(config.vrrpInstances.find((s) => s.name === name)!);
@@ -222,21 +232,6 @@ export class VrrpRuntime {
     return plan;
   }
 
-  /**
-   * A rebuilt instance whose macvlan changed name (or that dropped use_vmac): the old macvlan goes
-   * first, since the kernel refuses two macvlans with one MAC up on one base (EADDRINUSE). The old
-   * instance waits meanwhile (no FAULT for a link kad removes itself); the rebuilt one replaces it.
-   */
-  private async dropChangedVmacs(rebuild: readonly string[], before: ReadonlyMap<string, Instance>, config: Config): Promise<void> {
-    for (const name of rebuild) {
-      const old = before.get(name)?.spec;
-      const now = config.vrrpInstances.find((s) => s.name === name);
-      if (!old?.useVmac || (now?.useVmac && vmacNameOf(now) === vmacNameOf(old))) continue;
-      this.waiting.add(name);
-      await this.vmacs.remove(name);
-    }
-  }
-
   private buildGroups(): void {
     this.groups.length = 0;
     for (const g of this.cfg.syncGroups) {
@@ -262,7 +257,7 @@ export class VrrpRuntime {
     const link = this.links.get(ifName);
     const wait = waitQuietly || config.global.dynamicInterfaces;
     if (!link) {
-      if (wait) this.waiting.add(spec.name);
+      if (wait) this.host.waiting.add(spec.name);
       if (!waitQuietly) {
         log[wait ? 'warn' : 'error']({ code: wait ? 'KAD_WARN_VRRP_WAITING_INTERFACE' : 'KAD_ERR_VRRP_NO_INTERFACE', instance: spec.name, interface: ifName },
           wait ? `(${spec.name}) interface ${ifName} doesn't currently exist - will use if created` : `(${spec.name}) interface ${ifName} does not exist`);
@@ -279,13 +274,13 @@ export class VrrpRuntime {
       // Never a VIP left on the link (respawn): the drop rules would swallow the adverts.
       : spec.unicastSrcIp ?? spec.mcastSrcIp ?? (await linkLocalIpv6(this.links.rtnl, sendLink.index, config.vrrpInstances.flatMap((s) => allAddresses(s).map((a) => a.address))));
     if (!primary) {
-      if (waitSource) this.waiting.add(spec.name);
+      if (waitSource) this.host.waiting.add(spec.name);
       if (!waitQuietly) {
         log.error({ code: 'KAD_ERR_VRRP_NO_SOURCE_ADDRESS', instance: spec.name, interface: sendLink.name }, `(${spec.name}) no IPv${spec.family} source address on ${sendLink.name}${waitSource ? ': waiting for one' : ''}`);
       }
       return undefined;
     }
-    this.waiting.delete(spec.name);
+    this.host.waiting.delete(spec.name);
     if (spec.promoteSecondaries) this.sysctls.apply([promoteSecondariesSysctl(ifName)]);
     return this.attach(spec, sendLink.name, primary);
   }
@@ -307,7 +302,7 @@ export class VrrpRuntime {
     const inst = new Instance(spec, { clock, log, ports, primaryAddress: primary, mcastGroup });
     ref.inst = inst;
     this.sockets.attach(key, inst);
-    this.sendIf.set(spec.name, sendIf);
+    this.host.sendIf.set(spec.name, sendIf);
     return inst;
   }
 
@@ -342,96 +337,6 @@ export class VrrpRuntime {
       notifyRxLowerPriority: () => this.notifier.notifyRxLowerPri(spec.name, spec.notify, inst()?.effectivePriority ?? spec.priority),
       stateChanged: (_from, to, reason) => this.o.onState?.(spec.name, to === 'INIT' ? 'STOP' : to, inst()?.effectivePriority ?? spec.priority, reason),
     };
-  }
-
-  private onLink(name: string, running: boolean, change: LinkChange): void {
-    for (const inst of this.instances) {
-      // One whose interface was deleted stays FAULT until `revive` replaces it.
-      if (this.waiting.has(inst.name)) continue;
-      if (this.ifOf(inst.spec) === name) inst.linkChanged(running);
-      // A started instance's macvlan going down (or up again) under a running base: FAULT (or back).
-      else if (inst.spec.useVmac && this.vipIfOf(inst.spec) === name && inst.state !== 'INIT' && this.links.running(this.ifOf(inst.spec))) inst.linkChanged(running);
-    }
-    this.trackers.linkChanged(name, running);
-    if (this.stopping) return;
-    if (change.deleted) this.linkDeleted(name);
-    if (change.appeared && !this.vmacs.owns(name)) this.revive(name);
-  }
-
-  /**
-   * An interface was deleted: its instances are FAULT already (down). Their sockets, bound to
-   * the old index, are closed; each waits for the interface to come back (a new index). A
-   * macvlan of kad's deleted under a running base: its instance goes FAULT and the macvlan is
-   * made again at once (keepalived 2.2.7, measured: FAULT, re-created, BACKUP, MASTER).
-   */
-  private linkDeleted(name: string): void {
-    const bases = new Set<string>();
-    for (const inst of this.instances) {
-      const uses = [this.ifOf(inst.spec), this.vipIfOf(inst.spec), this.sendIf.get(inst.name)];
-      if (!uses.includes(name)) continue;
-      this.sockets.detach(inst);
-      this.sendIf.delete(inst.name);
-      this.waiting.add(inst.name);
-      if (this.ifOf(inst.spec) !== name && this.links.running(this.ifOf(inst.spec))) bases.add(this.ifOf(inst.spec));
-    }
-    this.announcer.forget(name);
-    for (const base of bases) this.revive(base);
-  }
-
-  /**
-   * Build and start the waiting instances on `ifName` (it appeared, or got an address). A FAULT
-   * predecessor (its interface was deleted) is replaced: the new one starts as BACKUP and
-   * re-adds its VIPs when it becomes MASTER. Serialised: events come in bursts.
-   */
-  private revive(ifName: string): void {
-    this.revivals = this.revivals.then(async () => {
-      const specs = this.cfg.vrrpInstances.filter((s) => this.waitsFor(s, ifName));
-      const fresh: Instance[] = [];
-      for (const spec of specs) {
-        if (this.stopping) return;
-        const inst = await this.build(spec, this.instances.some((i) => i.name === spec.name));
-        if (!inst) continue;
-        const at = this.instances.findIndex((i) => i.name === spec.name);
-        if (at >= 0) this.instances[at]!.retire();
-        if (at >= 0) this.instances.splice(at, 1, inst);
-        else this.instances.push(inst);
-        fresh.push(inst);
-      }
-      if (fresh.length === 0 || this.stopping) return;
-      this.buildGroups();
-      this.trackers.reload(this.cfg, this.instances);
-      for (const inst of fresh) {
-        inst.linkChanged(this.links.running(this.ifOf(inst.spec)));
-        this.announcer.socketFor(this.vipIfOf(inst.spec));
-        inst.start();
-      }
-    }).catch((err: unknown) => this.o.log.error({ code: 'KAD_ERR_VRRP_REVIVE', interface: ifName, err: (err as Error).message }, `cannot start the instances on ${ifName}: ${(err as Error).message}`));
-  }
-
-  /** Whether `spec` waits for `ifName` (its interface, or its macvlan's address). */
-  private waitsFor(spec: VrrpInstance, ifName: string): boolean {
-    return this.waiting.has(spec.name) && (this.ifOf(spec) === ifName || this.vipIfOf(spec) === ifName);
-  }
-
-  /**
-   * An address was added or removed. Added on an interface instances wait for: try them.
-   * Removed by someone else: a MASTER whose tracked VIP it was leaves MASTER (fsm.ts vipDeleted).
-   */
-  private onAddr(ev: AddrEvent, ifName: string): void {
-    if (this.stopping) return;
-    if (ev.change === 'added') {
-      if (this.cfg.vrrpInstances.some((s) => this.waitsFor(s, ifName))) this.revive(ifName);
-      return;
-    }
-    // The kernel flushes the addresses of an interface going down or away: that is a link event.
-    if (this.addresses.ownRemoval(addressKey(ev.ifIndex, ev.address)) || !this.links.running(ifName)) return;
-    for (const inst of this.instances) {
-      if (inst.state !== 'MASTER') continue;
-      const vip = deletedTrackedVip(allAddresses(inst.spec), (a) => this.devOf(inst.spec, a), { ifName, address: ev.address });
-      if (!vip) continue;
-      this.o.log.info({ instance: inst.name, address: ev.address, interface: ifName }, `Netlink reports IP ${ev.address} removed from ${ifName}`);
-      inst.vipDeleted();
-    }
   }
 
   /**
