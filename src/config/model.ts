@@ -171,7 +171,12 @@ export interface IpAddress {
   noDad: boolean;
   noPrefixRoute: boolean;
   noTrack: boolean;
-  /** Other options accepted and carried (home, mngtmpaddr, autojoin, preferred_lft...). */
+  /**
+   * `preferred_lft N|forever` in seconds (0 deprecates the address). Absent: forever, except
+   * an IPv6 /128, which keepalived adds deprecated (0).
+   */
+  preferredLft?: number | 'forever';
+  /** Other options accepted and carried (home, mngtmpaddr, autojoin...). */
   options: readonly string[];
   source: SourceRef;
 }
@@ -299,6 +304,12 @@ export interface VrrpInstance {
   checkUnicastSrc: boolean;
   mcastDstIp?: string;
   useVmac: boolean;
+  /** `use_vmac NAME`: the macvlan's name (default `vrrp.VRID`). */
+  vmacName?: string;
+  /** `use_vmac ... MAC`: the macvlan's MAC (default RFC 5798 §7.3's 00:00:5e:00:0{1,2}:VRID). */
+  vmacMac?: string;
+  /** `vmac_xmit_base`: adverts leave from (and arrive on) the base interface, not the macvlan. */
+  vmacXmitBase: boolean;
   accept: boolean;
   preempt: boolean;
   preemptDelayMs: number;

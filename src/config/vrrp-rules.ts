@@ -108,6 +108,14 @@ function checkInterfaces(cx: Cx, d: InstanceDraft, g: GlobalDefs, env: ConfigEnv
   }
 }
 
+/** The macvlan's name and MAC (a 5-octet MAC gets the VRID as sixth; vrrp_strict clears it). */
+function vmacOf(d: InstanceDraft, strict: boolean): Pick<VrrpInstance, 'vmacName' | 'vmacMac' | 'vmacXmitBase'> {
+  if (!d.useVmac) return { vmacXmitBase: false };
+  const mac = d.vmacMac === undefined || strict ? undefined
+    : d.vmacMac.split(':').length === 5 ? `${d.vmacMac}:${(d.vrid ?? 0).toString(16).padStart(2, '0')}` : d.vmacMac;
+  return { ...(d.vmacName ? { vmacName: d.vmacName } : {}), ...(mac ? { vmacMac: mac } : {}), vmacXmitBase: d.vmacXmitBase && !strict };
+}
+
 /** Applies defaults and checks to one instance. */
 export function finishInstance(cx: Cx, d: InstanceDraft, g: GlobalDefs, env: ConfigEnv, names: TrackNames): VrrpInstance {
   const at = d.node.head;
@@ -141,7 +149,7 @@ export function finishInstance(cx: Cx, d: InstanceDraft, g: GlobalDefs, env: Con
     ...(d.mcastSrcIp ? { mcastSrcIp: d.mcastSrcIp } : {}), ...(d.unicastSrcIp ? { unicastSrcIp: d.unicastSrcIp } : {}),
     unicastPeers: d.unicastPeers, unicastTtl: d.unicastTtl ?? 255, unicastFaultNoPeer: d.unicastFaultNoPeer,
     checkUnicastSrc: d.checkUnicastSrc || g.vrrpCheckUnicastSrc, ...(d.mcastDstIp ? { mcastDstIp: d.mcastDstIp } : {}),
-    useVmac: d.useVmac, accept, preempt, preemptDelayMs, dontTrackPrimary: d.dontTrackPrimary,
+    useVmac: d.useVmac, ...vmacOf(d, strict), accept, preempt, preemptDelayMs, dontTrackPrimary: d.dontTrackPrimary,
     skipCheckAdvAddr: d.skipCheckAdvAddr ?? g.vrrpSkipCheckAdvAddr, strict, v3ChecksumAsV2: d.v3ChecksumAsV2 ?? g.v3ChecksumAsV2,
     lowerPrioNoAdvert: timers.lowerPrioNoAdvert, higherPrioSendAdvert: timers.higherPrioSendAdvert, downTimerAdverts: timers.downTimerAdverts,
     garpMasterDelayMs: d.garp.masterDelayMs ?? g.vrrpGarpMasterDelayMs, garpMasterRepeat: d.garp.masterRepeat ?? g.vrrpGarpMasterRepeat,

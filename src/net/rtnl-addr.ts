@@ -17,6 +17,8 @@ const EEXIST = 17;
 const EADDRNOTAVAIL = 99;
 const ENOENT = 2;
 const ESRCH = 3;
+/** linux/if_addr.h: a lifetime of "forever". */
+const INFINITY_LIFE_TIME = 0xffffffff;
 
 /** rtnetlink scopes (linux/rtnetlink.h enum rt_scope_t) by the names `ip` and keepalived use. */
 export const SCOPES: Readonly<Record<string, number>> = Object.freeze({
@@ -42,6 +44,8 @@ export interface AddressSpec {
   peer?: string;
   noDad?: boolean;
   noPrefixRoute?: boolean;
+  /** Preferred lifetime in seconds (IFA_CACHEINFO; 0 = deprecated); undefined = forever. Valid stays forever. */
+  preferredLft?: number;
 }
 
 /** One address as the kernel reports it. */
@@ -98,6 +102,7 @@ function message(spec: AddressSpec, forAdd: boolean): { data: rtTypes.Address; a
   if (spec.noDad) flags.nodad = true;
   if (spec.noPrefixRoute) flags.noprefixroute = true;
   if (forAdd && Object.keys(flags).length > 0) attrs.flags = flags;
+  if (forAdd && spec.preferredLft !== undefined) attrs.cacheInfo = { ifaPrefered: spec.preferredLft, ifaValid: INFINITY_LIFE_TIME };
   const data = { family: v6 ? AF_INET6 : AF_INET, prefixlen: spec.prefixLen, scope: scopeNumber(spec.scope), index: spec.ifIndex };
   return { data, attrs };
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 
 /** One frame of interest, with the capture time in wall-clock milliseconds. */
 export type LabPacket =
-  | { kind: 'vrrp'; tMs: number; family: 4 | 6; src: string; dst: string; ttl: number; ah: boolean; version: number; vrid: number; priority: number; bytes: Buffer }
+  | { kind: 'vrrp'; tMs: number; family: 4 | 6; src: string; dst: string; ttl: number; ah: boolean; version: number; vrid: number; priority: number; bytes: Buffer; srcMac: string }
   | { kind: 'garp'; tMs: number; ip: string; senderMac: string }
   | { kind: 'na'; tMs: number; target: string; src: string; srcMac: string }
   | { kind: 'other'; tMs: number };
@@ -28,12 +28,12 @@ function ipv6(b: Buffer, o: number): string {
 
 const mac = (b: Buffer, o: number): string => [...b.subarray(o, o + 6)].map((x) => x.toString(16).padStart(2, '0')).join(':');
 
-function vrrpFrom(tMs: number, family: 4 | 6, src: string, dst: string, ttl: number, ah: boolean, v: Buffer): LabPacket {
+function vrrpFrom(tMs: number, family: 4 | 6, src: string, dst: string, ttl: number, ah: boolean, v: Buffer, srcMac: string): LabPacket {
   if (v.length < 4) return { kind: 'other', tMs };
-  return { kind: 'vrrp', tMs, family, src, dst, ttl, ah, version: (v[0] ?? 0) >> 4, vrid: v[1] ?? 0, priority: v[2] ?? 0, bytes: v };
+  return { kind: 'vrrp', tMs, family, src, dst, ttl, ah, version: (v[0] ?? 0) >> 4, vrid: v[1] ?? 0, priority: v[2] ?? 0, bytes: v, srcMac };
 }
 
-function parseIpv4(tMs: number, b: Buffer): LabPacket {
+function parseIpv4(tMs: number, b: Buffer, srcMac: string): LabPacket {
   const ihl = ((b[0] ?? 0) & 0x0f) * 4;
   const proto = b[9];
   const ttl = b[8] ?? 0;
@@ -41,10 +41,10 @@ function parseIpv4(tMs: number, b: Buffer): LabPacket {
   const dst = ipv4(b, 16);
   const totalLen = b.readUInt16BE(2);
   const payload = b.subarray(ihl, totalLen);
-  if (proto === 112) return vrrpFrom(tMs, 4, src, dst, ttl, false, payload);
+  if (proto === 112) return vrrpFrom(tMs, 4, src, dst, ttl, false, payload, srcMac);
   if (proto === 51 && payload[0] === 112) {
     const ahLen = ((payload[1] ?? 0) + 2) * 4;
-    return vrrpFrom(tMs, 4, src, dst, ttl, true, payload.subarray(ahLen));
+    return vrrpFrom(tMs, 4, src, dst, ttl, true, payload.subarray(ahLen), srcMac);
   }
   return { kind: 'other', tMs };
 }
@@ -55,7 +55,7 @@ function parseIpv6(tMs: number, b: Buffer, srcMac: string): LabPacket {
   const src = ipv6(b, 8);
   const dst = ipv6(b, 24);
   const payload = b.subarray(40, 40 + b.readUInt16BE(4));
-  if (next === 112) return vrrpFrom(tMs, 6, src, dst, hop, false, payload);
+  if (next === 112) return vrrpFrom(tMs, 6, src, dst, hop, false, payload, srcMac);
   if (next === 58 && payload[0] === 136) return { kind: 'na', tMs, target: ipv6(payload, 8), src, srcMac };
   return { kind: 'other', tMs };
 }
@@ -69,7 +69,7 @@ function parseFrame(tMs: number, f: Buffer): LabPacket {
     off = 18;
   }
   const b = f.subarray(off);
-  if (type === 0x0800) return parseIpv4(tMs, b);
+  if (type === 0x0800) return parseIpv4(tMs, b, mac(f, 6));
   if (type === 0x86dd) return parseIpv6(tMs, b, mac(f, 6));
   if (type === 0x0806 && b.length >= 28) {
     const spa = ipv4(b, 14);

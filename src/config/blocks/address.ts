@@ -11,12 +11,13 @@ import type { Node } from '../tree.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const SCOPES = ['global', 'site', 'link', 'host', 'nowhere'] as const;
-const WITH_VALUE = new Set(['preferred_lft', 'valid_lft', 'metric', 'track_group', 'use_vmac']);
+// keepalived 2.2.7 knows no `valid_lft`: it reports the word and its value as unknown entries.
+const WITH_VALUE = new Set(['metric', 'track_group', 'use_vmac']);
 const FLAGS = new Set(['home', 'mngtmpaddr', 'autojoin', 'use_vmac', 'no_track']);
 
 /** Every option word an address line takes (the 'address' block of ../keyword-support.ts). */
 export const ADDRESS_OPTIONS: readonly string[] = [...new Set(['dev', 'brd', 'broadcast', 'label', 'peer', 'scope', '-nodad', 'nodad',
-  'noprefixroute', 'no_track', ...WITH_VALUE, ...FLAGS])];
+  'noprefixroute', 'no_track', 'preferred_lft', ...WITH_VALUE, ...FLAGS])];
 
 /** One address statement; undefined (with a diagnostic) when the address is invalid. */
 export function parseAddressLine(cx: Cx, n: Node): IpAddress | undefined {
@@ -48,11 +49,14 @@ export function parseAddressLine(cx: Cx, n: Node): IpAddress | undefined {
     } else if (w === '-nodad' || w === 'nodad') a.noDad = true;
     else if (w === 'noprefixroute') a.noPrefixRoute = true;
     else if (w === 'no_track') a.noTrack = true;
-    else if (WITH_VALUE.has(w) || FLAGS.has(w)) {
-      // Read (keepalived 2.2.7 knows them), not applied by the address seam: KAD_WARN_UNSUPPORTED above.
-      if (WITH_VALUE.has(w) && !FLAGS.has(w)) a.options.push(w, next() ?? '');
-      else a.options.push(w);
+    else if (w === 'preferred_lft') {
+      const v = next();
+      if (v === 'forever') a.preferredLft = 'forever';
+      else if (v !== undefined && /^\d+$/.test(v) && Number(v) <= 0xffffffff) a.preferredLft = Number(v);
+      else if (v !== undefined) cx.report(n.args[i]!, 'KAD_ERR_CONFIG_INVALID_VALUE', `preferred_lft ${v} is invalid (seconds 0-4294967295 or 'forever')`);
     }
+    else if (WITH_VALUE.has(w) && !FLAGS.has(w)) a.options.push(w, next() ?? '');
+    else if (FLAGS.has(w)) a.options.push(w);
     else cx.report(n.args[i]!, 'KAD_ERR_CONFIG_INVALID_VALUE', `unknown address option '${w}'`);
   }
   return a;

@@ -41,6 +41,8 @@ export interface InstanceDraft {
   useVmac: boolean;
   /** MAC address given to use_vmac (keepalived refuses it in strict mode). */
   vmacMac?: string;
+  /** Interface name given to use_vmac (default vrrp.VRID). */
+  vmacName?: string;
   vmacXmitBase: boolean;
   accept?: boolean;
   preempt: boolean;
@@ -147,13 +149,19 @@ function unicastPeers(n: Node, d: InstanceDraft, cx: Cx): void {
   }
 }
 
-const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
+/** A MAC of 6 octets, or of 5 (the VRID is the sixth, keepalived.conf(5)). */
+const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){4,5}$/i;
 
 const IGNORED_INSTANCE = [
-  'debug', 'track_src_ip', 'vrf', 'use_vmac_addr', 'use_ipvlan', 'native_ipv6',
+  'debug', 'track_src_ip', 'vrf', 'native_ipv6',
   'kernel_rx_buf_size', 'garp_extra_if',
   'timer_expired_backup', 'thread_timer_expired', 'owner_ignore_adverts', 'track_bfd', 'auth_hmac',
 ];
+
+/** A keyword kad parses but does not implement: a warning at its line, the instance runs without it. */
+function unsupported(keyword: string, what: string): (n: Node, d: InstanceDraft, cx: Cx) => void {
+  return (n, _d, cx) => cx.report(n.head, 'KAD_WARN_CONFIG_IGNORED', `${keyword} is not supported by kad (${what}) and is ignored`);
+}
 
 export const INSTANCE_TABLE: Table<InstanceDraft> = registerTable<InstanceDraft>('vrrp_instance', {
   ...Object.fromEntries(IGNORED_INSTANCE.map((k) => [k, ignore])),
@@ -199,11 +207,17 @@ export const INSTANCE_TABLE: Table<InstanceDraft> = registerTable<InstanceDraft>
   check_unicast_src: (n, d) => { d.checkUnicastSrc = true; d.unicastOnly ??= n.name; },
   old_unicast_checksum: (n, d) => { d.unicastOnly ??= n.name; },
   mcast_dst_ip: (n, d, cx) => { d.mcastDstIp = cx.ip(n, 0)?.address; },
-  use_vmac: (n, d) => {
+  use_vmac: (n, d, cx) => {
     d.useVmac = true;
-    const mac = n.args.find((a) => MAC_RE.test(a.text));
-    if (mac) d.vmacMac = mac.text;
+    for (const a of n.args) {
+      if (MAC_RE.test(a.text)) d.vmacMac = a.text.toLowerCase();
+      else if (d.vmacName !== undefined) cx.report(a, 'KAD_ERR_CONFIG_INVALID_VALUE', `use_vmac: unexpected '${a.text}' after the interface name`);
+      else if (a.text.length > 15 || /[\s/:]/.test(a.text)) cx.report(a, 'KAD_ERR_CONFIG_INVALID_VALUE', `use_vmac: '${a.text}' is not a valid interface name (at most 15 characters, no '/' or ':')`);
+      else d.vmacName = a.text;
+    }
   },
+  use_vmac_addr: unsupported('use_vmac_addr', 'a VMAC for each VIP interface'),
+  use_ipvlan: unsupported('use_ipvlan', 'ipvlan interfaces'),
   vmac_xmit_base: (_n, d) => { d.vmacXmitBase = true; },
   garp_master_delay: timer('masterDelayMs'),
   garp_master_repeat: count('masterRepeat'),

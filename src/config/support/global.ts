@@ -78,7 +78,7 @@ const VRRP_DEFAULTS: BlockSupport = {
   vrrp_strict: I(T.firewall, T.firewallRules, 'test/unit/vrrp/protocol/strict-runtime.test.ts'),
   vrrp_startup_delay: I('test/integration/vrrp-startup-delay.test.ts'),
   default_interface: I('test/integration/vrrp-keywords.test.ts'),
-  dynamic_interfaces: U('only silences the missing-interface checks; interfaces that appear later are not followed'),
+  dynamic_interfaces: I('test/integration/vrrp-vip-robust.test.ts'),
   vrrp_notify_priority_changes: I(T.vrrpKeywords),
   vrrp_vmac_garp_intvl: U('deprecated, and VMACs are not implemented'),
   vrrp_garp_extra_if: U('VMACs are not implemented'),

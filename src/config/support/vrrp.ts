@@ -4,7 +4,9 @@
  */
 import { each, I, T, U, type BlockSupport } from './kinds.js';
 
-const VMAC = U('VMACs are not implemented');
+const VMAC = U('VMAC variants other than a macvlan from use_vmac are not implemented');
+const VIP_IT = 'test/integration/vrrp-vip-robust.test.ts';
+const VMAC_IT = 'test/integration/vrrp-vmac.test.ts';
 const BFD = U('BFD is not implemented');
 const DEPRECATED = U('deprecated, not acted on');
 const SCRIPT_RUN = 'test/integration/script-runner.test.ts';
@@ -61,9 +63,9 @@ export const VRRP_INSTANCE: BlockSupport = {
   lvs_sync_daemon_interface: I('test/unit/ipvs/convert.test.ts'),
   virtual_routes: I('test/integration/vrrp-routes.test.ts'),
   virtual_rules: I('test/integration/vrrp-routes.test.ts'),
-  promote_secondaries: U('the kernel setting is not changed'),
-  use_vmac: VMAC,
-  vmac_xmit_base: VMAC,
+  promote_secondaries: I(VIP_IT),
+  use_vmac: I(VMAC_IT),
+  vmac_xmit_base: I(VMAC_IT),
   use_vmac_addr: VMAC,
   use_ipvlan: U('ipvlan interfaces are not implemented'),
   vmac_garp_intvl: DEPRECATED,
@@ -74,7 +76,7 @@ export const VRRP_INSTANCE: BlockSupport = {
   vrf: U('VRFs are not implemented'),
   native_ipv6: U('an IPv6 instance is chosen by its addresses'),
   kernel_rx_buf_size: U('kad sizes its socket buffers itself'),
-  garp_extra_if: VMAC,
+  garp_extra_if: U('extra GARP interfaces are not implemented'),
   timer_expired_backup: U('not acted on'),
   thread_timer_expired: U('not acted on'),
   owner_ignore_adverts: U('an address owner always processes adverts'),
@@ -136,9 +138,9 @@ const KEYWORDS_IT = 'test/integration/vrrp-keywords.test.ts';
 export const ADDRESS_OPTION: BlockSupport = {
   ...each(['dev', 'brd', 'broadcast', 'label', 'peer', 'scope', 'noprefixroute'], I(KEYWORDS_IT)),
   ...each(['-nodad', 'nodad'], U('IPv6 VIPs are always added without DAD; IPv4 has none')),
-  ...each(['preferred_lft', 'valid_lft'], U('addresses are added with infinite lifetimes')),
+  preferred_lft: I(VIP_IT),
   ...each(['home', 'mngtmpaddr', 'autojoin', 'metric'], U('carried in the model, not applied')),
-  no_track: U('carried in the model, not applied'),
+  no_track: I(VIP_IT),
   track_group: U('track groups are not implemented'),
   use_vmac: VMAC,
 };

@@ -27,6 +27,8 @@ export interface InstanceDump {
   masterDownTimerUs: number;
   interface: string;
   vmacIfname?: string;
+  /** `vmac_xmit_base` (with vmacIfname). */
+  vmacXmitBase?: boolean;
   srcIp: string;
   /** unicast_src_ip / mcast_src_ip was configured (printed as "(from configuration)"). */
   srcIpFromConfig?: boolean;
@@ -235,7 +237,7 @@ export function formatInstance(i: InstanceDump): string[] {
     `   Read timeout = ${timevalSeconds(i.readTimeoutWallMs)} (${ctimeUs(i.readTimeoutWallMs)})`,
     `   Master down timer = ${i.masterDownTimerUs} usecs`,
     `   Interface = ${i.interface}`,
-    ...(i.vmacIfname ? [`   Use VMAC, is_up = true, xmit_base = false, interface = ${i.vmacIfname}`] : []),
+    ...(i.vmacIfname ? [`   Use VMAC, is_up = true, xmit_base = ${i.vmacXmitBase ? 'true' : 'false'}, interface = ${i.vmacIfname}`] : []),
     `   Using src_ip = ${i.srcIp}${i.srcIpFromConfig ? ' (from configuration)' : ''}`,
     ...(i.mcastAddress && i.unicastPeers.length === 0 ? [`   Multicast address ${i.mcastAddress}`] : []),
     `   Gratuitous ARP delay = ${i.garpDelayS}`,

@@ -7,13 +7,15 @@ import type { DumpKind } from '../../supervisor/ipc.js';
 import type { Instance } from '../protocol/instance.js';
 import { formatData, formatJson, formatStats, type InstanceDump } from './print.js';
 import type { InterfaceDump, SockpoolDump } from './print-host.js';
+import { vmacNameOf } from '../runtime/vmac-plan.js';
 
 /** One instance as the dump formatters (print.ts) want it. */
 export function instanceDump(inst: Instance, ifName: string, config: Config, wallNowMs: number): InstanceDump {
   const s = inst.snapshot();
   const spec = inst.spec;
   const st = s.stats;
-  const vipText = (a: IpAddress): string => `${a.address}/${a.prefixLen} dev ${a.dev ?? ifName} scope ${a.scope ?? 'global'}${s.vipsSet ? ' set' : ''}`;
+  const vmac = spec.useVmac ? vmacNameOf(spec) : undefined;
+  const vipText = (a: IpAddress): string => `${a.address}/${a.prefixLen} dev ${a.dev ?? vmac ?? ifName} scope ${a.scope ?? 'global'}${s.vipsSet ? ' set' : ''}`;
   const group = spec.mcastDstIp ?? (spec.family === 4 ? config.global.vrrpMcastGroup4 : config.global.vrrpMcastGroup6);
   return {
     name: s.name, version: spec.version, state: s.state === 'INIT' ? 'INIT' : s.state, wantState: s.state,
@@ -21,7 +23,7 @@ export function instanceDump(inst: Instance, ifName: string, config: Config, wal
     lastTransitionWallMs: s.lastTransitionWallMs ?? 0,
     readTimeoutWallMs: s.nextTimerInMs === undefined ? 0 : wallNowMs + s.nextTimerInMs,
     masterDownTimerUs: Math.round(s.masterDownIntervalMs * 1000),
-    interface: ifName, srcIp: s.sourceAddress,
+    interface: ifName, srcIp: s.sourceAddress, ...(vmac ? { vmacIfname: vmac, vmacXmitBase: spec.vmacXmitBase } : {}),
     mcastAddress: spec.unicastPeers.length > 0 ? undefined : group, unicastPeers: spec.unicastPeers.map((p) => p.address),
     garpDelayS: spec.garpMasterDelayMs / 1000, garpRepeat: spec.garpMasterRepeat, garpRefreshS: spec.garpMasterRefreshMs / 1000,
     garpRefreshRepeat: spec.garpMasterRefreshRepeat, garpLowerPrioDelayS: spec.garpLowerPrioDelayMs / 1000,

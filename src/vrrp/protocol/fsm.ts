@@ -37,6 +37,8 @@ export type FsmEvent =
   | { type: 'fault' }
   | { type: 'faultCleared' }
   | { type: 'shutdown' }
+  /** Someone else deleted one of the MASTER's tracked VIPs (not `no_track`). */
+  | { type: 'vipDeleted' }
   /** Sync group: another member became MASTER / left MASTER for BACKUP. */
   | { type: 'syncMaster' }
   | { type: 'syncBackup' };
@@ -73,6 +75,7 @@ export type StepReason =
   | 'interfaceOrTrackerFault'
   | 'faultCleared'
   | 'shutdown'
+  | 'vipDeleted'
   | 'syncGroupMaster'
   | 'syncGroupBackup'
   | 'adverTimerExpired'
@@ -212,8 +215,32 @@ function fromBackup(ctx: FsmContext, ev: FsmEvent): StepResult {
   }
 }
 
+/**
+ * A tracked VIP deleted under a MASTER. keepalived 2.2.7 (measured): BACKUP at once with a
+ * priority-0 advert, the other VIPs removed, and the Master_Down_Timer set to Skew_Time as if it
+ * had heard a priority-0 advert itself: with no better backup it is MASTER again ~Skew_Time later
+ * and re-adds every VIP; a backup whose Skew_Time is shorter takes over instead.
+ */
+function vipDeleted(ctx: FsmContext): StepResult {
+  return {
+    state: 'BACKUP',
+    reason: 'vipDeleted',
+    actions: [
+      { type: 'cancelAdverTimer' },
+      { type: 'cancelGarp' },
+      { type: 'sendPriorityZero' },
+      { type: 'removeVips' },
+      { type: 'setMasterAdverInt', ms: ctx.advertIntMs },
+      { type: 'armMasterDownTimer', delayMs: skewTimeMs(ctx.effectivePriority, ctx.advertIntMs) },
+      { type: 'notify', state: 'BACKUP' },
+    ],
+  };
+}
+
 function fromMaster(ctx: FsmContext, ev: FsmEvent): StepResult {
   switch (ev.type) {
+    case 'vipDeleted':
+      return vipDeleted(ctx);
     case 'adverTimer':
       return stay('MASTER', 'adverTimerExpired', [{ type: 'sendAdvert' }, { type: 'armAdverTimer', delayMs: ctx.advertIntMs }]);
     case 'advert':

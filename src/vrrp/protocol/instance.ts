@@ -178,6 +178,11 @@ export class Instance implements SyncMember {
     this.reevaluateFault();
   }
 
+  /** Someone else deleted one of this instance's tracked VIPs (acted on in MASTER only). */
+  vipDeleted(): void {
+    this.dispatch({ type: 'vipDeleted' });
+  }
+
   /** Sets the effect of one tracked object (`id` is unique per tracker, e.g. `script:chk_nginx`). */
   setTracker(id: string, effect: TrackerEffect): void {
     const before = this.effectivePriority;

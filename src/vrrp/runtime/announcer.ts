@@ -58,6 +58,12 @@ export class Announcer {
     }
   }
 
+  /** Close the socket of `dev` (deleted: a socket bound to its old index sends nothing). */
+  forget(dev: string): void {
+    this.sockets.get(dev)?.close();
+    this.sockets.delete(dev);
+  }
+
   /** Successive frames on one interface leave at least `intervalMs` apart (0: all at once). */
   private sendPaced(dev: string, ps: PacketSocket, frame: Buffer, intervalMs: number): void {
     if (intervalMs <= 0) {

@@ -5,7 +5,13 @@
 import type { RtNetlinkSocket } from 'netlink';
 import type { Logger } from '../../core/log.js';
 import { linkLocalIpv6, listAddresses } from '../../net/rtnl-addr.js';
-import { LinkWatcher, listLinks, openRtnl, type LinkInfo } from '../../net/rtnl-link.js';
+import { LinkWatcher, listLinks, openRtnl, type AddrEvent, type LinkInfo } from '../../net/rtnl-link.js';
+
+/** How a link event changed the table: `appeared` (new name or new index), `deleted`, or neither. */
+export interface LinkChange {
+  appeared: boolean;
+  deleted: boolean;
+}
 import type { InterfaceDump } from '../dump/print-host.js';
 
 /** See the file header. */
@@ -14,10 +20,14 @@ export class LinkTable {
   private rt: RtNetlinkSocket | undefined;
   private watcher: LinkWatcher | undefined;
 
-  /** `onChange`: an interface went up or down (or disappeared: down). */
+  /**
+   * `onChange`: an interface went up or down (or disappeared: down), or appeared; `onAddr`: an
+   * address was added or removed (with the name of its interface).
+   */
   constructor(
     private readonly log: Logger,
-    private readonly onChange: (name: string, running: boolean) => void,
+    private readonly onChange: (name: string, running: boolean, change: LinkChange) => void,
+    private readonly onAddr: (ev: AddrEvent, ifName: string) => void = () => undefined,
   ) {}
 
   /** Open the rtnetlink socket, read every link, start watching. */
@@ -26,6 +36,28 @@ export class LinkTable {
     for (const l of await listLinks(this.rt)) this.links.set(l.name, l);
     this.watcher = new LinkWatcher();
     this.watcher.on('link', (ev) => this.update(ev));
+    this.watcher.on('addr', (ev) => {
+      const name = this.nameOf(ev.ifIndex);
+      if (name !== undefined) this.onAddr(ev, name);
+    });
+  }
+
+  /** Re-read one link from the kernel (a macvlan just created); undefined when it does not exist. */
+  async refresh(name: string): Promise<LinkInfo | undefined> {
+    const l = (await listLinks(this.rtnl)).find((x) => x.name === name);
+    if (l) this.links.set(name, l);
+    return l;
+  }
+
+  /** The names of every interface known. */
+  names(): string[] {
+    return [...this.links.keys()];
+  }
+
+  /** The name of the interface with index `index`. */
+  nameOf(index: number): string | undefined {
+    for (const l of this.links.values()) if (l.index === index) return l.name;
+    return undefined;
   }
 
   /** The rtnetlink request socket. */
@@ -49,9 +81,12 @@ export class LinkTable {
     if (ev.deleted) this.links.delete(ev.name);
     else this.links.set(ev.name, ev);
     const running = !ev.deleted && ev.running;
-    if (before?.running === running && !ev.deleted) return;
-    this.log.info({ interface: ev.name, running }, `Netlink reports ${ev.name} ${running ? 'up' : 'down'}`);
-    this.onChange(ev.name, running);
+    const appeared = !ev.deleted && before?.index !== ev.index;
+    if (before?.running === running && !ev.deleted && !appeared) return;
+    if (appeared) this.log.info({ interface: ev.name, index: ev.index }, `Interface ${ev.name} added`);
+    if (before?.running !== running) this.log.info({ interface: ev.name, running }, `Netlink reports ${ev.name} ${running ? 'up' : 'down'}`);
+    if (ev.deleted) this.log.info({ interface: ev.name }, `Interface ${ev.name} deleted`);
+    this.onChange(ev.name, running, { appeared, deleted: ev.deleted });
   }
 
   /**

@@ -1,7 +1,9 @@
 /**
  * The VRRP child's composition: one Instance per configured instance, its ports implemented
  * by one adapter each — raw VRRP sockets and the VRID demux (sockets.ts), the address queue
- * (addresses.ts), static and virtual routes and rules (routes.ts), GARP/NA pacing (announcer.ts), the link table (links.ts), the trackers
+ * (addresses.ts), static and virtual routes and rules (routes.ts), GARP/NA pacing (announcer.ts),
+ * the link table (links.ts), host link and address events (host-events.ts), macvlans (vmac.ts),
+ * sysctls (sysctls.ts), the trackers
  * (track/registry.ts), notify scripts (notify.ts) and the nftables drops (firewall.ts).
  *
  * Start of day: static addresses, routes and rules are added; stale VIPs and virtual routes and
@@ -24,6 +26,10 @@ import { Instance } from '../protocol/instance.js';
 import { SyncGroupRuntime } from '../protocol/sync-group.js';
 import { TrackerRegistry } from './track/registry.js';
 import { AddressQueue, allAddresses } from './addresses.js';
+import { HostEvents } from './host-events.js';
+import { SysctlGuard } from './sysctls.js';
+import { promoteSecondariesSysctl, vmacNameOf } from './vmac-plan.js';
+import { Vmacs } from './vmac.js';
 import { Announcer } from './announcer.js';
 import { VipFirewall } from './firewall.js';
 import { LinkTable } from './links.js';
@@ -74,14 +80,20 @@ export class VrrpRuntime {
   /** Last notified state of each sync group (kept across reloads). */
   private readonly groupState = new Map<string, string>();
   private stopping = false;
+  private readonly sysctls: SysctlGuard;
+  private readonly vmacs: Vmacs;
+  /** Link and address events; instances waiting for an interface. */
+  private readonly host: HostEvents;
 
   constructor(private readonly o: RuntimeOptions) {
     this.cfg = o.config;
     this.runner = o.runner;
     // The adapters outlive a reload; scripts run on the runner of the current configuration.
     const runner: ScriptRunner = { run: (spec, req) => this.runner.run(spec, req) };
-    const devOf = (spec: VrrpInstance, a: IpAddress): string => a.dev ?? this.ifOf(spec);
-    this.links = new LinkTable(o.log, (name, running) => this.onLink(name, running));
+    const devOf = (spec: VrrpInstance, a: IpAddress): string => this.devOf(spec, a);
+    this.links = new LinkTable(o.log, (name, running, change) => this.host.onLink(name, running, change), (ev, name) => this.host.onAddr(ev, name));
+    this.sysctls = new SysctlGuard(o.log);
+    this.vmacs = new Vmacs(this.links, o.log, this.sysctls);
     this.sockets = new VrrpSockets(o.clock, o.log);
     this.addresses = new AddressQueue(this.links, o.log, devOf);
     const statics = (): { routes: Config['staticRoutes']; rules: Config['staticRules'] } | undefined =>
@@ -94,6 +106,22 @@ export class VrrpRuntime {
     this.notifier = new Notifier(runner, o.log, { fifo: this.fifo, mailer: this.mailer, global: () => this.cfg.global });
     this.trackers = new TrackerRegistry(o.config, o.clock, runner, o.log);
     this.firewall = new VipFirewall({ config: o.config, clock: o.clock, log: o.log, open: nftables, opened: openedNftables, devOf });
+    this.host = new HostEvents({
+      instances: this.instances, config: () => this.cfg, stopping: () => this.stopping,
+      ifOf: (spec) => this.ifOf(spec), vipIfOf: (spec) => this.vipIfOf(spec), devOf,
+      build: (spec, quiet) => this.build(spec, quiet), restart: (fresh) => this.restart(fresh),
+    }, { links: this.links, sockets: this.sockets, announcer: this.announcer, addresses: this.addresses, vmacs: this.vmacs, trackers: this.trackers, log: o.log });
+  }
+
+  /** Instances built outside start/reload (their interface came back): groups, trackers, start. */
+  private restart(fresh: readonly Instance[]): void {
+    this.buildGroups();
+    this.trackers.reload(this.cfg, this.instances);
+    for (const inst of fresh) {
+      inst.linkChanged(this.links.running(this.ifOf(inst.spec)));
+      this.announcer.socketFor(this.vipIfOf(inst.spec));
+      inst.start();
+    }
   }
 
   /** The configuration this runtime runs. */
@@ -119,6 +147,15 @@ export class VrrpRuntime {
     return spec.interface ?? this.cfg.global.defaultInterface;
   }
 
+  /** Where VIPs without `dev` go: the instance's macvlan with use_vmac, else its interface. */
+  private vipIfOf(spec: VrrpInstance): string {
+    return spec.useVmac ? vmacNameOf(spec) : this.ifOf(spec);
+  }
+
+  private devOf(spec: VrrpInstance, a: IpAddress): string {
+    return a.dev ?? this.vipIfOf(spec);
+  }
+
   /** Open the seams, clear stale VIPs, start every instance and tracker. */
   async start(): Promise<void> {
     this.fifo.configure(this.cfg.global.notifyFifos);
@@ -142,7 +179,7 @@ export class VrrpRuntime {
     }
     for (const name of this.trackers.trackedInterfaces()) this.trackers.linkChanged(name, this.links.running(name));
     this.trackers.applyInitial();
-    for (const inst of this.instances) this.announcer.socketFor(this.ifOf(inst.spec));
+    for (const inst of this.instances) this.announcer.socketFor(this.vipIfOf(inst.spec));
     const startAll = (): void => {
       this.startTimer = undefined;
       for (const inst of this.instances) inst.start({ resumeMaster: resume.has(inst.name) });
@@ -168,6 +205,7 @@ export class VrrpRuntime {
     this.runner = runner;
     this.fifo.configure(config.global.notifyFifos);
     this.mailer.setGlobal(config.global);
+    await this.host.dropChangedVmacs(plan.rebuild, before, config);
     const fresh = new Map<string, Instance>();
     for (const name of [...plan.rebuild, ...plan.add]) {
       const inst = await this.build(config.vrrpInstances.find((s) => s.name === name)!);
@@ -210,8 +248,10 @@ export class VrrpRuntime {
     for (const inst of fresh.values()) inst.linkChanged(this.links.running(this.ifOf(inst.spec)));
     this.trackers.reload(config, this.instances);
     for (const name of this.trackers.trackedInterfaces()) this.trackers.linkChanged(name, this.links.running(name));
+    for (const name of plan.remove) void this.addresses.drained.then(() => this.vmacs.remove(name));
+    // A rebuilt instance whose macvlan changed name (or that dropped use_vmac) leaves the old one.
     for (const inst of fresh.values()) {
-      this.announcer.socketFor(this.ifOf(inst.spec));
+      this.announcer.socketFor(this.vipIfOf(inst.spec));
       // Still within vrrp_startup_delay: the pending start takes every instance, new ones too.
       if (!this.startTimer) inst.start({ resumeMaster: resume.has(inst.name), garp: !quiet.has(inst.name) });
     }
@@ -240,30 +280,56 @@ export class VrrpRuntime {
     }
   }
 
-  /** Build one instance and attach it to its socket; undefined (logged) when it cannot run. */
-  private async build(spec: VrrpInstance): Promise<Instance | undefined> {
-    const { log, clock } = this.o;
+  /**
+   * Build one instance and attach it to its socket; undefined (logged) when it cannot run. With
+   * dynamic_interfaces (or `waitQuietly`: its interface was deleted), an instance whose interface
+   * or source address is missing waits for it (see `revive`).
+   */
+  private async build(spec: VrrpInstance, waitQuietly = false): Promise<Instance | undefined> {
+    const { log } = this.o;
     const config = this.cfg;
     const ifName = this.ifOf(spec);
     const link = this.links.get(ifName);
+    const wait = waitQuietly || config.global.dynamicInterfaces;
     if (!link) {
-      log.error({ code: 'KAD_ERR_VRRP_NO_INTERFACE', instance: spec.name, interface: ifName }, `(${spec.name}) interface ${ifName} does not exist`);
+      if (wait) this.host.waiting.add(spec.name);
+      if (!waitQuietly) {
+        log[wait ? 'warn' : 'error']({ code: wait ? 'KAD_WARN_VRRP_WAITING_INTERFACE' : 'KAD_ERR_VRRP_NO_INTERFACE', instance: spec.name, interface: ifName },
+          wait ? `(${spec.name}) interface ${ifName} doesn't currently exist - will use if created` : `(${spec.name}) interface ${ifName} does not exist`);
+      }
       return undefined;
     }
+    const vmac = spec.useVmac ? await this.vmacs.ensure(spec, link) : undefined;
+    if (spec.useVmac && !vmac) return undefined;
+    const sendLink = vmac && !spec.vmacXmitBase ? vmac : link;
+    // A new IPv6 macvlan gets its link-local address a moment after it is up: wait for it.
+    const waitSource = wait || (spec.family === 6 && sendLink === vmac);
     const primary = spec.family === 4
       ? spec.unicastSrcIp ?? spec.mcastSrcIp ?? (await primaryIpv4(this.links.rtnl, link.index))
       // Never a VIP left on the link (respawn): the drop rules would swallow the adverts.
-      : spec.unicastSrcIp ?? spec.mcastSrcIp ?? (await linkLocalIpv6(this.links.rtnl, link.index, config.vrrpInstances.flatMap((s) => allAddresses(s).map((a) => a.address))));
+      : spec.unicastSrcIp ?? spec.mcastSrcIp ?? (await linkLocalIpv6(this.links.rtnl, sendLink.index, config.vrrpInstances.flatMap((s) => allAddresses(s).map((a) => a.address))));
     if (!primary) {
-      log.error({ code: 'KAD_ERR_VRRP_NO_SOURCE_ADDRESS', instance: spec.name, interface: ifName }, `(${spec.name}) no IPv${spec.family} source address on ${ifName}`);
+      if (waitSource) this.host.waiting.add(spec.name);
+      if (!waitQuietly) {
+        log.error({ code: 'KAD_ERR_VRRP_NO_SOURCE_ADDRESS', instance: spec.name, interface: sendLink.name }, `(${spec.name}) no IPv${spec.family} source address on ${sendLink.name}${waitSource ? ': waiting for one' : ''}`);
+      }
       return undefined;
     }
+    this.host.waiting.delete(spec.name);
+    if (spec.promoteSecondaries) this.sysctls.apply([promoteSecondariesSysctl(ifName)]);
+    return this.attach(spec, sendLink.name, primary);
+  }
+
+  /** The instance of `spec` on the raw socket of `sendIf`, advertising from `primary`. */
+  private attach(spec: VrrpInstance, sendIf: string, primary: string): Instance {
+    const { log, clock } = this.o;
+    const config = this.cfg;
     const mcastGroup = spec.mcastDstIp ?? (spec.family === 4 ? config.global.vrrpMcastGroup4 : config.global.vrrpMcastGroup6);
     const unicast = spec.unicastPeers.length > 0;
-    const key: SocketKey = { ifName, family: spec.family, unicast, ah: spec.family === 4 && spec.version === 2 && spec.auth.type === 'AH' };
+    const key: SocketKey = { ifName: sendIf, family: spec.family, unicast, ah: spec.family === 4 && spec.version === 2 && spec.auth.type === 'AH' };
     const sock = this.sockets.socketFor(key, unicast ? undefined : mcastGroup);
     const ref: { inst?: Instance } = {};
-    const ports = this.portsFor(spec, ifName, (bytes, dest) => {
+    const ports = this.portsFor(spec, this.vipIfOf(spec), (bytes, dest) => {
       const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       return spec.family === 4 ? sock.sendIpv4Packet(buf, dest) : sock.send(buf, { destination: dest, source: primary });
     }, () => ref.inst);
@@ -271,6 +337,7 @@ export class VrrpRuntime {
     const inst = new Instance(spec, { clock, log, ports, primaryAddress: primary, mcastGroup });
     ref.inst = inst;
     this.sockets.attach(key, inst);
+    this.host.sendIf.set(spec.name, sendIf);
     return inst;
   }
 
@@ -311,11 +378,6 @@ export class VrrpRuntime {
     };
   }
 
-  private onLink(name: string, running: boolean): void {
-    for (const inst of this.instances) if (this.ifOf(inst.spec) === name) inst.linkChanged(running);
-    this.trackers.linkChanged(name, running);
-  }
-
   /**
    * Graceful stop: every MASTER sends priority 0 and (unless -V) drops its VIPs; waits until
    * the address changes reached the kernel, then closes the seams.
@@ -338,6 +400,8 @@ export class VrrpRuntime {
     await this.routes.drained;
     this.addresses.enqueueStatic(this.cfg.staticAddresses, false, this.cfg.global.defaultInterface);
     await this.addresses.drained;
+    if (!this.o.keepVipsOnStop) await this.vmacs.remove();
+    this.sysctls.restore();
     this.firewall.stop();
     this.links.close();
     this.sockets.close();

@@ -45,6 +45,7 @@ export function defaultSpec(over: SpecOverrides = {}): VrrpInstance {
     unicastFaultNoPeer: false,
     checkUnicastSrc: false,
     useVmac: false,
+    vmacXmitBase: false,
     accept: true,
     preempt: true,
     preemptDelayMs: 0,

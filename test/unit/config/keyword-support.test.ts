@@ -66,13 +66,13 @@ describe('keyword support table', () => {
 
 describe('KAD_WARN_UNSUPPORTED', () => {
   it('warns at each use of an unsupported keyword, with file:line, and leaves the exit code 0', () => {
-    const r = parseText(`global_defs {\n enable_snmp_vrrp\n router_id r1\n}\n${VI} debug 2\n promote_secondaries\n}\n`);
+    const r = parseText(`global_defs {\n enable_snmp_vrrp\n router_id r1\n}\n${VI} debug 2\n use_ipvlan\n}\n`);
     expect(r.exitCode).toBe(0);
     const w = r.diagnostics.filter((d) => d.code === 'KAD_WARN_UNSUPPORTED');
     expect(w.map((d) => [d.line, d.severity, d.message])).toEqual([
       [2, 'warning', 'enable_snmp_vrrp is not supported by kad and is ignored'],
       [12, 'warning', 'debug is not supported by kad and is ignored'],
-      [13, 'warning', 'promote_secondaries is not supported by kad and is ignored'],
+      [13, 'warning', 'use_ipvlan is not supported by kad and is ignored'],
     ]);
     expect(w[0]!.file).toBe('/etc/kad/main.conf');
   });
@@ -95,9 +95,9 @@ describe('KAD_WARN_UNSUPPORTED', () => {
   });
 
   it('covers the option words of an address line', () => {
-    const r = parseText(`${VI.replace('10.0.0.1/24', '10.0.0.1/24 dev eth0 preferred_lft 0 no_track')}}\n`);
+    const r = parseText(`${VI.replace('10.0.0.1/24', '10.0.0.1/24 dev eth0 preferred_lft 0 home no_track autojoin')}}\n`);
     expect(r.diagnostics.filter((d) => d.code === 'KAD_WARN_UNSUPPORTED').map((d) => [d.line, d.col, d.message])).toEqual([
-      [6, 23, 'preferred_lft is not supported by kad and is ignored'], [6, 39, 'no_track is not supported by kad and is ignored'],
+      [6, 39, 'home is not supported by kad and is ignored'], [6, 53, 'autojoin is not supported by kad and is ignored'],
     ]);
   });
 

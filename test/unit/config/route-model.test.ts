@@ -90,12 +90,11 @@ describe('route lines', () => {
 });
 
 describe('static_ipaddress', () => {
-  it('reads addresses as virtual_ipaddress does and warns about the options the address seam does not apply', () => {
+  it('reads addresses as virtual_ipaddress does and warns about the options the address seam does not apply (preferred_lft is applied)', () => {
     const r = parseText('static_ipaddress {\n  192.0.2.1/24 dev eth0 scope link label eth0:s\n  2001:db8::1/64 dev eth0 home preferred_lft 30\n}');
     expect(r.config!.staticAddresses.map((a) => [a.address, a.prefixLen, a.dev])).toEqual([['192.0.2.1', 24, 'eth0'], ['2001:db8::1', 64, 'eth0']]);
     expect(r.diagnostics.map((d) => [d.line, d.code, d.message])).toEqual([
       [3, 'KAD_WARN_UNSUPPORTED', 'home is not supported by kad and is ignored'],
-      [3, 'KAD_WARN_UNSUPPORTED', 'preferred_lft is not supported by kad and is ignored'],
     ]);
   });
 });

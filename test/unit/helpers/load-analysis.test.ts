@@ -7,7 +7,7 @@ import { analyseLoad } from '../../helpers/load.js';
 const M = '10.0.0.1';
 const B = '10.0.0.2';
 const advert = (tMs: number, vrid: number, src: string, priority = src === M ? 100 : 90): LabPacket =>
-  ({ kind: 'vrrp', tMs, family: 4, src, dst: '224.0.0.18', ttl: 255, ah: false, version: 3, vrid, priority, bytes: Buffer.alloc(8) });
+  ({ kind: 'vrrp', tMs, family: 4, src, dst: '224.0.0.18', ttl: 255, ah: false, version: 3, vrid, priority, bytes: Buffer.alloc(8), srcMac: '02:00:00:00:00:01' });
 
 describe('analyseLoad', () => {
   const window = { master: M, backup: B, vrids: [1, 2], intervalMs: 10, fromMs: 1000, toMs: 1100 };

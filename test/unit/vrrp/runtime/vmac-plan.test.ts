@@ -1,0 +1,56 @@
+// The sysctls keepalived 2.2.7 sets for use_vmac and promote_secondaries (measured in a namespace,
+// see src/vrrp/runtime/vmac-plan.ts), and the VIP lifetimes it sends.
+import { describe, expect, it } from 'vitest';
+import { promoteSecondariesSysctl, vmacNameOf, vmacSysctls } from '../../../../src/vrrp/runtime/vmac-plan.js';
+import { vmacMacOf } from '../../../../src/vrrp/runtime/vmac.js';
+import { preferredLftOf } from '../../../../src/vrrp/runtime/addresses.js';
+import { defaultSpec, vip } from '../../../helpers/vrrp/spec-defaults.js';
+
+const c4 = (i: string, k: string): string => `/proc/sys/net/ipv4/conf/${i}/${k}`;
+
+describe('vmac names and MACs', () => {
+  it('vrrp.VRID and 00:00:5e:00:01:VRID (IPv4), 00:00:5e:00:02:VRID (IPv6)', () => {
+    expect(vmacNameOf(defaultSpec({ vrid: 51 }))).toBe('vrrp.51');
+    expect(vmacMacOf(defaultSpec({ vrid: 51 }))).toBe('00:00:5e:00:01:33');
+    expect(vmacMacOf(defaultSpec({ vrid: 10, family: 6, vips: ['fd00::1'] }))).toBe('00:00:5e:00:02:0a');
+    expect(vmacNameOf(defaultSpec({ vrid: 51, vmacName: 'vmx' }))).toBe('vmx');
+    expect(vmacMacOf(defaultSpec({ vrid: 51, vmacMac: '02:00:00:00:00:01' }))).toBe('02:00:00:00:00:01');
+  });
+});
+
+describe('vmacSysctls', () => {
+  it('base arp_ignore/arp_filter, vmac arp_ignore/accept_local/rp_filter/promote_secondaries, IPv6 off', () => {
+    const ch = vmacSysctls(defaultSpec({ vrid: 51 }), 'eth0', 'vrrp.51', ['lo', 'eth0'], () => '0');
+    expect(ch).toEqual([
+      { path: c4('eth0', 'arp_ignore'), value: '1', restore: false },
+      { path: c4('eth0', 'arp_filter'), value: '1', restore: false },
+      { path: c4('vrrp.51', 'arp_ignore'), value: '1', restore: false },
+      { path: c4('vrrp.51', 'accept_local'), value: '1', restore: false },
+      { path: c4('vrrp.51', 'rp_filter'), value: '0', restore: false },
+      { path: c4('vrrp.51', 'promote_secondaries'), value: '1', restore: false },
+      { path: '/proc/sys/net/ipv6/conf/vrrp.51/disable_ipv6', value: '1', restore: false },
+    ]);
+  });
+  it('all.rp_filter on: others and default raised to it, all cleared, all restored later', () => {
+    const vals: Record<string, string> = { [c4('all', 'rp_filter')]: '1', [c4('eth0', 'rp_filter')]: '0', [c4('lo', 'rp_filter')]: '2', [c4('default', 'rp_filter')]: '0' };
+    const ch = vmacSysctls(defaultSpec({ vrid: 51 }), 'eth0', 'vrrp.51', ['lo', 'eth0', 'vrrp.51'], (p) => vals[p]).filter((c) => c.restore);
+    expect(ch).toEqual([
+      { path: c4('eth0', 'rp_filter'), value: '1', restore: true },
+      { path: c4('default', 'rp_filter'), value: '1', restore: true },
+      { path: c4('all', 'rp_filter'), value: '0', restore: true },
+    ]);
+  });
+  it('promote_secondaries is restored on exit', () => {
+    expect(promoteSecondariesSysctl('eth0')).toEqual({ path: c4('eth0', 'promote_secondaries'), value: '1', restore: true });
+  });
+});
+
+describe('preferredLftOf', () => {
+  it('IPv6 only; a /128 is deprecated unless forever', () => {
+    expect(preferredLftOf(vip('fd00::1/128'))).toBe(0);
+    expect(preferredLftOf({ ...vip('fd00::1/128'), preferredLft: 'forever' })).toBeUndefined();
+    expect(preferredLftOf(vip('fd00::1/64'))).toBeUndefined();
+    expect(preferredLftOf({ ...vip('fd00::1/64'), preferredLft: 30 })).toBe(30);
+    expect(preferredLftOf({ ...vip('10.0.0.1/24'), preferredLft: 30 })).toBeUndefined();
+  });
+});
