@@ -1,8 +1,10 @@
 /**
  * The checker child's part of the status document: every virtual server with its quorum and
- * real servers, each real server with its weight, verdict and the last result of each checker.
+ * real servers, each real server with its weight, verdict and the last result of each checker,
+ * and, with a kernel IPVS table, the traffic counters of its services and their destinations.
  */
-import type { CheckReport, CheckerStatus, RealServerStatus, VirtualServerStatus } from '../status/types.js';
+import { destKey, PROTOCOL_NUMBER, type DumpedEntry, type IpvsStats } from '../ipvs/model.js';
+import type { CheckReport, CheckerStatus, LvsCounters, LvsServiceTraffic, RealServerStatus, VirtualServerStatus } from '../status/types.js';
 import { liveWeight, rsWeight, type CheckerState, type Farm, type RsState, type VsState } from './farm.js';
 
 function checkerStatus(c: CheckerState): CheckerStatus {
@@ -23,14 +25,33 @@ function rsStatus(r: RsState): RealServerStatus {
   };
 }
 
-function vsStatus(v: VsState): VirtualServerStatus {
+const counters = (s: IpvsStats): LvsCounters => ({ conns: s.conns, inPkts: s.inPkts, outPkts: s.outPkts, inBytes: s.inBytes, outBytes: s.outBytes });
+
+/** One kernel service as keepalived-exporter labels it: `addr` address:port (fwmark:N), `proto` number. */
+function lvsTraffic(e: DumpedEntry): LvsServiceTraffic {
+  const s = e.service;
+  const fwmark = s.fwmark > 0;
   return {
-    name: v.vs.name, protocol: v.vs.protocol, scheduler: v.vs.scheduler, quorum: v.vs.quorum,
-    quorumUp: v.quorumUp, liveWeight: liveWeight(v), realServers: v.realServers.map(rsStatus),
+    addr: fwmark ? `fwmark:${s.fwmark}` : destKey(s),
+    proto: fwmark ? 0 : PROTOCOL_NUMBER[s.protocol],
+    counters: counters(s.stats),
+    dests: e.dests.map((d) => ({ addr: destKey(d), counters: counters(d.stats) })),
   };
 }
 
-/** The checker child's answer to a status request. */
-export function buildCheckReport(farm: Farm): CheckReport {
-  return { virtualServers: farm.virtualServers.map(vsStatus) };
+function vsStatus(v: VsState, traffic: readonly DumpedEntry[] | undefined): VirtualServerStatus {
+  const out: VirtualServerStatus = {
+    name: v.vs.name, protocol: v.vs.protocol, scheduler: v.vs.scheduler, quorum: v.vs.quorum,
+    quorumUp: v.quorumUp, liveWeight: liveWeight(v), realServers: v.realServers.map(rsStatus),
+  };
+  if (traffic) out.lvs = traffic.map(lvsTraffic);
+  return out;
+}
+
+/**
+ * The checker child's answer to a status request; `traffic` (virtual server name → its dumped
+ * kernel services) is absent without a kernel IPVS table.
+ */
+export function buildCheckReport(farm: Farm, traffic?: ReadonlyMap<string, readonly DumpedEntry[]>): CheckReport {
+  return { virtualServers: farm.virtualServers.map((v) => vsStatus(v, traffic?.get(v.vs.name))) };
 }

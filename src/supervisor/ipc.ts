@@ -38,6 +38,12 @@ export const CHILD_OPTIONS_ENV = 'KAD_CHILD_OPTIONS';
 
 export type DumpKind = 'data' | 'stats' | 'stats-clear' | 'json';
 
+/** What a status request asks for: the document part (default) or metric families. */
+export type StatusView = 'document' | 'metrics';
+
+/** Exposition sample lines per metric family name (src/status/exposition.ts). */
+export type MetricLines = Record<string, string>;
+
 /** Parent → child. */
 export type ParentMessage =
   /** The validated configuration to start with (the answer to 'hello'). */
@@ -48,8 +54,11 @@ export type ParentMessage =
   | { type: 'stop' }
   /** Checker child: the VRRP state of an instance changed (lvs_sync_daemon, ha_suspend). */
   | { type: 'vrrp-state'; instance: string; state: VrrpStateName }
-  /** Ask for the child's part of the status document; answered by 'status' with the same id. */
-  | { type: 'status-request'; id: number };
+  /**
+   * Ask for the child's part of the status document; answered by 'status' with the same id.
+   * `view: 'metrics'` asks for its metric families as exposition text instead (/metrics).
+   */
+  | { type: 'status-request'; id: number; view?: StatusView };
 
 
 /** Child → parent. */
@@ -70,8 +79,11 @@ export type ChildMessage =
   | { type: 'dumped'; what: DumpKind; file: string }
   /** The child is about to exit with a permanent error (exit codes 1, 2, 4 are permanent). */
   | { type: 'fatal'; exitCode: number; message: string }
-  /** Answer to 'status-request': the VRRP child fills `vrrp`, the checker child `check`. */
-  | { type: 'status'; id: number; vrrp?: VrrpReport; check?: CheckReport };
+  /**
+   * Answer to 'status-request': the VRRP child fills `vrrp`, the checker child `check`; for the
+   * metrics view both fill `metrics` instead (family name → its sample lines).
+   */
+  | { type: 'status'; id: number; vrrp?: VrrpReport; check?: CheckReport; metrics?: MetricLines };
 
 export function isParentMessage(m: unknown): m is ParentMessage {
   return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string'

@@ -5,7 +5,7 @@
 // with scraping, and without again; the added cost is the scraping window minus the mean of
 // the two others. Also: scrape latency and size, and /status latency.
 // Run as root after `npm run build`: `npx tsx test/bench/status.bench.ts`. Prints the table for
-// docs/benchmarks.md.
+// docs/benchmarks.md. CPU_PROF_DIR=DIR runs the parent under `node --cpu-prof` (profile in DIR).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getFromSocket } from '../../src/cli/status.js';
@@ -53,7 +53,8 @@ async function main(): Promise<void> {
   const file = lab.writeFile('bench.conf', config());
   // The real servers: 20 ports that accept and close.
   const rs = ns.spawn(process.execPath, ['-e', `const net=require('net');for(let p=9651;p<${9651 + RSS_PER_VS};p++)net.createServer((s)=>s.destroy()).listen(p,'127.0.0.1')`]);
-  const args = [join(ROOT, 'bin/kad.js'), '-n', '-l', '-f', file, '-p', `${base}.pid`, '-r', `${base}_vrrp.pid`, '-c', `${base}_checkers.pid`,
+  const prof = process.env.CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.CPU_PROF_DIR] : [];
+  const args = [...prof, join(ROOT, 'bin/kad.js'), '-n', '-l', '-f', file, '-p', `${base}.pid`, '-r', `${base}_vrrp.pid`, '-c', `${base}_checkers.pid`,
     '--status-socket', sock, '--metrics', '127.0.0.1:9650'];
   const kad = new Daemon('kad', ns.spawn(process.execPath, args, { detached: true, env: { ...process.env, TMPDIR: lab.dir, KAD_CHECK_DRY_RUN: '1' } }), file);
   try {

@@ -22,6 +22,7 @@ import type { InstancePorts } from '../protocol/instance-types.js';
 import { Instance } from '../protocol/instance.js';
 import { SyncGroupRuntime } from '../protocol/sync-group.js';
 import { TrackerRegistry } from './track/registry.js';
+import type { ScriptRunState } from '../../status/types.js';
 import { AddressQueue, allAddresses } from './addresses.js';
 import { Announcer } from './announcer.js';
 import { VipFirewall } from './firewall.js';
@@ -83,6 +84,11 @@ export class VrrpRuntime {
     this.notifier = new Notifier(runner, o.log, { fifo: this.fifo, mailer: this.mailer, global: () => this.cfg.global });
     this.trackers = new TrackerRegistry(o.config, o.clock, runner, o.log);
     this.firewall = new VipFirewall({ config: o.config, clock: o.clock, log: o.log, open: nftables, opened: openedNftables, devOf });
+  }
+
+  /** What a vrrp_script is doing now (status document); undefined when nothing tracks it. */
+  scriptRunState(name: string): ScriptRunState | undefined {
+    return this.trackers.scriptRunState(name);
   }
 
   /** The configuration this runtime runs. */

@@ -68,7 +68,7 @@ describe('status reports', () => {
     const effects = new Map<string, EffectView>([['script:chk_up', { faulted: false, priorityDelta: 10 }], ['script:chk_down', { faulted: true, priorityDelta: 0 }]]);
     const log = new TransitionLog();
     log.record('VI_1', 'FAULT', 'interfaceOrTrackerFault', 5000);
-    const r = buildVrrpReport([{ spec, snapshot: () => snap, effects }], cfg, log);
+    const r = buildVrrpReport([{ spec, snapshot: () => snap, effects }], cfg, log, (name) => (name === 'chk_up' ? 'running' : undefined));
     expect(r.instances[0]).toMatchObject({
       name: 'VI_1', vrid: 51, interface: 'eth0', state: 'FAULT', effectivePriority: 110, vips: ['10.0.0.100/24'], masterAddress: '10.0.0.1',
       counters: { advert_rcvd: 4 }, drops: { ttl: 1 }, transitions: { interfaceOrTrackerFault: 1 },
@@ -78,7 +78,7 @@ describe('status reports', () => {
       { kind: 'script', name: 'chk_up', weight: 10, faulted: false, priorityDelta: 10 },
       { kind: 'script', name: 'chk_down', weight: 0, faulted: true, priorityDelta: 0 },
     ]);
-    expect(r.scripts).toEqual([{ name: 'chk_up', status: 'GOOD' }, { name: 'chk_down', status: 'BAD' }]);
+    expect(r.scripts).toEqual([{ name: 'chk_up', status: 'GOOD', state: 'running' }, { name: 'chk_down', status: 'BAD', state: 'idle' }]);
   });
 
   it('checker: virtual server quorum and each real server with its checker', () => {
