@@ -44,33 +44,64 @@ function valueText(v: number): string {
   return String(v);
 }
 
+/**
+ * Samples written in another process (a child's answer to a metrics request): each distinct
+ * label set once in `labels`, and per family name a flat list of (index into `labels`, value)
+ * pairs. An instance's label set serves its 14 counters, so this is a third of the lines' size.
+ * Values are finite numbers (JSON has no NaN or Infinity).
+ */
+export interface SampleTable {
+  labels: string[];
+  families: Record<string, number[]>;
+}
+
 /** One scrape's samples, family by family, in the order the families were declared. */
 export class Exposition {
-  private readonly samples = new Map<FamilyDef, string[]>();
+  private readonly samples = new Map<FamilyDef, { labels: string[]; values: number[] }>();
 
   constructor(families: readonly FamilyDef[]) {
-    for (const f of families) this.samples.set(f, []);
+    for (const f of families) this.samples.set(f, { labels: [], values: [] });
   }
 
   /** Add a sample; `labels` is a labelText() result. */
   add(f: FamilyDef, labels: string, value: number): void {
     const list = this.samples.get(f);
     if (!list) throw new Error(`metric family ${f.name} was not declared`);
-    list.push(labels === '' ? `${f.name} ${valueText(value)}` : `${f.name}{${labels}} ${valueText(value)}`);
+    list.labels.push(labels);
+    list.values.push(value);
   }
 
-  /** The sample lines of each family that has any, by family name (what a child sends). */
-  lines(): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const [f, list] of this.samples) if (list.length > 0) out[f.name] = list.join('\n');
-    return out;
-  }
-
-  /** Append sample lines another process wrote (lines()); families not declared here are ignored. */
-  merge(lines: Readonly<Record<string, string>>): void {
+  /** The samples as a table another process can merge(). */
+  table(): SampleTable {
+    const index = new Map<string, number>();
+    const labels: string[] = [];
+    const families: Record<string, number[]> = {};
     for (const [f, list] of this.samples) {
-      const text = lines[f.name];
-      if (text !== undefined && text !== '') list.push(text);
+      if (list.values.length === 0) continue;
+      const flat: number[] = [];
+      for (let i = 0; i < list.values.length; i++) {
+        const l = list.labels[i]!;
+        let at = index.get(l);
+        if (at === undefined) {
+          at = labels.push(l) - 1;
+          index.set(l, at);
+        }
+        flat.push(at, list.values[i]!);
+      }
+      families[f.name] = flat;
+    }
+    return { labels, families };
+  }
+
+  /** Add the samples of a table; families not declared here are ignored. */
+  merge(t: SampleTable): void {
+    for (const [f, list] of this.samples) {
+      const flat = t.families[f.name];
+      if (!flat) continue;
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        list.labels.push(t.labels[flat[i]!] ?? '');
+        list.values.push(flat[i + 1] ?? NaN);
+      }
     }
   }
 
@@ -79,7 +110,10 @@ export class Exposition {
     const out: string[] = [];
     for (const [f, list] of this.samples) {
       out.push(`# HELP ${f.name} ${f.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${f.name} ${f.type}`);
-      for (const l of list) out.push(l);
+      for (let i = 0; i < list.values.length; i++) {
+        const l = list.labels[i]!;
+        out.push(l === '' ? `${f.name} ${valueText(list.values[i]!)}` : `${f.name}{${l}} ${valueText(list.values[i]!)}`);
+      }
     }
     return out.join('\n') + '\n';
   }

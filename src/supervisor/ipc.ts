@@ -18,6 +18,7 @@
 import type { CliOptions } from '../core/options.js';
 import type { Config } from '../config/model.js';
 import type { VrrpStateName } from '../core/vrrp-state.js';
+import type { SampleTable } from '../status/exposition.js';
 import type { CheckReport, VrrpReport } from '../status/types.js';
 
 export type { VrrpStateName };
@@ -41,8 +42,6 @@ export type DumpKind = 'data' | 'stats' | 'stats-clear' | 'json';
 /** What a status request asks for: the document part (default) or metric families. */
 export type StatusView = 'document' | 'metrics';
 
-/** Exposition sample lines per metric family name (src/status/exposition.ts). */
-export type MetricLines = Record<string, string>;
 
 /** Parent → child. */
 export type ParentMessage =
@@ -81,9 +80,9 @@ export type ChildMessage =
   | { type: 'fatal'; exitCode: number; message: string }
   /**
    * Answer to 'status-request': the VRRP child fills `vrrp`, the checker child `check`; for the
-   * metrics view both fill `metrics` instead (family name → its sample lines).
+   * metrics view both fill `metrics` instead (their metric families' samples).
    */
-  | { type: 'status'; id: number; vrrp?: VrrpReport; check?: CheckReport; metrics?: MetricLines };
+  | { type: 'status'; id: number; vrrp?: VrrpReport; check?: CheckReport; metrics?: SampleTable };
 
 export function isParentMessage(m: unknown): m is ParentMessage {
   return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string'

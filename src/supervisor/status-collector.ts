@@ -2,12 +2,13 @@
  * The parent's side of the status document: asks each running child for its part over IPC
  * ('status-request' → 'status'), waits at most `timeoutMs`, and adds the process facts it
  * keeps itself. A child that is down, restarting or slow shows as such; a request never hangs.
- * For /metrics the children answer with their metric families already written as exposition
- * lines (the metrics view): a few hundred KB of text instead of a document to serialise, parse
- * and format again (docs/benchmarks.md).
+ * For /metrics the children answer with their metric families' samples (the metrics view:
+ * each label set once, then values) instead of a document to serialise, parse and map again
+ * (docs/benchmarks.md).
  */
 import type { Clock, TimerHandle } from '../core/clock.js';
-import type { ChildKind, ChildMessage, MetricLines, StatusView } from './ipc.js';
+import type { SampleTable } from '../status/exposition.js';
+import type { ChildKind, ChildMessage, StatusView } from './ipc.js';
 import type { ProcessStatus, ReloadStatus, SourceState, StatusDocument } from '../status/types.js';
 
 /** What the supervisor knows of one child kind, without asking it. */
@@ -106,11 +107,11 @@ export class StatusCollector {
 
   /**
    * For /metrics: the document without instances and servers (process facts, sources, reloads),
-   * and the children's metric families as exposition lines.
+   * and the samples of the children's metric families.
    */
-  async collectMetrics(): Promise<{ doc: StatusDocument; lines: MetricLines[] }> {
+  async collectMetrics(): Promise<{ doc: StatusDocument; samples: SampleTable[] }> {
     const [doc, v, c] = await this.gather('metrics');
-    return { doc, lines: [v.answer?.metrics ?? {}, c.answer?.metrics ?? {}] };
+    return { doc, samples: [v.answer?.metrics, c.answer?.metrics].filter((t) => t !== undefined) };
   }
 
   private async gather(view: StatusView): Promise<[StatusDocument, Part, Part]> {

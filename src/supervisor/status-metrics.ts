@@ -9,11 +9,10 @@
  * scrape: prom-client's Registry formatted every label set of every sample again, which at 200
  * instances and 1000 real servers cost most of a scrape (docs/benchmarks.md).
  */
-import { EXPOSITION_CONTENT_TYPE, Exposition, joinLabels, labelText, type FamilyDef, type MetricType } from '../status/exposition.js';
+import { EXPOSITION_CONTENT_TYPE, Exposition, joinLabels, labelText, type FamilyDef, type MetricType, type SampleTable } from '../status/exposition.js';
 import type {
   CheckReport, InstanceStatus, LvsCounters, ScriptRunState, StatusDocument, VirtualServerStatus, VrrpReport,
 } from '../status/types.js';
-import type { MetricLines } from './ipc.js';
 
 /** keepalived's state numbers (vrrp.h VRRP_STATE_*), as keepalived-exporter exports them. */
 export const STATE_NUMBER: Readonly<Record<string, number>> = { INIT: 0, STOP: 0, BACKUP: 1, MASTER: 2, FAULT: 3 };
@@ -48,10 +47,23 @@ const LVS_COUNTERS: readonly (readonly [keyof LvsCounters, string, string])[] = 
   ['conns', 'conn', 'connections'],
 ];
 
+/** The label sets of one instance's series, kept between scrapes. */
+interface InstanceLabels {
+  /** What they were formatted from: interface, VRID, state and VIPs. */
+  sig: string;
+  /** keepalived_vrrp_state, one per VIP. */
+  vips: string[];
+  /** The keepalived-exporter counters (iname, intf, vrid, state). */
+  common: string;
+  /** kad's own instance series (iname, vrid). */
+  inst: string;
+}
+
 /** The metrics kad exports, written from a status document at each scrape. */
 export class StatusMetrics {
   readonly contentType = EXPOSITION_CONTENT_TYPE;
   private readonly families: FamilyDef[] = [];
+  private readonly instanceLabels = new Map<string, InstanceLabels>();
   private readonly g = {
     up: this.gauge('keepalived_up', 'Status of kad: 1 when every configured child answered'),
     vrrpState: this.gauge('keepalived_vrrp_state', 'VRRP state (0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT), one series per VIP'),
@@ -101,34 +113,39 @@ export class StatusMetrics {
   }
 
   /**
-   * Write every metric from `doc`, plus the sample lines the children wrote themselves (the
-   * metrics view: `doc` then carries no instance or server); returns the exposition text.
+   * Write every metric from `doc`, plus the samples the children wrote themselves (the metrics
+   * view: `doc` then carries no instance or server); returns the exposition text.
    */
-  render(doc: StatusDocument, childLines: readonly MetricLines[] = []): string {
+  render(doc: StatusDocument, children: readonly SampleTable[] = []): string {
     const out = new Exposition(this.families);
     this.fillProcess(out, doc);
     this.fillVrrp(out, doc);
     this.fillCheck(out, doc);
-    for (const l of childLines) out.merge(l);
+    for (const t of children) out.merge(t);
     return out.text();
   }
 
-  /** The VRRP child's families as sample lines (its answer to a metrics request). */
-  vrrpLines(report: VrrpReport): MetricLines {
+  /** The VRRP child's families (its answer to a metrics request). */
+  vrrpSamples(report: VrrpReport): SampleTable {
     const out = new Exposition(this.families);
     this.fillVrrp(out, report);
-    return out.lines();
+    return out.table();
   }
 
-  /** The checker child's families as sample lines. */
-  checkLines(report: CheckReport): MetricLines {
+  /** The checker child's families. */
+  checkSamples(report: CheckReport): SampleTable {
     const out = new Exposition(this.families);
     this.fillCheck(out, report);
-    return out.lines();
+    return out.table();
   }
 
   private fillVrrp(out: Exposition, r: VrrpReport): void {
     for (const i of r.instances) this.fillInstance(out, i);
+    // Forget instances a reload removed.
+    if (this.instanceLabels.size > r.instances.length) {
+      const names = new Set(r.instances.map((i) => i.name));
+      for (const name of this.instanceLabels.keys()) if (!names.has(name)) this.instanceLabels.delete(name);
+    }
     for (const s of r.scripts) {
       const l = labelText({ name: s.name });
       if (s.status !== 'INIT') out.add(this.g.script, l, s.status === 'GOOD' ? 1 : 0);
@@ -156,19 +173,33 @@ export class StatusMetrics {
     out.add(this.g.reloadOk, '', doc.reloads.lastOk === true ? 1 : 0);
   }
 
-  private fillInstance(out: Exposition, i: InstanceStatus): void {
+  /** An instance's label sets, formatted again only when name, interface, VRID, state or VIPs change. */
+  private labelsOf(i: InstanceStatus): InstanceLabels {
+    const sig = `${i.interface}\n${i.vrid}\n${i.state}\n${i.vips.join(' ')}`;
+    const had = this.instanceLabels.get(i.name);
+    if (had?.sig === sig) return had;
     const vrid = String(i.vrid);
     const where = labelText({ iname: i.name, intf: i.interface, vrid });
+    const l: InstanceLabels = {
+      sig,
+      vips: i.vips.map((vip) => joinLabels(where, labelText({ ip_address: vip.split('/')[0] ?? vip }))),
+      common: joinLabels(where, labelText({ state: i.state })),
+      inst: labelText({ iname: i.name, vrid }),
+    };
+    this.instanceLabels.set(i.name, l);
+    return l;
+  }
+
+  private fillInstance(out: Exposition, i: InstanceStatus): void {
+    const l = this.labelsOf(i);
     const state = STATE_NUMBER[i.state] ?? 0;
-    for (const vip of i.vips) out.add(this.g.vrrpState, joinLabels(where, labelText({ ip_address: vip.split('/')[0] ?? vip })), state);
-    const common = joinLabels(where, labelText({ state: i.state }));
-    for (const [key, counter] of this.c.vrrp) out.add(counter, common, i.counters[key] ?? 0);
-    const inst = labelText({ iname: i.name, vrid });
-    out.add(this.g.prio, inst, i.effectivePriority);
-    for (const [reason, n] of Object.entries(i.transitions)) out.add(this.c.transitions, joinLabels(inst, labelText({ reason })), n);
-    for (const [reason, n] of Object.entries(i.drops)) out.add(this.c.drops, joinLabels(inst, labelText({ reason })), n);
+    for (const vip of l.vips) out.add(this.g.vrrpState, vip, state);
+    for (const [key, counter] of this.c.vrrp) out.add(counter, l.common, i.counters[key] ?? 0);
+    out.add(this.g.prio, l.inst, i.effectivePriority);
+    for (const [reason, n] of Object.entries(i.transitions)) out.add(this.c.transitions, joinLabels(l.inst, labelText({ reason })), n);
+    for (const [reason, n] of Object.entries(i.drops)) out.add(this.c.drops, joinLabels(l.inst, labelText({ reason })), n);
     const t = i.lastTransition;
-    if (t) out.add(this.g.lastTransition, joinLabels(inst, labelText({ reason: t.reason, to: t.to })), Date.parse(t.at) / 1000);
+    if (t) out.add(this.g.lastTransition, joinLabels(l.inst, labelText({ reason: t.reason, to: t.to })), Date.parse(t.at) / 1000);
   }
 
   private fillServer(out: Exposition, vs: VirtualServerStatus): void {

@@ -79,19 +79,19 @@ describe('status collector', () => {
     expect(sample(m, 'kad_child_up', { child: 'vrrp' })).toBe(1);
   });
 
-  it('for /metrics asks for the metrics view and merges the lines each child wrote', async () => {
+  it('for /metrics asks for the metrics view and merges the samples each child wrote', async () => {
     const { asked, c } = setup([running('vrrp'), running('checker')]);
     const views: string[] = [];
     const metrics = new StatusMetrics();
     const p = c.collectMetrics();
     expect(asked.map((a) => [a.kind, a.view])).toEqual([['vrrp', 'metrics'], ['checker', 'metrics']]);
     // What the children send: their own families as lines, written from their reports.
-    c.answer({ type: 'status', id: asked[0]!.id, metrics: metrics.vrrpLines({ instances: [instance()], scripts: [{ name: 'chk', status: 'GOOD', state: 'running' }] }) });
-    c.answer({ type: 'status', id: asked[1]!.id, metrics: metrics.checkLines({ virtualServers: [{ name: 'vs1', protocol: 'TCP', scheduler: 'rr', quorum: 1, quorumUp: true, liveWeight: 1, realServers: [] }] }) });
-    const { doc, lines } = await p;
-    views.push(...lines.flatMap((l) => Object.keys(l)));
+    c.answer({ type: 'status', id: asked[0]!.id, metrics: metrics.vrrpSamples({ instances: [instance()], scripts: [{ name: 'chk', status: 'GOOD', state: 'running' }] }) });
+    c.answer({ type: 'status', id: asked[1]!.id, metrics: metrics.checkSamples({ virtualServers: [{ name: 'vs1', protocol: 'TCP', scheduler: 'rr', quorum: 1, quorumUp: true, liveWeight: 1, realServers: [] }] }) });
+    const { doc, samples } = await p;
+    views.push(...samples.flatMap((t) => Object.keys(t.families)));
     expect(doc.instances).toEqual([]);
-    const m = parseExposition(metrics.render(doc, lines));
+    const m = parseExposition(metrics.render(doc, samples));
     expect(sample(m, 'keepalived_up')).toBe(1);
     expect(sample(m, 'keepalived_advertisements_received_total', { iname: 'VI_1', state: 'MASTER' })).toBe(7);
     expect(sample(m, 'keepalived_script_state', { name: 'chk' })).toBe(1);
@@ -102,7 +102,7 @@ describe('status collector', () => {
     c.answer({ type: 'status', id: asked[2]!.id, vrrp: { instances: [instance()], scripts: [{ name: 'chk', status: 'GOOD', state: 'running' }] } });
     c.answer({ type: 'status', id: asked[3]!.id, check: { virtualServers: [{ name: 'vs1', protocol: 'TCP', scheduler: 'rr', quorum: 1, quorumUp: true, liveWeight: 1, realServers: [] }] } });
     const strip = (t: string): string => t.replace(/^kad_.*timestamp.*$/gm, '');
-    expect(strip(metrics.render(await whole))).toBe(strip(metrics.render(doc, lines)));
+    expect(strip(metrics.render(await whole))).toBe(strip(metrics.render(doc, samples)));
   });
 
   it('prints the table with the last change, its reason and peer', async () => {

@@ -4,7 +4,7 @@
 // keepalived-exporter's names and labels.
 import { describe, expect, it } from 'vitest';
 import { Exposition, labelText } from '../../../src/status/exposition.js';
-import type { LvsCounters, StatusDocument } from '../../../src/status/types.js';
+import type { InstanceStatus, LvsCounters, StatusDocument } from '../../../src/status/types.js';
 import { SCRIPT_STATE_NUMBER, StatusMetrics } from '../../../src/supervisor/status-metrics.js';
 import { parseExposition, sample } from '../../helpers/prom.js';
 
@@ -60,5 +60,19 @@ describe('exposition', () => {
     expect(sample(m, 'keepalived_lvs_rs_in_bytes', { addr: '192.168.1.2:80', proto: '6', vip: '10.0.0.1:80' })).toBe(2000);
     expect(sample(m, 'keepalived_lvs_rs_conn', { addr: '192.168.1.1:80', vip: 'fwmark:7', proto: '0' })).toBe(1);
     expect(m.get('keepalived_lvs_rs_out_bytes')?.metrics).toHaveLength(3);
+  });
+
+  it('formats an instance\'s labels again when its state or VIPs change, and forgets removed ones', () => {
+    const metrics = new StatusMetrics();
+    const inst = (state: string, vips: string[]): InstanceStatus => ({
+      name: 'VI_1', vrid: 51, interface: 'eth0', family: 4, state, basePriority: 100, effectivePriority: 100, vips, advertIntMs: 1000,
+      masterAdverIntMs: 1000, faults: [], transitions: {}, counters: { advert_sent: 3 }, drops: {}, tracked: [],
+    });
+    const scrape = (i: InstanceStatus[]): ReturnType<typeof parseExposition> => parseExposition(metrics.render(doc({ instances: i })));
+    expect(sample(scrape([inst('BACKUP', ['10.0.0.1/24'])]), 'keepalived_advertisements_sent_total', { state: 'BACKUP' })).toBe(3);
+    const m = scrape([inst('MASTER', ['10.0.0.2/24'])]);
+    expect(m.get('keepalived_advertisements_sent_total')?.metrics.map((x) => x.labels?.state)).toEqual(['MASTER']);
+    expect(m.get('keepalived_vrrp_state')?.metrics.map((x) => [x.labels?.ip_address, x.value])).toEqual([['10.0.0.2', '2']]);
+    expect(scrape([]).get('keepalived_vrrp_state')?.metrics).toEqual([]);
   });
 });
