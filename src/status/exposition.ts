@@ -93,26 +93,22 @@ export class Exposition {
     return { labels, families };
   }
 
-  /** Add the samples of a table; families not declared here are ignored. */
-  merge(t: SampleTable): void {
-    for (const [f, list] of this.samples) {
-      const flat = t.families[f.name];
-      if (!flat) continue;
-      for (let i = 0; i + 1 < flat.length; i += 2) {
-        list.labels.push(t.labels[flat[i]!] ?? '');
-        list.values.push(flat[i + 1] ?? NaN);
-      }
-    }
-  }
-
-  /** The exposition text; a family without samples keeps its HELP and TYPE lines. */
-  text(): string {
+  /**
+   * The exposition text, with the samples of `merged` (tables other processes wrote) after this
+   * one's in each family; families they have but this one did not declare are left out. A family
+   * without samples keeps its HELP and TYPE lines.
+   */
+  text(merged: readonly SampleTable[] = []): string {
     const out: string[] = [];
+    const line = (name: string, labels: string, value: number): string =>
+      labels === '' ? `${name} ${valueText(value)}` : `${name}{${labels}} ${valueText(value)}`;
     for (const [f, list] of this.samples) {
       out.push(`# HELP ${f.name} ${f.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${f.name} ${f.type}`);
-      for (let i = 0; i < list.values.length; i++) {
-        const l = list.labels[i]!;
-        out.push(l === '' ? `${f.name} ${valueText(list.values[i]!)}` : `${f.name}{${l}} ${valueText(list.values[i]!)}`);
+      for (let i = 0; i < list.values.length; i++) out.push(line(f.name, list.labels[i]!, list.values[i]!));
+      for (const t of merged) {
+        const flat = t.families[f.name];
+        if (!flat) continue;
+        for (let i = 0; i + 1 < flat.length; i += 2) out.push(line(f.name, t.labels[flat[i]!] ?? '', flat[i + 1] ?? NaN));
       }
     }
     return out.join('\n') + '\n';

@@ -121,8 +121,7 @@ export class StatusMetrics {
     this.fillProcess(out, doc);
     this.fillVrrp(out, doc);
     this.fillCheck(out, doc);
-    for (const t of children) out.merge(t);
-    return out.text();
+    return out.text(children);
   }
 
   /** The VRRP child's families (its answer to a metrics request). */
