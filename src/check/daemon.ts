@@ -131,7 +131,7 @@ class CheckerChild implements ChildBody {
       const file = writeDumpFile(DUMP_FILES.checkData, formatCheckData(this.sched.state, this.clock.wallMs()));
       send({ type: 'dumped', what: 'data', file });
     } else if (m.type === 'status-request') {
-      const check = this.sched ? buildCheckReport(this.sched.state, this.port?.traffic?.()) : { virtualServers: [] };
+      const check = this.sched ? buildCheckReport(this.sched.state, this.port?.traffic?.(), m.view !== 'metrics') : { virtualServers: [] };
       send(m.view === 'metrics' ? { type: 'status', id: m.id, metrics: METRICS.checkSamples(check) } : { type: 'status', id: m.id, check });
     } else if (m.type === 'vrrp-state' && this.sched) {
       this.sched.setVrrpState(m.instance, m.state);
