@@ -57,40 +57,33 @@ export interface SampleTable {
 
 /** One scrape's samples, family by family, in the order the families were declared. */
 export class Exposition {
-  private readonly samples = new Map<FamilyDef, { labels: string[]; values: number[] }>();
+  /** Each label set once; samples refer to it by index (what table() sends as is). */
+  private readonly labels: string[] = [];
+  private readonly labelIndex = new Map<string, number>();
+  /** Per family: flat (label index, value) pairs. */
+  private readonly samples = new Map<FamilyDef, number[]>();
 
   constructor(families: readonly FamilyDef[]) {
-    for (const f of families) this.samples.set(f, { labels: [], values: [] });
+    for (const f of families) this.samples.set(f, []);
   }
 
   /** Add a sample; `labels` is a labelText() result. */
   add(f: FamilyDef, labels: string, value: number): void {
     const list = this.samples.get(f);
     if (!list) throw new Error(`metric family ${f.name} was not declared`);
-    list.labels.push(labels);
-    list.values.push(value);
+    let at = this.labelIndex.get(labels);
+    if (at === undefined) {
+      at = this.labels.push(labels) - 1;
+      this.labelIndex.set(labels, at);
+    }
+    list.push(at, value);
   }
 
-  /** The samples as a table another process can merge(). */
+  /** The samples as a table another process can pass to text(). */
   table(): SampleTable {
-    const index = new Map<string, number>();
-    const labels: string[] = [];
     const families: Record<string, number[]> = {};
-    for (const [f, list] of this.samples) {
-      if (list.values.length === 0) continue;
-      const flat: number[] = [];
-      for (let i = 0; i < list.values.length; i++) {
-        const l = list.labels[i]!;
-        let at = index.get(l);
-        if (at === undefined) {
-          at = labels.push(l) - 1;
-          index.set(l, at);
-        }
-        flat.push(at, list.values[i]!);
-      }
-      families[f.name] = flat;
-    }
-    return { labels, families };
+    for (const [f, list] of this.samples) if (list.length > 0) families[f.name] = list;
+    return { labels: this.labels, families };
   }
 
   /**
@@ -100,15 +93,19 @@ export class Exposition {
    */
   text(merged: readonly SampleTable[] = []): string {
     const out: string[] = [];
-    const line = (name: string, labels: string, value: number): string =>
-      labels === '' ? `${name} ${valueText(value)}` : `${name}{${labels}} ${valueText(value)}`;
+    const lines = (name: string, labels: readonly string[], flat: readonly number[]): void => {
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const l = labels[flat[i]!] ?? '';
+        const v = valueText(flat[i + 1] ?? NaN);
+        out.push(l === '' ? `${name} ${v}` : `${name}{${l}} ${v}`);
+      }
+    };
     for (const [f, list] of this.samples) {
       out.push(`# HELP ${f.name} ${f.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${f.name} ${f.type}`);
-      for (let i = 0; i < list.values.length; i++) out.push(line(f.name, list.labels[i]!, list.values[i]!));
+      lines(f.name, this.labels, list);
       for (const t of merged) {
         const flat = t.families[f.name];
-        if (!flat) continue;
-        for (let i = 0; i + 1 < flat.length; i += 2) out.push(line(f.name, t.labels[flat[i]!] ?? '', flat[i + 1] ?? NaN));
+        if (flat) lines(f.name, t.labels, flat);
       }
     }
     return out.join('\n') + '\n';
