@@ -91,4 +91,19 @@ describe('status reports', () => {
     expect(vs.realServers[0]?.checkers[0]).toMatchObject({ type: 'TCP_CHECK', up: true, attempts: 0, failures: 0, durationTotalMs: 0 });
     expect(vs.realServers[0]?.checkers[0]?.last).toBeUndefined();
   });
+
+  it('checker: the kernel counters of each virtual server\'s services, labelled as keepalived-exporter does', () => {
+    const farm = new Farm(cfg.virtualServers, silentLogger(), () => undefined, () => undefined);
+    const st = (conns: number) => ({ conns, inPkts: 2 * conns, outPkts: 3 * conns, inBytes: 4 * conns, outBytes: 5 * conns, cps: 0, inPps: 0, outPps: 0, inBps: 0, outBps: 0 });
+    const svc = { family: 4 as const, protocol: 'TCP' as const, address: '10.0.0.200', port: 80, fwmark: 0, scheduler: 'rr', flags: 0, persistenceTimeoutS: 0, netmaskPrefixLen: 32, peName: '' };
+    const dest = { family: 4 as const, address: '10.0.0.11', port: 80, method: 'NAT' as const, weight: 3, upperThreshold: 0, lowerThreshold: 0, tunnelType: 'ipip' as const, tunnelPort: 0, tunnelFlags: 'nocsum' as const, activeConns: 0, inactConns: 0, persistConns: 0, stats: st(1) };
+    const fwm = { ...svc, protocol: 'UDP' as const, address: '', port: 0, fwmark: 7, stats: st(2) };
+    const v6 = { ...svc, family: 6 as const, address: '2001:db8::1', stats: st(3) };
+    const traffic = new Map([[cfg.virtualServers[0]!.name, [{ service: { ...svc, stats: st(4) }, dests: [dest] }, { service: fwm, dests: [] }, { service: v6, dests: [] }]]]);
+    const lvs = buildCheckReport(farm, traffic).virtualServers[0]?.lvs;
+    expect(lvs?.map((l) => [l.addr, l.proto, l.counters.conns])).toEqual([['10.0.0.200:80', 6, 4], ['fwmark:7', 0, 2], ['[2001:db8::1]:80', 6, 3]]);
+    expect(lvs?.[0]?.counters).toEqual({ conns: 4, inPkts: 8, outPkts: 12, inBytes: 16, outBytes: 20 });
+    expect(lvs?.[0]?.dests).toEqual([{ addr: '10.0.0.11:80', counters: { conns: 1, inPkts: 2, outPkts: 3, inBytes: 4, outBytes: 5 } }]);
+    expect(buildCheckReport(farm).virtualServers[0]).not.toHaveProperty('lvs'); // no kernel table
+  });
 });
