@@ -2,7 +2,8 @@
  * Prometheus text exposition format 0.0.4, written directly (pure): `# HELP`, `# TYPE`, then one
  * `name{label="value",...} number` line per sample. Label sets are formatted once by the caller
  * and reused for every family that shares them (an instance's labels appear in 14 counters), which
- * is what makes a 6000-series scrape cheap (docs/benchmarks.md).
+ * is what makes a 6000-series scrape cheap (docs/benchmarks.md). The text is byte for byte what
+ * prom-client's Registry writes for the same samples (test/unit/status/exposition.test.ts).
  */
 
 /** Content-Type of the text format (as prom-client's Registry sends it). */
@@ -101,6 +102,7 @@ export class Exposition {
       }
     };
     for (const [f, list] of this.samples) {
+      if (out.length > 0) out.push(''); // a blank line between families, as prom-client writes them
       out.push(`# HELP ${f.name} ${f.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${f.name} ${f.type}`);
       lines(f.name, this.labels, list);
       for (const t of merged) {

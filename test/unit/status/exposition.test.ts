@@ -76,3 +76,39 @@ describe('exposition', () => {
     expect(scrape([]).get('keepalived_vrrp_state')?.metrics).toEqual([]);
   });
 });
+
+describe('exposition compared with prom-client', () => {
+  it('writes byte for byte what prom-client\'s Registry writes for the same samples', async () => {
+    const { Counter, Gauge, Registry } = await import('prom-client');
+    const inst = (name: string, state: string): InstanceStatus => ({
+      name, vrid: 7, interface: 'eth "0"', family: 4, state, basePriority: 100, effectivePriority: 90, vips: ['10.0.0.1/24', '10.0.0.2/32'],
+      advertIntMs: 1000, masterAdverIntMs: 1000, faults: [], transitions: { startupBackup: 1 }, counters: { advert_rcvd: 12, advert_sent: 0.5 }, drops: { ttl: 2 }, tracked: [],
+      lastTransition: { from: 'INIT', to: state, reason: 'startupBackup', at: '2026-01-01T00:00:00.000Z' },
+    });
+    const metrics = new StatusMetrics();
+    const ours = metrics.render(doc({
+      processes: [{ kind: 'vrrp', state: 'running', ready: true, restarts: 3 }], reloads: { count: 2, lastDurationMs: 25, lastOk: true },
+      instances: [inst('VI_1', 'MASTER'), inst('VI\\2\n', 'BACKUP')],
+      scripts: [{ name: 'chk', status: 'BAD', state: 'running' }],
+      virtualServers: [{
+        name: 'vs1', protocol: 'TCP', scheduler: 'rr', quorum: 1, quorumUp: false, liveWeight: 0,
+        realServers: [{ name: 'rs1', address: '10.0.0.9', port: 80, alive: false, weight: 0, configuredWeight: 1, checkers: [{ type: 'TCP_CHECK', target: 't', up: false, attempts: 4, failures: 4, durationTotalMs: 1234.5 }] }],
+        lvs: [{ addr: '10.0.0.1:80', proto: 6, counters: n(1, 2, 3, 4, 5), dests: [{ addr: '10.0.0.9:80', counters: n(1, 2, 3, 4, 5) }] }],
+      }],
+    }));
+    // The same samples through prom-client's own metric objects.
+    const registry = new Registry();
+    for (const f of parseExposition(ours).values()) {
+      const labelNames = [...new Set(f.metrics.flatMap((s) => Object.keys(s.labels ?? {})))];
+      const cfg = { name: f.name, help: f.help, labelNames: labelNames.length > 0 || f.metrics.length > 0 ? labelNames : ['unused'], registers: [registry] };
+      if (f.type === 'COUNTER') {
+        const c = new Counter(cfg);
+        for (const s of f.metrics) c.inc(s.labels ?? {}, Number(s.value));
+      } else {
+        const g = new Gauge(cfg);
+        for (const s of f.metrics) g.set(s.labels ?? {}, Number(s.value));
+      }
+    }
+    expect(ours).toBe(await registry.metrics());
+  });
+});
