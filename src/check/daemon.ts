@@ -23,6 +23,10 @@ import { buildCheckReport } from './status.js';
 import { NotifyFifoWriter } from '../supervisor/notify-fifo.js';
 import { planChildren } from '../supervisor/plan.js';
 import { summaryOf } from '../supervisor/config-source.js';
+import { StatusMetrics } from '../supervisor/status-metrics.js';
+
+/** Writes this child's metric families for /metrics requests. */
+const METRICS = new StatusMetrics();
 
 
 /** The kernel seam: open IPVS through src/ipvs, or an in-memory table for dry runs. */
@@ -127,7 +131,8 @@ class CheckerChild implements ChildBody {
       const file = writeDumpFile(DUMP_FILES.checkData, formatCheckData(this.sched.state, this.clock.wallMs()));
       send({ type: 'dumped', what: 'data', file });
     } else if (m.type === 'status-request') {
-      send({ type: 'status', id: m.id, check: this.sched ? buildCheckReport(this.sched.state) : { virtualServers: [] } });
+      const check = this.sched ? buildCheckReport(this.sched.state, this.port?.traffic?.(), m.view !== 'metrics') : { virtualServers: [] };
+      send(m.view === 'metrics' ? { type: 'status', id: m.id, metrics: METRICS.checkSamples(check) } : { type: 'status', id: m.id, check });
     } else if (m.type === 'vrrp-state' && this.sched) {
       this.sched.setVrrpState(m.instance, m.state);
       this.applySyncRole();

@@ -20,7 +20,7 @@ import { rsKey } from './port.js';
 import type { CheckerSnapshot, VsStatus } from './port.js';
 import { canonicalAddress } from '../core/addr.js';
 import { addressRange, netmaskPrefixLen } from './addr.js';
-import { SVC_F, type IpvsDest, type IpvsService, type IpvsTable, type TableEntry } from './model.js';
+import { serviceKey, SVC_F, type DumpedEntry, type IpvsDest, type IpvsService, type IpvsTable, type TableEntry } from './model.js';
 
 /** Scheduler flag keywords (`lvs_sched_flags` / `sh-port` ...) → `IP_VS_SVC_F_*`. */
 const SCHED_FLAG_BITS: Readonly<Record<string, number>> = Object.freeze({
@@ -132,4 +132,18 @@ export function desiredTable(config: Config, snapshot: CheckerSnapshot): IpvsTab
     }
   }
   return table;
+}
+
+/**
+ * The dumped kernel services of each virtual server (by its name; several for a group), for the
+ * traffic counters of the status document. A service the kernel does not hold is left out.
+ */
+export function dumpedByVirtualServer(config: Config, dumped: readonly DumpedEntry[]): Map<string, DumpedEntry[]> {
+  const groups = new Map(config.virtualServerGroups.map((g) => [g.name, g] as const));
+  const byKey = new Map(dumped.map((e) => [serviceKey(e.service), e] as const));
+  const out = new Map<string, DumpedEntry[]>();
+  for (const vs of config.virtualServers) {
+    out.set(vs.name, serviceIdentities(vs, groups).flatMap((id) => byKey.get(serviceKey({ ...id, protocol: vs.protocol })) ?? []));
+  }
+  return out;
 }

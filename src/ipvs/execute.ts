@@ -5,7 +5,7 @@
  * gone is done. Any other failure is returned, not thrown, so one bad entry does not stop the rest.
  */
 import { KadError } from '../core/errors.js';
-import type { DumpedDest, DumpedService, IpvsDest, IpvsService, IpvsTable, IpvsTimeouts, SyncDaemonSpec, TableEntry } from './model.js';
+import type { DumpedDest, DumpedEntry, DumpedService, IpvsDest, IpvsService, IpvsTimeouts, SyncDaemonSpec } from './model.js';
 import type { IpvsOp } from './reconcile.js';
 
 /** What the port needs from an IPVS handle (src/ipvs/ffi.ts `Ipvs`; a fake in unit tests). */
@@ -36,11 +36,12 @@ function codeOf(e: unknown): string {
 }
 
 /**
- * Read the whole actual table (one dump for services, one per service for its dests). A service
- * deleted by someone else between the two dumps is left out: it is gone.
+ * Read the whole actual table (one dump for services, one per service for its dests), with the
+ * kernel's counters. A service deleted by someone else between the two dumps is left out: it is
+ * gone.
  */
-export function readTable(ipvs: IpvsOps): IpvsTable {
-  const table: TableEntry[] = [];
+export function readTable(ipvs: IpvsOps): DumpedEntry[] {
+  const table: DumpedEntry[] = [];
   for (const service of ipvs.services()) {
     try {
       table.push({ service, dests: ipvs.dests(service) });

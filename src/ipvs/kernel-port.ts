@@ -12,10 +12,10 @@ import type { Config } from '../config/model.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import { RateLimiter } from '../core/rate-limit.js';
-import { desiredTable } from './desired.js';
+import { desiredTable, dumpedByVirtualServer } from './desired.js';
 import { execute, readTable, type IpvsOps } from './execute.js';
-import { serviceKey, type IpvsTable } from './model.js';
-import type { CheckerSnapshot, IpvsPort } from './port.js';
+import { serviceKey, type DumpedEntry, type IpvsTable } from './model.js';
+import { TRAFFIC_MAX_AGE_MS, type CheckerSnapshot, type IpvsPort } from './port.js';
 import { reconcile, summarize, type IpvsOpKind } from './reconcile.js';
 import { syncDaemonSpec, type SyncRole } from './sync-daemon.js';
 
@@ -52,6 +52,7 @@ export class KernelIpvsPort implements IpvsPort {
   private flushed = false;
   private timer: TimerHandle | undefined;
   private readonly failLog = new RateLimiter(5, 0.2);
+  private lastTraffic: { atMs: number; byVs: ReadonlyMap<string, readonly DumpedEntry[]> } | undefined;
 
   constructor(private readonly opts: KernelPortOptions) {}
 
@@ -126,6 +127,20 @@ export class KernelIpvsPort implements IpvsPort {
     } catch (e) {
       this.opts.log.error({ err: e }, 'IPVS repair pass failed');
       return 0;
+    }
+  }
+
+  /** Counters of kad's services per virtual server, from a dump at most TRAFFIC_MAX_AGE_MS old. */
+  traffic(): ReadonlyMap<string, readonly DumpedEntry[]> | undefined {
+    if (!this.ipvs || !this.last) return undefined;
+    const now = this.opts.clock.nowMs();
+    if (this.lastTraffic && now - this.lastTraffic.atMs < TRAFFIC_MAX_AGE_MS) return this.lastTraffic.byVs;
+    try {
+      this.lastTraffic = { atMs: now, byVs: dumpedByVirtualServer(this.last.config, readTable(this.ipvs)) };
+      return this.lastTraffic.byVs;
+    } catch (e) {
+      if (this.failLog.take(now) >= 0) this.opts.log.error({ err: (e as Error).message }, 'IPVS dump for the traffic counters failed');
+      return undefined;
     }
   }
 

@@ -100,6 +100,12 @@ export interface TableEntry {
   dests: readonly IpvsDest[];
 }
 
+/** One service as dumped from the kernel, with its destinations and their counters. */
+export interface DumpedEntry extends TableEntry {
+  service: DumpedService;
+  dests: readonly DumpedDest[];
+}
+
 /** A whole table, desired or actual. */
 export type IpvsTable = readonly TableEntry[];
 

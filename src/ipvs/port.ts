@@ -6,6 +6,7 @@
  * in-memory port.
  */
 import type { Config } from '../config/model.js';
+import type { DumpedEntry } from './model.js';
 
 /** Checker verdict for one real server. Keys: VirtualServer.name, then `address:port`. */
 export interface RsStatus {
@@ -34,5 +35,13 @@ export interface IpvsPort {
   clear(config: Config): Promise<void>;
   /** Connection sync daemon role (lvs_sync_daemon): follows the VRRP state. */
   setSyncDaemon(config: Config, role: 'master' | 'backup' | 'none'): Promise<void>;
+  /**
+   * The kernel's services of each virtual server with their counters (a fresh dump, at most
+   * TRAFFIC_MAX_AGE_MS old); undefined when there is no kernel table (in-memory ports).
+   */
+  traffic?(): ReadonlyMap<string, readonly DumpedEntry[]> | undefined;
   close(): void;
 }
+
+/** A traffic dump younger than this is reused (a /status and a /metrics request back to back). */
+export const TRAFFIC_MAX_AGE_MS = 500;

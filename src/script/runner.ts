@@ -132,7 +132,11 @@ export class ProcessScriptRunner implements ScriptRunner {
         term = clock.setTimer(req.timeoutMs, () => {
           timedOut = true;
           killGroup(pid, 'SIGTERM');
-          kill = clock.setTimer(KILL_GRACE_MS, () => killGroup(pid, 'SIGKILL'));
+          req.onKill?.('term');
+          kill = clock.setTimer(KILL_GRACE_MS, () => {
+            killGroup(pid, 'SIGKILL');
+            req.onKill?.('kill');
+          });
         });
       }
       child.once('error', (err: NodeJS.ErrnoException) => finish({ kind: 'spawn-error', detail: err.code ?? err.message }));

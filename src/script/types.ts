@@ -37,6 +37,8 @@ export interface RunRequest {
   timeoutMs?: number;
   /** The script's role in logs, e.g. `vrrp_script chk`, `VI_1 notify_master`, `MISC_CHECK [10.0.0.2]:80`. */
   what: string;
+  /** Told when the timeout sends the group SIGTERM ('term'), then SIGKILL after the grace ('kill'). */
+  onKill?: (step: 'term' | 'kill') => void;
 }
 
 /** Starts scripts. `run` never rejects. */

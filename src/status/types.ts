@@ -50,10 +50,15 @@ export interface InstanceStatus {
   tracked: TrackedObject[];
 }
 
+/** What a vrrp_script is doing now, in keepalived's words (its data dump's `State =`). */
+export type ScriptRunState = 'idle' | 'running' | 'requested termination' | 'forcing termination';
+
 export interface ScriptStatus {
   name: string;
   /** keepalived's words: GOOD, BAD, or INIT before the first result. */
   status: 'GOOD' | 'BAD' | 'INIT';
+  /** idle between runs; running; requested termination (timed out, SIGTERM sent); forcing termination (SIGKILL sent). */
+  state: ScriptRunState;
 }
 
 /** What the VRRP child answers. */
@@ -91,6 +96,26 @@ export interface RealServerStatus {
   checkers: CheckerStatus[];
 }
 
+/** IPVS traffic counters of one service or destination (the kernel's 64-bit stats) since it was added. */
+export interface LvsCounters {
+  conns: number;
+  inPkts: number;
+  outPkts: number;
+  inBytes: number;
+  outBytes: number;
+}
+
+/** One kernel service of a virtual server (a virtual_server_group gives several), from an IPVS dump. */
+export interface LvsServiceTraffic {
+  /** `10.0.0.1:80`, `[2001:db8::1]:80` or `fwmark:7` (keepalived-exporter's `addr` label). */
+  addr: string;
+  /** IP protocol number: 6 TCP, 17 UDP, 132 SCTP, 0 for a fwmark service. */
+  proto: number;
+  counters: LvsCounters;
+  /** Every destination in the kernel (real servers, and the sorry server while it serves). */
+  dests: { addr: string; counters: LvsCounters }[];
+}
+
 export interface VirtualServerStatus {
   name: string;
   protocol: string;
@@ -99,6 +124,8 @@ export interface VirtualServerStatus {
   quorumUp: boolean;
   liveWeight: number;
   realServers: RealServerStatus[];
+  /** The kernel's services for this virtual server; absent without a kernel IPVS table (dry run). */
+  lvs?: LvsServiceTraffic[];
 }
 
 /** What the checker child answers. */

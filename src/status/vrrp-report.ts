@@ -6,7 +6,7 @@
  */
 import type { Config, TrackRef, VrrpInstance as InstanceSpec } from '../config/model.js';
 import type { TransitionLog } from './transitions.js';
-import type { InstanceStatus, ScriptStatus, TrackedObject, VrrpReport } from './types.js';
+import type { InstanceStatus, ScriptRunState, ScriptStatus, TrackedObject, VrrpReport } from './types.js';
 
 /** What the report reads from an instance's snapshot(). */
 export interface SnapshotView {
@@ -79,17 +79,21 @@ function instanceStatus(v: InstanceView, config: Config, log: TransitionLog): In
  * A vrrp_script is GOOD while no instance tracking it sees it failing: a failed script either
  * faults the instance (weight 0) or changes its priority the way a failure does.
  */
-function scriptStatuses(config: Config, instances: readonly InstanceStatus[]): ScriptStatus[] {
+function scriptStatuses(config: Config, instances: readonly InstanceStatus[], runState: ScriptRunStateOf): ScriptStatus[] {
   return config.vrrpScripts.map((sc) => {
+    const state = runState(sc.name) ?? 'idle';
     const refs = instances.flatMap((i) => i.tracked.filter((t) => t.kind === 'script' && t.name === sc.name));
-    if (refs.length === 0) return { name: sc.name, status: 'INIT' };
+    if (refs.length === 0) return { name: sc.name, status: 'INIT', state };
     const failing = refs.some((t) => t.faulted || (t.weight > 0 && t.priorityDelta === 0) || (t.weight < 0 && t.priorityDelta < 0));
-    return { name: sc.name, status: failing ? 'BAD' : 'GOOD' };
+    return { name: sc.name, status: failing ? 'BAD' : 'GOOD', state };
   });
 }
 
+/** What a vrrp_script is doing now (undefined: nothing runs it, shown as idle). */
+export type ScriptRunStateOf = (name: string) => ScriptRunState | undefined;
+
 /** The VRRP child's answer to a status request. */
-export function buildVrrpReport(instances: readonly InstanceView[], config: Config, log: TransitionLog): VrrpReport {
+export function buildVrrpReport(instances: readonly InstanceView[], config: Config, log: TransitionLog, runState: ScriptRunStateOf = () => undefined): VrrpReport {
   const list = instances.map((i) => instanceStatus(i, config, log));
-  return { instances: list, scripts: scriptStatuses(config, list) };
+  return { instances: list, scripts: scriptStatuses(config, list, runState) };
 }

@@ -18,6 +18,7 @@
 import type { CliOptions } from '../core/options.js';
 import type { Config } from '../config/model.js';
 import type { VrrpStateName } from '../core/vrrp-state.js';
+import type { SampleTable } from '../status/exposition.js';
 import type { CheckReport, VrrpReport } from '../status/types.js';
 
 export type { VrrpStateName };
@@ -38,6 +39,10 @@ export const CHILD_OPTIONS_ENV = 'KAD_CHILD_OPTIONS';
 
 export type DumpKind = 'data' | 'stats' | 'stats-clear' | 'json';
 
+/** What a status request asks for: the document part (default) or metric families. */
+export type StatusView = 'document' | 'metrics';
+
+
 /** Parent → child. */
 export type ParentMessage =
   /** The validated configuration to start with (the answer to 'hello'). */
@@ -48,8 +53,11 @@ export type ParentMessage =
   | { type: 'stop' }
   /** Checker child: the VRRP state of an instance changed (lvs_sync_daemon, ha_suspend). */
   | { type: 'vrrp-state'; instance: string; state: VrrpStateName }
-  /** Ask for the child's part of the status document; answered by 'status' with the same id. */
-  | { type: 'status-request'; id: number };
+  /**
+   * Ask for the child's part of the status document; answered by 'status' with the same id.
+   * `view: 'metrics'` asks for its metric families as exposition text instead (/metrics).
+   */
+  | { type: 'status-request'; id: number; view?: StatusView };
 
 
 /** Child → parent. */
@@ -70,8 +78,11 @@ export type ChildMessage =
   | { type: 'dumped'; what: DumpKind; file: string }
   /** The child is about to exit with a permanent error (exit codes 1, 2, 4 are permanent). */
   | { type: 'fatal'; exitCode: number; message: string }
-  /** Answer to 'status-request': the VRRP child fills `vrrp`, the checker child `check`. */
-  | { type: 'status'; id: number; vrrp?: VrrpReport; check?: CheckReport };
+  /**
+   * Answer to 'status-request': the VRRP child fills `vrrp`, the checker child `check`; for the
+   * metrics view both fill `metrics` instead (their metric families' samples).
+   */
+  | { type: 'status'; id: number; vrrp?: VrrpReport; check?: CheckReport; metrics?: SampleTable };
 
 export function isParentMessage(m: unknown): m is ParentMessage {
   return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string'

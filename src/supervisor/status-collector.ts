@@ -2,12 +2,14 @@
  * The parent's side of the status document: asks each running child for its part over IPC
  * ('status-request' → 'status'), waits at most `timeoutMs`, and adds the process facts it
  * keeps itself. A child that is down, restarting or slow shows as such; a request never hangs.
+ * For /metrics the children answer with their metric families' samples (the metrics view:
+ * each label set once, then values) instead of a document to serialise, parse and map again
+ * (docs/benchmarks.md).
  */
 import type { Clock, TimerHandle } from '../core/clock.js';
-import type { ChildKind, ChildMessage } from './ipc.js';
-import type {
-  CheckReport, ProcessStatus, ReloadStatus, SourceState, StatusDocument, VrrpReport,
-} from '../status/types.js';
+import type { SampleTable } from '../status/exposition.js';
+import type { ChildKind, ChildMessage, StatusView } from './ipc.js';
+import type { ProcessStatus, ReloadStatus, SourceState, StatusDocument } from '../status/types.js';
 
 /** What the supervisor knows of one child kind, without asking it. */
 export interface ChildFacts {
@@ -30,10 +32,16 @@ export interface StatusSource {
   reloads(): ReloadStatus;
   parentStartedWallMs: number;
   /** Send a status request to a child; false when it cannot be told. */
-  ask(kind: ChildKind, id: number): boolean;
+  ask(kind: ChildKind, id: number, view: StatusView): boolean;
 }
 
 type Answer = Extract<ChildMessage, { type: 'status' }>;
+
+/** How one child's part came back. */
+interface Part {
+  state: SourceState;
+  answer?: Answer;
+}
 
 interface Pending {
   resolve(a: Answer | undefined): void;
@@ -66,7 +74,7 @@ export class StatusCollector {
     p.resolve(m);
   }
 
-  private ask(kind: ChildKind): Promise<Answer | undefined> {
+  private ask(kind: ChildKind, view: StatusView): Promise<Answer | undefined> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       const timer = this.src.clock.setTimer(this.timeoutMs, () => {
@@ -74,40 +82,58 @@ export class StatusCollector {
         resolve(undefined);
       });
       this.pending.set(id, { resolve, timer });
-      if (!this.src.ask(kind, id)) this.answer({ type: 'status', id });
+      if (!this.src.ask(kind, id, view)) this.answer({ type: 'status', id });
     });
   }
 
-  private async part(f: ChildFacts): Promise<{ state: SourceState; answer?: Answer }> {
+  private async part(f: ChildFacts, view: StatusView): Promise<Part> {
     const ps = processState(f);
     if (ps !== 'running' && ps !== 'starting') return { state: ps };
-    const answer = await this.ask(f.kind);
+    const answer = await this.ask(f.kind, view);
     if (!answer) return { state: ps === 'starting' ? 'starting' : 'timeout' };
     return { state: 'ok', answer };
   }
 
   /** The whole document: both children asked in parallel, each bounded by the timeout. */
   async collect(): Promise<StatusDocument> {
+    const [doc, v, c] = await this.gather('document');
+    return {
+      ...doc,
+      instances: v.answer?.vrrp?.instances ?? [],
+      scripts: v.answer?.vrrp?.scripts ?? [],
+      virtualServers: c.answer?.check?.virtualServers ?? [],
+    };
+  }
+
+  /**
+   * For /metrics: the document without instances and servers (process facts, sources, reloads),
+   * and the samples of the children's metric families.
+   */
+  async collectMetrics(): Promise<{ doc: StatusDocument; samples: SampleTable[] }> {
+    const [doc, v, c] = await this.gather('metrics');
+    return { doc, samples: [v.answer?.metrics, c.answer?.metrics].filter((t) => t !== undefined) };
+  }
+
+  private async gather(view: StatusView): Promise<[StatusDocument, Part, Part]> {
     const facts = this.src.facts();
     const byKind = new Map(facts.map((f) => [f.kind, f] as const));
     const none: ChildFacts = { kind: 'vrrp', planned: false, running: false, ready: false, respawning: false, restarts: 0 };
     const [v, c] = await Promise.all([
-      this.part(byKind.get('vrrp') ?? none),
-      this.part(byKind.get('checker') ?? { ...none, kind: 'checker' }),
+      this.part(byKind.get('vrrp') ?? none, view),
+      this.part(byKind.get('checker') ?? { ...none, kind: 'checker' }, view),
     ]);
-    const vrrp: VrrpReport = v.answer?.vrrp ?? { instances: [], scripts: [] };
-    const check: CheckReport = c.answer?.check ?? { virtualServers: [] };
-    return {
+    const doc: StatusDocument = {
       version: 1,
       generatedAt: new Date(this.src.clock.wallMs()).toISOString(),
       ready: this.ready(),
       processes: [this.parent(), ...facts.map((f) => this.processOf(f))],
       reloads: this.src.reloads(),
       sources: { vrrp: v.state, checker: c.state },
-      instances: vrrp.instances,
-      scripts: vrrp.scripts,
-      virtualServers: check.virtualServers,
+      instances: [],
+      scripts: [],
+      virtualServers: [],
     };
+    return [doc, v, c];
   }
 
   /** Readiness without asking the children: every child the configuration needs said 'ready'. */

@@ -1,16 +1,18 @@
 /**
- * /metrics: the status document as Prometheus metrics, formatted by a prom-client Registry.
- * keepalived-exporter's names and labels where it has them (keepalived_up, keepalived_vrrp_state,
- * the per-instance counters with labels iname/intf/vrid/state, keepalived_script_status); kad's
- * own under kad_*. Each scrape resets and refills every family from one fresh document, so a
- * vanished instance or server disappears from the output.
+ * /metrics: the status document as Prometheus metrics. keepalived-exporter's names and labels
+ * where it has them (keepalived_up, keepalived_vrrp_state, the per-instance counters with labels
+ * iname/intf/vrid/state, keepalived_script_status and _state, keepalived_lvs_vip_* and
+ * keepalived_lvs_rs_* with addr/proto); kad's own under kad_*. Each scrape writes every family
+ * from one fresh document, so a vanished instance or server disappears from the output.
  *
- * The families are plain value lists registered with the Registry (which only calls get() and
- * reset()): prom-client's Gauge/Counter hash every label set on each set(), which at 200
- * instances and 1000 real servers cost more than the formatting itself (docs/benchmarks.md).
+ * The text is written directly (src/status/exposition.ts), each label set formatted once per
+ * scrape: prom-client's Registry formatted every label set of every sample again, which at 200
+ * instances and 1000 real servers cost most of a scrape (docs/benchmarks.md).
  */
-import { Registry, type Metric, type MetricValue } from 'prom-client';
-import type { InstanceStatus, StatusDocument } from '../status/types.js';
+import { EXPOSITION_CONTENT_TYPE, Exposition, joinLabels, labelText, type FamilyDef, type MetricType, type SampleTable } from '../status/exposition.js';
+import type {
+  CheckReport, InstanceStatus, LvsCounters, ScriptRunState, StatusDocument, VirtualServerStatus, VrrpReport,
+} from '../status/types.js';
 
 /** keepalived's state numbers (vrrp.h VRRP_STATE_*), as keepalived-exporter exports them. */
 export const STATE_NUMBER: Readonly<Record<string, number>> = { INIT: 0, STOP: 0, BACKUP: 1, MASTER: 2, FAULT: 3 };
@@ -33,39 +35,40 @@ export const VRRP_COUNTERS: readonly (readonly [string, string, string])[] = [
   ['pri_zero_sent', 'keepalived_priority_zero_sent_total', 'Priority zero sent'],
 ];
 
-type Labels = Record<string, string>;
+/** keepalived-exporter's numbers for a vrrp_script's state (keepalived_script_state). */
+export const SCRIPT_STATE_NUMBER: Readonly<Record<ScriptRunState, number>> = { idle: 0, running: 1, 'requested termination': 2, 'forcing termination': 3 };
 
-/** One metric family: the values of the current scrape. */
-class Family {
-  private values: MetricValue<string>[] = [];
+/** IPVS counter → keepalived-exporter family suffix (keepalived_lvs_vip_*, keepalived_lvs_rs_*). */
+const LVS_COUNTERS: readonly (readonly [keyof LvsCounters, string, string])[] = [
+  ['inPkts', 'in_packets', 'in packets'],
+  ['outPkts', 'out_packets', 'out packets'],
+  ['inBytes', 'in_bytes', 'in bytes'],
+  ['outBytes', 'out_bytes', 'out bytes'],
+  ['conns', 'conn', 'connections'],
+];
 
-  constructor(readonly name: string, readonly help: string, readonly type: 'gauge' | 'counter') {}
-
-  /** Counters and gauges alike take the value the document carries. */
-  set(labels: Labels, value: number): void {
-    this.values.push({ labels, value });
-  }
-
-  inc(labels: Labels, value: number): void {
-    this.set(labels, value);
-  }
-
-  get(): { name: string; help: string; type: string; values: MetricValue<string>[]; aggregator: 'sum' } {
-    return { name: this.name, help: this.help, type: this.type, values: this.values, aggregator: 'sum' };
-  }
-
-  reset(): void {
-    this.values = [];
-  }
+/** The label sets of one instance's series, kept between scrapes. */
+interface InstanceLabels {
+  /** What they were formatted from: interface, VRID, state and VIPs. */
+  sig: string;
+  /** keepalived_vrrp_state, one per VIP. */
+  vips: string[];
+  /** The keepalived-exporter counters (iname, intf, vrid, state). */
+  common: string;
+  /** kad's own instance series (iname, vrid). */
+  inst: string;
 }
 
-/** The metrics kad exports, filled from a status document at each scrape. */
+/** The metrics kad exports, written from a status document at each scrape. */
 export class StatusMetrics {
-  readonly registry = new Registry();
+  readonly contentType = EXPOSITION_CONTENT_TYPE;
+  private readonly families: FamilyDef[] = [];
+  private readonly instanceLabels = new Map<string, InstanceLabels>();
   private readonly g = {
     up: this.gauge('keepalived_up', 'Status of kad: 1 when every configured child answered'),
     vrrpState: this.gauge('keepalived_vrrp_state', 'VRRP state (0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT), one series per VIP'),
     script: this.gauge('keepalived_script_status', 'vrrp_script status (1 GOOD, 0 BAD)'),
+    scriptState: this.gauge('keepalived_script_state', 'vrrp_script state (0 idle, 1 running, 2 requested termination, 3 forcing termination)'),
     prio: this.gauge('kad_vrrp_effective_priority', 'Effective priority of the instance'),
     lastTransition: this.gauge('kad_vrrp_last_transition_timestamp_seconds', 'Time of the last state change, with its reason'),
     ready: this.gauge('kad_ready', '1 once every configured child read the configuration and reported ready'),
@@ -86,89 +89,158 @@ export class StatusMetrics {
     checkSeconds: this.counter('kad_check_duration_seconds_total', 'Time spent in check attempts'),
     checkAttempts: this.counter('kad_check_attempts_total', 'Check attempts started'),
     checkFailures: this.counter('kad_check_failures_total', 'Check attempts that failed'),
+    lvsVip: LVS_COUNTERS.map(([key, suffix, help]) => [key, this.counter(`keepalived_lvs_vip_${suffix}`, `VIP ${help}`)] as const),
+    lvsRs: LVS_COUNTERS.map(([key, suffix, help]) => [key, this.counter(`keepalived_lvs_rs_${suffix}`, `RS ${help}`)] as const),
   };
 
-  private family(name: string, help: string, type: 'gauge' | 'counter'): Family {
-    const f = new Family(name, help, type);
-    this.registry.registerMetric(f as unknown as Metric);
+  private family(name: string, help: string, type: MetricType): FamilyDef {
+    const f = { name, help, type };
+    this.families.push(f);
     return f;
   }
 
-  private gauge(name: string, help: string): Family {
+  private gauge(name: string, help: string): FamilyDef {
     return this.family(name, help, 'gauge');
   }
 
-  private counter(name: string, help: string): Family {
+  private counter(name: string, help: string): FamilyDef {
     return this.family(name, help, 'counter');
   }
 
-  /** Every metric name this registry exports (dashboards and alerts may use only these). */
+  /** Every metric name this exports (dashboards and alerts may use only these). */
   names(): string[] {
-    return this.registry.getMetricsAsArray().map((m) => m.name);
+    return this.families.map((f) => f.name);
   }
 
-  /** Reset and refill every metric from `doc`; returns the exposition text. */
-  async render(doc: StatusDocument): Promise<string> {
-    this.registry.resetMetrics();
-    this.fillProcess(doc);
-    for (const i of doc.instances) this.fillInstance(i);
-    for (const s of doc.scripts) if (s.status !== 'INIT') this.g.script.set({ name: s.name }, s.status === 'GOOD' ? 1 : 0);
-    this.fillServers(doc);
-    return this.registry.metrics();
+  /**
+   * Write every metric from `doc`, plus the samples the children wrote themselves (the metrics
+   * view: `doc` then carries no instance or server); returns the exposition text.
+   */
+  render(doc: StatusDocument, children: readonly SampleTable[] = []): string {
+    const out = new Exposition(this.families);
+    this.fillProcess(out, doc);
+    this.fillVrrp(out, doc);
+    this.fillCheck(out, doc);
+    return out.text(children);
   }
 
-  private fillProcess(doc: StatusDocument): void {
+  /** The VRRP child's families (its answer to a metrics request). */
+  vrrpSamples(report: VrrpReport): SampleTable {
+    const out = new Exposition(this.families);
+    this.fillVrrp(out, report);
+    return out.table();
+  }
+
+  /** The checker child's families. */
+  checkSamples(report: CheckReport): SampleTable {
+    const out = new Exposition(this.families);
+    this.fillCheck(out, report);
+    return out.table();
+  }
+
+  private fillVrrp(out: Exposition, r: VrrpReport): void {
+    for (const i of r.instances) this.fillInstance(out, i);
+    // Forget instances a reload removed.
+    if (this.instanceLabels.size > r.instances.length) {
+      const names = new Set(r.instances.map((i) => i.name));
+      for (const name of this.instanceLabels.keys()) if (!names.has(name)) this.instanceLabels.delete(name);
+    }
+    for (const s of r.scripts) {
+      const l = labelText({ name: s.name });
+      if (s.status !== 'INIT') out.add(this.g.script, l, s.status === 'GOOD' ? 1 : 0);
+      out.add(this.g.scriptState, l, SCRIPT_STATE_NUMBER[s.state]);
+    }
+  }
+
+  private fillCheck(out: Exposition, r: CheckReport): void {
+    for (const vs of r.virtualServers) {
+      this.fillServer(out, vs);
+      this.fillLvs(out, vs);
+    }
+  }
+
+  private fillProcess(out: Exposition, doc: StatusDocument): void {
     const answered = Object.values(doc.sources).every((s) => s === 'ok' || s === 'not-configured');
-    this.g.up.set({}, answered ? 1 : 0);
-    this.g.ready.set({}, doc.ready ? 1 : 0);
+    out.add(this.g.up, '', answered ? 1 : 0);
+    out.add(this.g.ready, '', doc.ready ? 1 : 0);
     for (const [child, state] of Object.entries(doc.sources)) {
-      if (state !== 'not-configured') this.g.childUp.set({ child }, state === 'ok' ? 1 : 0);
+      if (state !== 'not-configured') out.add(this.g.childUp, labelText({ child }), state === 'ok' ? 1 : 0);
     }
-    for (const p of doc.processes) if (p.kind !== 'parent') this.c.restarts.inc({ child: p.kind }, p.restarts);
-    this.c.reloads.inc({}, doc.reloads.count);
-    this.g.reloadDuration.set({}, (doc.reloads.lastDurationMs ?? 0) / 1000);
-    this.g.reloadOk.set({}, doc.reloads.lastOk === true ? 1 : 0);
+    for (const p of doc.processes) if (p.kind !== 'parent') out.add(this.c.restarts, labelText({ child: p.kind }), p.restarts);
+    out.add(this.c.reloads, '', doc.reloads.count);
+    out.add(this.g.reloadDuration, '', (doc.reloads.lastDurationMs ?? 0) / 1000);
+    out.add(this.g.reloadOk, '', doc.reloads.lastOk === true ? 1 : 0);
   }
 
-  private fillInstance(i: InstanceStatus): void {
+  /** An instance's label sets, formatted again only when name, interface, VRID, state or VIPs change. */
+  private labelsOf(i: InstanceStatus): InstanceLabels {
+    const sig = `${i.interface}\n${i.vrid}\n${i.state}\n${i.vips.join(' ')}`;
+    const had = this.instanceLabels.get(i.name);
+    if (had?.sig === sig) return had;
     const vrid = String(i.vrid);
-    const common = { iname: i.name, intf: i.interface, vrid, state: i.state };
-    for (const vip of i.vips) {
-      this.g.vrrpState.set({ iname: i.name, intf: i.interface, vrid, ip_address: vip.split('/')[0] ?? vip }, STATE_NUMBER[i.state] ?? 0);
-    }
-    for (const [key, counter] of this.c.vrrp) counter.inc(common, i.counters[key] ?? 0);
-    const inst = { iname: i.name, vrid };
-    this.g.prio.set(inst, i.effectivePriority);
-    for (const [reason, n] of Object.entries(i.transitions)) this.c.transitions.inc({ ...inst, reason }, n);
-    for (const [reason, n] of Object.entries(i.drops)) this.c.drops.inc({ ...inst, reason }, n);
-    const t = i.lastTransition;
-    if (t) this.g.lastTransition.set({ ...inst, reason: t.reason, to: t.to }, Date.parse(t.at) / 1000);
+    const where = labelText({ iname: i.name, intf: i.interface, vrid });
+    const l: InstanceLabels = {
+      sig,
+      vips: i.vips.map((vip) => joinLabels(where, labelText({ ip_address: vip.split('/')[0] ?? vip }))),
+      common: joinLabels(where, labelText({ state: i.state })),
+      inst: labelText({ iname: i.name, vrid }),
+    };
+    this.instanceLabels.set(i.name, l);
+    return l;
   }
 
-  private fillServers(doc: StatusDocument): void {
-    for (const vs of doc.virtualServers) {
-      this.g.quorum.set({ vs: vs.name }, vs.quorumUp ? 1 : 0);
-      this.g.liveWeight.set({ vs: vs.name }, vs.liveWeight);
-      // Check counters per virtual server and checker type: per real server they would be most
-      // of the exposition at 1000 real servers; the status document keeps each checker's numbers.
-      const byType = new Map<string, { seconds: number; attempts: number; failures: number }>();
-      for (const rs of vs.realServers) {
-        const l = { vs: vs.name, rs: rs.name };
-        this.g.rsAlive.set(l, rs.alive ? 1 : 0);
-        this.g.rsWeight.set(l, rs.weight);
-        for (const ck of rs.checkers) {
-          const t = byType.get(ck.type) ?? { seconds: 0, attempts: 0, failures: 0 };
-          t.seconds += ck.durationTotalMs / 1000;
-          t.attempts += ck.attempts;
-          t.failures += ck.failures;
-          byType.set(ck.type, t);
-        }
+  private fillInstance(out: Exposition, i: InstanceStatus): void {
+    const l = this.labelsOf(i);
+    const state = STATE_NUMBER[i.state] ?? 0;
+    for (const vip of l.vips) out.add(this.g.vrrpState, vip, state);
+    for (const [key, counter] of this.c.vrrp) out.add(counter, l.common, i.counters[key] ?? 0);
+    out.add(this.g.prio, l.inst, i.effectivePriority);
+    for (const [reason, n] of Object.entries(i.transitions)) out.add(this.c.transitions, joinLabels(l.inst, labelText({ reason })), n);
+    for (const [reason, n] of Object.entries(i.drops)) out.add(this.c.drops, joinLabels(l.inst, labelText({ reason })), n);
+    const t = i.lastTransition;
+    if (t) out.add(this.g.lastTransition, joinLabels(l.inst, labelText({ reason: t.reason, to: t.to })), Date.parse(t.at) / 1000);
+  }
+
+  private fillServer(out: Exposition, vs: VirtualServerStatus): void {
+    const v = labelText({ vs: vs.name });
+    out.add(this.g.quorum, v, vs.quorumUp ? 1 : 0);
+    out.add(this.g.liveWeight, v, vs.liveWeight);
+    // Check counters per virtual server and checker type: per real server they would be most
+    // of the exposition at 1000 real servers; the status document keeps each checker's numbers.
+    const byType = new Map<string, { seconds: number; attempts: number; failures: number }>();
+    for (const rs of vs.realServers) {
+      const l = joinLabels(v, labelText({ rs: rs.name }));
+      out.add(this.g.rsAlive, l, rs.alive ? 1 : 0);
+      out.add(this.g.rsWeight, l, rs.weight);
+      for (const ck of rs.checkers) {
+        const t = byType.get(ck.type) ?? { seconds: 0, attempts: 0, failures: 0 };
+        t.seconds += ck.durationTotalMs / 1000;
+        t.attempts += ck.attempts;
+        t.failures += ck.failures;
+        byType.set(ck.type, t);
       }
-      for (const [checker, t] of byType) {
-        const cl = { vs: vs.name, checker };
-        this.c.checkSeconds.inc(cl, t.seconds);
-        this.c.checkAttempts.inc(cl, t.attempts);
-        this.c.checkFailures.inc(cl, t.failures);
+    }
+    for (const [checker, t] of byType) {
+      const cl = joinLabels(v, labelText({ checker }));
+      out.add(this.c.checkSeconds, cl, t.seconds);
+      out.add(this.c.checkAttempts, cl, t.attempts);
+      out.add(this.c.checkFailures, cl, t.failures);
+    }
+  }
+
+  /**
+   * keepalived-exporter labels a service `addr` (address:port) and `proto` (protocol number), and
+   * a destination the same way; kad adds `vip` (the service's addr) to the destination so a real
+   * server in two virtual servers gives two series, not one duplicated.
+   */
+  private fillLvs(out: Exposition, vs: VirtualServerStatus): void {
+    for (const svc of vs.lvs ?? []) {
+      const proto = String(svc.proto);
+      const sl = labelText({ addr: svc.addr, proto });
+      for (const [key, f] of this.c.lvsVip) out.add(f, sl, svc.counters[key]);
+      for (const d of svc.dests) {
+        const dl = labelText({ addr: d.addr, proto, vip: svc.addr });
+        for (const [key, f] of this.c.lvsRs) out.add(f, dl, d.counters[key]);
       }
     }
   }

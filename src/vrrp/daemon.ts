@@ -18,6 +18,10 @@ import { ProcessScriptRunner } from '../script/runner.js';
 import { warnRootScripts } from '../supervisor/script-warnings.js';
 import { TransitionLog } from '../status/transitions.js';
 import { buildVrrpReport, type EffectView } from '../status/vrrp-report.js';
+import { StatusMetrics } from '../supervisor/status-metrics.js';
+
+/** Writes this child's metric families for /metrics requests. */
+const METRICS = new StatusMetrics();
 
 class VrrpChild implements ChildBody {
   private runtime: VrrpRuntime | undefined;
@@ -81,7 +85,9 @@ class VrrpChild implements ChildBody {
     else if (m.type === 'dump') this.dump(m.what);
     else if (m.type === 'status-request') {
       const views = (this.runtime?.instances ?? []).map((i) => ({ spec: i.spec, snapshot: () => i.snapshot(), effects: i.trackerEffects as ReadonlyMap<string, EffectView> }));
-      send({ type: 'status', id: m.id, vrrp: this.runtime ? buildVrrpReport(views, this.runtime.config, this.transitions) : { instances: [], scripts: [] } });
+      const rt = this.runtime;
+      const vrrp = rt ? buildVrrpReport(views, rt.config, this.transitions, (name) => rt.scriptRunState(name)) : { instances: [], scripts: [] };
+      send(m.view === 'metrics' ? { type: 'status', id: m.id, metrics: METRICS.vrrpSamples(vrrp) } : { type: 'status', id: m.id, vrrp });
     }
   }
 

@@ -5,7 +5,9 @@
 // with scraping, and without again; the added cost is the scraping window minus the mean of
 // the two others. Also: scrape latency and size, and /status latency.
 // Run as root after `npm run build`: `npx tsx test/bench/status.bench.ts`. Prints the table for
-// docs/benchmarks.md.
+// docs/benchmarks.md. CPU_PROF_DIR=DIR runs kad under `node --cpu-prof` (profiles in DIR).
+// SCRAPE_HZ (default 1) scrapes faster, to measure the cost of one scrape above the noise of
+// the idle windows; the 1/s cost is then that per-scrape cost × 1.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getFromSocket } from '../../src/cli/status.js';
@@ -14,6 +16,7 @@ import { Daemon, ensureBuilt, Lab, sleep, waitUntil } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
 
 const WINDOW_S = Number(process.env.WINDOW_S ?? 45);
+const SCRAPE_HZ = Number(process.env.SCRAPE_HZ ?? 1);
 const INSTANCES = 200;
 const VSS = 50;
 const RSS_PER_VS = 20;
@@ -53,7 +56,8 @@ async function main(): Promise<void> {
   const file = lab.writeFile('bench.conf', config());
   // The real servers: 20 ports that accept and close.
   const rs = ns.spawn(process.execPath, ['-e', `const net=require('net');for(let p=9651;p<${9651 + RSS_PER_VS};p++)net.createServer((s)=>s.destroy()).listen(p,'127.0.0.1')`]);
-  const args = [join(ROOT, 'bin/kad.js'), '-n', '-l', '-f', file, '-p', `${base}.pid`, '-r', `${base}_vrrp.pid`, '-c', `${base}_checkers.pid`,
+  const prof = process.env.CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.CPU_PROF_DIR] : [];
+  const args = [...prof, join(ROOT, 'bin/kad.js'), '-n', '-l', '-f', file, '-p', `${base}.pid`, '-r', `${base}_vrrp.pid`, '-c', `${base}_checkers.pid`,
     '--status-socket', sock, '--metrics', '127.0.0.1:9650'];
   const kad = new Daemon('kad', ns.spawn(process.execPath, args, { detached: true, env: { ...process.env, TMPDIR: lab.dir, KAD_CHECK_DRY_RUN: '1' } }), file);
   try {
@@ -82,13 +86,15 @@ async function main(): Promise<void> {
     while (performance.now() < end) {
       const tick = performance.now();
       samples.push(scrape());
-      await sleep(Math.max(0, 1000 - (performance.now() - tick)));
+      await sleep(Math.max(0, 1000 / SCRAPE_HZ - (performance.now() - tick)));
     }
     const scraped = treeCpu(pids) - c0;
     per.push(eachCpu(pids).map((c, i) => c - (e0[i] ?? 0)));
     const idle2 = await idle();
     const fmt = (xs: number[] | undefined): string => (xs ?? []).map((x) => x.toFixed(2)).join(' / ');
     console.log(`CPU s per process (parent / VRRP / checker): idle ${fmt(per[0])}, scraping ${fmt(per[1])}, idle ${fmt(per[2])}`);
+    const perScrapeMs = (per[1] ?? []).map((c, i) => ((c - ((per[0]?.[i] ?? 0) + (per[2]?.[i] ?? 0)) / 2) * 1000) / Math.max(1, samples.length));
+    console.log(`kad CPU per scrape (parent / VRRP / checker): ${perScrapeMs.map((x) => x.toFixed(2)).join(' / ')} ms, total ${perScrapeMs.reduce((a, b) => a + b, 0).toFixed(2)} ms = ${(perScrapeMs.reduce((a, b) => a + b, 0) / 10).toFixed(2)} % of one core at 1 scrape/s`);
     const statusMs: number[] = [];
     for (let i = 0; i < 20; i++) {
       const t0 = performance.now();
@@ -99,7 +105,7 @@ async function main(): Promise<void> {
     const added = scraped - baseline;
     const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
     const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-    console.log(`${INSTANCES} instances, ${VSS * RSS_PER_VS} real servers, windows of ${WINDOW_S} s, ${samples.length} scrapes\n`);
+    console.log(`${INSTANCES} instances, ${VSS * RSS_PER_VS} real servers, windows of ${WINDOW_S} s, ${samples.length} scrapes (${SCRAPE_HZ}/s)\n`);
     console.log('| kad tree CPU s (no scrape / scrape 1/s / no scrape) | added by scraping | of one core | scrape (curl) median / max ms | exposition size | /status median ms |');
     console.log('|---|---|---|---|---|---|');
     console.log(`| ${idle1.toFixed(2)} / ${scraped.toFixed(2)} / ${idle2.toFixed(2)} | ${added.toFixed(2)} s | ${((added / WINDOW_S) * 100).toFixed(2)} % | ${med(ms).toFixed(1)} / ${(ms.at(-1) ?? NaN).toFixed(1)} | ${(samples[0]!.bytes / 1024).toFixed(0)} KiB | ${med(statusMs).toFixed(1)} |`);

@@ -25,6 +25,7 @@ import type { InstancePorts } from '../protocol/instance-types.js';
 import { Instance } from '../protocol/instance.js';
 import { SyncGroupRuntime } from '../protocol/sync-group.js';
 import { TrackerRegistry } from './track/registry.js';
+import type { ScriptRunState } from '../../status/types.js';
 import { AddressQueue, allAddresses } from './addresses.js';
 import { HostEvents } from './host-events.js';
 import { SysctlGuard } from './sysctls.js';
@@ -122,6 +123,11 @@ export class VrrpRuntime {
       this.announcer.socketFor(this.vipIfOf(inst.spec));
       inst.start();
     }
+  }
+
+  /** What a vrrp_script is doing now (status document); undefined when nothing tracks it. */
+  scriptRunState(name: string): ScriptRunState | undefined {
+    return this.trackers.scriptRunState(name);
   }
 
   /** The configuration this runtime runs. */

@@ -1,6 +1,6 @@
 // Config + checker snapshot → desired IPVS table.
 import { describe, expect, it } from 'vitest';
-import { desiredTable, granularityPrefixLen } from '../../../src/ipvs/desired.js';
+import { desiredTable, dumpedByVirtualServer, granularityPrefixLen } from '../../../src/ipvs/desired.js';
 import { serviceKey, SVC_F } from '../../../src/ipvs/model.js';
 import { rsKey, type CheckerSnapshot, type RsStatus } from '../../../src/ipvs/port.js';
 import { config, rs, tcp, vs } from '../../fixtures/check/model.js';
@@ -69,6 +69,20 @@ describe('desiredTable', () => {
     const v = view(desiredTable(cfg, new Map()));
     expect(Object.keys(v)).toEqual(['TCP 10.0.0.5:80', 'TCP 10.0.1.1:443', 'TCP 10.0.1.2:443', 'TCP 10.0.1.3:443', 'FWM 9']);
     expect(v['FWM 9']).toEqual({ '192.168.1.1:8080': 2, '192.168.1.2:8080': 1 });
+  });
+
+  it('finds the dumped kernel services of each virtual server, a group\'s several, and leaves out others', () => {
+    const g = { ...web, key: { kind: 'group' as const, group: 'G' }, name: 'group G', sorryServer: undefined };
+    const cfg = config([web, g], {
+      virtualServerGroups: [{ name: 'G', source: web.source, entries: [{ kind: 'ip', address: '10.0.0.5', port: 80, family: 4 }, { kind: 'fwmark', fwmark: 9, family: 4 }] }],
+    });
+    const zero = { conns: 0, inPkts: 0, outPkts: 0, inBytes: 0, outBytes: 0, cps: 0, inPps: 0, outPps: 0, inBps: 0, outBps: 0 };
+    const dumped = desiredTable(cfg, new Map()).map((e, i) => ({ service: { ...e.service, stats: { ...zero, conns: i + 1 } }, dests: [] }));
+    const foreign = { service: { ...dumped[0]!.service, port: 8443, stats: zero }, dests: [] };
+    const by = dumpedByVirtualServer(cfg, [foreign, ...dumped.slice(1)]); // web's own service is not in the kernel
+    expect(by.get(web.name)).toEqual([]);
+    expect(by.get(g.name)?.map((e) => [serviceKey(e.service), e.service.stats.conns])).toEqual([['TCP 10.0.0.5:80', 2], ['FWM 9', 3]]);
+    expect([...by.keys()]).toEqual([web.name, g.name]);
   });
 
   it('canonicalises IPv6 addresses so they compare equal to kernel dumps', () => {

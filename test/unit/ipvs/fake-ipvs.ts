@@ -3,7 +3,7 @@
 import { KadError } from '../../../src/core/errors.js';
 import type { IpvsOps } from '../../../src/ipvs/execute.js';
 import { destKey, serviceKey } from '../../../src/ipvs/model.js';
-import type { DumpedDest, DumpedService, IpvsDest, IpvsService, IpvsTimeouts, SyncDaemonSpec } from '../../../src/ipvs/model.js';
+import type { DumpedDest, DumpedService, IpvsDest, IpvsService, IpvsStats, IpvsTimeouts, SyncDaemonSpec } from '../../../src/ipvs/model.js';
 
 const ZERO = { conns: 0, inPkts: 0, outPkts: 0, inBytes: 0, outBytes: 0, cps: 0, inPps: 0, outPps: 0, inBps: 0, outBps: 0 };
 
@@ -13,6 +13,9 @@ export class FakeIpvs implements IpvsOps {
   timeouts: IpvsTimeouts = { tcpS: 900, tcpFinS: 120, udpS: 300 };
   running: SyncDaemonSpec[] = [];
   closed = false;
+  /** Counters the dumps report, keyed `serviceKey` or `serviceKey destKey`; zero when unset. */
+  readonly counters = new Map<string, Partial<IpvsStats>>();
+  dumps = 0;
 
   private svc(s: IpvsService): { service: IpvsService; dests: Map<string, IpvsDest> } {
     const e = this.table.get(serviceKey(s));
@@ -21,11 +24,12 @@ export class FakeIpvs implements IpvsOps {
   }
 
   services(): DumpedService[] {
-    return [...this.table.values()].map((e) => ({ ...e.service, flags: e.service.flags | 2, stats: ZERO }));
+    this.dumps++;
+    return [...this.table.values()].map((e) => ({ ...e.service, flags: e.service.flags | 2, stats: { ...ZERO, ...this.counters.get(serviceKey(e.service)) } }));
   }
 
   dests(s: IpvsService): DumpedDest[] {
-    return [...this.svc(s).dests.values()].map((d) => ({ ...d, activeConns: 0, inactConns: 0, persistConns: 0, stats: ZERO }));
+    return [...this.svc(s).dests.values()].map((d) => ({ ...d, activeConns: 0, inactConns: 0, persistConns: 0, stats: { ...ZERO, ...this.counters.get(`${serviceKey(s)} ${destKey(d)}`) } }));
   }
 
   addService(s: IpvsService): void {

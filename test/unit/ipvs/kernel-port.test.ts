@@ -152,6 +152,29 @@ describe('KernelIpvsPort', () => {
     expect(records.some((r) => r.msg.includes('changed outside kad'))).toBe(false);
     port.close();
   });
+
+  it('reports the kernel counters per virtual server from a dump at most 500 ms old', async () => {
+    const { fake, port, clock } = setup(0);
+    expect(port.traffic()).toBeUndefined(); // nothing applied yet: no table of kad's
+    await port.apply(config([web]), snap(2));
+    fake.counters.set('TCP 10.0.0.1:80', { conns: 3, inPkts: 30, outPkts: 20, inBytes: 3000, outBytes: 9000 });
+    fake.counters.set('TCP 10.0.0.1:80 192.168.1.2:80', { conns: 1, inPkts: 10 });
+    const dumps = fake.dumps;
+    const t = port.traffic()?.get(web.name);
+    expect(t?.map((e) => [e.service.address, e.service.port, e.service.stats.inBytes])).toEqual([['10.0.0.1', 80, 3000]]);
+    expect(t?.[0]?.dests.map((d) => [d.address, d.stats.conns, d.stats.inPkts])).toEqual([['192.168.1.1', 0, 0], ['192.168.1.2', 1, 10]]);
+    fake.counters.set('TCP 10.0.0.1:80', { inBytes: 4000 });
+    clock.advance(499);
+    expect(port.traffic()?.get(web.name)?.[0]?.service.stats.inBytes).toBe(3000);
+    expect(fake.dumps).toBe(dumps + 1);
+    clock.advance(1);
+    expect(port.traffic()?.get(web.name)?.[0]?.service.stats.inBytes).toBe(4000);
+    // A service removed behind kad's back is simply absent until the repair pass puts it back.
+    fake.table.delete('TCP 10.0.0.1:80');
+    clock.advance(500);
+    expect(port.traffic()?.get(web.name)).toEqual([]);
+    port.close();
+  });
 });
 
 describe('KernelIpvsPort keywords from config text', () => {

@@ -22,10 +22,10 @@ const instance = (over: Partial<InstanceStatus> = {}): InstanceStatus => ({
 
 function setup(facts: ChildFacts[]) {
   const clock = new ManualClock();
-  const asked: { kind: ChildKind; id: number }[] = [];
+  const asked: { kind: ChildKind; id: number; view: string }[] = [];
   const c = new StatusCollector({
     clock, parentStartedWallMs: clock.wallMs(), facts: () => facts, reloads: () => ({ count: 0 }),
-    ask: (kind, id) => (asked.push({ kind, id }), true),
+    ask: (kind, id, view) => (asked.push({ kind, id, view }), true),
   }, 1000);
   return { clock, asked, c };
 }
@@ -65,17 +65,44 @@ describe('status collector', () => {
   it('renders metrics that a real parser reads back', async () => {
     const { asked, c } = setup([running('vrrp'), running('checker', { planned: false, running: false })]);
     const p = c.collect();
-    c.answer({ type: 'status', id: asked[0]!.id, vrrp: { instances: [instance()], scripts: [{ name: 'chk', status: 'BAD' }] } });
-    const m = parseExposition(await new StatusMetrics().render(await p));
+    c.answer({ type: 'status', id: asked[0]!.id, vrrp: { instances: [instance()], scripts: [{ name: 'chk', status: 'BAD', state: 'requested termination' }] } });
+    const m = parseExposition(new StatusMetrics().render(await p));
     expect(sample(m, 'keepalived_up')).toBe(1);
     expect(sample(m, 'keepalived_vrrp_state', { iname: 'VI_1', intf: 'eth0', vrid: '51', ip_address: '10.0.0.100' })).toBe(2);
     expect(sample(m, 'keepalived_advertisements_received_total', { iname: 'VI_1', state: 'MASTER' })).toBe(7);
     expect(sample(m, 'kad_vrrp_transitions_total', { reason: 'masterDownTimerExpired' })).toBe(1);
     expect(sample(m, 'kad_vrrp_drops_total', { reason: 'authFailure' })).toBe(2);
     expect(sample(m, 'keepalived_script_status', { name: 'chk' })).toBe(0);
+    expect(sample(m, 'keepalived_script_state', { name: 'chk' })).toBe(2);
     expect(m.get('keepalived_vrrp_state')?.type).toBe('GAUGE');
     expect(m.has('kad_child_up')).toBe(true);
     expect(sample(m, 'kad_child_up', { child: 'vrrp' })).toBe(1);
+  });
+
+  it('for /metrics asks for the metrics view and merges the samples each child wrote', async () => {
+    const { asked, c } = setup([running('vrrp'), running('checker')]);
+    const views: string[] = [];
+    const metrics = new StatusMetrics();
+    const p = c.collectMetrics();
+    expect(asked.map((a) => [a.kind, a.view])).toEqual([['vrrp', 'metrics'], ['checker', 'metrics']]);
+    // What the children send: their own families as lines, written from their reports.
+    c.answer({ type: 'status', id: asked[0]!.id, metrics: metrics.vrrpSamples({ instances: [instance()], scripts: [{ name: 'chk', status: 'GOOD', state: 'running' }] }) });
+    c.answer({ type: 'status', id: asked[1]!.id, metrics: metrics.checkSamples({ virtualServers: [{ name: 'vs1', protocol: 'TCP', scheduler: 'rr', quorum: 1, quorumUp: true, liveWeight: 1, realServers: [] }] }) });
+    const { doc, samples } = await p;
+    views.push(...samples.flatMap((t) => Object.keys(t.families)));
+    expect(doc.instances).toEqual([]);
+    const m = parseExposition(metrics.render(doc, samples));
+    expect(sample(m, 'keepalived_up')).toBe(1);
+    expect(sample(m, 'keepalived_advertisements_received_total', { iname: 'VI_1', state: 'MASTER' })).toBe(7);
+    expect(sample(m, 'keepalived_script_state', { name: 'chk' })).toBe(1);
+    expect(sample(m, 'kad_virtual_server_quorum_up', { vs: 'vs1' })).toBe(1);
+    expect(views).toContain('keepalived_vrrp_state');
+    // The same numbers as rendering the whole document in the parent.
+    const whole = c.collect();
+    c.answer({ type: 'status', id: asked[2]!.id, vrrp: { instances: [instance()], scripts: [{ name: 'chk', status: 'GOOD', state: 'running' }] } });
+    c.answer({ type: 'status', id: asked[3]!.id, check: { virtualServers: [{ name: 'vs1', protocol: 'TCP', scheduler: 'rr', quorum: 1, quorumUp: true, liveWeight: 1, realServers: [] }] } });
+    const strip = (t: string): string => t.replace(/^kad_.*timestamp.*$/gm, '');
+    expect(strip(metrics.render(await whole))).toBe(strip(metrics.render(doc, samples)));
   });
 
   it('prints the table with the last change, its reason and peer', async () => {

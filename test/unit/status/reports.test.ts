@@ -68,7 +68,7 @@ describe('status reports', () => {
     const effects = new Map<string, EffectView>([['script:chk_up', { faulted: false, priorityDelta: 10 }], ['script:chk_down', { faulted: true, priorityDelta: 0 }]]);
     const log = new TransitionLog();
     log.record('VI_1', 'FAULT', 'interfaceOrTrackerFault', 5000);
-    const r = buildVrrpReport([{ spec, snapshot: () => snap, effects }], cfg, log);
+    const r = buildVrrpReport([{ spec, snapshot: () => snap, effects }], cfg, log, (name) => (name === 'chk_up' ? 'running' : undefined));
     expect(r.instances[0]).toMatchObject({
       name: 'VI_1', vrid: 51, interface: 'eth0', state: 'FAULT', effectivePriority: 110, vips: ['10.0.0.100/24'], masterAddress: '10.0.0.1',
       counters: { advert_rcvd: 4 }, drops: { ttl: 1 }, transitions: { interfaceOrTrackerFault: 1 },
@@ -78,7 +78,7 @@ describe('status reports', () => {
       { kind: 'script', name: 'chk_up', weight: 10, faulted: false, priorityDelta: 10 },
       { kind: 'script', name: 'chk_down', weight: 0, faulted: true, priorityDelta: 0 },
     ]);
-    expect(r.scripts).toEqual([{ name: 'chk_up', status: 'GOOD' }, { name: 'chk_down', status: 'BAD' }]);
+    expect(r.scripts).toEqual([{ name: 'chk_up', status: 'GOOD', state: 'running' }, { name: 'chk_down', status: 'BAD', state: 'idle' }]);
   });
 
   it('checker: virtual server quorum and each real server with its checker', () => {
@@ -90,5 +90,20 @@ describe('status reports', () => {
     expect(vs.realServers[0]).toMatchObject({ address: '10.0.0.11', port: 80, alive: true, weight: 3, configuredWeight: 3 });
     expect(vs.realServers[0]?.checkers[0]).toMatchObject({ type: 'TCP_CHECK', up: true, attempts: 0, failures: 0, durationTotalMs: 0 });
     expect(vs.realServers[0]?.checkers[0]?.last).toBeUndefined();
+  });
+
+  it('checker: the kernel counters of each virtual server\'s services, labelled as keepalived-exporter does', () => {
+    const farm = new Farm(cfg.virtualServers, silentLogger(), () => undefined, () => undefined);
+    const st = (conns: number) => ({ conns, inPkts: 2 * conns, outPkts: 3 * conns, inBytes: 4 * conns, outBytes: 5 * conns, cps: 0, inPps: 0, outPps: 0, inBps: 0, outBps: 0 });
+    const svc = { family: 4 as const, protocol: 'TCP' as const, address: '10.0.0.200', port: 80, fwmark: 0, scheduler: 'rr', flags: 0, persistenceTimeoutS: 0, netmaskPrefixLen: 32, peName: '' };
+    const dest = { family: 4 as const, address: '10.0.0.11', port: 80, method: 'NAT' as const, weight: 3, upperThreshold: 0, lowerThreshold: 0, tunnelType: 'ipip' as const, tunnelPort: 0, tunnelFlags: 'nocsum' as const, activeConns: 0, inactConns: 0, persistConns: 0, stats: st(1) };
+    const fwm = { ...svc, protocol: 'UDP' as const, address: '', port: 0, fwmark: 7, stats: st(2) };
+    const v6 = { ...svc, family: 6 as const, address: '2001:db8::1', stats: st(3) };
+    const traffic = new Map([[cfg.virtualServers[0]!.name, [{ service: { ...svc, stats: st(4) }, dests: [dest] }, { service: fwm, dests: [] }, { service: v6, dests: [] }]]]);
+    const lvs = buildCheckReport(farm, traffic).virtualServers[0]?.lvs;
+    expect(lvs?.map((l) => [l.addr, l.proto, l.counters.conns])).toEqual([['10.0.0.200:80', 6, 4], ['fwmark:7', 0, 2], ['[2001:db8::1]:80', 6, 3]]);
+    expect(lvs?.[0]?.counters).toEqual({ conns: 4, inPkts: 8, outPkts: 12, inBytes: 16, outBytes: 20 });
+    expect(lvs?.[0]?.dests).toEqual([{ addr: '10.0.0.11:80', counters: { conns: 1, inPkts: 2, outPkts: 3, inBytes: 4, outBytes: 5 } }]);
+    expect(buildCheckReport(farm).virtualServers[0]).not.toHaveProperty('lvs'); // no kernel table
   });
 });

@@ -13,6 +13,7 @@ import type { ScriptRunner } from '../../../script/types.js';
 import { FileTracker } from './file.js';
 import { sameModel } from '../reload-plan.js';
 import { ScriptTracker } from './script.js';
+import type { ScriptRunState } from '../../../status/types.js';
 import { ProcessWatch, type ProcessWatchSeams } from './process.js';
 
 interface Bound {
@@ -115,6 +116,11 @@ export class TrackerRegistry {
   /** A tracker's current status (true/false for scripts, links and processes, the value for files). */
   statusOf(kind: TrackKind, name: string): boolean | number {
     return this.status(kind, name);
+  }
+
+  /** What a vrrp_script is doing now; undefined when no instance uses it (never run). */
+  scriptRunState(name: string): ScriptRunState | undefined {
+    return this.scripts.get(name)?.runState;
   }
 
   private status(kind: TrackKind, name: string): boolean | number {

@@ -10,6 +10,8 @@ import type { VrrpScript } from '../../../config/model.js';
 import type { Clock, TimerHandle } from '../../../core/clock.js';
 import type { Logger } from '../../../core/log.js';
 import type { ScriptOutcome, ScriptRunner } from '../../../script/types.js';
+import type { ScriptRunState } from '../../../status/types.js';
+
 
 /** Why one run counted as a failure (logged). */
 export type ScriptFailReason = 'exitNonZero' | 'signalled' | 'timeout' | 'spawnFailed' | 'refused';
@@ -36,6 +38,7 @@ export class ScriptTracker {
   private failures = 0;
   private timer: TimerHandle | undefined;
   private stopped = true;
+  private phase: ScriptRunState = 'idle';
   private readonly listeners: ((good: boolean) => void)[] = [];
 
   constructor(
@@ -50,6 +53,11 @@ export class ScriptTracker {
   /** Current status: true when the script counts as succeeding. */
   get ok(): boolean {
     return this.good;
+  }
+
+  /** Whether a run is under way, and how far its timeout kill has gone. */
+  get runState(): ScriptRunState {
+    return this.phase;
   }
 
   /** Reload of a changed script of the same name: start from its status and rise/fall counts. */
@@ -84,7 +92,12 @@ export class ScriptTracker {
 
   private runOnce(): void {
     const startedMs = this.clock.nowMs();
-    void this.runner.run(this.spec.script, { timeoutMs: this.spec.timeoutMs, what: `vrrp_script ${this.spec.name}` }).then((r) => {
+    this.phase = 'running';
+    const onKill = (step: 'term' | 'kill'): void => {
+      this.phase = step === 'term' ? 'requested termination' : 'forcing termination';
+    };
+    void this.runner.run(this.spec.script, { timeoutMs: this.spec.timeoutMs, what: `vrrp_script ${this.spec.name}`, onKill }).then((r) => {
+      this.phase = 'idle';
       if (this.stopped) return;
       this.record(classifyRun(r));
       const elapsedMs = this.clock.nowMs() - startedMs;

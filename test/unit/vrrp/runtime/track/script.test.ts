@@ -126,3 +126,27 @@ describe('ScriptTracker.carry (reload of a changed script)', () => {
     expect(next.ok).toBe(true);
   });
 });
+
+describe('ScriptTracker.runState (keepalived_script_state)', () => {
+  it('is running during a run, requested/forcing termination as the timeout kills it, idle after', async () => {
+    const clock = new ManualClock();
+    const runner = new ProcessScriptRunner({ clock, log: silentLogger(), policy: { enableScriptSecurity: false } });
+    // Ignores SIGTERM (the ignore survives exec into sleep), so only the SIGKILL 2 s later ends it.
+    const t = new ScriptTracker(vrrpScript({ script: spec(['/bin/sh', '-c', 'trap "" TERM; exec sleep 30']), timeoutMs: 100, intervalMs: 60_000 }), clock, runner, silentLogger());
+    expect(t.runState).toBe('idle');
+    t.start();
+    expect(t.runState).toBe('running');
+    await new Promise((r) => setTimeout(r, 200)); // the process really starts (and the trap is set)
+    clock.advance(100);
+    expect(t.runState).toBe('requested termination');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(t.runState).toBe('requested termination'); // SIGTERM is ignored: still there
+    clock.advance(2000);
+    expect(t.runState).toBe('forcing termination');
+    const t0 = performance.now();
+    while (t.runState !== 'idle' && performance.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 20));
+    expect(t.runState).toBe('idle');
+    expect(t.counts.failures).toBe(1); // the timed-out run counted as a failure
+    t.stop();
+  });
+});
