@@ -19,6 +19,17 @@ export type ChildEntryResolver = (kind: ChildKind) => string;
 export const defaultChildEntry: ChildEntryResolver = (kind) =>
   fileURLToPath(new URL(kind === 'vrrp' ? '../vrrp/daemon.js' : '../check/daemon.js', import.meta.url));
 
+/**
+ * Node flags of a child. One that may run SCHED_RR (`*_rt_priority`, `max_auto_priority`)
+ * collects garbage on its main thread alone: only that thread is real-time, and a parallel
+ * scavenge waits for V8's helper threads, which a busy core starves at normal priority (the
+ * real-time child then stalls for tens of ms, a false takeover at a 10 ms advert_int).
+ */
+export function childNodeFlags(kind: ChildKind, config: Config): string[] {
+  const t = config.global.processTuning[kind];
+  return t.rtPriority !== undefined || config.global.maxAutoPriority > 0 ? ['--single-threaded-gc'] : [];
+}
+
 /** keepalived's names for the children in log lines ("VRRP child process(1234) died"). */
 export const CHILD_LABEL: Readonly<Record<ChildKind, string>> = { vrrp: 'VRRP', checker: 'Healthcheck' };
 
@@ -74,6 +85,7 @@ export class ManagedChild {
     this.fatal = undefined;
     this.startedAtMs = nowMs;
     const proc = fork(this.entry, [], {
+      execArgv: [...process.execArgv, ...childNodeFlags(this.kind, config)],
       env: { ...this.env, [CHILD_OPTIONS_ENV]: JSON.stringify(options) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'json',

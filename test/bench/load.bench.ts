@@ -1,5 +1,6 @@
 // Fast VRRPv3 on a busy director, kad and keepalived 2.2.7 side by side in one run (root:
-// `npx tsx test/bench/load.bench.ts [seconds=60] [cells=10x20,50x20,10x200,50x200] [busy=6]`).
+// `npx tsx test/bench/load.bench.ts [seconds=60] [cells=10x20,50x20,10x200,50x200] [busy=6]
+// [daemons=keepalived,kad,kad-rt]`).
 // Per cell (advert_int ms × instances): two directors on one bridge, master 100 / backup 90, all
 // VIPs on the master, then `busy` busy loops (nice 0) load every core for `seconds` while nothing
 // fails. Counted on the wire: false takeovers (backup adverts) and the master's adverts against
@@ -16,7 +17,7 @@ const CELLS = (process.argv[3] ?? '10x20,50x20,10x200,50x200').split(',').map((c
   return { intervalMs: ms ?? 10, instances: n ?? 20 };
 });
 const BUSY = Number(process.argv[4] ?? 6);
-const IMPLS: LoadImpl[] = ['keepalived', 'kad', 'kad-rt'];
+const IMPLS = (process.argv[5] ?? 'keepalived,kad,kad-rt').split(',') as LoadImpl[];
 
 const f1 = (x: number): string => x.toFixed(1);
 
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
         continue;
       }
       const ratio = r.masterAdverts / r.expected;
-      console.log(`${r.falseTransitions} false, ${(ratio * 100).toFixed(1)}% adverts sent`);
+      console.log(`${r.falseTransitions} false, ${(ratio * 100).toFixed(1)}% adverts sent${impl === 'kad-rt' ? `, ${r.rtRests} RLIMIT_RTTIME rests` : ''}`);
       rows.push(`| ${cell.intervalMs} ms × ${cell.instances} | ${impl} | ${r.falseTransitions} | ${r.instancesAffected} | ${r.masterAdverts} / ${r.expected} (${(ratio * 100).toFixed(1)}%) | ${f1(r.maxGapMs)} |`);
       for (const [role, s] of Object.entries(r.loop ?? {})) {
         const { lagMs: l, gcMs: g } = s;

@@ -111,14 +111,16 @@ export interface ChildLoopStats {
 }
 
 /** One run of `impl` on `lab` (directors 0 = master, 1 = backup); the daemons are stopped after. */
-export async function runLoad(lab: Lab, impl: LoadImpl, run: LoadRun): Promise<LoadResult & { loop?: { master: ChildLoopStats; backup: ChildLoopStats } }> {
+export async function runLoad(lab: Lab, impl: LoadImpl, run: LoadRun): Promise<LoadResult & { rtRests: number; loop?: { master: ChildLoopStats; backup: ChildLoopStats } }> {
   const loopDirs = new Map<Daemon, string>();
+  const logs: string[] = [];
   const start = (i: number, prio: number): Daemon => {
     const conf = loadConf(run.instances, run.intervalMs, prio, impl === 'kad-rt');
     const dir = join(lab.dir, `load-${impl}-${i}-${Date.now()}`);
     mkdirSync(dir, { recursive: true });
     // Logs to a file: -D logs every discarded lower-priority advert, too much for a pipe under load.
     const logFile = join(dir, 'log');
+    logs.push(logFile);
     if (impl === 'keepalived') return lab.startKeepalived(i, conf, { logFile });
     const d = lab.startKad(i, conf, { env: { KAD_LOOP_STATS_DIR: dir }, logFile });
     loopDirs.set(d, dir);
@@ -162,7 +164,9 @@ export async function runLoad(lab: Lab, impl: LoadImpl, run: LoadRun): Promise<L
     };
     const m = loop(master);
     const b = loop(backup);
-    return { ...res, ...(m && b ? { loop: { master: m, backup: b } } : {}) };
+    // kad's real-time children leave SCHED_RR for 1 s when they use up RLIMIT_RTTIME.
+    const rtRests = logs.reduce((n, f) => n + (readFileSync(f, 'utf8').match(/Used up RLIMIT_RTTIME/g)?.length ?? 0), 0);
+    return { ...res, rtRests, ...(m && b ? { loop: { master: m, backup: b } } : {}) };
   } finally {
     await Promise.all([master.stop(), backup.stop()]);
   }

@@ -57,6 +57,8 @@ describe.skipIf(why !== undefined)('process tuning keywords', () => {
     expect(d.output).toMatch(/Set realtime priority 10 \(RLIMIT_RTTIME 20000 usecs\)/);
     expect(d.output).toMatch(/vrrp_no_swap is not supported by kad and is ignored/);
     expect(status(pid, 'VmLck')).toBe('0 kB');
+    // A real-time child collects garbage on its (real-time) main thread alone.
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--single-threaded-gc');
   });
 
   it('max_auto_priority: a VRRP child held off the CPU for 500 ms switches itself to SCHED_RR', async () => {
