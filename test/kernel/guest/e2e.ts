@@ -49,6 +49,12 @@ function httpServer(ns: string | undefined, name: string): ChildProcess {
 const requests = (n: number): Record<string, number> =>
   JSON.parse(sh(`ip netns exec kadcl python3 ${guest}/http_count.py 10.10.1.100 80 ${n}`)) as Record<string, number>;
 
+/** Until a server listens on port 80 in namespace `ns` (at most 20 s). */
+async function waitListening(ns: string): Promise<void> {
+  const t0 = Date.now();
+  while (sh(`ip netns exec ${ns} ss -Hltn 'sport = :80'`).trim() === '' && Date.now() - t0 < 20_000) await sleep(50);
+}
+
 async function waitTable(pred: (t: string) => boolean, limitMs = 20_000): Promise<number> {
   const t0 = Date.now();
   while (!pred(sh('ipvsadm -Ln')) && Date.now() - t0 < limitMs) await sleep(100);
@@ -97,6 +103,8 @@ const main = async (): Promise<void> => {
   out.splitRs1Down = requests(10);
 
   servers.rs1 = httpServer('kadrs1', 'RS1');
+  // kad's detection is timed from when RS1 listens again, not from the slow guest's Python start.
+  await waitListening('kadrs1');
   out.rs1UpMs = await waitTable(both);
   out.splitRs1Back = requests(30);
 
