@@ -14,10 +14,10 @@ export interface Clock {
   /** Wall-clock milliseconds since the epoch, for log lines and dump files only. */
   wallMs(): number;
   /**
-   * Call `fn` once after `delayMs` (>= 0). `coarse`: a periodic timer (adverts) whose lateness of
-   * a millisecond is harmless, as opposed to a one-shot protocol timer that decides a failover.
+   * Call `fn` once after `delayMs` (>= 0). `precise`: a protocol timer that decides a failover
+   * (Master_Down_Interval, Skew_Time), which must not run late by Node's millisecond granularity.
    */
-  setTimer(delayMs: number, fn: () => void, coarse?: boolean): TimerHandle;
+  setTimer(delayMs: number, fn: () => void, precise?: boolean): TimerHandle;
   clearTimer(handle: TimerHandle | undefined): void;
 }
 

@@ -12,7 +12,7 @@ import type { Logger } from '../core/log.js';
 import { runChild, sendToParent as send, type ChildBody } from '../supervisor/child-entry.js';
 import { DUMP_FILES, writeDumpFile } from '../supervisor/dump-files.js';
 import { dumpText } from './dump/record.js';
-import { FailoverClock, periodicIntervals } from './runtime/clock.js';
+import { FailoverClock } from './runtime/clock.js';
 import { VrrpRuntime } from './runtime/runtime.js';
 import { ProcessScriptRunner } from '../script/runner.js';
 import { warnRootScripts } from '../supervisor/script-warnings.js';
@@ -26,8 +26,8 @@ const METRICS = new StatusMetrics();
 class VrrpChild implements ChildBody {
   private runtime: VrrpRuntime | undefined;
   private stopping = false;
-  /** One clock for the child's life; its periodic intervals follow the configuration. */
-  private readonly clock = new FailoverClock(new Set());
+  /** One clock for the child's life (precise failover timers, see runtime/clock.ts). */
+  private readonly clock = new FailoverClock();
   /** Why each instance last changed state (status document); transitions during a reload count as 'reload'. */
   private readonly transitions = new TransitionLog();
   private reloading = false;
@@ -44,7 +44,6 @@ class VrrpChild implements ChildBody {
 
   async start(config: Config): Promise<number | undefined> {
     warnRootScripts(config, 'vrrp', this.log);
-    this.clock.setPeriodic(periodicIntervals(config));
     this.runtime = new VrrpRuntime({
       config, clock: this.clock, log: this.log, resumeMaster: this.opts.resumeMaster ?? [], runner: this.runner(config),
       keepVipsOnStop: this.opts.cli.dontReleaseVrrp,
@@ -65,7 +64,6 @@ class VrrpChild implements ChildBody {
       send({ type: 'reloaded', ok: false, message: 'not running; configuration not applied' });
       return;
     }
-    this.clock.setPeriodic(periodicIntervals(config));
     this.reloading = true;
     try {
       const r = await this.runtime.reload(config, this.runner(config));

@@ -387,7 +387,7 @@ export class Instance implements SyncMember {
       } finally {
         this.adverAnchorMs = undefined;
       }
-    }, which === 'adver');
+    }, which === 'down');
   }
 
   /**
