@@ -76,7 +76,7 @@ export function loadConf(n: number, intervalMs: number, priority: number, rt = f
       vrid: v,
       priority,
       advertInt: String(intervalMs / 1000),
-      vips: [`10.240.${Math.floor(v / 250)}.${(v % 250) + 1}/16`],
+      vips: [`${loadVip(v)}/16`],
     });
   }
   return out;

@@ -98,7 +98,8 @@ export const VRRP_SYNC_GROUP: BlockSupport = {
   smtp_alert: I(T.smtp),
   track_bfd: BFD,
   notify_priority_changes: U('group priority lines are not written'),
-  global_tracking: U('deprecated, without effect in keepalived 2.2.7 too: track on the sync group'),
+  // Deprecated, and without effect in keepalived 2.2.7 too: kad says so (KAD_WARN_CONFIG_DEPRECATED) and does the same.
+  global_tracking: I('test/unit/config/sync-weights.test.ts'),
   sync_group_tracking_weight: I('test/unit/config/sync-weights.test.ts'),
 };
 
