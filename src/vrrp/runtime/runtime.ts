@@ -114,6 +114,11 @@ export class VrrpRuntime {
     }, { links: this.links, sockets: this.sockets, announcer: this.announcer, addresses: this.addresses, vmacs: this.vmacs, trackers: this.trackers, log: o.log });
   }
 
+  /** Start an instance built after start of day, unless vrrp_startup_delay's pending start will. */
+  private launch(inst: Instance, opts?: Parameters<Instance['start']>[0]): void {
+    if (!this.startTimer) inst.start(opts);
+  }
+
   /** Instances built outside start/reload (their interface came back): groups, trackers, start. */
   private restart(fresh: readonly Instance[]): void {
     this.buildGroups();
@@ -121,7 +126,7 @@ export class VrrpRuntime {
     for (const inst of fresh) {
       inst.linkChanged(this.links.running(this.ifOf(inst.spec)));
       this.announcer.socketFor(this.vipIfOf(inst.spec));
-      inst.start();
+      this.launch(inst);
     }
   }
 
@@ -258,8 +263,7 @@ export class VrrpRuntime {
     // A rebuilt instance whose macvlan changed name (or that dropped use_vmac) leaves the old one.
     for (const inst of fresh.values()) {
       this.announcer.socketFor(this.vipIfOf(inst.spec));
-      // Still within vrrp_startup_delay: the pending start takes every instance, new ones too.
-      if (!this.startTimer) inst.start({ resumeMaster: resume.has(inst.name), garp: !quiet.has(inst.name) });
+      this.launch(inst, { resumeMaster: resume.has(inst.name), garp: !quiet.has(inst.name) });
     }
     this.routes.sync();
     return plan;
