@@ -153,15 +153,16 @@ export function systemEnv(interfaceExists?: (name: string) => boolean): ConfigEn
     userExists,
     scriptFs: SYSTEM_FS,
     resolveHost,
-    routeTable,
+    routeTable: routeTables(),
   };
 }
 
 /** Where iproute2 keeps table names (the /etc files win over the /usr/share ones). */
 const RT_TABLES_DIRS = ['/etc/iproute2', '/usr/share/iproute2'];
 
-/** A table's number from rt_tables and rt_tables.d/*.conf (read at each call: files are small). */
-function routeTable(name: string): number | undefined {
+/** The text of rt_tables and rt_tables.d/*.conf, in the order iproute2 reads them. */
+function rtTablesTexts(): string[] {
+  const out: string[] = [];
   for (const dir of RT_TABLES_DIRS) {
     let extra: string[] = [];
     try {
@@ -170,17 +171,27 @@ function routeTable(name: string): number | undefined {
       // no such directory
     }
     for (const file of [`${dir}/rt_tables`, ...extra]) {
-      let text = '';
       try {
-        text = readFileSync(file, 'utf8');
+        out.push(readFileSync(file, 'utf8'));
       } catch {
-        continue;
+        // no such file
       }
-      const n = tableIn(text, name);
-      if (n !== undefined) return n;
     }
   }
-  return undefined;
+  return out;
+}
+
+/** A table's number by name; the files are read once per configuration read (`kad -t`, reload). */
+function routeTables(): (name: string) => number | undefined {
+  let texts: string[] | undefined;
+  return (name) => {
+    texts ??= rtTablesTexts();
+    for (const t of texts) {
+      const n = tableIn(t, name);
+      if (n !== undefined) return n;
+    }
+    return undefined;
+  };
 }
 
 /** The first address of `getent ahosts NAME` (NSS, as getaddrinfo); undefined when none. */
