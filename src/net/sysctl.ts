@@ -1,17 +1,11 @@
 /**
- * Layer: the sysctl seam (/proc/sys files). Reads and writes per-interface settings by path, not
- * by dotted name, because interface names may hold dots (`vrrp.51`). The VRRP runtime sets what
- * keepalived sets (promote_secondaries, the VMAC's arp_ignore / accept_local / rp_filter ...)
- * and restores the values it changed when it stops.
+ * Layer: the sysctl seam (/proc/sys files). Reads and writes per-interface settings by path (the
+ * paths come from ../vrrp/runtime/vmac-plan.ts), not by dotted name: interface names may hold dots
+ * (`vrrp.51`). The VRRP runtime (runtime/sysctls.ts) sets through it what keepalived sets
+ * (promote_secondaries, the VMAC's arp_ignore / accept_local / rp_filter ...) and restores it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { KadError } from '../core/errors.js';
-
-/** /proc/sys/net/{ipv4,ipv6}/conf/IF/KEY; IF may be `all` or `default`. */
-export function confPath(family: 'ipv4' | 'ipv6', ifName: string, key: string): string {
-  if (ifName.includes('/') || key.includes('/')) throw new KadError('KAD_ERR_NET_BAD_ADDRESS', `bad sysctl name ${ifName}/${key}`);
-  return `/proc/sys/net/${family}/conf/${ifName}/${key}`;
-}
 
 /** The value of a sysctl file, trimmed; undefined when it does not exist (interface gone). */
 export function readSysctl(path: string): string | undefined {
