@@ -9,6 +9,9 @@ import { writeFileAtomic } from './atomic-file.js';
 
 export const LOOP_STATS_ENV = 'KAD_LOOP_STATS_DIR';
 
+/** The report file of child `proc` in `dir`. */
+export const loopStatsFile = (dir: string, proc: string): string => join(dir, `kad_${proc}.loop.json`);
+
 /** Milliseconds: how many samples, and their distribution. */
 export interface Distribution {
   count: number;
@@ -39,7 +42,7 @@ export function distribution(values: readonly number[]): Distribution {
 export function startLoopStats(proc: string, env: NodeJS.ProcessEnv = process.env): () => void {
   const dir = env[LOOP_STATS_ENV];
   if (!dir) return () => undefined;
-  const file = join(dir, `kad_${proc}.loop.json`);
+  const file = loopStatsFile(dir, proc);
   const started = performance.now();
   const resolutionMs = 5;
   const lag = monitorEventLoopDelay({ resolution: resolutionMs });

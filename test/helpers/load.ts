@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LOOP_STATS_ENV, loopStatsFile } from '../../src/supervisor/loop-stats.js';
 import { onCleanup } from './netns.js';
 import { sleep, vrrpInstance, waitUntil, type Daemon, type Lab, type LabPacket } from './lab.js';
 
@@ -122,7 +123,7 @@ export async function runLoad(lab: Lab, impl: LoadImpl, run: LoadRun): Promise<L
     const logFile = join(dir, 'log');
     logs.push(logFile);
     if (impl === 'keepalived') return lab.startKeepalived(i, conf, { logFile });
-    const d = lab.startKad(i, conf, { env: { KAD_LOOP_STATS_DIR: dir }, logFile });
+    const d = lab.startKad(i, conf, { env: { [LOOP_STATS_ENV]: dir }, logFile });
     loopDirs.set(d, dir);
     return d;
   };
@@ -157,7 +158,7 @@ export async function runLoad(lab: Lab, impl: LoadImpl, run: LoadRun): Promise<L
     const loop = (d: Daemon): ChildLoopStats | undefined => {
       const dir = loopDirs.get(d);
       try {
-        return dir ? (JSON.parse(readFileSync(join(dir, 'kad_vrrp.loop.json'), 'utf8')) as ChildLoopStats) : undefined;
+        return dir ? (JSON.parse(readFileSync(loopStatsFile(dir, 'vrrp'), 'utf8')) as ChildLoopStats) : undefined;
       } catch {
         return undefined;
       }

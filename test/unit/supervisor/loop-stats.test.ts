@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { distribution, startLoopStats, type LoopStats } from '../../../src/supervisor/loop-stats.js';
+import { distribution, LOOP_STATS_ENV, loopStatsFile, startLoopStats, type LoopStats } from '../../../src/supervisor/loop-stats.js';
 
 describe('loop statistics', () => {
   it('quantiles of a sample, and zeros for none', () => {
@@ -16,12 +16,12 @@ describe('loop statistics', () => {
     expect(startLoopStats('vrrp', {})()).toBeUndefined();
     const dir = mkdtempSync(join(tmpdir(), 'kad-loop-'));
     try {
-      const finish = startLoopStats('vrrp', { KAD_LOOP_STATS_DIR: dir });
+      const finish = startLoopStats('vrrp', { [LOOP_STATS_ENV]: dir });
       const junk: number[][] = [];
       for (let i = 0; i < 2000; i++) junk.push(new Array<number>(1000).fill(i));
       await new Promise((r) => setTimeout(r, 60));
       finish();
-      const r = JSON.parse(readFileSync(join(dir, 'kad_vrrp.loop.json'), 'utf8')) as LoopStats;
+      const r = JSON.parse(readFileSync(loopStatsFile(dir, 'vrrp'), 'utf8')) as LoopStats;
       expect(r.proc).toBe('vrrp');
       expect(r.lagMs.count).toBeGreaterThan(0);
       expect(r.gcMs.count).toBeGreaterThan(0);
