@@ -9,6 +9,8 @@ export interface ConfigEnv {
   hostname: string;
   /** True if a network interface of that name exists (down counts as existing). */
   interfaceExists(name: string): boolean;
+  /** True if the interface is a loopback one (IFF_LOOPBACK): VRRP cannot run on it. */
+  interfaceIsLoopback?(name: string): boolean;
   /** The interface's MTU, when known (it bounds how many VIPs one advert carries). */
   interfaceMtu?(name: string): number | undefined;
   /** The executable a script's argv[0] resolves to, or undefined when there is none. */

@@ -149,6 +149,7 @@ export function systemEnv(interfaceExists?: (name: string) => boolean): ConfigEn
     hostname: hostname().split('.')[0] ?? 'localhost',
     interfaceExists: interfaceExists ?? ((n) => /^[^/]+$/.test(n) && n !== '.' && n !== '..' && existsSync(`/sys/class/net/${n}`)),
     interfaceMtu,
+    interfaceIsLoopback,
     findProgram,
     userExists,
     scriptFs: SYSTEM_FS,
@@ -205,14 +206,27 @@ function resolveHost(name: string): string | undefined {
 }
 
 /** An interface's MTU from sysfs (undefined when the name is odd or the file unreadable). */
-function interfaceMtu(name: string): number | undefined {
+/** A number from /sys/class/net/NAME/ATTR (decimal or 0x hex), undefined when unreadable. */
+function linkAttr(name: string, attr: string): number | undefined {
   if (!/^[^/]+$/.test(name) || name === '.' || name === '..') return undefined;
   try {
-    const mtu = Number(readFileSync(`/sys/class/net/${name}/mtu`, 'utf8').trim());
-    return Number.isInteger(mtu) && mtu > 0 ? mtu : undefined;
+    const v = Number(readFileSync(`/sys/class/net/${name}/${attr}`, 'utf8').trim());
+    return Number.isInteger(v) ? v : undefined;
   } catch {
     return undefined;
   }
+}
+
+function interfaceMtu(name: string): number | undefined {
+  const mtu = linkAttr(name, 'mtu');
+  return mtu !== undefined && mtu > 0 ? mtu : undefined;
+}
+
+/** IFF_LOOPBACK (linux/if.h) in the link's flags. */
+const IFF_LOOPBACK = 0x8;
+
+function interfaceIsLoopback(name: string): boolean {
+  return ((linkAttr(name, 'flags') ?? 0) & IFF_LOOPBACK) !== 0;
 }
 
 /** Deep-freezes a JSON-shaped value (iteratively: no recursion limit). */

@@ -88,6 +88,10 @@ function checkInterfaces(cx: Cx, d: InstanceDraft, g: GlobalDefs, env: ConfigEnv
     cx.report(at, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `${d.name}: no 'interface'; keepalived cannot run this instance`);
   } else if (!g.dynamicInterfaces && !env.interfaceExists(d.interface)) {
     cx.report(at, 'KAD_ERR_CONFIG_INTERFACE_MISSING', `${d.name}: interface '${d.interface}' does not exist (set dynamic_interfaces to allow this)`);
+  } else if (env.interfaceIsLoopback?.(d.interface)) {
+    // keepalived 2.2.7: "cannot use a loopback interface (lo) for vrrp - ignoring", then the
+    // instance has no interface: a config error.
+    cx.report(d.interfaceAt ?? at, 'KAD_ERR_CONFIG_INVALID_VALUE', `${d.name}: cannot use the loopback interface '${d.interface}' for VRRP`);
   }
   for (const v of [...d.vips, ...d.excludedVips]) {
     if (v.dev !== undefined && !g.dynamicInterfaces && !env.interfaceExists(v.dev)) {

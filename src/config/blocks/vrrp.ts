@@ -7,6 +7,7 @@ import { ignore, registerTable, type Cx, type Table } from '../context.js';
 import type { ParsedIp } from '../../core/addr.js';
 import type { IpAddress, NotifyScripts, RouteSpec, RuleSpec, SyncGroup, TrackRef, UnicastPeer } from '../model.js';
 import { readScript } from '../script.js';
+import type { SourceToken } from '../preprocess.js';
 import type { Node } from '../tree.js';
 import { parseAddressBlock } from './address.js';
 import { parseRouteBlock } from './route.js';
@@ -21,6 +22,8 @@ export interface InstanceDraft {
   name: string;
   state?: 'MASTER' | 'BACKUP';
   interface?: string;
+  /** Where `interface` was given. */
+  interfaceAt?: SourceToken;
   vrid?: number;
   priority?: number;
   advertIntMs?: number;
@@ -169,7 +172,10 @@ export const INSTANCE_TABLE: Table<InstanceDraft> = registerTable<InstanceDraft>
     const s = cx.oneOf(n, 0, ['MASTER', 'BACKUP']);
     if (s) d.state = s;
   },
-  interface: (n, d, cx) => { d.interface = cx.arg(n, 0, 'an interface name'); },
+  interface: (n, d, cx) => {
+    d.interface = cx.arg(n, 0, 'an interface name');
+    d.interfaceAt = n.head;
+  },
   virtual_router_id: (n, d, cx) => { d.vrid = cx.int(n, 0, 1, 255); },
   priority: (n, d, cx) => { d.priority = cx.int(n, 0, 1, 255); },
   advert_int: (n, d, cx) => { d.advertIntMs = cx.timerMs(n, 0, 0.01, 255); },
