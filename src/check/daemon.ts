@@ -132,7 +132,7 @@ class CheckerChild implements ChildBody {
       send({ type: 'dumped', what: 'data', file });
     } else if (m.type === 'status-request') {
       const check = this.sched ? buildCheckReport(this.sched.state, this.port?.traffic?.(), m.view !== 'metrics') : { virtualServers: [] };
-      send(m.view === 'metrics' ? { type: 'status', id: m.id, metrics: METRICS.checkSamples(check) } : { type: 'status', id: m.id, check });
+      send(m.view === 'metrics' ? { type: 'status', id: m.id, metrics: METRICS.checkChunks(check, m.since) } : { type: 'status', id: m.id, check });
     } else if (m.type === 'vrrp-state' && this.sched) {
       this.sched.setVrrpState(m.instance, m.state);
       this.applySyncRole();

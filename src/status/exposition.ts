@@ -45,69 +45,58 @@ function valueText(v: number): string {
   return String(v);
 }
 
-/**
- * Samples written in another process (a child's answer to a metrics request): each distinct
- * label set once in `labels`, and per family name a flat list of (index into `labels`, value)
- * pairs. An instance's label set serves its 14 counters, so this is a third of the lines' size.
- * Values are finite numbers (JSON has no NaN or Infinity).
- */
-export interface SampleTable {
-  labels: string[];
-  families: Record<string, number[]>;
+/** The sample lines of one family as exposition text ('\n' between lines, none at the end). */
+export function familyLines(name: string, labels: readonly string[], values: readonly number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const l = labels[i] ?? '';
+    const v = valueText(values[i] ?? NaN);
+    out.push(l === '' ? `${name} ${v}` : `${name}{${l}} ${v}`);
+  }
+  return out.join('\n');
+}
+
+/** One family's samples: parallel label sets (labelText() results) and values. */
+export interface FamilySamples {
+  readonly labels: string[];
+  readonly values: number[];
 }
 
 /** One scrape's samples, family by family, in the order the families were declared. */
 export class Exposition {
-  /** Each label set once; samples refer to it by index (what table() sends as is). */
-  private readonly labels: string[] = [];
-  private readonly labelIndex = new Map<string, number>();
-  /** Per family: flat (label index, value) pairs. */
-  private readonly samples = new Map<FamilyDef, number[]>();
+  private readonly samples = new Map<FamilyDef, FamilySamples>();
 
   constructor(families: readonly FamilyDef[]) {
-    for (const f of families) this.samples.set(f, []);
+    for (const f of families) this.samples.set(f, { labels: [], values: [] });
   }
 
   /** Add a sample; `labels` is a labelText() result. */
   add(f: FamilyDef, labels: string, value: number): void {
-    const list = this.samples.get(f);
-    if (!list) throw new Error(`metric family ${f.name} was not declared`);
-    let at = this.labelIndex.get(labels);
-    if (at === undefined) {
-      at = this.labels.push(labels) - 1;
-      this.labelIndex.set(labels, at);
-    }
-    list.push(at, value);
+    const s = this.samples.get(f);
+    if (!s) throw new Error(`metric family ${f.name} was not declared`);
+    s.labels.push(labels);
+    s.values.push(value);
   }
 
-  /** The samples as a table another process can pass to text(). */
-  table(): SampleTable {
-    const families: Record<string, number[]> = {};
-    for (const [f, list] of this.samples) if (list.length > 0) families[f.name] = list;
-    return { labels: this.labels, families };
+  /** The families that have samples, in declaration order. */
+  *filled(): IterableIterator<[FamilyDef, FamilySamples]> {
+    for (const e of this.samples) if (e[1].values.length > 0) yield e;
   }
 
   /**
-   * The exposition text, with the samples of `merged` (tables other processes wrote) after this
-   * one's in each family; families they have but this one did not declare are left out. A family
-   * without samples keeps its HELP and TYPE lines.
+   * The exposition text, with the lines of `merged` (family name → text other processes wrote)
+   * after this one's in each family; families they have but this one did not declare are left
+   * out. A family without samples keeps its HELP and TYPE lines.
    */
-  text(merged: readonly SampleTable[] = []): string {
+  text(merged: readonly ReadonlyMap<string, string>[] = []): string {
     const out: string[] = [];
-    const lines = (name: string, labels: readonly string[], flat: readonly number[]): void => {
-      for (let i = 0; i + 1 < flat.length; i += 2) {
-        const l = labels[flat[i]!] ?? '';
-        const v = valueText(flat[i + 1] ?? NaN);
-        out.push(l === '' ? `${name} ${v}` : `${name}{${l}} ${v}`);
-      }
-    };
-    for (const [f, list] of this.samples) {
+    for (const [f, s] of this.samples) {
       if (out.length > 0) out.push(''); // a blank line between families, as prom-client writes them
       out.push(`# HELP ${f.name} ${f.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${f.name} ${f.type}`);
-      lines(f.name, this.labels, list);
-      for (const t of merged) {
-        const flat = t.families[f.name];
-        if (flat) lines(f.name, t.labels, flat);
+      if (s.values.length > 0) out.push(familyLines(f.name, s.labels, s.values));
+      for (const m of merged) {
+        const lines = m.get(f.name);
+        if (lines) out.push(lines);
       }
     }
     return out.join('\n') + '\n';

@@ -18,7 +18,7 @@
 import type { CliOptions } from '../core/options.js';
 import type { Config } from '../config/model.js';
 import type { VrrpStateName } from '../core/vrrp-state.js';
-import type { SampleTable } from '../status/exposition.js';
+import type { ChunkAnswer } from '../status/metric-chunks.js';
 import type { CheckReport, VrrpReport } from '../status/types.js';
 
 export type { VrrpStateName };
@@ -55,9 +55,10 @@ export type ParentMessage =
   | { type: 'vrrp-state'; instance: string; state: VrrpStateName }
   /**
    * Ask for the child's part of the status document; answered by 'status' with the same id.
-   * `view: 'metrics'` asks for its metric families as exposition text instead (/metrics).
+   * `view: 'metrics'` asks for its metric families as exposition text instead (/metrics);
+   * `since` is the generation of that text the parent holds (src/status/metric-chunks.ts).
    */
-  | { type: 'status-request'; id: number; view?: StatusView };
+  | { type: 'status-request'; id: number; view?: StatusView; since?: number };
 
 
 /** Child → parent. */
@@ -82,7 +83,7 @@ export type ChildMessage =
    * Answer to 'status-request': the VRRP child fills `vrrp`, the checker child `check`; for the
    * metrics view both fill `metrics` instead (their metric families' samples).
    */
-  | { type: 'status'; id: number; vrrp?: VrrpReport; check?: CheckReport; metrics?: SampleTable };
+  | { type: 'status'; id: number; vrrp?: VrrpReport; check?: CheckReport; metrics?: ChunkAnswer };
 
 export function isParentMessage(m: unknown): m is ParentMessage {
   return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string'

@@ -2,12 +2,12 @@
  * The parent's side of the status document: asks each running child for its part over IPC
  * ('status-request' → 'status'), waits at most `timeoutMs`, and adds the process facts it
  * keeps itself. A child that is down, restarting or slow shows as such; a request never hangs.
- * For /metrics the children answer with their metric families' samples (the metrics view:
- * each label set once, then values) instead of a document to serialise, parse and map again
- * (docs/benchmarks.md).
+ * For /metrics the children answer with their metric families as text, only the families that
+ * changed since the parent's last copy (src/status/metric-chunks.ts), instead of a document to
+ * serialise, parse and map again (docs/benchmarks.md); concurrent scrapes share one gathering.
  */
 import type { Clock, TimerHandle } from '../core/clock.js';
-import type { SampleTable } from '../status/exposition.js';
+import { ChunkStore } from '../status/metric-chunks.js';
 import type { ChildKind, ChildMessage, StatusView } from './ipc.js';
 import type { ProcessStatus, ReloadStatus, SourceState, StatusDocument } from '../status/types.js';
 
@@ -32,7 +32,7 @@ export interface StatusSource {
   reloads(): ReloadStatus;
   parentStartedWallMs: number;
   /** Send a status request to a child; false when it cannot be told. */
-  ask(kind: ChildKind, id: number, view: StatusView): boolean;
+  ask(kind: ChildKind, id: number, view: StatusView, since?: number): boolean;
 }
 
 type Answer = Extract<ChildMessage, { type: 'status' }>;
@@ -62,6 +62,9 @@ function processState(f: ChildFacts): ProcessStatus['state'] {
 export class StatusCollector {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** Per child, the text of its metric families at its last answer. */
+  private readonly chunks: Readonly<Record<ChildKind, ChunkStore>> = { vrrp: new ChunkStore(), checker: new ChunkStore() };
+  private metricsInFlight: Promise<{ doc: StatusDocument; families: ReadonlyMap<string, string>[] }> | undefined;
 
   constructor(private readonly src: StatusSource, private readonly timeoutMs = STATUS_TIMEOUT_MS) {}
 
@@ -74,7 +77,7 @@ export class StatusCollector {
     p.resolve(m);
   }
 
-  private ask(kind: ChildKind, view: StatusView): Promise<Answer | undefined> {
+  private ask(kind: ChildKind, view: StatusView, since?: number): Promise<Answer | undefined> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       const timer = this.src.clock.setTimer(this.timeoutMs, () => {
@@ -82,14 +85,14 @@ export class StatusCollector {
         resolve(undefined);
       });
       this.pending.set(id, { resolve, timer });
-      if (!this.src.ask(kind, id, view)) this.answer({ type: 'status', id });
+      if (!this.src.ask(kind, id, view, since)) this.answer({ type: 'status', id });
     });
   }
 
   private async part(f: ChildFacts, view: StatusView): Promise<Part> {
     const ps = processState(f);
     if (ps !== 'running' && ps !== 'starting') return { state: ps };
-    const answer = await this.ask(f.kind, view);
+    const answer = await this.ask(f.kind, view, view === 'metrics' ? this.chunks[f.kind].since() : undefined);
     if (!answer) return { state: ps === 'starting' ? 'starting' : 'timeout' };
     return { state: 'ok', answer };
   }
@@ -107,11 +110,24 @@ export class StatusCollector {
 
   /**
    * For /metrics: the document without instances and servers (process facts, sources, reloads),
-   * and the samples of the children's metric families.
+   * and each answering child's metric families (family name → lines). A scrape that comes while
+   * another is gathering shares its result.
    */
-  async collectMetrics(): Promise<{ doc: StatusDocument; samples: SampleTable[] }> {
+  collectMetrics(): Promise<{ doc: StatusDocument; families: ReadonlyMap<string, string>[] }> {
+    this.metricsInFlight ??= this.gatherMetrics().finally(() => { this.metricsInFlight = undefined; });
+    return this.metricsInFlight;
+  }
+
+  private async gatherMetrics(): Promise<{ doc: StatusDocument; families: ReadonlyMap<string, string>[] }> {
     const [doc, v, c] = await this.gather('metrics');
-    return { doc, samples: [v.answer?.metrics, c.answer?.metrics].filter((t) => t !== undefined) };
+    const families: ReadonlyMap<string, string>[] = [];
+    for (const [kind, part] of [['vrrp', v], ['checker', c]] as const) {
+      const store = this.chunks[kind];
+      const a = part.answer?.metrics;
+      const got = a ? store.take(a) : store.reset();
+      if (got) families.push(got);
+    }
+    return { doc, families };
   }
 
   private async gather(view: StatusView): Promise<[StatusDocument, Part, Part]> {

@@ -9,7 +9,8 @@
  * scrape: prom-client's Registry formatted every label set of every sample again, which at 200
  * instances and 1000 real servers cost most of a scrape (docs/benchmarks.md).
  */
-import { EXPOSITION_CONTENT_TYPE, Exposition, joinLabels, labelText, type FamilyDef, type MetricType, type SampleTable } from '../status/exposition.js';
+import { EXPOSITION_CONTENT_TYPE, Exposition, joinLabels, labelText, type FamilyDef, type MetricType } from '../status/exposition.js';
+import { ChunkWriter, type ChunkAnswer } from '../status/metric-chunks.js';
 import type {
   CheckReport, InstanceStatus, LvsCounters, ScriptRunState, StatusDocument, VirtualServerStatus, VrrpReport,
 } from '../status/types.js';
@@ -64,6 +65,8 @@ export class StatusMetrics {
   readonly contentType = EXPOSITION_CONTENT_TYPE;
   private readonly families: FamilyDef[] = [];
   private readonly instanceLabels = new Map<string, InstanceLabels>();
+  /** A child's answers from one scrape to the next (only the child's own families). */
+  private readonly writer = new ChunkWriter();
   private readonly g = {
     up: this.gauge('keepalived_up', 'Status of kad: 1 when every configured child answered'),
     vrrpState: this.gauge('keepalived_vrrp_state', 'VRRP state (0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT), one series per VIP'),
@@ -113,10 +116,10 @@ export class StatusMetrics {
   }
 
   /**
-   * Write every metric from `doc`, plus the samples the children wrote themselves (the metrics
-   * view: `doc` then carries no instance or server); returns the exposition text.
+   * Write every metric from `doc`, plus the families the children wrote themselves (family name
+   * → lines; `doc` then carries no instance or server); returns the exposition text.
    */
-  render(doc: StatusDocument, children: readonly SampleTable[] = []): string {
+  render(doc: StatusDocument, children: readonly ReadonlyMap<string, string>[] = []): string {
     const out = new Exposition(this.families);
     this.fillProcess(out, doc);
     this.fillVrrp(out, doc);
@@ -124,18 +127,18 @@ export class StatusMetrics {
     return out.text(children);
   }
 
-  /** The VRRP child's families (its answer to a metrics request). */
-  vrrpSamples(report: VrrpReport): SampleTable {
+  /** The VRRP child's families (its answer to a metrics request; `since`: what the parent holds). */
+  vrrpChunks(report: VrrpReport, since?: number): ChunkAnswer {
     const out = new Exposition(this.families);
     this.fillVrrp(out, report);
-    return out.table();
+    return this.writer.answer(out, since);
   }
 
   /** The checker child's families. */
-  checkSamples(report: CheckReport): SampleTable {
+  checkChunks(report: CheckReport, since?: number): ChunkAnswer {
     const out = new Exposition(this.families);
     this.fillCheck(out, report);
-    return out.table();
+    return this.writer.answer(out, since);
   }
 
   private fillVrrp(out: Exposition, r: VrrpReport): void {

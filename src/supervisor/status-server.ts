@@ -44,7 +44,7 @@ function handler(collector: StatusCollector, metrics: StatusMetrics, withStatus:
       reply(res, 500, { error: 'status unavailable' });
     };
     if (path === '/metrics') {
-      collector.collectMetrics().then(({ doc, samples }) => reply(res, 200, metrics.render(doc, samples), metrics.contentType), fail);
+      collector.collectMetrics().then(({ doc, families }) => reply(res, 200, metrics.render(doc, families), metrics.contentType), fail);
     } else if (withStatus && path === '/status') {
       collector.collect().then((doc) => reply(res, 200, doc), fail);
     } else if (withStatus && path === '/healthz') {

@@ -93,7 +93,7 @@ export class Supervisor {
       parentStartedWallMs: startedWallMs,
       facts: () => this.childFacts(),
       reloads: () => this.reloadStatus(),
-      ask: (kind, id, view) => this.children.get(kind)?.send({ type: 'status-request', id, view }) ?? false,
+      ask: (kind, id, view, since) => this.children.get(kind)?.send({ type: 'status-request', id, view, ...(since === undefined ? {} : { since }) }) ?? false,
     });
   }
 

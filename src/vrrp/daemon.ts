@@ -85,7 +85,7 @@ class VrrpChild implements ChildBody {
       const views = (this.runtime?.instances ?? []).map((i) => ({ spec: i.spec, snapshot: () => i.snapshot(), effects: i.trackerEffects as ReadonlyMap<string, EffectView> }));
       const rt = this.runtime;
       const vrrp = rt ? buildVrrpReport(views, rt.config, this.transitions, (name) => rt.scriptRunState(name)) : { instances: [], scripts: [] };
-      send(m.view === 'metrics' ? { type: 'status', id: m.id, metrics: METRICS.vrrpSamples(vrrp) } : { type: 'status', id: m.id, vrrp });
+      send(m.view === 'metrics' ? { type: 'status', id: m.id, metrics: METRICS.vrrpChunks(vrrp, m.since) } : { type: 'status', id: m.id, vrrp });
     }
   }
 

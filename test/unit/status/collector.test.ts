@@ -22,10 +22,10 @@ const instance = (over: Partial<InstanceStatus> = {}): InstanceStatus => ({
 
 function setup(facts: ChildFacts[]) {
   const clock = new ManualClock();
-  const asked: { kind: ChildKind; id: number; view: string }[] = [];
+  const asked: { kind: ChildKind; id: number; view: string; since?: number }[] = [];
   const c = new StatusCollector({
     clock, parentStartedWallMs: clock.wallMs(), facts: () => facts, reloads: () => ({ count: 0 }),
-    ask: (kind, id, view) => (asked.push({ kind, id, view }), true),
+    ask: (kind, id, view, since) => (asked.push({ kind, id, view, since }), true),
   }, 1000);
   return { clock, asked, c };
 }
@@ -83,13 +83,15 @@ describe('status collector', () => {
     const { asked, c } = setup([running('vrrp'), running('checker')]);
     const views: string[] = [];
     const metrics = new StatusMetrics();
+    const vrrpChild = new StatusMetrics();
+    const checkChild = new StatusMetrics();
     const p = c.collectMetrics();
     expect(asked.map((a) => [a.kind, a.view])).toEqual([['vrrp', 'metrics'], ['checker', 'metrics']]);
     // What the children send: their own families as lines, written from their reports.
-    c.answer({ type: 'status', id: asked[0]!.id, metrics: metrics.vrrpSamples({ instances: [instance()], scripts: [{ name: 'chk', status: 'GOOD', state: 'running' }] }) });
-    c.answer({ type: 'status', id: asked[1]!.id, metrics: metrics.checkSamples({ virtualServers: [{ name: 'vs1', protocol: 'TCP', scheduler: 'rr', quorum: 1, quorumUp: true, liveWeight: 1, realServers: [] }] }) });
-    const { doc, samples } = await p;
-    views.push(...samples.flatMap((t) => Object.keys(t.families)));
+    c.answer({ type: 'status', id: asked[0]!.id, metrics: vrrpChild.vrrpChunks({ instances: [instance()], scripts: [{ name: 'chk', status: 'GOOD', state: 'running' }] }) });
+    c.answer({ type: 'status', id: asked[1]!.id, metrics: checkChild.checkChunks({ virtualServers: [{ name: 'vs1', protocol: 'TCP', scheduler: 'rr', quorum: 1, quorumUp: true, liveWeight: 1, realServers: [] }] }) });
+    const { doc, families: samples } = await p;
+    views.push(...samples.flatMap((t) => [...t.keys()]));
     expect(doc.instances).toEqual([]);
     const m = parseExposition(metrics.render(doc, samples));
     expect(sample(m, 'keepalived_up')).toBe(1);
