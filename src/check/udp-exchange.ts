@@ -24,6 +24,7 @@ export function udpExchange(
 ): Promise<UdpOutcome> {
   return new Promise((resolve) => {
     let sock: Socket;
+    let finished = false;
     const failed = (err: NodeJS.ErrnoException): void => done({ kind: 'error', code: err.code ?? err.message });
     // dgram hands a connect error (ENETUNREACH: no route) to the callback, not to 'error'.
     const start = (): void => {
@@ -36,7 +37,6 @@ export function udpExchange(
       resolve({ kind: 'error', code: err instanceof Error ? err.message : String(err) });
       return;
     }
-    let finished = false;
     const done = (o: UdpOutcome): void => {
       if (finished) return;
       finished = true;

@@ -117,7 +117,8 @@ export function boundUdpSocket(b: SocketBinding, onBound: () => void): UdpSocket
   if (needsOwnSocket(b)) {
     const fd = openBoundFd('udp', b);
     try {
-      sock.bind({ fd }, onBound);
+      // dgram may report an adopted descriptor as listening before bind() returns.
+      sock.bind({ fd }, () => queueMicrotask(onBound));
     } catch (err) {
       c.closeFd(fd);
       sock.close();
