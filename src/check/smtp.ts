@@ -39,12 +39,14 @@ function converse(checker: SmtpChecker, target: CheckTarget, timeoutMs: number, 
   });
 }
 
-/** The target of one SMTP_CHECK `host { }`: its connect_ip, connect_port and bindto over the real server. */
+/** The target of one SMTP_CHECK `host { }`: its connect_ip, connect_port, bindto, bind_if and fwmark over the checker's. */
 export function hostTarget(base: CheckTarget, h: SmtpHost): CheckTarget {
   const address = h.connectIp ?? base.address;
   const port = h.connectPort ?? base.port;
   const t: CheckTarget = { ...base, address, port, family: address.includes(':') ? 6 : 4, name: endpointName(address, 'tcp', port) };
   if (h.bindTo !== undefined) t.bindTo = h.bindTo;
+  if (h.bindIf !== undefined) t.bindIf = h.bindIf;
+  if (h.fwmark !== undefined) t.fwmark = h.fwmark;
   return t;
 }
 

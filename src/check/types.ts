@@ -6,6 +6,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { Checker, Config, Family, RealServer, VirtualServer } from '../config/model.js';
+import type { SocketBinding } from '../net/bound-socket.js';
 import type { ScriptRunner } from '../script/types.js';
 
 /** Why an attempt failed; used in logs and counters. */
@@ -32,6 +33,10 @@ export interface CheckTarget {
   family: Family;
   bindTo?: string;
   bindPort?: number;
+  /** bind_if: SO_BINDTODEVICE. */
+  bindIf?: string;
+  /** fwmark: SO_MARK (0 or unset: none). */
+  fwmark?: number;
   /** Printable like keepalived: `[10.0.0.2]:tcp:80`. */
   name: string;
   vs: VirtualServer;
@@ -61,5 +66,17 @@ export function resolveTarget(checker: Checker, vs: VirtualServer, rs: RealServe
   const t: CheckTarget = { address, port, family, name: endpointName(address, proto, port), vs, rs };
   if (checker.bindTo !== undefined) t.bindTo = checker.bindTo;
   if (checker.bindPort !== undefined) t.bindPort = checker.bindPort;
+  if (checker.bindIf !== undefined) t.bindIf = checker.bindIf;
+  if (checker.fwmark !== undefined) t.fwmark = checker.fwmark;
   return t;
+}
+
+/** The socket options of a target: source address and port, interface, mark. */
+export function bindingOf(t: CheckTarget): SocketBinding {
+  const b: SocketBinding = { family: t.family };
+  if (t.bindTo !== undefined) b.bindTo = t.bindTo;
+  if (t.bindPort !== undefined) b.bindPort = t.bindPort;
+  if (t.bindIf !== undefined) b.bindIf = t.bindIf;
+  if (t.fwmark !== undefined) b.fwmark = t.fwmark;
+  return b;
 }

@@ -419,6 +419,8 @@ export interface SmtpHost {
   connectIp?: string;
   connectPort?: number;
   bindTo?: string;
+  bindIf?: string;
+  fwmark?: number;
   connectTimeoutMs?: number;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Layer: the C library boundary. Loads libc through koffi and exposes the few calls kad needs
- * (socket, setsockopt, bind, sendto, sendmsg, recvmsg, close, if_nametoindex, signal, setns) as typed
+ * (socket, setsockopt, bind, sendto, recvfrom, sendmsg, recvmsg, close, if_nametoindex, signal, setns) as typed
  * functions that return numbers and throw a KadError carrying `{errno, code, syscall}` on
  * failure. No other module loads libc; the user database calls (src/script/passwd.ts) are declared
  * on the handle exported here.
@@ -21,6 +21,8 @@ export const AF_INET6 = 10;
 export const AF_PACKET = 17;
 export const AF_NETLINK = 16;
 export const NETLINK_ROUTE = 0;
+export const SOCK_STREAM = 1;
+export const SOCK_DGRAM = 2;
 export const SOCK_RAW = 3;
 export const SOCK_NONBLOCK = 0o4000;
 export const SOCK_CLOEXEC = 0o2000000;
@@ -30,9 +32,14 @@ export const MSG_TRUNC = 0x20;
 /** Option levels and names (asm-generic/socket.h, linux/in.h, linux/in6.h). */
 export const SOL_SOCKET = 1;
 export const SO_BINDTODEVICE = 25;
+export const SO_MARK = 36;
 export const SO_RCVBUF = 8;
 export const SO_RCVBUFFORCE = 33;
 export const IPPROTO_IP = 0;
+export const IPPROTO_ICMP = 1;
+export const IPPROTO_TCP = 6;
+export const IPPROTO_UDP = 17;
+export const IPPROTO_ICMPV6 = 58;
 export const IPPROTO_IPV6 = 41;
 export const IP_TOS = 1;
 export const IP_TTL = 2;
@@ -79,6 +86,9 @@ const cSetsockopt: (fd: number, level: number, name: number, val: Buffer, len: n
 const cBind: (fd: number, addr: Buffer, len: number) => number = lib.func('int bind(int fd, const void *addr, uint32_t len)');
 const cSendto: (fd: number, buf: Buffer, len: number, flags: number, addr: Buffer, alen: number) => Ret = lib.func(
   'intptr_t sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t alen)',
+);
+const cRecvfrom: (fd: number, buf: Buffer, len: number, flags: number, addr: Buffer, alen: Buffer) => Ret = lib.func(
+  'intptr_t recvfrom(int fd, void *buf, size_t len, int flags, void *addr, void *alen)',
 );
 const cSendmsg: (fd: number, msg: unknown, flags: number) => Ret = lib.func('intptr_t sendmsg(int fd, const void *msg, int flags)');
 const cRecvmsg: (fd: number, msg: unknown, flags: number) => Ret = lib.func('intptr_t recvmsg(int fd, void *msg, int flags)');
@@ -163,6 +173,17 @@ export function bindSocket(fd: number, addr: Buffer): void {
 /** sendto(2); returns bytes sent or -errno (EAGAIN etc. are not thrown: the caller counts them). */
 export function sendTo(fd: number, data: Buffer, flags: number, addr: Buffer): number {
   const n = Number(cSendto(fd, data, data.length, flags, addr, addr.length));
+  return n < 0 ? -lastErrno() : n;
+}
+
+/**
+ * recvfrom(2) into `buf`; the sender's sockaddr is written to `addr` (sized for sockaddr_in6).
+ * Returns bytes received or -errno (EAGAIN when nothing is queued).
+ */
+export function recvFrom(fd: number, buf: Buffer, flags: number, addr: Buffer): number {
+  const alen = Buffer.alloc(4);
+  alen.writeUInt32LE(addr.length, 0);
+  const n = Number(cRecvfrom(fd, buf, buf.length, flags, addr, alen));
   return n < 0 ? -lastErrno() : n;
 }
 

@@ -23,6 +23,13 @@ export function sockaddrIn6(addr: string, scopeId = 0): Buffer {
   return b;
 }
 
+/** struct sockaddr_in or sockaddr_in6 (by the address's family) for `addr`:`port`. */
+export function sockaddrInet(addr: string, port = 0): Buffer {
+  const b = addr.includes(':') ? sockaddrIn6(addr) : sockaddrIn(addr);
+  b.writeUInt16BE(port, 2);
+  return b;
+}
+
 /** Address text of a sockaddr_in / sockaddr_in6 written by the kernel. */
 export function sockaddrText(b: Buffer): string {
   const family = b.readUInt16LE(0);

@@ -32,6 +32,7 @@ export const T = {
   checkScripts: 'test/integration/check-scripts.test.ts',
   checkServers: 'test/integration/check-servers.test.ts',
   checkSeeds: 'test/integration/check-seeds.test.ts',
+  checkSocketOptions: 'test/integration/check-socket-options.test.ts',
   checkKeywords: 'test/unit/check/keywords.test.ts',
   ipvsKeywords: 'test/unit/ipvs/keywords.test.ts',
   desired: 'test/unit/ipvs/desired.test.ts',

@@ -6,8 +6,8 @@ import { each, I, T, U, type BlockSupport } from './kinds.js';
 
 const SNMP = U('kad has no SNMP agent');
 const BFD = U('BFD is not implemented; the real server keeps its initial state');
-const NO_MARK = U('checker connections are not marked (SO_MARK)');
-const NO_BIND_IF = U('checker sockets are not bound to an interface');
+/** SO_MARK / SO_BINDTODEVICE on the checker's own socket (src/net/bound-socket.ts). */
+const SOCKET_OPTION = I(T.checkSocketOptions, T.checkKeywords);
 const SCRIPT_ONLY = U('MISC_CHECK runs a script and opens no connection');
 const ICMP = U('an ICMP echo has no port');
 
@@ -28,8 +28,8 @@ const CONNECTION: BlockSupport = {
   connect_port: I(T.checkSeeds, T.checkKeywords),
   bindto: I(T.checkServers),
   bind_port: I(T.checkServers),
-  bind_if: NO_BIND_IF,
-  fwmark: NO_MARK,
+  bind_if: SOCKET_OPTION,
+  fwmark: SOCKET_OPTION,
   log_all_failures: I(T.schedulerUnit),
 };
 
@@ -49,7 +49,7 @@ export const CHECKERS: Readonly<Record<string, BlockSupport>> = {
   HTTP_GET: { ...HTTP, enable_sni: TLS_ONLY, sni_name: TLS_ONLY, verify_cert: TLS_ONLY },
   SSL_GET: { ...HTTP, enable_sni: I(T.checkKeywords), sni_name: I(T.checkKeywords), verify_cert: I(T.checkKeywords) },
   TCP_CHECK: CONNECTION,
-  PING_CHECK: { ...CONNECTION, connect_port: ICMP, bind_port: ICMP, bindto: U('the ICMP socket is not bound to an address') },
+  PING_CHECK: { ...CONNECTION, connect_port: ICMP, bind_port: ICMP, bindto: I(T.checkSocketOptions) },
   SMTP_CHECK: { ...CONNECTION, helo_name: I(T.checkServers), host: I(T.checkKeywords) },
   DNS_CHECK: { ...CONNECTION, type: I(T.checkServers), name: I(T.checkServers) },
   UDP_CHECK: {
@@ -76,8 +76,8 @@ export const SMTP_HOST: BlockSupport = {
   bindto: I(T.checkKeywords),
   connect_timeout: I(T.checkKeywords),
   bind_port: U('an SMTP host keeps only connect_ip, connect_port, bindto and connect_timeout'),
-  bind_if: NO_BIND_IF,
-  fwmark: NO_MARK,
+  bind_if: SOCKET_OPTION,
+  fwmark: SOCKET_OPTION,
   ...each(['retry', 'delay_before_retry', 'delay_loop', 'warmup', 'alpha', 'log_all_failures'],
     U('scheduling is set on the SMTP_CHECK, not per host')),
 };

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Checker, FileChecker, HttpChecker, SmtpChecker, UdpChecker } from '../../../src/config/model.js';
 import { fileVerdict } from '../../../src/check/file.js';
-import { resolveTarget } from '../../../src/check/types.js';
+import { bindingOf, resolveTarget } from '../../../src/check/types.js';
 import { judgeResponse, tlsOf } from '../../../src/check/http.js';
 import { buildRequest } from '../../../src/check/http-response.js';
 import { judgeReply } from '../../../src/check/udp.js';
@@ -34,6 +34,27 @@ describe('connection keywords', () => {
     expect(resolveTarget(ping.checker, ping.vs, ping.rs).address).toBe('10.0.0.9');
     const plain = farm('  TCP_CHECK {\n  }');
     expect([resolveTarget(plain.checker, plain.vs, plain.rs).address, resolveTarget(plain.checker, plain.vs, plain.rs).port]).toEqual(['10.0.0.2', 80]);
+  });
+
+  it('bindto, bind_port, bind_if and fwmark make the socket binding of every network checker', () => {
+    const blocks: Record<string, string> = {
+      HTTP_GET: URL_BLOCK, SSL_GET: URL_BLOCK, TCP_CHECK: '', SMTP_CHECK: '', DNS_CHECK: '', UDP_CHECK: '', PING_CHECK: '',
+    };
+    for (const [type, extra] of Object.entries(blocks)) {
+      const f = farm(`  ${type} {\n${extra}   bindto 10.0.0.1\n   bind_port 4000\n   bind_if eth1\n   fwmark 7\n  }`);
+      const b = bindingOf(resolveTarget(f.checker, f.vs, f.rs));
+      expect([type, b]).toEqual([type, { family: 4, bindTo: '10.0.0.1', bindPort: 4000, bindIf: 'eth1', fwmark: 7 }]);
+    }
+    const plain = farm('  TCP_CHECK {\n  }');
+    expect(bindingOf(resolveTarget(plain.checker, plain.vs, plain.rs))).toEqual({ family: 4 });
+  });
+
+  it('SMTP_CHECK host { bind_if fwmark }: per host, over the checker\'s', () => {
+    const f = farm('  SMTP_CHECK {\n   fwmark 3\n   bind_if eth0\n   host {\n    connect_ip 10.0.0.7\n    bind_if eth2\n    fwmark 9\n   }\n   host {\n    connect_ip 10.0.0.8\n   }\n  }');
+    const c = f.checker as SmtpChecker;
+    const base = resolveTarget(c, f.vs, f.rs);
+    expect(bindingOf(hostTarget(base, c.hosts[0]!))).toMatchObject({ bindIf: 'eth2', fwmark: 9 });
+    expect(bindingOf(hostTarget(base, c.hosts[1]!))).toMatchObject({ bindIf: 'eth0', fwmark: 3 });
   });
 
   it('SMTP_CHECK host { connect_ip connect_port bindto connect_timeout }: one more server to try', () => {

@@ -102,8 +102,8 @@ describe('KAD_WARN_UNSUPPORTED', () => {
   });
 
   it('covers the SMTP_CHECK host block', () => {
-    const r = parseText('virtual_server 10.0.0.1 25 {\n lb_algo rr\n lb_kind NAT\n protocol TCP\n real_server 10.0.0.2 25 {\n  SMTP_CHECK {\n   host {\n    connect_ip 10.0.0.3\n    fwmark 5\n   }\n  }\n }\n}\n');
-    expect(r.diagnostics.filter((d) => d.code === 'KAD_WARN_UNSUPPORTED').map((d) => [d.line, d.message])).toEqual([[9, 'fwmark is not supported by kad and is ignored']]);
+    const r = parseText('virtual_server 10.0.0.1 25 {\n lb_algo rr\n lb_kind NAT\n protocol TCP\n real_server 10.0.0.2 25 {\n  SMTP_CHECK {\n   host {\n    connect_ip 10.0.0.3\n    bind_port 2000\n   }\n  }\n }\n}\n');
+    expect(r.diagnostics.filter((d) => d.code === 'KAD_WARN_UNSUPPORTED').map((d) => [d.line, d.message])).toEqual([[9, 'bind_port is not supported by kad and is ignored']]);
   });
 });
 
