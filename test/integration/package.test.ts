@@ -118,7 +118,7 @@ describe.skipIf(skip)('Debian package', () => {
     expect(again.status, again.stderr).toBe(0);
     const sum = (f: string): string => spawnSync('sha256sum', [f], { encoding: 'utf8' }).stdout.split(' ')[0] ?? '';
     expect(sum(`${pkg.deb}.again`)).toBe(sum(pkg.deb));
-  });
+  }, 180_000);
 
   it('npm exec kad runs the checkout itself', () => {
     const r = spawnSync('npm', ['exec', '--no', '--', 'kad', '-v'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
