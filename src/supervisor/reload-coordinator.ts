@@ -24,6 +24,8 @@ export interface ReloadDeps {
   apply: (read: ConfigRead & { config: NonNullable<ConfigRead['config']> }) => Promise<ChildKind[]>;
   /** global_defs reload_check_config of the running configuration: only exit 0 reloads. */
   requireClean?: () => boolean;
+  /** Why a valid configuration still cannot be reloaded into (a changed net_namespace), or undefined. */
+  refuse?: (config: NonNullable<ConfigRead['config']>) => string | undefined;
 }
 
 export type ReloadOutcome = 'complete' | 'invalid' | 'timeout' | 'cancelled';
@@ -78,6 +80,12 @@ export class ReloadCoordinator {
         `Configuration file ${configFile} not applied: ${verdict.reason}; keeping the running configuration`,
       );
       for (const line of lines) log.error(line);
+      this.finish('invalid');
+      return;
+    }
+    const refusal = this.deps.refuse?.(v.config);
+    if (refusal !== undefined) {
+      log.error({ code: 'KAD_ERR_SUPERVISOR_RELOAD_UNSUPPORTED' }, `${refusal}; keeping the running configuration`);
       this.finish('invalid');
       return;
     }

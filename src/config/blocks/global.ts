@@ -94,6 +94,20 @@ const keep: H = (n, g) => {
   g.passthrough[n.name] = n.args.map((a) => a.text).join(' ');
 };
 
+/**
+ * `net_namespace NAME` (top level and global_defs): the name of a namespace under /run/netns,
+ * so one path component (iproute2 refuses others too); undefined, reported, when it is not.
+ */
+export function netNamespaceName(n: Node, cx: Cx): string | undefined {
+  const name = cx.arg(n, 0, 'a network namespace name');
+  if (name === undefined) return undefined;
+  if (name.includes('/') || name === '.' || name === '..') {
+    cx.report(cx.pos(n, 0), 'KAD_ERR_CONFIG_INVALID_VALUE', `'${n.name}': '${name}' is not a namespace name (one name under /run/netns); the line is ignored`);
+    return undefined;
+  }
+  return name;
+}
+
 function lvsSyncDaemon(n: Node, g: GlobalDraft, cx: Cx): void {
   const ifName = cx.arg(n, 0, 'an interface');
   if (ifName === undefined) return;
@@ -191,7 +205,7 @@ const PASSTHROUGH = [
   'process_monitor_rcv_bufs_force', 'snmp_socket', 'enable_snmp_vrrp',
   'enable_snmp_keepalived', 'enable_snmp_checker', 'enable_snmp_rfc', 'enable_snmp_rfcv2', 'enable_snmp_rfcv3',
   'enable_traps', 'snmp_vs_stats_update_interval', 'snmp_rs_stats_update_interval', 'enable_dbus', 'dbus_service_name',
-  'dbus_no_interface_name', 'lvs_id', 'linkbeat_use_polling', 'net_namespace', 'net_namespace_ipvs', 'instance',
+  'dbus_no_interface_name', 'lvs_id', 'linkbeat_use_polling', 'net_namespace_ipvs', 'instance',
   'namespace_with_ipsets', 'use_pid_dir', 'vrrp_garp_extra_if_all',
   // BFD is not implemented: its process keywords are kept like the rest of BFD.
   ...['priority', 'no_swap', 'rt_priority', 'cpu_affinity', 'rlimit_rttime', 'rlimit_rtime'].map((s) => `bfd_${s}`),
@@ -205,6 +219,7 @@ export const GLOBAL_TABLE: Table<GlobalDraft> = registerTable<GlobalDraft>('glob
     keep(n, g, cx);
     cx.report(n.head, 'KAD_WARN_CONFIG_DEPRECATED', "vrrp_vmac_garp_intvl is deprecated, use 'vrrp_garp_extra_if' (keepalived 2.2.7 counts this as a config error)");
   },
+  net_namespace: (n, g, cx) => { g.netNamespace = netNamespaceName(n, cx) ?? g.netNamespace; },
   notify_fifo: fifo('all'),
   vrrp_notify_fifo: fifo('vrrp'),
   lvs_notify_fifo: fifo('lvs'),
