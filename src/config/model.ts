@@ -115,6 +115,12 @@ export interface GlobalDefs {
    * on reload.
    */
   netNamespace?: string;
+  /**
+   * `net_namespace_ipvs [NAME]`: the checker child's IPVS (and sync daemon) netlink socket is
+   * opened in /run/netns/NAME, or with no name ('') in the namespace of pid 1, while its checks
+   * run in `netNamespace`. Cannot change on reload.
+   */
+  netNamespaceIpvs?: string;
   /** Keywords parsed and kept verbatim but not acted on by kad (SNMP, DBus...). */
   passthrough: Readonly<Record<string, string>>;
 }

@@ -32,15 +32,22 @@ export const PERMANENT_EXIT: ReadonlyMap<number, string> = new Map([
   [4, 'missing permission'],
 ]);
 
-/** Exit code when the network namespace cannot be entered at start (keepalived: NETNS_EXIT_NOTE). */
+/**
+ * Exit code when the network namespace cannot be entered at start. keepalived 2.2.7 logs "Failed
+ * to open /run/netns/NAME", "Unable to set network namespace NAME - exiting" and exits 0
+ * (measured; it does not wait for the namespace). kad exits 1: a daemon that cannot run is a
+ * failure, and kad.service's Restart=on-failure then retries until the namespace exists.
+ */
 const NETNS_EXIT = 1;
 
-/** keepalived refuses a reload that moves kad to another network namespace. */
+/** keepalived refuses a reload that moves kad, or its IPVS, to another network namespace. */
 function unsupportedChange(running: Config | undefined, next: Config): string | undefined {
-  const was = running?.global.netNamespace;
-  const now = next.global.netNamespace;
-  if (was === now) return undefined;
-  return `Cannot change network namespace at a reload (${was ?? 'none'} to ${now ?? 'none'}) - please restart kad`;
+  const show = (ns: string | undefined): string => (ns === undefined ? 'none' : ns === '' ? 'default' : ns);
+  const [was, now] = [running?.global.netNamespace, next.global.netNamespace];
+  if (was !== now) return `Cannot change network namespace at a reload (${show(was)} to ${show(now)}) - please restart kad`;
+  const [wasIpvs, nowIpvs] = [running?.global.netNamespaceIpvs, next.global.netNamespaceIpvs];
+  if (wasIpvs !== nowIpvs) return `Cannot change IPVS network namespace at a reload (${show(wasIpvs)} to ${show(nowIpvs)}) - please restart kad`;
+  return undefined;
 }
 
 export interface SupervisorDeps {

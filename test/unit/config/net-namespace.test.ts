@@ -1,7 +1,8 @@
 // `net_namespace NAME` reaches the model (top level, global_defs, `-s` overriding both), names
-// are one path component, and validation asks the namespace about interfaces when it can look
-// into it (the children run there), the host otherwise; the top-level keyword still leaves
-// vrrp_scripts unvetted, as keepalived 2.2.7's -t does.
+// are one path component, duplicates keep the first, and validation asks the namespace about
+// interfaces when it can look into it (the children run there), the host otherwise; the
+// top-level keyword still leaves vrrp_scripts unvetted, as keepalived 2.2.7's -t does.
+// `net_namespace_ipvs [NAME]` likewise (no name: the default namespace).
 import { describe, expect, it } from 'vitest';
 import type { ConfigEnv } from '../../../src/config/env.js';
 import { codes, parseText, TEST_ENV } from './mem-io.js';
@@ -79,5 +80,31 @@ describe('net_namespace', () => {
     const tracked = VI('inside0').replace(' priority 100\n', ' priority 100\n track_script {\n chk\n }\n');
     expect(codes(parseText(`net_namespace blue\n${script}${tracked}`, {}, {}, ENV))).not.toContain('KAD_ERR_CONFIG_SCRIPT_NOT_FOUND');
     expect(codes(parseText(`${script}${tracked.replace('inside0', 'eth0')}`, {}, {}, ENV))).toContain('KAD_ERR_CONFIG_SCRIPT_NOT_FOUND');
+  });
+
+  it('a second net_namespace is reported and the first is kept (keepalived: "Duplicate net_namespace definition")', () => {
+    const r = parseText(`net_namespace blue\nnet_namespace red\n${VI('inside0')}`, {}, {}, ENV);
+    expect(codes(r)).toEqual(['KAD_ERR_CONFIG_DUPLICATE']);
+    expect(r.config?.global.netNamespace).toBe('blue');
+  });
+});
+
+describe('net_namespace_ipvs', () => {
+  it('top level, with a name or none (the default namespace, as keepalived)', () => {
+    expect(parseText(`net_namespace_ipvs lvs\n${VI('eth0')}`).config?.global.netNamespaceIpvs).toBe('lvs');
+    const bare = parseText(`net_namespace_ipvs\n${VI('eth0')}`);
+    expect(codes(bare)).toEqual([]);
+    expect(bare.config?.global.netNamespaceIpvs).toBe('');
+    expect(parseText(VI('eth0')).config?.global.netNamespaceIpvs).toBeUndefined();
+  });
+
+  it('global_defs: read, reported as unknown to keepalived 2.2.7; duplicates and bad names reported', () => {
+    const r = parseText(`global_defs {\n net_namespace_ipvs lvs\n}\n${VI('eth0')}`);
+    expect(codes(r)).toEqual(['KAD_ERR_CONFIG_UNKNOWN_KEYWORD']);
+    expect(r.config?.global.netNamespaceIpvs).toBe('lvs');
+    const dup = parseText(`net_namespace_ipvs lvs\nnet_namespace_ipvs\n${VI('eth0')}`);
+    expect(codes(dup)).toEqual(['KAD_ERR_CONFIG_DUPLICATE']);
+    expect(dup.config?.global.netNamespaceIpvs).toBe('lvs');
+    expect(codes(parseText(`net_namespace_ipvs a/b\n${VI('eth0')}`))).toEqual(['KAD_ERR_CONFIG_INVALID_VALUE']);
   });
 });
