@@ -72,6 +72,13 @@ export class ReloadCoordinator {
     this.startedMs = this.deps.clock.nowMs();
     log.info('Reloading ...');
     const v = this.deps.read(configFile);
+    // What a reload cannot change is refused first, as keepalived does right after reading.
+    const refusal = v.config ? this.deps.refuse?.(v.config) : undefined;
+    if (refusal !== undefined) {
+      log.error({ code: 'KAD_ERR_SUPERVISOR_RELOAD_UNSUPPORTED' }, `${refusal}; keeping the running configuration`);
+      this.finish('invalid');
+      return;
+    }
     const verdict = reloadVerdict(v, this.runningErrors, this.deps.requireClean?.() ?? false);
     const lines = diagnosticLines(v);
     if (!verdict.ok || v.config === undefined) {
@@ -80,12 +87,6 @@ export class ReloadCoordinator {
         `Configuration file ${configFile} not applied: ${verdict.reason}; keeping the running configuration`,
       );
       for (const line of lines) log.error(line);
-      this.finish('invalid');
-      return;
-    }
-    const refusal = this.deps.refuse?.(v.config);
-    if (refusal !== undefined) {
-      log.error({ code: 'KAD_ERR_SUPERVISOR_RELOAD_UNSUPPORTED' }, `${refusal}; keeping the running configuration`);
       this.finish('invalid');
       return;
     }

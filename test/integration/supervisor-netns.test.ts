@@ -5,17 +5,18 @@
 // the adverts and stays BACKUP, and the scripts (vrrp_script and notify_master in the VRRP
 // child, MISC_CHECK in the checker, startup_script in the parent) see X's interfaces through
 // both rtnetlink (`ip -o link`) and sysfs (`ls /sys/class/net`). `-s X` does the same with a
-// configuration naming another namespace, and a namespace that does not exist stops kad at
-// start with keepalived's message, no stack trace.
+// configuration naming another namespace. A HUP that moves net_namespace is refused (applied
+// when -s decides), `kad -t` looks into the namespace for interfaces, and a namespace that does
+// not exist stops kad at start with keepalived's message, no stack trace.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Daemon, ensureBuilt, Lab, sleep, vrrpInstance, waitUntil } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason, onCleanup, run, uniqueName } from '../helpers/netns.js';
 import { keepalivedUnavailableReason } from '../helpers/keepalived.js';
 import { requirement } from '../helpers/requirement.js';
-import { KAD_BIN } from '../helpers/run-kad.js';
+import { KAD_BIN, runKad } from '../helpers/run-kad.js';
 
 const why = requirement('supervisor-netns', netnsUnavailableReason() ?? keepalivedUnavailableReason());
 const VRID = 63;
@@ -59,7 +60,7 @@ describe.skipIf(why !== undefined)('net_namespace: kad started on the host runs 
   function startKadOnHost(conf: string, extra: string[] = []): Daemon {
     const tag = join(lab.dir, uniqueName('h'));
     const file = lab.writeFile(`${uniqueName('c')}.conf`, conf);
-    const args = ['-n', '-l', '-D', '-f', file, '-p', `${tag}.pid`, '-r', `${tag}_vrrp.pid`, '-c', `${tag}_checkers.pid`, ...extra];
+    const args = ['-n', '-l', '-D', '-f', file, '-p', `${tag}.pid`, '-r', `${tag}_vrrp.pid`, '-c', `${tag}_checkers.pid`, '--no-status-socket', ...extra];
     const proc = spawn(process.execPath, [KAD_BIN, ...args], {
       detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: lab.dir, KAD_CHECK_DRY_RUN: '1' },
     });
@@ -84,8 +85,23 @@ describe.skipIf(why !== undefined)('net_namespace: kad started on the host runs 
     ].join('\n');
   }
 
+  /**
+   * A HUP with the configuration moved to the hub namespace: refused while net_namespace decides
+   * (keepalived: "Cannot change network namespace at a reload"), applied when -s does.
+   */
+  async function reloadToHub(d: Daemon, out: string, refused: boolean): Promise<void> {
+    writeFileSync(d.confFile, config(lab.hub.name, out));
+    const seen = d.output.length;
+    d.proc.kill('SIGHUP');
+    await waitUntil(() => /Reload complete|not applied|Cannot change network namespace/.test(d.output.slice(seen)), 10_000, 'the reload to end');
+    const text = d.output.slice(seen);
+    if (refused) expect(text).toContain(`Cannot change network namespace at a reload (${lab.directors[0]!.name} to ${lab.hub.name}) - please restart kad; keeping the running configuration`);
+    else expect(text).toContain('Reload complete');
+    expect(lab.hasAddress(0, VIP)).toBe(true);
+  }
+
   /** Start kad, prove where everything runs, stop it; `hub` must never get the VIP either. */
-  async function provesNamespace(d: Daemon, out: string): Promise<void> {
+  async function provesNamespace(d: Daemon, out: string, reloadRefused: boolean): Promise<void> {
     const x = lab.directors[0]!;
     const xInode = `net:[${statSync(`/run/netns/${x.name}`).ino}]`;
     const hostNs = netnsOf(process.pid);
@@ -115,6 +131,8 @@ describe.skipIf(why !== undefined)('net_namespace: kad started on the host runs 
     expect(netnsOf(d.pid)).toBe(hostNs);
     const seenBy = ['startup', 'vrrp-script', 'notify', 'misc'];
     await waitUntil(() => seenBy.every((s) => existsSync(`${out}-${s}`)), 10_000, 'every script to write what it sees');
+    await reloadToHub(d, out, reloadRefused);
+    expect(childPids(d.pid).map(netnsOf)).toEqual([xInode, xInode]);
     const packets = await cap.stop();
     await d.stop();
     const adverts = packets.filter((p) => p.kind === 'vrrp' && p.src === lab.ipv4(0) && p.vrid === VRID);
@@ -134,14 +152,25 @@ describe.skipIf(why !== undefined)('net_namespace: kad started on the host runs 
     expect(hostLinks()).not.toContain(ifName);
     const out = join(lab.dir, 'conf');
     const d = startKadOnHost(config(lab.directors[0]!.name, out));
-    await provesNamespace(d, out);
+    await provesNamespace(d, out, true);
   }, 90_000);
 
   it('-s X overrides a configuration naming another namespace (the hub, which has no such interface)', async () => {
     const out = join(lab.dir, 'flag');
     const d = startKadOnHost(config(lab.hub.name, out), ['-s', lab.directors[0]!.name]);
-    await provesNamespace(d, out);
+    await provesNamespace(d, out, false);
   }, 90_000);
+
+  it('kad -t looks into the namespace for interfaces (net_namespace, -s overriding it)', async () => {
+    const x = lab.directors[0]!.name;
+    const conf = (ns: string): string => lab.writeFile(`${uniqueName('t')}.conf`, `net_namespace ${ns}\n${vrrpInstance({ vrid: VRID, priority: 100, iface: ifName, vips: [`${VIP}/24`] })}`);
+    const inX = await runKad(['-t', '-f', conf(x)]);
+    expect(inX.code, inX.stderr).toBe(0);
+    const inHub = await runKad(['-t', '-f', conf(lab.hub.name)]);
+    expect(inHub.stderr).toContain(`interface '${ifName}' does not exist`);
+    const overridden = await runKad(['-t', '-f', conf(lab.hub.name), '-s', x]);
+    expect(overridden.code, overridden.stderr).toBe(0);
+  }, 30_000);
 
   it('a namespace that does not exist: keepalived\'s message, exit 1, no child, no stack trace', async () => {
     const missing = uniqueName('kz');
