@@ -82,7 +82,7 @@ class CheckerChild implements ChildBody {
     try {
       this.port = await openPort(this.clock, this.log, config.global.netNamespaceIpvs);
     } catch (err) {
-      this.log.error({ code: 'KAD_ERR_CHECK_NO_IPVS', err: (err as Error).message }, `IPVS: Can't initialize ipvs (${(err as Error).message})`);
+      this.log.error({ code: 'KAD_ERR_CHECK_NO_IPVS', err: (err as Error).message }, "IPVS: Can't initialize ipvs");
       send({ type: 'fatal', exitCode: EXIT_FATAL, message: "IPVS: Can't initialize ipvs" });
       return EXIT_FATAL;
     }
