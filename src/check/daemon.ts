@@ -24,17 +24,24 @@ import { NotifyFifoWriter } from '../supervisor/notify-fifo.js';
 import { planChildren } from '../supervisor/plan.js';
 import { summaryOf } from '../supervisor/config-source.js';
 import { StatusMetrics } from '../supervisor/status-metrics.js';
+import { inNetns } from '../net/libc.js';
+import { netnsPath } from '../net/netns.js';
 
 /** Writes this child's metric families for /metrics requests. */
 const METRICS = new StatusMetrics();
 
 
-/** The kernel seam: open IPVS through src/ipvs, or an in-memory table for dry runs. */
-export async function openPort(clock: Clock, log: Logger): Promise<IpvsPort> {
+/**
+ * The kernel seam: open IPVS through src/ipvs, or an in-memory table for dry runs. With
+ * `net_namespace_ipvs` the netlink socket is opened from that namespace (the thread enters it
+ * for the one socket(2) call and comes back), so every IPVS command goes there while the checks
+ * run here.
+ */
+export async function openPort(clock: Clock, log: Logger, ipvsNamespace?: string): Promise<IpvsPort> {
   if (process.env.KAD_CHECK_DRY_RUN === '1') return new MemoryPort();
   const { Ipvs } = await import('../ipvs/ffi.js');
   const { KernelIpvsPort } = await import('../ipvs/kernel-port.js');
-  const ops = Ipvs.open();
+  const ops = ipvsNamespace === undefined ? Ipvs.open() : inNetns(ipvsNamespace === '' ? '/proc/1/ns/net' : netnsPath(ipvsNamespace), () => Ipvs.open());
   return new KernelIpvsPort({ clock, log, open: () => ops });
 }
 
@@ -73,7 +80,7 @@ class CheckerChild implements ChildBody {
 
   async start(config: Config): Promise<number | undefined> {
     try {
-      this.port = await openPort(this.clock, this.log);
+      this.port = await openPort(this.clock, this.log, config.global.netNamespaceIpvs);
     } catch (err) {
       this.log.error({ code: 'KAD_ERR_CHECK_NO_IPVS', err: (err as Error).message }, "IPVS: Can't initialize ipvs");
       send({ type: 'fatal', exitCode: EXIT_FATAL, message: "IPVS: Can't initialize ipvs" });

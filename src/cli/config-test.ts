@@ -39,6 +39,7 @@ export async function runConfigTest(opts: CliOptions): Promise<number> {
     allConfig: opts.allConfig,
     freeze: false,
     ...(opts.configId !== undefined ? { configId: opts.configId } : {}),
+    ...(opts.namespace !== undefined ? { netNamespace: opts.namespace } : {}),
   });
   if (opts.json) {
     const doc = { file: opts.useFile, exitCode: r.exitCode, diagnostics: r.diagnostics, ...(opts.dumpConf ? { config: r.config ?? null } : {}) };

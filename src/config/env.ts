@@ -26,6 +26,11 @@ export interface ConfigEnv {
   resolveHost?(name: string): string | undefined;
   /** A routing table's number from its rt_tables name; absent: only main/local/default are known. */
   routeTable?(name: string): number | undefined;
+  /**
+   * The interface answers inside the network namespace `name` (net_namespace, -s), or undefined
+   * when it cannot be looked into (absent, not entered by this user): the answers above apply.
+   */
+  netNamespace?(name: string): Pick<ConfigEnv, 'interfaceExists' | 'interfaceMtu'> | undefined;
 }
 
 /** An environment where everything exists: for parsing configs written for another machine. */

@@ -18,8 +18,8 @@ export function formatGlobalDefs(g: GlobalDefs, forVrrpChild: boolean): string[]
   ];
   return [
     '------< Global definitions >------',
-    ' Network namespace = (default)',
-    ' Network namespace ipvs = (main namespace)',
+    ` Network namespace = ${g.netNamespace ?? '(default)'}`,
+    ` Network namespace ipvs = ${g.netNamespaceIpvs || '(main namespace)'}`,
     ` Router ID = ${g.routerId}`,
     ' Default smtp_alert = unset', ' Default smtp_alert_vrrp = unset', ' Default smtp_alert_checker = unset',
     ` Checkers log all failures = ${yn(g.checkerLogAllFailures)}`,

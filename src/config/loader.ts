@@ -15,6 +15,7 @@ import { tableIn } from './blocks/route-words.js';
 import type { ConfigIo, ReadResult } from './preprocess.js';
 import { SCRIPT_PATH } from '../script/env.js';
 import { SYSTEM_FS } from '../script/fs.js';
+import { netnsLinks } from '../net/netns.js';
 
 export type { Diagnostic } from './diagnostics.js';
 export { formatDiagnostic };
@@ -28,6 +29,8 @@ export interface LoadOptions {
   interfaceExists?: (name: string) => boolean;
   /** Deep-freeze the model (default true); `kad -t` skips it, it only reads the result. */
   freeze?: boolean;
+  /** `-s NAME`: the network namespace, whatever `net_namespace` says. */
+  netNamespace?: string;
 }
 
 export interface LoadResult {
@@ -155,6 +158,21 @@ export function systemEnv(interfaceExists?: (name: string) => boolean): ConfigEn
     scriptFs: SYSTEM_FS,
     resolveHost,
     routeTable: routeTables(),
+    netNamespace: namespaceLinks,
+  };
+}
+
+/** Interface answers from inside a network namespace (see ConfigEnv.netNamespace). */
+function namespaceLinks(name: string): Pick<ConfigEnv, 'interfaceExists' | 'interfaceMtu'> | undefined {
+  const links = netnsLinks(name);
+  if (!links) return undefined;
+  const mtus = new Map(links.map((l) => [l.name, l.mtu]));
+  return {
+    interfaceExists: (n) => mtus.has(n),
+    interfaceMtu: (n) => {
+      const mtu = mtus.get(n);
+      return mtu !== undefined && Number.isInteger(mtu) && mtu > 0 ? mtu : undefined;
+    },
   };
 }
 
@@ -247,6 +265,7 @@ export function loadConfig(file: string, opts: LoadOptions = {}): LoadResult {
   const r = parseConfig(abs, FILE_IO, systemEnv(opts.interfaceExists), {
     ...(opts.configId !== undefined ? { configId: opts.configId } : {}),
     allConfig: opts.allConfig ?? false,
+    ...(opts.netNamespace !== undefined ? { netNamespace: opts.netNamespace } : {}),
   });
   const result: LoadResult = { diagnostics: r.diagnostics, exitCode: r.exitCode };
   if (r.config) result.config = opts.freeze === false ? r.config : deepFreeze(r.config);

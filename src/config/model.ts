@@ -109,6 +109,18 @@ export interface GlobalDefs {
   noEmailFaults: boolean;
   /** `vrrp_notify_priority_changes`: the default of the instances' `notify_priority_changes`. */
   vrrpNotifyPriorityChanges: boolean;
+  /**
+   * `net_namespace NAME` (top level or global_defs; `-s NAME` overrides it): the children, and
+   * the scripts the parent runs, run in the network namespace /run/netns/NAME. Cannot change
+   * on reload.
+   */
+  netNamespace?: string;
+  /**
+   * `net_namespace_ipvs [NAME]`: the checker child's IPVS (and sync daemon) netlink socket is
+   * opened in /run/netns/NAME, or with no name ('') in the namespace of pid 1, while its checks
+   * run in `netNamespace`. Cannot change on reload.
+   */
+  netNamespaceIpvs?: string;
   /** Keywords parsed and kept verbatim but not acted on by kad (SNMP, DBus...). */
   passthrough: Readonly<Record<string, string>>;
 }

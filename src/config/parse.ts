@@ -9,7 +9,7 @@ import type { ConfigEnv } from './env.js';
 import type { Config, IpAddress, RouteSpec, RuleSpec, SourceRef, TrackFile, TrackProcess, VirtualServerGroup } from './model.js';
 import { Preprocessor, type ConfigIo } from './preprocess.js';
 import { KEEPALIVED_BLOCKS, TreeBuilder, type Node } from './tree.js';
-import { defaultGlobals, GLOBAL_TABLE, type GlobalDraft } from './blocks/global.js';
+import { defaultGlobals, GLOBAL_TABLE, netNamespace, netNamespaceIpvs, type GlobalDraft } from './blocks/global.js';
 import { parseAddressBlock } from './blocks/address.js';
 import { parseRouteBlock } from './blocks/route.js';
 import { parseRuleBlock } from './blocks/rule.js';
@@ -26,6 +26,8 @@ export interface ParseOptions {
   configId?: string;
   /** `-e`: a missing include is fatal. */
   allConfig?: boolean;
+  /** `-s NAME`: the network namespace, whatever `net_namespace` says. */
+  netNamespace?: string;
 }
 
 export interface ParseResult {
@@ -51,14 +53,15 @@ interface Drafts {
 }
 
 const ROOT_IGNORED = ['linkbeat_interfaces', 'interface_up_down_delays', 'track_group', 'bfd_instance', 'SSL',
-  'net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'instance', 'use_pid_dir', 'linkbeat_use_polling'];
+  'namespace_with_ipsets', 'instance', 'use_pid_dir', 'linkbeat_use_polling'];
 
 const ROOT_TABLE: Table<Drafts> = registerTable<Drafts>('the top level', {
   ...Object.fromEntries(ROOT_IGNORED.map((k) => [k, ignore])),
   net_namespace: (n, d, cx) => {
-    ignore(n, d, cx);
     d.netNamespace = true;
+    netNamespace(n, d.global, cx);
   },
+  net_namespace_ipvs: (n, d, cx) => netNamespaceIpvs(n, d.global, cx),
   global_defs: (n, d, cx) => cx.run(n.children, GLOBAL_TABLE, d.global, 'global_defs'),
   child_wait_time: (n, d, cx) => { d.global.childWaitTimeMs = cx.timerMs(n, 0, 0, 3600) ?? d.global.childWaitTimeMs; },
   static_ipaddress: (n, d, cx) => { d.staticAddresses.push(...parseAddressBlock(cx, n)); },
@@ -190,6 +193,15 @@ function finish(cx: Cx, d: Drafts, env: ConfigEnv): Omit<Config, 'file' | 'files
   };
 }
 
+/**
+ * The environment validation asks about interfaces: the named namespace's, where the children
+ * will run, when the environment can look into it; the given one otherwise.
+ */
+function inNamespace(env: ConfigEnv, name: string | undefined): ConfigEnv {
+  const view = name === undefined ? undefined : env.netNamespace?.(name);
+  return view ? { ...env, ...view } : env;
+}
+
 /** Parses and validates a configuration; never throws on any input. */
 export function parseConfig(mainFile: string, io: ConfigIo, env: ConfigEnv, opts: ParseOptions = {}): ParseResult {
   const sink = new DiagnosticSink();
@@ -210,7 +222,8 @@ export function parseConfig(mainFile: string, io: ConfigIo, env: ConfigEnv, opts
   delete drafts.global.scriptUserAt;
   const lifeScriptsAt = drafts.global.lifeScriptsAt ?? {};
   delete drafts.global.lifeScriptsAt;
-  const body = finish(cx, drafts, env);
+  if (opts.netNamespace !== undefined) drafts.global.netNamespace = opts.netNamespace;
+  const body = finish(cx, drafts, inNamespace(env, drafts.global.netNamespace));
   const scriptSources = new Map<string, SourceRef>(drafts.scripts.map((s) => [`vrrp_script ${s.name}`, cx.src(s.source)]));
   if (scriptUserAt) scriptSources.set('script_user', { file: scriptUserAt.file, line: scriptUserAt.line });
   for (const [k, at] of Object.entries(lifeScriptsAt)) scriptSources.set(k, { file: at.file, line: at.line });

@@ -8,6 +8,7 @@
  * Layout constants follow the Linux 64-bit ABI (x86_64 and aarch64 share it): pointers and
  * size_t are 8 bytes, little-endian. Other architectures are refused at load time.
  */
+import { closeSync, openSync } from 'node:fs';
 import koffi from 'koffi';
 import { errnoInfo, KadError } from '../core/errors.js';
 
@@ -212,6 +213,30 @@ const CLONE_NEWNET = 0x40000000;
  */
 export function setNetns(fd: number, what: string): void {
   check(cSetns(fd, CLONE_NEWNET), 'setns', what);
+}
+
+/**
+ * Run `fn` with the calling thread in the network namespace of the file `nsFile` (/run/netns/NAME,
+ * /proc/PID/ns/net), then move it back to its own: the sockets `fn` opens stay in `nsFile`'s
+ * namespace. Throws when the thread cannot come back (every later socket would be in the wrong one).
+ */
+export function inNetns<T>(nsFile: string, fn: () => T): T {
+  const own = openSync('/proc/thread-self/ns/net', 'r');
+  try {
+    const target = openSync(nsFile, 'r');
+    try {
+      setNetns(target, nsFile);
+    } finally {
+      closeSync(target);
+    }
+    try {
+      return fn();
+    } finally {
+      setNetns(own, 'own network namespace');
+    }
+  } finally {
+    closeSync(own);
+  }
 }
 
 const SIG_IGN = 1;

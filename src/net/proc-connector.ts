@@ -20,7 +20,7 @@
  *   comm {process_pid, process_tgid, comm[16]}              exit {process_pid, process_tgid, exit_code, exit_signal}
  *   none {err} (the answer to the listen request)
  */
-import { closeSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import type { KadError } from '../core/errors.js';
 import * as c from './libc.js';
 import { NetlinkReader, setRecvBuffer, sockaddrNl } from './netlink-mcast.js';
@@ -150,24 +150,6 @@ function openListening(recvBufferBytes: number): number {
   }
 }
 
-/** Run `fn` with the calling thread in the network namespace of `nsFile`, then return to its own. */
-function inNetns<T>(nsFile: string, fn: () => T): T {
-  const own = openSync('/proc/thread-self/ns/net', 'r');
-  const target = openSync(nsFile, 'r');
-  try {
-    c.setNetns(target, nsFile);
-    try {
-      return fn();
-    } finally {
-      // Failing to come back would leave every later socket in the wrong namespace: let it throw.
-      c.setNetns(own, 'own network namespace');
-    }
-  } finally {
-    closeSync(target);
-    closeSync(own);
-  }
-}
-
 /** Network namespace files that may be the initial one: pid 1's, then the ancestors' (not ours). */
 function otherNetns(): string[] {
   const inode = (f: string): number | undefined => {
@@ -228,7 +210,7 @@ export class ProcConnector {
       if ((err as KadError).errnoInfo?.errno !== ECONNREFUSED) throw err;
       for (const ns of otherNetns()) {
         try {
-          return new ProcConnector(inNetns(ns, () => openListening(size)), opts, true);
+          return new ProcConnector(c.inNetns(ns, () => openListening(size)), opts, true);
         } catch {
           // not the initial namespace, or not ours to enter: try the next one
         }

@@ -43,6 +43,12 @@ export interface RunnerOptions {
   fs?: ScriptFs;
   /** Path of kad-runas; default native/runas/kad-runas when built. */
   helper?: string;
+  /**
+   * A command every script runs behind (`ip netns exec NAME` for the parent's scripts with
+   * net_namespace); it must exec the script in place, so the pid and process group stay the
+   * script's.
+   */
+  wrapper?: readonly string[];
 }
 
 type Prepared = { ok: true; cmd: string; args: string[]; env: Record<string, string> } | { ok: false; outcome: ScriptOutcome };
@@ -109,7 +115,8 @@ export class ProcessScriptRunner implements ScriptRunner {
   private spawnScript(p: Extract<Prepared, { ok: true }>, req: RunRequest): Promise<ScriptOutcome> {
     return new Promise((resolve) => {
       const { clock } = this.o;
-      const child = spawn(p.cmd, p.args, { env: p.env, detached: true, stdio: 'ignore', cwd: '/' });
+      const [cmd, ...args] = [...(this.o.wrapper ?? []), p.cmd, ...p.args];
+      const child = spawn(cmd ?? p.cmd, args, { env: p.env, detached: true, stdio: 'ignore', cwd: '/' });
       const pid = child.pid;
       let term: TimerHandle | undefined;
       let kill: TimerHandle | undefined;

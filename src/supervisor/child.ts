@@ -11,6 +11,7 @@ import {
   type ParentMessage, type VrrpStateName,
 } from './ipc.js';
 import { removePidFile, writePidFile } from './pidfile.js';
+import { enterCommand } from '../net/netns.js';
 
 /** Path of the JS entry file for a child kind; injectable so tests can run fixture programs. */
 export type ChildEntryResolver = (kind: ChildKind) => string;
@@ -28,6 +29,20 @@ export const defaultChildEntry: ChildEntryResolver = (kind) =>
 export function childNodeFlags(kind: ChildKind, config: Config): string[] {
   const t = config.global.processTuning[kind];
   return t.rtPriority !== undefined || config.global.maxAutoPriority > 0 ? ['--single-threaded-gc'] : [];
+}
+
+/**
+ * How a child is forked: Node and its flags, or, with `net_namespace`, the same command behind
+ * `ip netns exec NAME` (src/net/netns.ts says why a fresh process enters the namespace rather
+ * than Node itself). Either way the child's pid, IPC channel and environment are the ones fork
+ * set up: `ip` execs Node in place.
+ */
+export function childLaunch(kind: ChildKind, config: Config): { execPath: string; execArgv: string[] } {
+  const node = [...process.execArgv, ...childNodeFlags(kind, config)];
+  const ns = config.global.netNamespace;
+  if (ns === undefined) return { execPath: process.execPath, execArgv: node };
+  const [ip, ...enter] = enterCommand(ns);
+  return { execPath: ip ?? 'ip', execArgv: [...enter, process.execPath, ...node] };
 }
 
 /** keepalived's names for the children in log lines ("VRRP child process(1234) died"). */
@@ -85,7 +100,7 @@ export class ManagedChild {
     this.fatal = undefined;
     this.startedAtMs = nowMs;
     const proc = fork(this.entry, [], {
-      execArgv: [...process.execArgv, ...childNodeFlags(this.kind, config)],
+      ...childLaunch(this.kind, config),
       env: { ...this.env, [CHILD_OPTIONS_ENV]: JSON.stringify(options) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'json',

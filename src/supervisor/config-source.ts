@@ -21,6 +21,8 @@ export interface ConfigRead {
 export interface ReadOptions {
   configId?: string;
   allConfig?: boolean;
+  /** `-s NAME`: overrides `net_namespace`. */
+  netNamespace?: string | undefined;
 }
 
 /** Reads a configuration file for running; the test seam of the parent. */
@@ -36,6 +38,7 @@ export function readConfig(file: string, opts: ReadOptions = {}): ConfigRead {
   const r = loadConfig(file, {
     allConfig: opts.allConfig ?? false,
     ...(opts.configId !== undefined ? { configId: opts.configId } : {}),
+    ...(opts.netNamespace !== undefined ? { netNamespace: opts.netNamespace } : {}),
   });
   return {
     ...(r.config ? { config: r.config } : {}),

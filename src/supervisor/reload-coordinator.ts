@@ -24,6 +24,8 @@ export interface ReloadDeps {
   apply: (read: ConfigRead & { config: NonNullable<ConfigRead['config']> }) => Promise<ChildKind[]>;
   /** global_defs reload_check_config of the running configuration: only exit 0 reloads. */
   requireClean?: () => boolean;
+  /** Why a valid configuration still cannot be reloaded into (a changed net_namespace), or undefined. */
+  refuse?: (config: NonNullable<ConfigRead['config']>) => string | undefined;
 }
 
 export type ReloadOutcome = 'complete' | 'invalid' | 'timeout' | 'cancelled';
@@ -70,6 +72,13 @@ export class ReloadCoordinator {
     this.startedMs = this.deps.clock.nowMs();
     log.info('Reloading ...');
     const v = this.deps.read(configFile);
+    // What a reload cannot change is refused first, as keepalived does right after reading.
+    const refusal = v.config ? this.deps.refuse?.(v.config) : undefined;
+    if (refusal !== undefined) {
+      log.error({ code: 'KAD_ERR_SUPERVISOR_RELOAD_UNSUPPORTED' }, `${refusal}; keeping the running configuration`);
+      this.finish('invalid');
+      return;
+    }
     const verdict = reloadVerdict(v, this.runningErrors, this.deps.requireClean?.() ?? false);
     const lines = diagnosticLines(v);
     if (!verdict.ok || v.config === undefined) {

@@ -19,6 +19,7 @@ import { installSignalHandlers } from './signals.js';
 import { Supervisor } from './supervisor.js';
 import { ProcessScriptRunner } from '../script/runner.js';
 import { openStatusEndpoints } from './status-server.js';
+import { enterCommand } from '../net/netns.js';
 
 export interface ParentOverrides {
   resolveEntry?: ChildEntryResolver;
@@ -62,14 +63,19 @@ interface Parts {
 
 function buildSupervisor(cli: CliOptions, o: ParentOverrides, log: Logger, env: NodeJS.ProcessEnv): Parts {
   const notifier = createNotifier(env.NOTIFY_SOCKET, log);
-  const read = (file: string): ConfigRead => readConfig(file, { configId: cli.configId, allConfig: cli.allConfig });
+  const read = (file: string): ConfigRead => readConfig(file, { configId: cli.configId, allConfig: cli.allConfig, netNamespace: cli.namespace });
   const sup: Supervisor = new Supervisor({
     cli, log, notifier, read, env,
     clock: o.clock ?? new SystemClock(),
     ...(o.resolveEntry ? { resolveEntry: o.resolveEntry } : {}),
     childWaitTimeMs: () => o.childWaitTimeMs ?? sup.config?.global.childWaitTimeMs ?? 5_000,
     writeParentDump: () => writeDumpFile(DUMP_FILES.parentData, formatParentData(sup.config?.global), env),
-    scripts: (config) => new ProcessScriptRunner({ clock: o.clock ?? new SystemClock(), log, policy: config.global }),
+    // The parent itself stays where it was started (its status socket and --metrics listen
+    // there); what it runs for the configuration runs where the children do.
+    scripts: (config) => new ProcessScriptRunner({
+      clock: o.clock ?? new SystemClock(), log, policy: config.global,
+      ...(config.global.netNamespace !== undefined ? { wrapper: enterCommand(config.global.netNamespace) } : {}),
+    }),
   });
   return { sup, notifier };
 }

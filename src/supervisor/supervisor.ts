@@ -23,6 +23,7 @@ import { StatusCollector, type ChildFacts } from './status-collector.js';
 import type { ReloadStatus } from '../status/types.js';
 import type { ScriptRunner } from '../script/types.js';
 import { runLifeScript } from './life-scripts.js';
+import { enterProblem } from '../net/netns.js';
 
 /** Child exit codes that stop kad instead of a respawn (keepalived lib/scheduler.h). */
 export const PERMANENT_EXIT: ReadonlyMap<number, string> = new Map([
@@ -30,6 +31,24 @@ export const PERMANENT_EXIT: ReadonlyMap<number, string> = new Map([
   [2, 'CONFIG'],
   [4, 'missing permission'],
 ]);
+
+/**
+ * Exit code when the network namespace cannot be entered at start. keepalived 2.2.7 logs "Failed
+ * to open /run/netns/NAME", "Unable to set network namespace NAME - exiting" and exits 0
+ * (measured; it does not wait for the namespace). kad exits 1: a daemon that cannot run is a
+ * failure, and kad.service's Restart=on-failure then retries until the namespace exists.
+ */
+const NETNS_EXIT = 1;
+
+/** keepalived refuses a reload that moves kad, or its IPVS, to another network namespace. */
+function unsupportedChange(running: Config | undefined, next: Config): string | undefined {
+  const show = (ns: string | undefined): string => (ns === undefined ? 'none' : ns === '' ? 'default' : ns);
+  const [was, now] = [running?.global.netNamespace, next.global.netNamespace];
+  if (was !== now) return `Cannot change network namespace at a reload (${show(was)} to ${show(now)}) - please restart kad`;
+  const [wasIpvs, nowIpvs] = [running?.global.netNamespaceIpvs, next.global.netNamespaceIpvs];
+  if (wasIpvs !== nowIpvs) return `Cannot change IPVS network namespace at a reload (${show(wasIpvs)} to ${show(nowIpvs)}) - please restart kad`;
+  return undefined;
+}
 
 export interface SupervisorDeps {
   cli: CliOptions;
@@ -50,6 +69,8 @@ export interface SupervisorDeps {
   pid?: number;
   /** The parent's script runner (startup_script, shutdown_script) for a configuration. */
   scripts?: (config: Config) => ScriptRunner;
+  /** Why a network namespace cannot be entered (default src/net/netns.ts); a test seam. */
+  netnsProblem?: (name: string) => string | undefined;
 }
 
 export class Supervisor {
@@ -85,6 +106,7 @@ export class Supervisor {
       timeoutMs: deps.reloadTimeoutMs ?? 60_000,
       pid: this.pid,
       apply: (read) => Promise.resolve(this.applyReload(read.config)),
+      refuse: (config) => unsupportedChange(this.running, config),
       requireClean: () => this.running?.global.reloadCheckConfig ?? false,
     });
     const startedWallMs = deps.clock.wallMs();
@@ -136,12 +158,28 @@ export class Supervisor {
     }
     this.running = read.config;
     this.reloads.setRunningErrors(read.errors);
+    if (!this.enterableNamespace(read.config)) return;
     await this.lifeScript('startup');
     if (this.stopping) return;
     const kinds = plannedKinds(planChildren(this.deps.cli, summaryOf(read.config)));
     if (kinds.length === 0) this.deps.log.info('No VRRP instance or virtual server configured; no child started');
     for (const kind of kinds) this.startChild(kind);
     this.checkReady();
+  }
+
+  /**
+   * keepalived 2.2.7 stops at start when it cannot enter its net_namespace ("Unable to set
+   * network namespace NAME - exiting"); so does kad, before any script or child runs. A
+   * namespace that goes away later fails the respawns, which are retried with backoff.
+   */
+  private enterableNamespace(config: Config): boolean {
+    const ns = config.global.netNamespace;
+    const problem = ns === undefined ? undefined : (this.deps.netnsProblem ?? enterProblem)(ns);
+    if (problem === undefined) return true;
+    this.deps.log.error({ code: 'KAD_ERR_SUPERVISOR_NETNS', netns: ns }, `Unable to set network namespace ${ns} - exiting (${problem})`);
+    this.deps.notifier.errno(NETNS_EXIT);
+    this.stop(NETNS_EXIT);
+    return false;
   }
 
   /** The configuration the children run. */

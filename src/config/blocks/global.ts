@@ -94,6 +94,34 @@ const keep: H = (n, g) => {
   g.passthrough[n.name] = n.args.map((a) => a.text).join(' ');
 };
 
+/** A namespace under /run/netns is one path component (iproute2 refuses others too). */
+function namespaceName(n: Node, cx: Cx, name: string): string | undefined {
+  if (!name.includes('/') && name !== '.' && name !== '..') return name;
+  cx.report(cx.pos(n, 0), 'KAD_ERR_CONFIG_INVALID_VALUE', `'${n.name}': '${name}' is not a namespace name (one name under /run/netns); the line is ignored`);
+  return undefined;
+}
+
+/** keepalived keeps the first `net_namespace` / `net_namespace_ipvs` and reports the others. */
+function firstOnly(n: Node, cx: Cx, was: string | undefined): boolean {
+  if (was === undefined) return true;
+  cx.report(n.head, 'KAD_ERR_CONFIG_DUPLICATE', `Duplicate ${n.name} definition ${n.args[0]?.text ?? ''} - ignoring (the first, '${was}', is kept, as keepalived does)`);
+  return false;
+}
+
+/** `net_namespace NAME` (top level and global_defs). */
+export const netNamespace: H = (n, g, cx) => {
+  const name = cx.arg(n, 0, 'a network namespace name');
+  if (name === undefined || !firstOnly(n, cx, g.netNamespace)) return;
+  g.netNamespace = namespaceName(n, cx, name);
+};
+
+/** `net_namespace_ipvs [NAME]` (top level and global_defs): no name is the default namespace (''). */
+export const netNamespaceIpvs: H = (n, g, cx) => {
+  if (!firstOnly(n, cx, g.netNamespaceIpvs)) return;
+  const name = n.args[0]?.text;
+  g.netNamespaceIpvs = name === undefined ? '' : namespaceName(n, cx, name);
+};
+
 function lvsSyncDaemon(n: Node, g: GlobalDraft, cx: Cx): void {
   const ifName = cx.arg(n, 0, 'an interface');
   if (ifName === undefined) return;
@@ -191,7 +219,7 @@ const PASSTHROUGH = [
   'process_monitor_rcv_bufs_force', 'snmp_socket', 'enable_snmp_vrrp',
   'enable_snmp_keepalived', 'enable_snmp_checker', 'enable_snmp_rfc', 'enable_snmp_rfcv2', 'enable_snmp_rfcv3',
   'enable_traps', 'snmp_vs_stats_update_interval', 'snmp_rs_stats_update_interval', 'enable_dbus', 'dbus_service_name',
-  'dbus_no_interface_name', 'lvs_id', 'linkbeat_use_polling', 'net_namespace', 'net_namespace_ipvs', 'instance',
+  'dbus_no_interface_name', 'lvs_id', 'linkbeat_use_polling', 'instance',
   'namespace_with_ipsets', 'use_pid_dir', 'vrrp_garp_extra_if_all',
   // BFD is not implemented: its process keywords are kept like the rest of BFD.
   ...['priority', 'no_swap', 'rt_priority', 'cpu_affinity', 'rlimit_rttime', 'rlimit_rtime'].map((s) => `bfd_${s}`),
@@ -205,6 +233,8 @@ export const GLOBAL_TABLE: Table<GlobalDraft> = registerTable<GlobalDraft>('glob
     keep(n, g, cx);
     cx.report(n.head, 'KAD_WARN_CONFIG_DEPRECATED', "vrrp_vmac_garp_intvl is deprecated, use 'vrrp_garp_extra_if' (keepalived 2.2.7 counts this as a config error)");
   },
+  net_namespace: netNamespace,
+  net_namespace_ipvs: netNamespaceIpvs,
   notify_fifo: fifo('all'),
   vrrp_notify_fifo: fifo('vrrp'),
   lvs_notify_fifo: fifo('lvs'),

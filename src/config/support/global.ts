@@ -6,7 +6,9 @@ import { each, I, T, U, type BlockSupport } from './kinds.js';
 const BFD = U('BFD is not implemented');
 const SNMP = U('kad has no SNMP agent');
 const DBUS = U('kad has no DBus interface');
-const NAMESPACE = U('kad runs in the network namespace it is started in');
+const NET_NAMESPACE = I('test/integration/supervisor-netns.test.ts', 'test/unit/config/net-namespace.test.ts');
+const NAMESPACE_IPVS = I('test/kernel/netns-ipvs.test.ts', 'test/unit/config/net-namespace.test.ts');
+const NAMESPACE_IPSETS = U('the VRRP firewall is nftables only: kad makes no ipsets');
 const BUFS = U('kad sizes its socket buffers itself');
 const NO_SWAP = U('Node.js aborts when its memory is locked (mlockall)');
 
@@ -30,9 +32,9 @@ export const TOP_LEVEL: BlockSupport = {
   track_group: U('track groups are not implemented'),
   bfd_instance: BFD,
   SSL: U('SSL_GET uses no client certificate'),
-  net_namespace: NAMESPACE,
-  net_namespace_ipvs: NAMESPACE,
-  namespace_with_ipsets: NAMESPACE,
+  net_namespace: NET_NAMESPACE,
+  net_namespace_ipvs: NAMESPACE_IPVS,
+  namespace_with_ipsets: NAMESPACE_IPSETS,
   instance: U('kad runs one instance per configuration; file names are fixed'),
   use_pid_dir: U('pid files are given on the command line'),
   linkbeat_use_polling: U('kad follows links through rtnetlink only'),
@@ -161,9 +163,9 @@ const PROCESS: BlockSupport = {
     'enable_snmp_rfcv3', 'enable_traps', 'snmp_vs_stats_update_interval', 'snmp_rs_stats_update_interval'], SNMP),
   ...each(['enable_dbus', 'dbus_service_name', 'dbus_no_interface_name'], DBUS),
   linkbeat_use_polling: U('kad follows links through rtnetlink only'),
-  net_namespace: NAMESPACE,
-  net_namespace_ipvs: NAMESPACE,
-  namespace_with_ipsets: NAMESPACE,
+  net_namespace: NET_NAMESPACE,
+  net_namespace_ipvs: NAMESPACE_IPVS,
+  namespace_with_ipsets: NAMESPACE_IPSETS,
   instance: U('kad runs one instance per configuration; file names are fixed'),
   use_pid_dir: U('pid files are given on the command line'),
 };

@@ -1,7 +1,8 @@
 // The Node flags a child is forked with: single-threaded GC only where the child may run
-// SCHED_RR (its *_rt_priority, or max_auto_priority for both children).
+// SCHED_RR (its *_rt_priority, or max_auto_priority for both children); with net_namespace the
+// same Node command behind `ip netns exec NAME`.
 import { describe, expect, it } from 'vitest';
-import { childNodeFlags } from '../../../src/supervisor/child.js';
+import { childLaunch, childNodeFlags } from '../../../src/supervisor/child.js';
 import { parseText } from '../config/mem-io.js';
 
 const conf = (globals: string) => parseText(`global_defs {\n${globals}}\n`).config!;
@@ -15,5 +16,15 @@ describe('child Node flags', () => {
     expect(childNodeFlags('checker', conf(' checker_rt_priority 5\n'))).toEqual(['--single-threaded-gc']);
     const auto = conf(' max_auto_priority 20\n');
     expect([childNodeFlags('vrrp', auto), childNodeFlags('checker', auto)]).toEqual([['--single-threaded-gc'], ['--single-threaded-gc']]);
+  });
+});
+
+describe('child launch', () => {
+  it('Node itself without net_namespace; behind `ip netns exec NAME` with it, flags kept', () => {
+    expect(childLaunch('vrrp', conf(''))).toEqual({ execPath: process.execPath, execArgv: process.execArgv });
+    const ns = parseText('net_namespace blue\nglobal_defs {\n vrrp_rt_priority 10\n}\n').config!;
+    const l = childLaunch('vrrp', ns);
+    expect(l.execPath).toMatch(/(^|\/)ip$/);
+    expect(l.execArgv).toEqual(['netns', 'exec', 'blue', process.execPath, ...process.execArgv, '--single-threaded-gc']);
   });
 });
