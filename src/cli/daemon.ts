@@ -1,12 +1,32 @@
 /**
  * Daemon mode of `kad`: without -n detach first (the launching process exits 0 once the daemon
- * has written its pid file), then run the parent supervisor until it stops.
+ * has written its pid file), then run the parent supervisor until it stops. The pid files are
+ * settled first, since `instance`, the namespace and `use_pid_dir` in the configuration move
+ * them (supervisor/file-names.ts).
  */
+import { mkdirSync } from 'node:fs';
 import type { CliOptions } from '../core/options.js';
+import { readConfig } from '../supervisor/config-source.js';
 import { daemonize, DAEMONIZED_ENV } from '../supervisor/daemonize.js';
+import { pidFilePaths } from '../supervisor/file-names.js';
 import { runParent } from '../supervisor/run.js';
 
-export async function runDaemon(opts: CliOptions): Promise<number> {
+/** The options with the pid files the configuration asks for (unchanged when it cannot be read). */
+export function withConfiguredPidFiles(opts: CliOptions): CliOptions {
+  const global = readConfig(opts.useFile, { configId: opts.configId, allConfig: opts.allConfig }).config?.global;
+  const { dir, ...files } = pidFilePaths({ global, namespace: opts.namespace }, opts, opts.explicitPidFiles ?? []);
+  if (dir !== undefined) {
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o755 });
+    } catch {
+      // writing the pid file then fails with the reason
+    }
+  }
+  return { ...opts, ...files };
+}
+
+export async function runDaemon(cliOpts: CliOptions): Promise<number> {
+  const opts = withConfiguredPidFiles(cliOpts);
   if (!opts.dontFork && process.env[DAEMONIZED_ENV] !== '1') {
     return daemonize({ pidFile: opts.pid });
   }

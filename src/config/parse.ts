@@ -9,7 +9,7 @@ import type { ConfigEnv } from './env.js';
 import type { Config, IpAddress, RouteSpec, RuleSpec, SourceRef, TrackFile, TrackProcess, VirtualServerGroup } from './model.js';
 import { Preprocessor, type ConfigIo } from './preprocess.js';
 import { KEEPALIVED_BLOCKS, TreeBuilder, type Node } from './tree.js';
-import { defaultGlobals, GLOBAL_TABLE, type GlobalDraft } from './blocks/global.js';
+import { defaultGlobals, GLOBAL_TABLE, PROCESS_NAMING, type GlobalDraft } from './blocks/global.js';
 import { parseAddressBlock } from './blocks/address.js';
 import { parseRouteBlock } from './blocks/route.js';
 import { parseRuleBlock } from './blocks/rule.js';
@@ -51,14 +51,16 @@ interface Drafts {
 }
 
 const ROOT_IGNORED = ['linkbeat_interfaces', 'interface_up_down_delays', 'track_group', 'bfd_instance', 'SSL',
-  'net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'instance', 'use_pid_dir', 'linkbeat_use_polling'];
+  'net_namespace_ipvs', 'namespace_with_ipsets', 'linkbeat_use_polling'];
 
 const ROOT_TABLE: Table<Drafts> = registerTable<Drafts>('the top level', {
   ...Object.fromEntries(ROOT_IGNORED.map((k) => [k, ignore])),
   net_namespace: (n, d, cx) => {
-    ignore(n, d, cx);
+    PROCESS_NAMING.net_namespace(n, d.global, cx);
     d.netNamespace = true;
   },
+  instance: (n, d, cx) => PROCESS_NAMING.instance(n, d.global, cx),
+  use_pid_dir: (n, d) => PROCESS_NAMING.use_pid_dir(n, d.global),
   global_defs: (n, d, cx) => cx.run(n.children, GLOBAL_TABLE, d.global, 'global_defs'),
   child_wait_time: (n, d, cx) => { d.global.childWaitTimeMs = cx.timerMs(n, 0, 0, 3600) ?? d.global.childWaitTimeMs; },
   static_ipaddress: (n, d, cx) => { d.staticAddresses.push(...parseAddressBlock(cx, n)); },
