@@ -18,8 +18,9 @@ export function formatGlobalDefs(g: GlobalDefs, forVrrpChild: boolean): string[]
   ];
   return [
     '------< Global definitions >------',
-    ' Network namespace = (default)',
+    ` Network namespace = ${g.netNamespace ?? '(default)'}`,
     ' Network namespace ipvs = (main namespace)',
+    ...(g.instanceName !== undefined ? [` Instance name = ${g.instanceName}`] : []),
     ` Router ID = ${g.routerId}`,
     ' Default smtp_alert = unset', ' Default smtp_alert_vrrp = unset', ' Default smtp_alert_checker = unset',
     ` Checkers log all failures = ${yn(g.checkerLogAllFailures)}`,

@@ -1,6 +1,7 @@
 /**
  * Where kad writes its dump and pid files, decided from the configuration and the command line
- * (pure; dump-files.ts and cli/daemon.ts do the I/O).
+ * (pure; dump-files.ts and cli/daemon.ts do the I/O). Measured against keepalived 2.2.7 where it
+ * has the feature.
  *
  * Dump files keep keepalived's names in the dump directory ($TMPDIR or /tmp). `state_dump_file`,
  * `stats_dump_file` and `json_dump_file` move the USR1 .data, the USR2 stats and the JSON dump;
@@ -11,11 +12,15 @@
  * state file. kad honours all three.
  *
  * `data_use_instance` puts `.NAMESPACE_INSTANCE` (the names present) before the extension of
- * every dump file: /tmp/keepalived.blue_red.data, /tmp/keepalived_parent.red.data.
+ * the .data files, as keepalived 2.2.7 does: /tmp/keepalived.blue_red.data,
+ * /tmp/keepalived_parent.red.data; the stats and JSON files keep their names (move them with
+ * stats_dump_file / json_dump_file).
  *
- * Pid files: `instance NAME` and a network namespace (`net_namespace`, or `-s`, which wins)
- * go into the names, `_NAMESPACE_INSTANCE` before `.pid`, and move them to /run/keepalived/,
- * where `use_pid_dir` alone puts the default names. A pid file given with -p/-r/-c is kept.
+ * Pid files: `instance NAME` goes into the names (`kad_NAME.pid`, `kad_vrrp_NAME.pid`) in
+ * /run/keepalived/, where `use_pid_dir` alone puts the default names; a network namespace
+ * (`net_namespace`, or `-s`, which wins) puts them in /run/keepalived/NAMESPACE/, where
+ * keepalived 2.2.7's pid files show from the default mount namespace. A pid file given with
+ * -p/-r/-c is kept.
  */
 import { basename, join } from 'node:path';
 import type { GlobalDefs } from '../config/model.js';
@@ -78,7 +83,7 @@ function baseDumpPath(file: DumpFile, g: NamingInput['global'], tmpDir: string):
 /** The path of dump `file`; `tmpDir` is the dump directory of the environment (dumpDir()). */
 export function dumpFilePath(file: DumpFile, n: NamingInput, tmpDir: string): string {
   const path = baseDumpPath(file, n.global, tmpDir);
-  if (n.global?.dataUseInstance !== true) return path;
+  if (n.global?.dataUseInstance !== true || file === 'stats' || file === 'json') return path;
   const tag = [netNamespaceOf(n), n.global.instanceName].filter((x) => x !== undefined && x !== '').join('_');
   return tag === '' ? path : beforeExtension(path, `.${tag}`);
 }
@@ -90,27 +95,27 @@ export interface PidFiles {
   checkersPid: string;
 }
 
-/** Where `use_pid_dir`, `instance` and a namespace put the pid files. */
+/** Where `use_pid_dir` and `instance` put the pid files; a namespace adds its own directory below. */
 export const PID_DIR = '/run/keepalived';
 
 const PID_BASE: Readonly<Record<keyof PidFiles, string>> = { pid: 'kad', vrrpPid: 'kad_vrrp', checkersPid: 'kad_checkers' };
 
 /**
  * The pid files to use: `current` (the -p/-r/-c values or their defaults) where `explicit` names
- * the flag or nothing moves them, else the name in PID_DIR. `dir` is PID_DIR when a file lies
- * there by this rule (the shell creates it, like keepalived).
+ * the flag or nothing moves them, else the name in the pid directory. `dirs` lists the
+ * directories this rule puts files in, outermost first (the shell creates them, and removes
+ * them on exit when empty, like keepalived).
  */
-export function pidFilePaths(n: NamingInput, current: PidFiles, explicit: readonly (keyof PidFiles)[]): PidFiles & { dir?: string } {
+export function pidFilePaths(n: NamingInput, current: PidFiles, explicit: readonly (keyof PidFiles)[]): PidFiles & { dirs: string[] } {
   const ns = netNamespaceOf(n);
   const inst = n.global?.instanceName;
-  if (n.global?.usePidDir !== true && ns === undefined && inst === undefined) return { ...current };
-  const suffix = [ns, inst].filter((x) => x !== undefined).map((x) => `_${x}`).join('');
-  const out: PidFiles & { dir?: string } = { ...current };
+  if (n.global?.usePidDir !== true && ns === undefined && inst === undefined) return { ...current, dirs: [] };
+  const dir = ns === undefined ? PID_DIR : join(PID_DIR, ns);
+  const out: PidFiles & { dirs: string[] } = { ...current, dirs: [] };
   for (const key of Object.keys(PID_BASE) as (keyof PidFiles)[]) {
     if (explicit.includes(key)) continue;
-    out[key] = join(PID_DIR, `${PID_BASE[key]}${suffix}.pid`);
-    out.dir = PID_DIR;
+    out[key] = join(dir, `${PID_BASE[key]}${inst === undefined ? '' : `_${inst}`}.pid`);
+    out.dirs = ns === undefined ? [PID_DIR] : [PID_DIR, dir];
   }
   return out;
 }
-

@@ -1,12 +1,13 @@
-// Where a live kad writes its dump and pid files when the configuration says so. kad runs in a
-// director namespace without -p/-r/-c:
-// - `net_namespace NS` and `instance NAME` (top level) put `_NS_NAME` into the pid file names
-//   in /run/keepalived/; with use_pid_dir, -s and an explicit -p, the -p file is kept and -s
-//   names the rest;
+// Where a live kad writes its dump and pid files when the configuration says so, laid out as
+// keepalived 2.2.7 lays out its own (measured: /run/keepalived/NS/keepalived_NAME.pid,
+// /tmp/keepalived.NS_NAME.data). kad runs in a director namespace without -p/-r/-c:
+// - `net_namespace NS` and `instance NAME` (top level) give /run/keepalived/NS/kad_NAME.pid,
+//   kad_vrrp_NAME.pid, kad_checkers_NAME.pid; with use_pid_dir, -s and an explicit -p, the -p file
+//   is kept and -s places the rest;
 // - state_dump_file / state_file_location (a directory, then a file), stats_file_location (the
 //   field stats_dump_file also sets) and json_file_location / json_dump_file move the USR1, USR2
 //   and JSON dumps; the parent's and the checker's .data follow the state file;
-// - data_use_instance tags every dump file with `.NS_NAME`;
+// - data_use_instance tags the .data files with `.NS_NAME`;
 // - json_version 2 writes {"vrrp": [...], "track_process": [...]}, whose instances have the
 //   same keys as keepalived 2.2.7's JSON dump (compared live) plus their track_process names.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -81,7 +82,8 @@ describe.skipIf(why !== undefined)('dump and pid file locations of a live kad', 
       `${TRACK}${VI}${VS}`;
     const kad = startKad(lab, 'a.conf', conf, [], { KAD_CHECK_DRY_RUN: '1' });
     const tag = `${ns}_${INST}`;
-    const pids = { parent: join(PID_DIR, `kad_${tag}.pid`), vrrp: join(PID_DIR, `kad_vrrp_${tag}.pid`), check: join(PID_DIR, `kad_checkers_${tag}.pid`) };
+    const pidDir = join(PID_DIR, ns);
+    const pids = { parent: join(pidDir, `kad_${INST}.pid`), vrrp: join(pidDir, `kad_vrrp_${INST}.pid`), check: join(pidDir, `kad_checkers_${INST}.pid`) };
     try {
       await waitForHolder(lab, VIP, 0, 15_000);
       await waitUntil(() => Object.values(pids).every((p) => existsSync(p)), 5000, 'pid files');
@@ -94,11 +96,11 @@ describe.skipIf(why !== undefined)('dump and pid file locations of a live kad', 
       expect(readFileSync(data.vrrp, 'utf8')).toContain('------< VRRP Topology >------\n VRRP Instance = VI_1\n');
       expect(readFileSync(data.check, 'utf8')).toContain('10.231.8.2');
 
-      const stats = dir('stats', `counters.${tag}.txt`);
+      const stats = dir('stats', 'counters.txt');
       await dumpTo(kad, 'SIGUSR2', [stats]);
       expect(readFileSync(stats, 'utf8')).toMatch(/^VRRP Instance: VI_1\n {2}Advertisements:\n/);
 
-      const json = dir('json', `keepalived.${tag}.json`);
+      const json = dir('json', 'keepalived.json');
       await dumpTo(kad, SIGJSON, [json]);
       const doc = JSON.parse(readFileSync(json, 'utf8')) as JsonV2;
       expect(Object.keys(doc)).toEqual(['vrrp', 'track_process']);
@@ -112,6 +114,7 @@ describe.skipIf(why !== undefined)('dump and pid file locations of a live kad', 
       await kad.stop();
     }
     expect(Object.values(pids).filter((p) => existsSync(p))).toEqual([]);
+    expect(existsSync(pidDir)).toBe(false);
   }, 40_000);
 
   it('-s names the pid and dump files, an explicit -p wins, a state file takes the parent data beside it, json_version 1 is the bare array', async () => {
@@ -121,17 +124,17 @@ describe.skipIf(why !== undefined)('dump and pid file locations of a live kad', 
     const given = dir('given.pid');
     const kad = startKad(lab, 'b.conf', conf, ['-P', '-s', ns, '-p', given]);
     const tag = `${ns}_${inst}`;
-    const vrrpPid = join(PID_DIR, `kad_vrrp_${tag}.pid`);
+    const vrrpPid = join(PID_DIR, ns, `kad_vrrp_${inst}.pid`);
     try {
       await waitUntil(() => existsSync(given) && existsSync(vrrpPid), 10_000, 'pid files');
       expect(pidIn(given)).toBe(kad.pid);
-      expect(existsSync(join(PID_DIR, `kad_${tag}.pid`))).toBe(false);
+      expect(existsSync(join(PID_DIR, ns, `kad_${inst}.pid`))).toBe(false);
       expect(childrenOf(kad.pid)).toEqual([pidIn(vrrpPid)]);
 
       const files = [dir('b', `state.${tag}.data`), dir('b', `state_parent.${tag}.data`)];
       await dumpTo(kad, 'SIGUSR1', files);
       expect(readFileSync(files[1] ?? '', 'utf8')).toContain(' Router ID = dumploc2\n');
-      const json = dir('b', `ka.${tag}.json`);
+      const json = dir('b', 'ka.json');
       await dumpTo(kad, SIGJSON, [json]);
       expect(Array.isArray(JSON.parse(readFileSync(json, 'utf8')))).toBe(true);
     } finally {

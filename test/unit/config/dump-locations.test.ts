@@ -3,6 +3,7 @@
 // top level (keepalived 2.2.7's place for them) and in global_defs (later releases).
 import { describe, expect, it } from 'vitest';
 import { codes, parseText } from './mem-io.js';
+import { formatGlobalDefs } from '../../../src/config/global-dump.js';
 
 const VI = 'vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 7\n virtual_ipaddress {\n 10.0.0.1\n }\n}\n';
 
@@ -41,5 +42,13 @@ describe('dump location keywords', () => {
     const r = parseText(`global_defs {\n json_version 3\n data_use_instance maybe\n}\n${VI}`);
     expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.line)).toEqual([2, 3]);
     expect(r.config?.global.jsonVersion).toBe(1);
+  });
+
+  it("the data dumps name the namespace and the instance as keepalived 2.2.7's do", () => {
+    const g = parseText(`net_namespace blue\ninstance red\n${VI}`).config?.global;
+    if (!g) throw new Error('no model');
+    expect(formatGlobalDefs(g, false).slice(0, 5)).toEqual([
+      '------< Global definitions >------', ' Network namespace = blue', ' Network namespace ipvs = (main namespace)', ' Instance name = red', ' Router ID = node1',
+    ]);
   });
 });

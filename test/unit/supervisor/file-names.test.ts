@@ -2,8 +2,9 @@
 // directory, moved by state_dump_file / state_file_location, stats_dump_file /
 // stats_file_location and json_dump_file / json_file_location (one model field per pair; a
 // trailing '/' is a directory), the parent's and checker's .data beside the state file,
-// data_use_instance's ".NAMESPACE_INSTANCE" tag, and pid files named after `instance` and the
-// namespace in /run/keepalived (use_pid_dir alone: the default names there).
+// data_use_instance's ".NAMESPACE_INSTANCE" tag on the .data files, and pid files named after
+// `instance` in /run/keepalived, in /run/keepalived/NAMESPACE with a namespace (use_pid_dir alone:
+// the default names there), as keepalived 2.2.7 lays them out.
 import { describe, expect, it } from 'vitest';
 import { beforeExtension, dumpFilePath, pidFilePaths, type DumpFile, type NamingInput } from '../../../src/supervisor/file-names.js';
 import { DEFAULT_CHECKERS_PID_FILE, DEFAULT_PID_FILE, DEFAULT_VRRP_PID_FILE } from '../../../src/core/options.js';
@@ -37,9 +38,9 @@ describe('dump file paths', () => {
     expect(paths({ global })).toEqual(['/var/ka/state_parent.txt', '/var/ka/state.txt', '/var/ka/state_check.txt', '/var/st/counters', '/srv/ka.json']);
   });
 
-  it('data_use_instance tags every dump with the namespace and the instance', () => {
+  it('data_use_instance tags the .data files with the namespace and the instance, not stats and JSON', () => {
     const global = { dataUseInstance: true, instanceName: 'red', netNamespace: 'blue' };
-    expect(paths({ global })).toEqual(['/tmp/keepalived_parent.blue_red.data', '/tmp/keepalived.blue_red.data', '/tmp/keepalived_check.blue_red.data', '/tmp/keepalived.blue_red.stats', '/tmp/keepalived.blue_red.json']);
+    expect(paths({ global })).toEqual(['/tmp/keepalived_parent.blue_red.data', '/tmp/keepalived.blue_red.data', '/tmp/keepalived_check.blue_red.data', '/tmp/keepalived.stats', '/tmp/keepalived.json']);
     expect(dumpFilePath('vrrpData', { global: { dataUseInstance: true, instanceName: 'red' } }, '/tmp')).toBe('/tmp/keepalived.red.data');
   });
 
@@ -51,42 +52,45 @@ describe('dump file paths', () => {
 
   it('no tag without data_use_instance, and nothing to tag leaves the names alone', () => {
     expect(dumpFilePath('vrrpData', { global: { instanceName: 'red', netNamespace: 'blue' } }, '/tmp')).toBe('/tmp/keepalived.data');
-    expect(dumpFilePath('stats', { global: { dataUseInstance: true } }, '/tmp')).toBe('/tmp/keepalived.stats');
+    expect(dumpFilePath('checkData', { global: { dataUseInstance: true } }, '/tmp')).toBe('/tmp/keepalived_check.data');
   });
 
   it('the tag follows a configured location', () => {
     const global = { dataUseInstance: true, instanceName: 'red', stateDumpFile: '/var/ka/state.data', jsonDumpFile: '/srv/' };
     expect(dumpFilePath('parentData', { global }, '/tmp')).toBe('/var/ka/state_parent.red.data');
-    expect(dumpFilePath('json', { global }, '/tmp')).toBe('/srv/keepalived.red.json');
+    expect(dumpFilePath('vrrpData', { global: { ...global, stateDumpFile: '/var/ka/' } }, '/tmp')).toBe('/var/ka/keepalived.red.data');
+    expect(dumpFilePath('json', { global }, '/tmp')).toBe('/srv/keepalived.json');
   });
 });
 
 describe('pid file paths', () => {
   it('nothing configured: the -p/-r/-c values (or their defaults) unchanged, no directory', () => {
-    expect(pidFilePaths({}, DEFAULTS, [])).toEqual(DEFAULTS);
-    expect(pidFilePaths({ global: { dataUseInstance: true } }, DEFAULTS, [])).toEqual(DEFAULTS);
+    expect(pidFilePaths({}, DEFAULTS, [])).toEqual({ ...DEFAULTS, dirs: [] });
+    expect(pidFilePaths({ global: { dataUseInstance: true } }, DEFAULTS, [])).toEqual({ ...DEFAULTS, dirs: [] });
   });
 
   it('use_pid_dir: the default names in /run/keepalived', () => {
     expect(pidFilePaths({ global: { usePidDir: true } }, DEFAULTS, [])).toEqual({
-      pid: '/run/keepalived/kad.pid', vrrpPid: '/run/keepalived/kad_vrrp.pid', checkersPid: '/run/keepalived/kad_checkers.pid', dir: '/run/keepalived',
+      pid: '/run/keepalived/kad.pid', vrrpPid: '/run/keepalived/kad_vrrp.pid', checkersPid: '/run/keepalived/kad_checkers.pid', dirs: ['/run/keepalived'],
     });
   });
 
-  it('instance and namespace go into the names and imply the pid directory', () => {
-    expect(pidFilePaths({ global: { instanceName: 'red' } }, DEFAULTS, [])).toMatchObject({ pid: '/run/keepalived/kad_red.pid', vrrpPid: '/run/keepalived/kad_vrrp_red.pid' });
-    expect(pidFilePaths({ global: { instanceName: 'red', netNamespace: 'blue' } }, DEFAULTS, [])).toMatchObject({
-      pid: '/run/keepalived/kad_blue_red.pid', checkersPid: '/run/keepalived/kad_checkers_blue_red.pid',
+  it('instance goes into the names, a namespace into the directory; both imply the pid directory', () => {
+    expect(pidFilePaths({ global: { instanceName: 'red' } }, DEFAULTS, [])).toEqual({
+      pid: '/run/keepalived/kad_red.pid', vrrpPid: '/run/keepalived/kad_vrrp_red.pid', checkersPid: '/run/keepalived/kad_checkers_red.pid', dirs: ['/run/keepalived'],
     });
-    expect(pidFilePaths({ namespace: 'green' }, DEFAULTS, [])).toMatchObject({ pid: '/run/keepalived/kad_green.pid' });
-    expect(pidFilePaths({ global: { netNamespace: 'blue' }, namespace: 'green' }, DEFAULTS, [])).toMatchObject({ vrrpPid: '/run/keepalived/kad_vrrp_green.pid' });
+    expect(pidFilePaths({ global: { instanceName: 'red', netNamespace: 'blue' } }, DEFAULTS, [])).toEqual({
+      pid: '/run/keepalived/blue/kad_red.pid', vrrpPid: '/run/keepalived/blue/kad_vrrp_red.pid', checkersPid: '/run/keepalived/blue/kad_checkers_red.pid',
+      dirs: ['/run/keepalived', '/run/keepalived/blue'],
+    });
+    expect(pidFilePaths({ namespace: 'green' }, DEFAULTS, [])).toMatchObject({ pid: '/run/keepalived/green/kad.pid' });
+    expect(pidFilePaths({ global: { netNamespace: 'blue' }, namespace: 'green' }, DEFAULTS, [])).toMatchObject({ vrrpPid: '/run/keepalived/green/kad_vrrp.pid' });
   });
 
   it('an explicit -p/-r/-c wins', () => {
     const given = { ...DEFAULTS, pid: '/srv/p.pid' };
     const r = pidFilePaths({ global: { instanceName: 'red' } }, given, ['pid']);
-    expect(r).toEqual({ pid: '/srv/p.pid', vrrpPid: '/run/keepalived/kad_vrrp_red.pid', checkersPid: '/run/keepalived/kad_checkers_red.pid', dir: '/run/keepalived' });
-    const none = pidFilePaths({ global: { instanceName: 'red' } }, given, ['pid', 'vrrpPid', 'checkersPid']);
-    expect(none).toEqual(given);
+    expect(r).toEqual({ pid: '/srv/p.pid', vrrpPid: '/run/keepalived/kad_vrrp_red.pid', checkersPid: '/run/keepalived/kad_checkers_red.pid', dirs: ['/run/keepalived'] });
+    expect(pidFilePaths({ global: { instanceName: 'red' } }, given, ['pid', 'vrrpPid', 'checkersPid'])).toEqual({ ...given, dirs: [] });
   });
 });
