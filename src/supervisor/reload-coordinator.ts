@@ -24,6 +24,8 @@ export interface ReloadDeps {
   apply: (read: ConfigRead & { config: NonNullable<ConfigRead['config']> }) => Promise<ChildKind[]>;
   /** global_defs reload_check_config of the running configuration: only exit 0 reloads. */
   requireClean?: () => boolean;
+  /** Why a valid configuration still cannot replace the running one (reload.ts fixedAtStartChange). */
+  refuse?: (next: NonNullable<ConfigRead['config']>) => string | undefined;
 }
 
 export type ReloadOutcome = 'complete' | 'invalid' | 'timeout' | 'cancelled';
@@ -70,7 +72,9 @@ export class ReloadCoordinator {
     this.startedMs = this.deps.clock.nowMs();
     log.info('Reloading ...');
     const v = this.deps.read(configFile);
-    const verdict = reloadVerdict(v, this.runningErrors, this.deps.requireClean?.() ?? false);
+    const checked = reloadVerdict(v, this.runningErrors, this.deps.requireClean?.() ?? false);
+    const refusal = checked.ok && v.config !== undefined ? this.deps.refuse?.(v.config) : undefined;
+    const verdict = refusal === undefined ? checked : { ok: false, reason: refusal, newErrors: [] };
     const lines = diagnosticLines(v);
     if (!verdict.ok || v.config === undefined) {
       log.error(

@@ -3,7 +3,7 @@
 // /tmp/keepalived.NS_NAME.data). kad runs in a director namespace without -p/-r/-c:
 // - `net_namespace NS` and `instance NAME` (top level) give /run/keepalived/NS/kad_NAME.pid,
 //   kad_vrrp_NAME.pid, kad_checkers_NAME.pid; with use_pid_dir, -s and an explicit -p, the -p file
-//   is kept and -s places the rest;
+//   is kept and -s places the rest; a reload naming another instance is refused;
 // - state_dump_file / state_file_location (a directory, then a file), stats_file_location (the
 //   field stats_dump_file also sets) and json_file_location / json_dump_file move the USR1, USR2
 //   and JSON dumps; the parent's and the checker's .data follow the state file;
@@ -11,7 +11,7 @@
 // - json_version 2 writes {"vrrp": [...], "track_process": [...]}, whose instances have the
 //   same keys as keepalived 2.2.7's JSON dump (compared live) plus their track_process names.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,6 +137,14 @@ describe.skipIf(why !== undefined)('dump and pid file locations of a live kad', 
       const json = dir('b', 'ka.json');
       await dumpTo(kad, SIGJSON, [json]);
       expect(Array.isArray(JSON.parse(readFileSync(json, 'utf8')))).toBe(true);
+
+      // Another instance name is refused at a reload, as keepalived refuses it: the files keep their names.
+      writeFileSync(kad.confFile, conf.replace(`instance ${inst}`, `instance ${inst}x`));
+      kad.proc.kill('SIGHUP');
+      await waitUntil(() => kad.output.includes('Cannot change instance name at a reload - please restart kad'), 5000, 'reload refused');
+      rmSync(files[0] ?? '');
+      await dumpTo(kad, 'SIGUSR1', files);
+      expect(existsSync(vrrpPid)).toBe(true);
     } finally {
       await kad.stop();
     }

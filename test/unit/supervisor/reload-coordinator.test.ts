@@ -20,7 +20,7 @@ const reader = (kind: string) => (): ConfigRead =>
       exitCode: 4, errors: ['KAD_ERR_CONFIG_FILE_UNREADABLE cannot read'],
     };
 
-function setup(file: string, children: ChildKind[]) {
+function setup(file: string, children: ChildKind[], refuse?: () => string | undefined) {
   const clock = new ManualClock();
   const { log, records } = memoryLogger();
   const sent: string[] = [];
@@ -35,6 +35,7 @@ function setup(file: string, children: ChildKind[]) {
       applied++;
       return Promise.resolve([...children]);
     },
+    ...(refuse ? { refuse } : {}),
   });
   return { clock, records, sent, rc, applied: () => applied };
 }
@@ -73,6 +74,16 @@ describe('reload coordinator', () => {
     expect(s.sent).toEqual([]);
     expect(s.records.some((r) => r.code === 'KAD_ERR_SUPERVISOR_RELOAD_INVALID')).toBe(true);
     expect(s.records.map((r) => r.msg)).toContain('/etc/kad.conf:0:0: error: cannot read [KAD_ERR_CONFIG_FILE_UNREADABLE]');
+  });
+
+  it('a valid file the running one cannot become (another instance name) is not applied', async () => {
+    const s = setup(VALID, ['vrrp'], () => 'Cannot change instance name at a reload - please restart kad');
+    s.rc.request();
+    await until(() => s.rc.history.length === 1);
+    expect(last(s.rc.history)).toBe('invalid');
+    expect(s.applied()).toBe(0);
+    expect(s.sent).toEqual([]);
+    expect(s.records.find((r) => r.code === 'KAD_ERR_SUPERVISOR_RELOAD_INVALID')?.msg).toContain('Cannot change instance name at a reload');
   });
 
   it('a request during a reload is queued and run after it', async () => {
