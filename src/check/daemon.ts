@@ -12,7 +12,7 @@ import type { Logger } from '../core/log.js';
 import { EXIT_FATAL, runChild, sendToParent as send, type ChildBody } from '../supervisor/child-entry.js';
 import type { IpvsPort } from '../ipvs/port.js';
 import { syncRole, type SyncRole } from '../ipvs/sync-daemon.js';
-import { DUMP_FILES, writeDumpFile } from '../supervisor/dump-files.js';
+import { writeDumpFile } from '../supervisor/dump-files.js';
 import { formatCheckData } from './dump.js';
 import { MemoryPort } from './memory-port.js';
 import { Scheduler } from './scheduler.js';
@@ -133,16 +133,26 @@ class CheckerChild implements ChildBody {
   handle(m: ParentMessage): void {
     if (m.type === 'stop') void this.stop();
     else if (m.type === 'reload') this.reload(m.config);
-    else if (m.type === 'dump' && m.what === 'data' && this.sched) {
-      this.log.info(`Printing checker data for process(${process.pid}) on signal`);
-      const file = writeDumpFile(DUMP_FILES.checkData, formatCheckData(this.sched.state, this.clock.wallMs()));
-      send({ type: 'dumped', what: 'data', file });
-    } else if (m.type === 'status-request') {
+    else if (m.type === 'dump' && m.what === 'data') this.dumpData();
+    else if (m.type === 'status-request') {
       const check = this.sched ? buildCheckReport(this.sched.state, this.port?.traffic?.(), m.view !== 'metrics') : { virtualServers: [] };
       send(m.view === 'metrics' ? { type: 'status', id: m.id, metrics: METRICS.checkChunks(check, m.since) } : { type: 'status', id: m.id, check });
     } else if (m.type === 'vrrp-state' && this.sched) {
       this.sched.setVrrpState(m.instance, m.state);
       this.applySyncRole();
+    }
+  }
+
+  /** USR1: keepalived_check.data where the configuration puts it (a missing directory is logged). */
+  private dumpData(): void {
+    if (!this.sched) return;
+    this.log.info(`Printing checker data for process(${process.pid}) on signal`);
+    const naming = { global: this.sched.currentConfig.global, namespace: this.opts.cli.namespace };
+    try {
+      const file = writeDumpFile('checkData', formatCheckData(this.sched.state, this.clock.wallMs()), naming);
+      send({ type: 'dumped', what: 'data', file });
+    } catch (err) {
+      this.log.error({ code: 'KAD_ERR_CHECK_DUMP', err: (err as Error).message }, `cannot write the checker data: ${(err as Error).message}`);
     }
   }
 

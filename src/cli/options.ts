@@ -53,6 +53,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
   cmd.exitOverride();
   cmd.parse([...argv], { from: 'user' });
   const o = cmd.opts();
+  const given = (flag: string): boolean => cmd.getOptionValueSource(flag) === 'cli';
   return {
     useFile: String(o.useFile),
     vrrpOnly: Boolean(o.vrrp),
@@ -72,6 +73,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     pid: String(o.pid),
     vrrpPid: String(o.vrrp_pid),
     checkersPid: String(o.checkers_pid),
+    explicitPidFiles: ([['pid', 'pid'], ['vrrp_pid', 'vrrpPid'], ['checkers_pid', 'checkersPid']] as const).filter(([f]) => given(f)).map(([, k]) => k),
     addressMonitoring: Boolean(o.addressMonitoring),
     namespace: o.namespace as string | undefined,
     allConfig: Boolean(o.allConfig),

@@ -20,6 +20,7 @@ export function formatGlobalDefs(g: GlobalDefs, forVrrpChild: boolean): string[]
     '------< Global definitions >------',
     ` Network namespace = ${g.netNamespace ?? '(default)'}`,
     ` Network namespace ipvs = ${g.netNamespaceIpvs || '(main namespace)'}`,
+    ...(g.instanceName !== undefined ? [` Instance name = ${g.instanceName}`] : []),
     ` Router ID = ${g.routerId}`,
     ' Default smtp_alert = unset', ' Default smtp_alert_vrrp = unset', ' Default smtp_alert_checker = unset',
     ` Checkers log all failures = ${yn(g.checkerLogAllFailures)}`,

@@ -73,10 +73,20 @@ export interface GlobalDefs {
   lvsTimeouts?: { tcpS?: number; tcpfinS?: number; udpS?: number };
   lvsFlush: boolean;
   lvsFlushOnStop: boolean;
+  /** `state_dump_file` / `state_file_location`: the USR1 .data file; ending in `/`, a directory. */
   stateDumpFile?: string;
+  /** `stats_dump_file` / `stats_file_location`: the USR2 stats file; ending in `/`, a directory. */
   statsDumpFile?: string;
+  /** `json_dump_file` / `json_file_location`: the JSON dump; ending in `/`, a directory. */
   jsonDumpFile?: string;
+  /** `json_version`: 1 a bare array of instances, 2 an object with `vrrp` and `track_process`. */
   jsonVersion: 1 | 2;
+  /** `data_use_instance`: the namespace and instance names go into the dump file names. */
+  dataUseInstance?: boolean;
+  /** `instance NAME` (top level or global_defs): part of the pid and (data_use_instance) dump file names. */
+  instanceName?: string;
+  /** `use_pid_dir`: pid files in /run/keepalived/ (implied by `instance` and a namespace). */
+  usePidDir?: boolean;
   reloadCheckConfig: boolean;
   childWaitTimeMs: number;
   /** `startup_script`: run by the parent before the children start, waited for up to its timeout. */

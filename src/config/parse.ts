@@ -9,7 +9,7 @@ import type { ConfigEnv } from './env.js';
 import type { Config, IpAddress, RouteSpec, RuleSpec, SourceRef, TrackFile, TrackProcess, VirtualServerGroup } from './model.js';
 import { Preprocessor, type ConfigIo } from './preprocess.js';
 import { KEEPALIVED_BLOCKS, TreeBuilder, type Node } from './tree.js';
-import { defaultGlobals, GLOBAL_TABLE, netNamespace, netNamespaceIpvs, type GlobalDraft } from './blocks/global.js';
+import { defaultGlobals, GLOBAL_TABLE, netNamespace, netNamespaceIpvs, PROCESS_NAMING, type GlobalDraft } from './blocks/global.js';
 import { parseAddressBlock } from './blocks/address.js';
 import { parseRouteBlock } from './blocks/route.js';
 import { parseRuleBlock } from './blocks/rule.js';
@@ -53,7 +53,7 @@ interface Drafts {
 }
 
 const ROOT_IGNORED = ['linkbeat_interfaces', 'interface_up_down_delays', 'track_group', 'bfd_instance', 'SSL',
-  'namespace_with_ipsets', 'instance', 'use_pid_dir', 'linkbeat_use_polling'];
+  'namespace_with_ipsets', 'linkbeat_use_polling'];
 
 const ROOT_TABLE: Table<Drafts> = registerTable<Drafts>('the top level', {
   ...Object.fromEntries(ROOT_IGNORED.map((k) => [k, ignore])),
@@ -62,6 +62,8 @@ const ROOT_TABLE: Table<Drafts> = registerTable<Drafts>('the top level', {
     netNamespace(n, d.global, cx);
   },
   net_namespace_ipvs: (n, d, cx) => netNamespaceIpvs(n, d.global, cx),
+  instance: (n, d, cx) => PROCESS_NAMING.instance(n, d.global, cx),
+  use_pid_dir: (n, d) => PROCESS_NAMING.use_pid_dir(n, d.global),
   global_defs: (n, d, cx) => cx.run(n.children, GLOBAL_TABLE, d.global, 'global_defs'),
   child_wait_time: (n, d, cx) => { d.global.childWaitTimeMs = cx.timerMs(n, 0, 0, 3600) ?? d.global.childWaitTimeMs; },
   static_ipaddress: (n, d, cx) => { d.staticAddresses.push(...parseAddressBlock(cx, n)); },

@@ -23,6 +23,8 @@ export interface CliOptions {
   pid: string;                  // -p
   vrrpPid: string;              // -r
   checkersPid: string;          // -c
+  /** Which of -p/-r/-c were given; the others follow `instance`, the namespace and `use_pid_dir`. */
+  explicitPidFiles?: readonly ('pid' | 'vrrpPid' | 'checkersPid')[];
   addressMonitoring: boolean;   // -a
   namespace?: string;           // -s
   allConfig: boolean;           // -e

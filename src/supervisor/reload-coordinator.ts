@@ -24,7 +24,7 @@ export interface ReloadDeps {
   apply: (read: ConfigRead & { config: NonNullable<ConfigRead['config']> }) => Promise<ChildKind[]>;
   /** global_defs reload_check_config of the running configuration: only exit 0 reloads. */
   requireClean?: () => boolean;
-  /** Why a valid configuration still cannot be reloaded into (a changed net_namespace), or undefined. */
+  /** Why a valid configuration still cannot be reloaded into (a changed net_namespace or instance), or undefined. */
   refuse?: (config: NonNullable<ConfigRead['config']>) => string | undefined;
 }
 

@@ -6,8 +6,11 @@
  * - otherwise a reload goes ahead unless it brings an error the running configuration did not
  *   already have. A long-standing deprecation or typo that kad started with does not block
  *   every future reload, but a new mistake (a misspelt `priority`, a bad address) is refused and
- *   kad keeps the configuration it runs. The diagnostics are logged either way.
+ *   kad keeps the configuration it runs. The diagnostics are logged either way;
+ * - a new network namespace or instance name is refused as keepalived refuses it: the pid
+ *   files were named after them at start (fixedAtStartChange).
  */
+import type { GlobalDefs } from '../config/model.js';
 
 export interface ReloadVerdict {
   ok: boolean;
@@ -35,4 +38,19 @@ export function reloadVerdict(
     return { ok: false, reason: `the new configuration brings ${newErrors.length} new error(s) (config test exit ${v.exitCode})`, newErrors };
   }
   return { ok: true, reason: `applied with the errors the running configuration already had (config test exit ${v.exitCode})`, newErrors: [] };
+}
+
+/**
+ * Why `next` cannot replace `running` whatever its diagnostics: it names another network
+ * namespace or instance (keepalived's reload_config() logs the same and keeps running). With -s
+ * (`cliNamespace`) the namespace is the command line's on both sides.
+ */
+export function fixedAtStartChange(
+  running: Pick<GlobalDefs, 'netNamespace' | 'instanceName'>,
+  next: Pick<GlobalDefs, 'netNamespace' | 'instanceName'>,
+  cliNamespace?: string,
+): string | undefined {
+  if (cliNamespace === undefined && running.netNamespace !== next.netNamespace) return 'Cannot change network namespace at a reload - please restart kad';
+  if (running.instanceName !== next.instanceName) return 'Cannot change instance name at a reload - please restart kad';
+  return undefined;
 }

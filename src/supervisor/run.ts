@@ -10,7 +10,7 @@ import { KadError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { ChildEntryResolver } from './child.js';
 import { readConfig, type ConfigRead } from './config-source.js';
-import { DUMP_FILES, writeDumpFile } from './dump-files.js';
+import { writeDumpFile } from './dump-files.js';
 import { createProcessLogger } from './log-io.js';
 import { formatParentData } from './parent-dump.js';
 import { checkPidFile, removePidFile, writePidFile } from './pidfile.js';
@@ -69,7 +69,7 @@ function buildSupervisor(cli: CliOptions, o: ParentOverrides, log: Logger, env: 
     clock: o.clock ?? new SystemClock(),
     ...(o.resolveEntry ? { resolveEntry: o.resolveEntry } : {}),
     childWaitTimeMs: () => o.childWaitTimeMs ?? sup.config?.global.childWaitTimeMs ?? 5_000,
-    writeParentDump: () => writeDumpFile(DUMP_FILES.parentData, formatParentData(sup.config?.global), env),
+    writeParentDump: () => writeDumpFile('parentData', formatParentData(sup.config?.global), { global: sup.config?.global, namespace: cli.namespace }, env),
     // The parent itself stays where it was started (its status socket and --metrics listen
     // there); what it runs for the configuration runs where the children do.
     scripts: (config) => new ProcessScriptRunner({

@@ -17,6 +17,7 @@ import { CHILD_LABEL, defaultChildEntry, ManagedChild, type ChildEntryResolver }
 import { summaryOf, type ConfigRead, type ConfigReader } from './config-source.js';
 import { planChildren, plannedKinds } from './plan.js';
 import { ReloadCoordinator } from './reload-coordinator.js';
+import { fixedAtStartChange } from './reload.js';
 import type { Notifier } from './sd-notify.js';
 import type { SignalAction } from './signals.js';
 import { StatusCollector, type ChildFacts } from './status-collector.js';
@@ -106,8 +107,9 @@ export class Supervisor {
       timeoutMs: deps.reloadTimeoutMs ?? 60_000,
       pid: this.pid,
       apply: (read) => Promise.resolve(this.applyReload(read.config)),
-      refuse: (config) => unsupportedChange(this.running, config),
       requireClean: () => this.running?.global.reloadCheckConfig ?? false,
+      refuse: (next) => unsupportedChange(this.running, next)
+        ?? (this.running ? fixedAtStartChange(this.running.global, next.global, deps.cli.namespace) : undefined),
     });
     const startedWallMs = deps.clock.wallMs();
     this.status = new StatusCollector({

@@ -10,7 +10,7 @@ import { SystemClock } from '../core/clock.js';
 import type { ChildOptions, DumpKind, ParentMessage } from '../supervisor/ipc.js';
 import type { Logger } from '../core/log.js';
 import { runChild, sendToParent as send, type ChildBody } from '../supervisor/child-entry.js';
-import { DUMP_FILES, writeDumpFile } from '../supervisor/dump-files.js';
+import { writeDumpFile } from '../supervisor/dump-files.js';
 import { dumpText } from './dump/record.js';
 import { FailoverClock } from './runtime/clock.js';
 import { VrrpRuntime } from './runtime/runtime.js';
@@ -96,10 +96,14 @@ class VrrpChild implements ChildBody {
       for (const i of rt.instances) i.clearStats();
       return;
     }
-    const name = what === 'data' ? DUMP_FILES.vrrpData : what === 'stats' ? DUMP_FILES.stats : DUMP_FILES.json;
+    const file = what === 'data' ? 'vrrpData' : what;
+    const naming = { global: rt.config.global, namespace: this.opts.cli.namespace };
     const write = async (): Promise<void> => {
-      const cx = { wallNowMs: new SystemClock().wallMs(), ...(what === 'data' ? { host: await rt.hostDump() } : {}) };
-      send({ type: 'dumped', what, file: writeDumpFile(name, dumpText(what, rt.instances, rt.config, cx)) });
+      const cx = {
+        wallNowMs: new SystemClock().wallMs(), trackProcessState: (name: string) => rt.trackProcessState(name),
+        ...(what === 'data' ? { host: await rt.hostDump() } : {}),
+      };
+      send({ type: 'dumped', what, file: writeDumpFile(file, dumpText(what, rt.instances, rt.config, cx), naming) });
     };
     write().catch((err: unknown) => this.log.error({ code: 'KAD_ERR_VRRP_DUMP', err: (err as Error).message }, `cannot write the ${what} dump: ${(err as Error).message}`));
   }

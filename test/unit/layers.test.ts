@@ -10,7 +10,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   core: [],
   net: ['core'],
   script: ['core', 'net'],
-  config: ['core', 'script'],
+  config: ['core', 'net', 'script'],
   ipvs: ['core', 'config', 'net'],
   status: ['core', 'config'],
   supervisor: ['core', 'config', 'net', 'script', 'status'],

@@ -36,6 +36,7 @@ const PURE = [
   'src/status',
   'src/check/timer-wheel.ts',
   'src/supervisor/plan.ts',
+  'src/supervisor/file-names.ts',
   'src/supervisor/backoff.ts',
   'src/supervisor/reload.ts',
   'src/script/types.ts',

@@ -208,7 +208,7 @@ const PASSTHROUGH = [
   'process_names', 'process_name', 'vrrp_process_name', 'checker_process_name', 'bfd_process_name',
   'lvs_process_name', 'tmp_config_directory', 'config_save_dir', 'use_symlink_paths', 'set_supplementary_groups',
   'umask', 'random_seed',
-  'include_check', 'reload_time_file', 'reload_repeat', 'reload_file', 'data_use_instance', 'iproute_usr_dir',
+  'include_check', 'reload_time_file', 'reload_repeat', 'reload_file', 'iproute_usr_dir',
   'iproute_etc_dir', 'vmac_prefix', 'vmac_addr_prefix', 'log_unknown_vrids', 'smtp_helo_name',
   'no_checker_emails', 'rs_init_notifies', 'fifo_write_vrrp_states_on_reload', 'vrrp_garp_extra_if',
   'vrrp_owner_ignore_adverts', 'vrrp_delay_after_boot', 'vrrp_rx_bufs_policy', 'vrrp_rx_bufs_multiplier',
@@ -219,11 +219,17 @@ const PASSTHROUGH = [
   'process_monitor_rcv_bufs_force', 'snmp_socket', 'enable_snmp_vrrp',
   'enable_snmp_keepalived', 'enable_snmp_checker', 'enable_snmp_rfc', 'enable_snmp_rfcv2', 'enable_snmp_rfcv3',
   'enable_traps', 'snmp_vs_stats_update_interval', 'snmp_rs_stats_update_interval', 'enable_dbus', 'dbus_service_name',
-  'dbus_no_interface_name', 'lvs_id', 'linkbeat_use_polling', 'instance',
-  'namespace_with_ipsets', 'use_pid_dir', 'vrrp_garp_extra_if_all',
+  'dbus_no_interface_name', 'lvs_id', 'linkbeat_use_polling',
+  'namespace_with_ipsets', 'vrrp_garp_extra_if_all',
   // BFD is not implemented: its process keywords are kept like the rest of BFD.
   ...['priority', 'no_swap', 'rt_priority', 'cpu_affinity', 'rlimit_rttime', 'rlimit_rtime'].map((s) => `bfd_${s}`),
 ];
+
+/** `instance`, `use_pid_dir`: also valid at the top level (parse.ts uses these, and netNamespace). */
+export const PROCESS_NAMING = {
+  instance: (n: Node, g: GlobalDraft, cx: Cx) => { g.instanceName = cx.arg(n, 0, 'an instance name') ?? g.instanceName; },
+  use_pid_dir: (_n: Node, g: GlobalDraft) => { g.usePidDir = true; },
+} as const satisfies Record<string, H>;
 
 export const GLOBAL_TABLE: Table<GlobalDraft> = registerTable<GlobalDraft>('global_defs', {
   ...Object.fromEntries(PASSTHROUGH.map((k) => [k, keep])),
@@ -338,6 +344,8 @@ export const GLOBAL_TABLE: Table<GlobalDraft> = registerTable<GlobalDraft>('glob
     const v = cx.int(n, 0, 1, 2);
     if (v === 1 || v === 2) g.jsonVersion = v;
   },
+  data_use_instance: (n, g, cx) => { g.dataUseInstance = cx.bool(n, 0) ?? g.dataUseInstance; },
+  ...PROCESS_NAMING,
   reload_check_config: (_n, g) => { g.reloadCheckConfig = true; },
   child_wait_time: setTimer('childWaitTimeMs', 0, 3600),
   startup_script: lifeScript('startup_script', 'startupScript'),

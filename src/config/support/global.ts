@@ -11,6 +11,9 @@ const NAMESPACE_IPVS = I('test/kernel/netns-ipvs.test.ts', 'test/unit/config/net
 const NAMESPACE_IPSETS = U('the VRRP firewall is nftables only: kad makes no ipsets');
 const BUFS = U('kad sizes its socket buffers itself');
 const NO_SWAP = U('Node.js aborts when its memory is locked (mlockall)');
+const NAMES_UNIT = 'test/unit/supervisor/file-names.test.ts';
+const DUMP_LOC = 'test/integration/supervisor-dump-locations.test.ts';
+const PID_NAMES = I(NAMES_UNIT, DUMP_LOC);
 
 export const TOP_LEVEL: BlockSupport = {
   global_defs: I(T.checkDaemon, 'test/integration/supervisor-reload.test.ts'),
@@ -35,8 +38,8 @@ export const TOP_LEVEL: BlockSupport = {
   net_namespace: NET_NAMESPACE,
   net_namespace_ipvs: NAMESPACE_IPVS,
   namespace_with_ipsets: NAMESPACE_IPSETS,
-  instance: U('kad runs one instance per configuration; file names are fixed'),
-  use_pid_dir: U('pid files are given on the command line'),
+  instance: PID_NAMES,
+  use_pid_dir: PID_NAMES,
   linkbeat_use_polling: U('kad follows links through rtnetlink only'),
 };
 
@@ -139,8 +142,8 @@ const PROCESS: BlockSupport = {
   reload_check_config: I('test/integration/supervisor-reload.test.ts', 'test/unit/supervisor/reload-verdict.test.ts'),
   child_wait_time: I('test/integration/supervisor-signals.test.ts'),
   ...each(['state_dump_file', 'state_file_location', 'stats_dump_file', 'stats_file_location', 'json_dump_file', 'json_file_location'],
-    U("dump files have keepalived's fixed names in $TMPDIR or /tmp")),
-  json_version: U('the JSON dump has one format'),
+    I(NAMES_UNIT, 'test/unit/config/dump-locations.test.ts', DUMP_LOC)),
+  json_version: I('test/unit/vrrp/dump/json-v2.test.ts', DUMP_LOC),
   ...each(['process_names', 'process_name', 'vrrp_process_name', 'checker_process_name', 'bfd_process_name', 'lvs_process_name'],
     U('kad does not rename its processes')),
   tmp_config_directory: U('kad keeps no copies of the configuration'),
@@ -152,7 +155,7 @@ const PROCESS: BlockSupport = {
   random_seed: U('kad seeds its random numbers itself'),
   include_check: U('includes are read once per load'),
   ...each(['reload_time_file', 'reload_repeat', 'reload_file'], U('timed reloads are not implemented')),
-  data_use_instance: U("dump files have keepalived's fixed names"),
+  data_use_instance: I(NAMES_UNIT, DUMP_LOC),
   iproute_usr_dir: U('routing table names are not read from iproute2 files'),
   iproute_etc_dir: U('routing table names are not read from iproute2 files'),
   disable_local_igmp: U('kad does not change IGMP settings'),
@@ -166,8 +169,8 @@ const PROCESS: BlockSupport = {
   net_namespace: NET_NAMESPACE,
   net_namespace_ipvs: NAMESPACE_IPVS,
   namespace_with_ipsets: NAMESPACE_IPSETS,
-  instance: U('kad runs one instance per configuration; file names are fixed'),
-  use_pid_dir: U('pid files are given on the command line'),
+  instance: PID_NAMES,
+  use_pid_dir: PID_NAMES,
 };
 
 export const GLOBAL_DEFS: BlockSupport = { ...PROCESS_TUNING, ...VRRP_DEFAULTS, ...NOTIFY, ...LVS, ...PROCESS };

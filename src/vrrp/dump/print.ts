@@ -3,7 +3,9 @@
  * parsing keepalived's files (keepalived-exporter and friends) work unchanged:
  * - USR1 → keepalived.data ("------< VRRP Topology >------" ...),
  * - USR2 / SIGRTMAX-1 → keepalived.stats,
- * - SIGRTMIN+2 → keepalived.json (json_version 1 keys, '/' escaped as keepalived's writer does).
+ * - SIGRTMIN+2 → keepalived.json ('/' escaped as keepalived's writer does): json_version 1 a bare
+ *   array of instances (2.2.7), json_version 2 an object `{"vrrp": [...], "track_process": [...]}`
+ *   as later keepalived releases write it (vrrp_json.c).
  * Reference files: test/fixtures/processes/keepalived-2.2.7/. record.ts builds an InstanceDump
  * per instance; the VRRP child writes the strings these functions return.
  */
@@ -79,6 +81,8 @@ export interface InstanceDump {
   trackedScripts?: readonly { name: string; weight: number }[];
   /** JSON "track_script": each script's command as keepalived prints it ("'/usr/bin/true'"). */
   trackScriptCommands?: readonly string[];
+  /** JSON (version 2) "track_process": the vrrp_track_process names the instance tracks. */
+  trackProcessNames?: readonly string[];
   counters: VrrpStats;
 }
 
@@ -139,7 +143,7 @@ function jsonObject(fields: readonly (readonly [string, JsonValue])[]): string {
   return `{${parts.join(',')}}`;
 }
 
-function jsonData(i: InstanceDump): string {
+function jsonData(i: InstanceDump, version: 1 | 2): string {
   const b = (x: boolean): number => (x ? 1 : 0);
   const fields: [string, JsonValue][] = [
     ['iname', i.name], ['dont_track_primary', b(i.dontTrackPrimary)], ['skip_check_adv_addr', b(i.skipCheckAdvAddr)],
@@ -159,6 +163,7 @@ function jsonData(i: InstanceDump): string {
   const ifs = i.trackedInterfaces ?? [];
   if (ifs.length > 0) fields.push(['track_ifp', ifs.map((t) => t.name)]);
   if ((i.trackScriptCommands ?? []).length > 0) fields.push(['track_script', i.trackScriptCommands ?? []]);
+  if (version === 2 && (i.trackProcessNames ?? []).length > 0) fields.push(['track_process', i.trackProcessNames ?? []]);
   fields.push(['auth_type', AUTH_NUMBER[i.auth.type]]);
   if (i.auth.type !== 'none') fields.push(['auth_data', i.auth.password]);
   return jsonObject(fields);
@@ -168,10 +173,53 @@ function jsonStats(c: VrrpStats): string {
   return jsonObject(STATS_KEYS.map((k) => [k, c[k]] as const));
 }
 
+/** One vrrp_track_process entry of the version 2 JSON dump ("track_process"). */
+export interface TrackProcessDump {
+  process: string;
+  /** The configured arguments, space-separated; undefined when none are given. */
+  parameters?: string;
+  paramMatch: 'none' | 'exact' | 'initial' | 'partial';
+  minProcesses: number;
+  /** Absent: no maximum. */
+  maxProcesses?: number;
+  currentProcesses: number;
+  haveQuorum: boolean;
+  /** Negative for `weight N reverse`. */
+  weight: number;
+  terminateDelayMs: number;
+  forkDelayMs: number;
+  forkDelayTimerRunning: boolean;
+  terminateDelayTimerRunning: boolean;
+  fullCommand: boolean;
+}
+
+function jsonTrackProcess(t: TrackProcessDump): string {
+  return jsonObject([
+    ['process', t.process], ...(t.parameters !== undefined ? [['parameters', t.parameters] as const] : []),
+    ['param_match', t.paramMatch], ['min_processes', t.minProcesses],
+    ...(t.maxProcesses !== undefined ? [['max_processes', t.maxProcesses] as const] : []),
+    ['current_processes', t.currentProcesses], ['have_quorum', t.haveQuorum], ['weight', t.weight],
+    ['terminate_delay', t.terminateDelayMs / 1000], ['fork_delay', t.forkDelayMs / 1000],
+    ['fork_delay_timer_running', t.forkDelayTimerRunning], ['terminate_delay_timer_running', t.terminateDelayTimerRunning],
+    ['full_command', t.fullCommand],
+  ]);
+}
+
+/** What the JSON dump looks like: `json_version`, and (version 2) the tracked processes. */
+export interface JsonLayout {
+  version: 1 | 2;
+  trackProcesses?: readonly TrackProcessDump[];
+}
+
 /** SIGRTMIN+2: one line and a newline, '/' written as '\/' like keepalived's writer. */
-export function formatJson(instances: readonly InstanceDump[]): string {
-  const items = instances.map((i) => `{"data":${jsonData(i)},"stats":${jsonStats(i.counters)}}`);
-  return `[${items.join(',')}]`.replace(/\//g, '\\/') + '\n';
+export function formatJson(instances: readonly InstanceDump[], layout: JsonLayout = { version: 1 }): string {
+  const items = instances.map((i) => `{"data":${jsonData(i, layout.version)},"stats":${jsonStats(i.counters)}}`);
+  let text = `[${items.join(',')}]`;
+  if (layout.version === 2) {
+    const procs = layout.trackProcesses ?? [];
+    text = `{"vrrp":${text}${procs.length > 0 ? `,"track_process":[${procs.map(jsonTrackProcess).join(',')}]` : ''}}`;
+  }
+  return text.replace(/\//g, '\\/') + '\n';
 }
 
 // ---------------------------------------------------------------------------------------------

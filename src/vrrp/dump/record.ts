@@ -5,7 +5,7 @@
 import type { Config, IpAddress } from '../../config/model.js';
 import type { DumpKind } from '../../supervisor/ipc.js';
 import type { Instance } from '../protocol/instance.js';
-import { formatData, formatJson, formatStats, type InstanceDump } from './print.js';
+import { formatData, formatJson, formatStats, type InstanceDump, type TrackProcessDump } from './print.js';
 import type { InterfaceDump, SockpoolDump } from './print-host.js';
 import { vmacNameOf } from '../runtime/vmac-plan.js';
 
@@ -35,7 +35,7 @@ export function instanceDump(inst: Instance, ifName: string, config: Config, wal
     dontTrackPrimary: spec.dontTrackPrimary, skipCheckAdvAddr: spec.skipCheckAdvAddr, strict: spec.strict, auth: spec.auth,
     vips: spec.vips.map(vipText), evips: spec.excludedVips.map(vipText), vipSet: s.vipsSet, smtpAlert: spec.smtpAlert ?? false,
     notifyDeleted: spec.notify.deleted !== undefined, notifyPriorityChanges: spec.notifyPriorityChanges, fdIn: 0, fdOut: 0,
-    counters: st,
+    trackProcessNames: spec.trackProcesses.map((t) => t.name), counters: st,
   };
 }
 
@@ -43,11 +43,37 @@ export function instanceDump(inst: Instance, ifName: string, config: Config, wal
 export interface DumpContext {
   wallNowMs: number;
   host?: { pools: readonly SockpoolDump[]; interfaces: readonly InterfaceDump[] };
+  /** The live state of a vrrp_track_process (JSON version 2); undefined when it is not tracked. */
+  trackProcessState?: (name: string) => TrackProcessState | undefined;
+}
+
+/** How a tracked process stands: matching processes, quorum, and a delayed change pending. */
+export interface TrackProcessState {
+  count: number;
+  up: boolean;
+  pending: boolean;
+}
+
+/** The vrrp_track_process entries as the version 2 JSON dump lists them. */
+export function trackProcessDumps(config: Config, state: DumpContext['trackProcessState']): TrackProcessDump[] {
+  return config.trackProcesses.map((t) => {
+    const s = state?.(t.name) ?? { count: 0, up: t.quorum === 0, pending: false };
+    return {
+      process: t.process, ...(t.args.length > 0 ? { parameters: t.args.join(' ') } : {}), paramMatch: t.paramMatch,
+      minProcesses: t.quorum, ...(t.quorumMax !== undefined ? { maxProcesses: t.quorumMax } : {}),
+      currentProcesses: s.count, haveQuorum: s.up, weight: t.weightReverse ? -t.weight : t.weight,
+      terminateDelayMs: t.terminateDelayMs, forkDelayMs: t.forkDelayMs,
+      // A pending gain waits out fork_delay, a pending loss terminate_delay.
+      forkDelayTimerRunning: s.pending && !s.up, terminateDelayTimerRunning: s.pending && s.up, fullCommand: t.fullCommand,
+    };
+  });
 }
 
 /** The text of a dump: USR1 data, USR2 stats or JSON. */
 export function dumpText(what: Exclude<DumpKind, 'stats-clear'>, instances: readonly Instance[], config: Config, cx: DumpContext): string {
   const dumps = instances.map((i) => instanceDump(i, i.spec.interface ?? config.global.defaultInterface, config, cx.wallNowMs));
   if (what === 'data') return formatData(config.global, dumps, cx.host);
-  return what === 'stats' ? formatStats(dumps) : formatJson(dumps);
+  if (what === 'stats') return formatStats(dumps);
+  const version = config.global.jsonVersion;
+  return formatJson(dumps, version === 2 ? { version, trackProcesses: trackProcessDumps(config, cx.trackProcessState) } : { version });
 }

@@ -135,6 +135,11 @@ export class VrrpRuntime {
     return this.trackers.scriptRunState(name);
   }
 
+  /** A vrrp_track_process as the JSON dump shows it; undefined when nothing tracks it. */
+  trackProcessState(name: string): { count: number; up: boolean; pending: boolean } | undefined {
+    return this.trackers.processState(name);
+  }
+
   /** The configuration this runtime runs. */
   get config(): Config {
     return this.cfg;

@@ -22,6 +22,12 @@ describe('command line', () => {
     expect(parseCli([])).toMatchObject({ pid: '/run/kad.pid', vrrpPid: '/run/kad_vrrp.pid', checkersPid: '/run/kad_checkers.pid' });
   });
 
+  it('records which pid files were given (the others follow instance, the namespace and use_pid_dir)', () => {
+    expect(parseCli([]).explicitPidFiles).toEqual([]);
+    expect(parseCli(['-r', '/r', '--checkers_pid', '/c']).explicitPidFiles).toEqual(['vrrpPid', 'checkersPid']);
+    expect(parseCli(['-p', '/run/kad.pid']).explicitPidFiles).toEqual(['pid']);
+  });
+
   it('serves the status socket by default and metrics only when asked', () => {
     expect(parseCli([])).toMatchObject({ statusSocket: '/run/kad/status.sock', metrics: undefined });
     expect(parseCli(['--metrics=127.0.0.1:9650', '--status-socket', '/run/x.sock'])).toMatchObject({ metrics: '127.0.0.1:9650', statusSocket: '/run/x.sock' });

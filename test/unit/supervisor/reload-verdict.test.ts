@@ -1,7 +1,7 @@
 // The reload verdict: what a HUP may apply, from the config test's exit code and errors.
 import { describe, expect, it } from 'vitest';
 import { errorKey } from '../../../src/supervisor/config-source.js';
-import { reloadVerdict } from '../../../src/supervisor/reload.js';
+import { fixedAtStartChange, reloadVerdict } from '../../../src/supervisor/reload.js';
 
 const UNKNOWN = errorKey({ code: 'KAD_ERR_CONFIG_UNKNOWN_KEYWORD', message: "unknown keyword 'x' in global_defs" });
 const model = {};
@@ -30,5 +30,17 @@ describe('reload verdict', () => {
     const v = { exitCode: 5, errors: [], config: model };
     expect(reloadVerdict(v, new Set(), true)).toMatchObject({ ok: false });
     expect(reloadVerdict(v, new Set(), true).reason).toContain('reload_check_config');
+  });
+});
+
+describe('settings fixed at start (net_namespace, instance)', () => {
+  it('refuses another namespace or instance name with keepalived\'s words, and allows the same ones', () => {
+    expect(fixedAtStartChange({ instanceName: 'red' }, { instanceName: 'red' })).toBeUndefined();
+    expect(fixedAtStartChange({}, { instanceName: 'red' })).toBe('Cannot change instance name at a reload - please restart kad');
+    expect(fixedAtStartChange({ netNamespace: 'blue' }, {})).toBe('Cannot change network namespace at a reload - please restart kad');
+  });
+
+  it('with -s the namespace is the command line\'s on both sides', () => {
+    expect(fixedAtStartChange({ netNamespace: 'blue' }, { netNamespace: 'green' }, 'blue')).toBeUndefined();
   });
 });

@@ -42,6 +42,11 @@ export class ProcessTable {
     return this.trackers.get(name)?.count ?? 0;
   }
 
+  /** Whether a delayed status change of tracker `name` is pending (undefined when it is not tracked). */
+  pending(name: string): boolean | undefined {
+    return this.trackers.get(name)?.pending;
+  }
+
   /** Pids counted by tracker `name` (ascending). */
   pidsOf(name: string): number[] {
     return [...this.members].filter(([, s]) => s.has(name)).map(([p]) => p).sort((a, b) => a - b);

@@ -80,6 +80,13 @@ export class ProcessWatch {
     return { count: this.table.count(name), pids: this.table.pidsOf(name) };
   }
 
+  /** Count, status and pending delay of `name` (the JSON dump); undefined when it is not tracked. */
+  state(name: string): { count: number; up: boolean; pending: boolean } | undefined {
+    const up = this.table.ok(name);
+    if (up === undefined) return undefined;
+    return { count: this.table.count(name), up, pending: this.table.pending(name) === true };
+  }
+
   /** Track exactly `specs` (start and reload; see ProcessTable.configure). */
   configure(specs: readonly TrackProcess[]): void {
     if (specs.length === 0) {

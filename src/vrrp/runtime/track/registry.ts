@@ -118,6 +118,11 @@ export class TrackerRegistry {
     return this.status(kind, name);
   }
 
+  /** A vrrp_track_process as the JSON dump shows it; undefined when no instance tracks it. */
+  processState(name: string): { count: number; up: boolean; pending: boolean } | undefined {
+    return this.processes.state(name);
+  }
+
   /** What a vrrp_script is doing now; undefined when no instance uses it (never run). */
   scriptRunState(name: string): ScriptRunState | undefined {
     return this.scripts.get(name)?.runState;
