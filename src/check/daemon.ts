@@ -52,6 +52,8 @@ class CheckerChild implements ChildBody {
   private readonly clock = new SystemClock();
   /** The sync daemon role last applied (undefined: apply again). */
   private appliedSyncRole: SyncRole | undefined;
+  /** Whether kad started the sync daemons running now (so stops them on 'none' and at stop). */
+  private syncDaemonOwned = false;
 
   constructor(private readonly opts: ChildOptions, private readonly log: Logger) {}
 
@@ -94,22 +96,33 @@ class CheckerChild implements ChildBody {
     this.fifo.configure(config.global.notifyFifos);
     this.sched = new Scheduler(config, { clock: this.clock, log: this.log, port: this.port, runScript: this.runNotify, scripts, fifo: this.fifo });
     this.sched.start();
-    this.applySyncRole();
     send({ type: 'ready' });
     return undefined;
   }
 
   /**
+   * The sync daemon role is first applied here, after the VRRP states the parent replayed: a
+   * checker respawned on the master keeps the running master daemon instead of switching it to
+   * backup and back.
+   */
+  started(): void {
+    this.applySyncRole();
+  }
+
+  /**
    * lvs_sync_daemon follows the VRRP state of its instance (master while MASTER, else backup);
-   * without an instance it runs as master from the start. Idempotent, so it is applied at start,
-   * on reload and on every VRRP state the parent reports or replays.
+   * without an instance master and backup run from the start. Idempotent, so it is applied once
+   * started, on reload and on every VRRP state the parent reports or replays. A daemon kad did not
+   * start (ipvsadm --start-daemon) is left alone while the configuration asks for none.
    */
   private applySyncRole(): void {
     if (!this.sched || !this.port) return;
     const config = this.sched.currentConfig;
-    const role = syncRole(config, this.sched.vrrpStateMap);
+    const role = syncRole(config, this.sched.vrrpStateMap, planChildren(this.opts.cli, summaryOf(config)).vrrp);
     if (role === this.appliedSyncRole) return;
     this.appliedSyncRole = role;
+    if (role === 'none' && !this.syncDaemonOwned) return;
+    this.syncDaemonOwned = role !== 'none';
     this.log.info({ role }, `IPVS sync daemon: ${role}`);
     this.port.setSyncDaemon(config, role).catch((err: unknown) => {
       this.log.error({ code: 'KAD_ERR_CHECK_SYNC_DAEMON', role, err: (err as Error).message }, `IPVS sync daemon: cannot become ${role}: ${(err as Error).message}`);
@@ -165,6 +178,8 @@ class CheckerChild implements ChildBody {
           this.sched.shutdown();
           await this.sched.settled();
           if (this.opts.cli.dontReleaseIpvs !== true) await this.port?.clear(this.sched.currentConfig);
+          // keepalived stops the sync daemons it runs when it stops, with or without -I.
+          if (this.syncDaemonOwned) await this.port?.setSyncDaemon(this.sched.currentConfig, 'none');
         }
         this.port?.close();
         this.fifo?.close();

@@ -7,6 +7,7 @@
 import type { Config } from '../config/model.js';
 import { destsFor } from '../ipvs/desired.js';
 import { rsKey, type CheckerSnapshot, type IpvsPort } from '../ipvs/port.js';
+import type { SyncRole } from '../ipvs/sync-daemon.js';
 
 /** VS name → (rs key → weight). */
 export type MemoryTable = Map<string, Map<string, number>>;
@@ -15,7 +16,7 @@ export class MemoryPort implements IpvsPort {
   readonly table: MemoryTable = new Map();
   applies = 0;
   cleared = 0;
-  syncRole: 'master' | 'backup' | 'none' = 'none';
+  syncRole: SyncRole = 'none';
   last?: CheckerSnapshot;
 
   apply(config: Config, snapshot: CheckerSnapshot): Promise<void> {
@@ -35,7 +36,7 @@ export class MemoryPort implements IpvsPort {
     return Promise.resolve();
   }
 
-  setSyncDaemon(_config: Config, role: 'master' | 'backup' | 'none'): Promise<void> {
+  setSyncDaemon(_config: Config, role: SyncRole): Promise<void> {
     this.syncRole = role;
     return Promise.resolve();
   }

@@ -14,10 +14,10 @@ import type { Logger } from '../core/log.js';
 import { RateLimiter } from '../core/rate-limit.js';
 import { desiredTable, dumpedByVirtualServer } from './desired.js';
 import { execute, readTable, type IpvsOps } from './execute.js';
-import { serviceKey, type DumpedEntry, type IpvsTable } from './model.js';
+import { serviceKey, type DumpedEntry, type IpvsTable, type SyncDaemonSpec } from './model.js';
 import { TRAFFIC_MAX_AGE_MS, type CheckerSnapshot, type IpvsPort } from './port.js';
 import { reconcile, summarize, type IpvsOpKind } from './reconcile.js';
-import { syncDaemonSpec, type SyncRole } from './sync-daemon.js';
+import { syncDaemonSpecs, type SyncRole } from './sync-daemon.js';
 
 export interface KernelPortOptions {
   clock: Clock;
@@ -164,18 +164,17 @@ export class KernelIpvsPort implements IpvsPort {
     return keys;
   }
 
-  /** Run the sync daemon as master or backup (stopping the other), or stop it. */
+  /**
+   * Run the sync daemons `role` asks for (master, backup, or both) and stop the others. A daemon
+   * already running with the same state, interface and syncid is left alone.
+   */
   async setSyncDaemon(config: Config, role: SyncRole): Promise<void> {
     const ipvs = await this.handle();
-    const want = syncDaemonSpec(config, role);
+    const want = syncDaemonSpecs(config, role);
+    const same = (a: SyncDaemonSpec, b: SyncDaemonSpec): boolean => a.state === b.state && a.interface === b.interface && a.syncId === b.syncId;
     const running = ipvs.daemons();
-    for (const d of running) {
-      const same = want && d.state === want.state && d.interface === want.interface && d.syncId === want.syncId;
-      if (!same) ipvs.stopDaemon(d.state);
-    }
-    if (want && !running.some((d) => d.state === want.state && d.interface === want.interface && d.syncId === want.syncId)) {
-      ipvs.startDaemon(want);
-    }
+    for (const d of running) if (!want.some((w) => same(w, d))) ipvs.stopDaemon(d.state);
+    for (const w of want) if (!running.some((d) => same(w, d))) ipvs.startDaemon(w);
   }
 
   private stop(): void {

@@ -7,6 +7,7 @@
  */
 import type { Config } from '../config/model.js';
 import type { DumpedEntry } from './model.js';
+import type { SyncRole } from './sync-daemon.js';
 
 /** Checker verdict for one real server. Keys: VirtualServer.name, then `address:port`. */
 export interface RsStatus {
@@ -33,8 +34,8 @@ export interface IpvsPort {
   apply(config: Config, snapshot: CheckerSnapshot): Promise<void>;
   /** Remove what kad installed for this config (stop without -I). */
   clear(config: Config): Promise<void>;
-  /** Connection sync daemon role (lvs_sync_daemon): follows the VRRP state. */
-  setSyncDaemon(config: Config, role: 'master' | 'backup' | 'none'): Promise<void>;
+  /** Connection sync daemons to run (lvs_sync_daemon): the role follows the VRRP state. */
+  setSyncDaemon(config: Config, role: SyncRole): Promise<void>;
   /**
    * The kernel's services of each virtual server with their counters (a fresh dump, at most
    * TRAFFIC_MAX_AGE_MS old); undefined when there is no kernel table (in-memory ports).

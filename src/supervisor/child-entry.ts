@@ -40,6 +40,11 @@ export interface ChildBody {
   start(config: Config): Promise<number | undefined>;
   /** Any parent message but 'config' ('reload' carries the new validated model). */
   handle(m: ParentMessage): void;
+  /**
+   * Called once after start, when the messages that arrived meanwhile (the VRRP states the
+   * parent replays right after the configuration) have been handled.
+   */
+  started?(): void;
   stop(code?: number): Promise<never>;
 }
 
@@ -103,6 +108,7 @@ export function runChild(proc: 'vrrp' | 'checker', make: (opts: ChildOptions, lo
     const waiting = early;
     early = undefined;
     for (const m of waiting) child.handle(m);
+    child.started?.();
   };
   main().catch((err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);

@@ -124,7 +124,7 @@ virtual_server 127.0.0.100 80 {
     }
   });
 
-  it('lvs_sync_daemon follows the VRRP state of its instance; without an instance it is master from the start', async () => {
+  it('lvs_sync_daemon follows the VRRP state of its instance; without an instance master and backup run from the start', async () => {
     const tcpPort = await freePort();
     const vs = `virtual_server 127.0.0.100 80 {
   delay_loop 1
@@ -161,10 +161,32 @@ virtual_server 127.0.0.100 80 {
     const d = forkChecker(noInstance, { KAD_CHECK_DRY_RUN: '1', TMPDIR: dir });
     try {
       await d.waitFor(() => (roles(d).length === 1 ? true : undefined));
-      expect(roles(d)).toEqual(['master']);
+      expect(roles(d)).toEqual(['both']);
     } finally {
       d.proc.kill('SIGKILL');
       await d.exited;
+    }
+    // The state the instance reached before the checker was running, replayed right after the
+    // configuration (what the supervisor does): the daemon ends up master without a new report.
+    const e = forkChecker(withInstance, { KAD_CHECK_DRY_RUN: '1', TMPDIR: dir }, [{ type: 'vrrp-state', instance: 'VI_1', state: 'MASTER' }]);
+    try {
+      await e.waitFor(() => (roles(e).at(-1) === 'master' ? true : undefined));
+      expect(roles(e).filter((r) => r === 'master')).toHaveLength(1);
+    } finally {
+      e.proc.kill('SIGKILL');
+      await e.exited;
+    }
+    // No lvs_sync_daemon: the checker leaves the kernel's daemons alone (no role applied).
+    const none = join(dir, 'sync3.conf');
+    writeFileSync(none, vs);
+    const f = forkChecker(none, { KAD_CHECK_DRY_RUN: '1', TMPDIR: dir });
+    try {
+      await f.waitFor(() => f.messages.find((m) => m.type === 'ready'));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(roles(f)).toEqual([]);
+    } finally {
+      f.proc.kill('SIGKILL');
+      await f.exited;
     }
   });
 

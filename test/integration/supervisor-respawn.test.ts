@@ -2,7 +2,7 @@
 // test/fixtures/processes/child.mjs) under kad's real parent code (dist/supervisor/run.js).
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, latestStart, startParent, type ParentRun } from '../fixtures/processes/harness.js';
+import { ensureBuilt, latestStart, startParent, type FixtureEvent, type ParentRun } from '../fixtures/processes/harness.js';
 import { isProcessAlive } from '../../src/supervisor/pidfile.js';
 
 let run: ParentRun | undefined;
@@ -69,6 +69,21 @@ describe('supervisor respawn', () => {
     // It came after the configuration, which the child asked for.
     const order = r.events().filter((e) => e.pid === next.pid && e.ev === 'msg').map((e) => e.msg?.type);
     expect(order.slice(0, 2)).toEqual(['config', 'vrrp-state']);
+    r.kill('SIGTERM');
+    expect((await r.exited).code).toBe(0);
+  });
+
+  it('a checker slow to start learns the VRRP state reached before it asked for its configuration', async () => {
+    run = startParent({ spec: { vrrp: { states: [{ instance: 'VI_1', state: 'MASTER' }] }, checker: { helloAfterMs: 1500 } } });
+    const r = run;
+    const checker = await r.waitFor(() => latestStart(r.events(), 'checker'), 5_000, 'checker start');
+    const got = (): FixtureEvent[] => r.events().filter((e) => e.pid === checker.pid && e.ev === 'msg');
+    const afterConfig = (): string[] => got().map((e) => `${e.msg?.type} ${e.msg?.state ?? ''}`.trim()).slice(got().findIndex((e) => e.msg?.type === 'config'));
+    await r.waitFor(() => (got().some((e) => e.msg?.type === 'config') && afterConfig().length >= 2 ? true : undefined), 10_000, 'config and the replayed state');
+    // VI_1 was MASTER (reported as the VRRP child started) long before the checker asked.
+    const vrrpStart = r.events().find((e) => e.kind === 'vrrp' && e.ev === 'start')!;
+    expect(got().find((e) => e.msg?.type === 'config')!.t - vrrpStart.t).toBeGreaterThan(1000);
+    expect(afterConfig().slice(0, 2)).toEqual(['config', 'vrrp-state MASTER']);
     r.kill('SIGTERM');
     expect((await r.exited).code).toBe(0);
   });

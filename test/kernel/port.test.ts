@@ -59,12 +59,14 @@ describe.skipIf(skip !== undefined)('KernelIpvsPort in a real kernel', () => {
     expect(out.client).toBe('rs1:first\nrs1:second\n');
   });
 
-  it('runs the sync daemon as master, then backup (syncid = the instance VRID), then none', () => {
+  it('runs the sync daemon (lvs_sync_daemon) as master, then backup (syncid = the instance VRID), then none; both without an instance', () => {
     expect(out.syncMaster).toContain('master sync daemon (mcast=kadsync0, syncid=61, maxlen=1400');
     expect(out.syncMaster).not.toContain('backup');
     expect(out.syncBackup).toContain('backup sync daemon (mcast=kadsync0, syncid=61');
     expect(out.syncBackup).not.toContain('master');
     expect(String(out.syncNone).trim()).toBe('');
+    expect(out.syncBoth).toContain('master sync daemon (mcast=kadsync0, syncid=7');
+    expect(out.syncBoth).toContain('backup sync daemon (mcast=kadsync0, syncid=7');
   });
 
   it('expands a virtual_server_group (range + fwmark) into persistent services sharing the dests', () => {

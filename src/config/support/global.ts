@@ -124,7 +124,7 @@ const NOTIFY: BlockSupport = {
 };
 
 const LVS: BlockSupport = {
-  lvs_sync_daemon: I(T.checkDaemon, 'test/unit/ipvs/convert.test.ts'),
+  lvs_sync_daemon: I('test/kernel/pair.test.ts', 'test/kernel/port.test.ts', T.checkDaemon, 'test/unit/ipvs/convert.test.ts'),
   lvs_timeouts: I(T.kernelPort),
   lvs_flush: I(T.kernelPort),
   lvs_flush_on_stop: I(T.kernelPort),

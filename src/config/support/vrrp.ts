@@ -60,7 +60,7 @@ export const VRRP_INSTANCE: BlockSupport = {
   notify_priority_changes: I(T.notifyFifo),
   notify_deleted: I(T.notifyFifo),
   smtp_alert: I(T.smtp, T.notify),
-  lvs_sync_daemon_interface: I('test/unit/ipvs/convert.test.ts'),
+  lvs_sync_daemon_interface: I('test/kernel/pair.test.ts', 'test/unit/config/seeds.test.ts', 'test/unit/ipvs/convert.test.ts'),
   virtual_routes: I('test/integration/vrrp-routes.test.ts'),
   virtual_rules: I('test/integration/vrrp-routes.test.ts'),
   promote_secondaries: I(VIP_IT),

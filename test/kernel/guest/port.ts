@@ -1,7 +1,8 @@
 // Guest program: KernelIpvsPort on the real kernel. (1) The DR seed and a TUN variant programmed
 // as configured; (2) out-of-band `ipvsadm -D` / `-d` repaired by the periodic pass; (3) a
 // weight change applied in place while a client holds a connection through the director;
-// (4) the connection sync daemon following the VRRP role (lvs_sync_daemon); (5) a
+// (4) the connection sync daemon following the VRRP role, or master and backup together
+// without an instance (lvs_sync_daemon); (5) a
 // virtual_server_group with a range and a fwmark, parsed from config text.
 // Prints one JSON object; test/kernel/port.test.ts asserts on it.
 import { execFileSync, spawn } from 'node:child_process';
@@ -139,6 +140,11 @@ vrrp_instance VI_1 {
   out.syncBackup = sh('ipvsadm -L --daemon');
   await port.setSyncDaemon(cfg, 'none');
   out.syncNone = sh('ipvsadm -L --daemon');
+  // lvs_sync_daemon naming no instance: master and backup together (keepalived 2.2.7's checker).
+  const both = load('global_defs {\n  lvs_sync_daemon kadsync0 id 7\n}\n');
+  await port.setSyncDaemon(both, 'both');
+  out.syncBoth = sh('ipvsadm -L --daemon');
+  await port.setSyncDaemon(both, 'none');
   port.close();
 }
 

@@ -1,7 +1,9 @@
 // The tutorial configurations other subsystems test with parse into the model they describe.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/loader.js';
+import { syncDaemonInstance, syncDaemonSpecs, syncRole } from '../../../src/ipvs/sync-daemon.js';
+import { parseText, TEST_ENV } from './mem-io.js';
 
 const DIR = 'test/fixtures/seeds';
 const everyIf = { interfaceExists: () => true };
@@ -80,5 +82,25 @@ describe('seed configurations', () => {
     const c = load('lvs-nat-two-vip-master.conf').config!;
     expect(c.vrrpInstances.map((v) => v.vrid)).toEqual([51, 52]);
     expect(c.virtualServers[0]!.realServers[0]!.checkers[0]).toMatchObject({ type: 'TCP_CHECK', connectPort: 80, connectTimeoutMs: 3000, retry: 3 });
+  });
+
+  it('lvs-nat / lvs-dr: the misspelt lvs_sync_daemon_inteface runs no sync daemon; spelt right, VI_1 drives it', () => {
+    for (const f of ['lvs-nat-master.conf', 'lvs-nat-backup.conf', 'lvs-dr-master.conf', 'lvs-dr-backup.conf']) {
+      const verbatim = load(f);
+      // keepalived 2.2.7 logs "Unknown keyword 'lvs_sync_daemon_inteface'" (seed 000, line 147).
+      expect(verbatim.diagnostics.map((d) => d.code), f).toContain('KAD_ERR_CONFIG_UNKNOWN_KEYWORD');
+      expect(syncDaemonSpecs(verbatim.config!, 'master'), f).toEqual([]);
+      const text = readFileSync(`${DIR}/${f}`, 'utf8').replaceAll('lvs_sync_daemon_inteface', 'lvs_sync_daemon_interface');
+      const fixed = parseText(text, {}, {}, { ...TEST_ENV, interfaceExists: () => true }).config!;
+      // The first instance naming one wins (keepalived: "already specified as ens33 - ignoring").
+      expect(syncDaemonInstance(fixed), f).toBe('VI_1');
+      expect(syncDaemonSpecs(fixed, 'backup'), f).toEqual([{ state: 'backup', interface: 'ens33', syncId: 51, maxlen: 0, port: 0, ttl: 0 }]);
+      expect(syncRole(fixed, new Map([['VI_1', 'MASTER']])), f).toBe('master');
+    }
+  });
+
+  it("keepalived's sample keepalived.conf.vrrp.lvs_syncd: VI_1's lvs_sync_daemon_interface eth1, syncid 51", () => {
+    const c = loadConfig('test/fixtures/config/keepalived-samples/keepalived.conf.vrrp.lvs_syncd', everyIf).config!;
+    expect(syncDaemonSpecs(c, 'master')).toEqual([{ state: 'master', interface: 'eth1', syncId: 51, maxlen: 0, port: 0, ttl: 0 }]);
   });
 });

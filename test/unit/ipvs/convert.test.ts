@@ -5,7 +5,7 @@ import { canonicalAddress } from '../../../src/core/addr.js';
 import { addressRange, netmaskPrefixLen } from '../../../src/ipvs/addr.js';
 import { fromNativeDaemon, fromNativeDest, fromNativeService, toNativeDaemon, toNativeDest, toNativeService } from '../../../src/ipvs/convert.js';
 import type { IpvsDest, IpvsService } from '../../../src/ipvs/model.js';
-import { syncDaemonInstance, syncDaemonSpec, syncRole } from '../../../src/ipvs/sync-daemon.js';
+import { syncDaemonInstance, syncDaemonSpecs, syncRole } from '../../../src/ipvs/sync-daemon.js';
 import { config, globalDefs } from '../../fixtures/check/model.js';
 
 const svc: IpvsService = {
@@ -62,31 +62,47 @@ describe('native records', () => {
   });
 });
 
-describe('syncDaemonSpec', () => {
+describe('syncDaemonSpecs', () => {
   const inst = { name: 'VI_1', vrid: 51, lvsSyncDaemonInterface: undefined } as never;
 
   it('takes lvs_sync_daemon from global_defs, syncid from the named instance', () => {
     const cfg = config([], { global: globalDefs({ lvsSyncDaemon: { interface: 'eth1', instance: 'VI_1', port: 9000 } }), vrrpInstances: [inst] });
-    expect(syncDaemonSpec(cfg, 'master')).toEqual({ state: 'master', interface: 'eth1', syncId: 51, maxlen: 0, group: undefined, port: 9000, ttl: 0 });
-    expect(syncDaemonSpec(cfg, 'none')).toBeUndefined();
+    expect(syncDaemonSpecs(cfg, 'master')).toEqual([{ state: 'master', interface: 'eth1', syncId: 51, maxlen: 0, group: undefined, port: 9000, ttl: 0 }]);
+    expect(syncDaemonSpecs(cfg, 'none')).toEqual([]);
     expect(syncDaemonInstance(cfg)).toBe('VI_1');
   });
 
   it('honours the legacy per-instance lvs_sync_daemon_interface', () => {
     const legacy = { name: 'VI_2', vrid: 7, lvsSyncDaemonInterface: 'eth2' } as never;
     const cfg = config([], { vrrpInstances: [legacy] });
-    expect(syncDaemonSpec(cfg, 'backup')).toEqual({ state: 'backup', interface: 'eth2', syncId: 7, maxlen: 0, port: 0, ttl: 0 });
+    expect(syncDaemonSpecs(cfg, 'backup')).toEqual([{ state: 'backup', interface: 'eth2', syncId: 7, maxlen: 0, port: 0, ttl: 0 }]);
     expect(syncDaemonInstance(cfg)).toBe('VI_2');
-    expect(syncDaemonSpec(config([]), 'master')).toBeUndefined();
+    expect(syncDaemonSpecs(config([]), 'master')).toEqual([]);
   });
 
-  it('follows the driving instance: master on MASTER, backup otherwise, master without instance', () => {
+  it('without an instance: master and backup together, syncid 0 unless given', () => {
+    const cfg = config([], { global: globalDefs({ lvsSyncDaemon: { interface: 'eth1', port: 8848 } }) });
+    expect(syncDaemonSpecs(cfg, 'both').map((d) => [d.state, d.syncId, d.port])).toEqual([['master', 0, 0], ['backup', 0, 0]]);
+    const withId = config([], { global: globalDefs({ lvsSyncDaemon: { interface: 'eth1', port: 8848, syncId: 9 } }) });
+    expect(syncDaemonSpecs(withId, 'both').map((d) => d.syncId)).toEqual([9, 9]);
+  });
+
+  it('an instance the configuration does not hold: no daemon (keepalived clears lvs_syncd)', () => {
+    const cfg = config([], { global: globalDefs({ lvsSyncDaemon: { interface: 'eth1', instance: 'VI_9', port: 8848 } }), vrrpInstances: [inst] });
+    expect(syncDaemonSpecs(cfg, 'master')).toEqual([]);
+    expect(syncRole(cfg, new Map([['VI_9', 'MASTER']]))).toBe('none');
+  });
+
+  it('follows the driving instance: master on MASTER, backup otherwise, both without instance', () => {
     const cfg = config([], { global: globalDefs({ lvsSyncDaemon: { interface: 'eth1', instance: 'VI_1', port: 8848 } }), vrrpInstances: [inst] });
     expect(syncRole(cfg, new Map([['VI_1', 'MASTER']]))).toBe('master');
     expect(syncRole(cfg, new Map([['VI_1', 'FAULT']]))).toBe('backup');
     expect(syncRole(cfg, new Map())).toBe('backup');
+    // No VRRP process (-C): nothing reports the instance, and keepalived's VRRP process would run it.
+    expect(syncRole(cfg, new Map([['VI_1', 'MASTER']]), false)).toBe('none');
     const noInst = config([], { global: globalDefs({ lvsSyncDaemon: { interface: 'eth1', port: 8848 } }) });
-    expect(syncRole(noInst, new Map())).toBe('master');
+    expect(syncRole(noInst, new Map())).toBe('both');
+    expect(syncRole(noInst, new Map(), false)).toBe('both');
     expect(syncRole(config([]), new Map([['VI_1', 'MASTER']]))).toBe('none');
   });
 });

@@ -1,6 +1,7 @@
 // KernelIpvsPort over an in-memory IPVS and a manual clock: apply, periodic repair of
 // out-of-band changes, in-place weight changes, ownership, clear, timeouts and sync daemon roles.
 import { describe, expect, it } from 'vitest';
+import type { Config } from '../../../src/config/model.js';
 import { ManualClock } from '../../../src/core/clock.js';
 import { KadError } from '../../../src/core/errors.js';
 import { memoryLogger } from '../../../src/core/log.js';
@@ -117,6 +118,18 @@ describe('KernelIpvsPort', () => {
     await port.setSyncDaemon(cfg, 'none');
     expect(fake.running).toEqual([]);
     expect(fake.log).toEqual(['startDaemon master eth1 51', 'stopDaemon master', 'startDaemon backup eth1 51', 'stopDaemon backup']);
+    port.close();
+  });
+
+  it('without an instance runs master and backup together; a changed syncid restarts both', async () => {
+    const { fake, port } = setup();
+    const cfg = (syncId?: number): Config => config([web], { global: globalDefs({ lvsSyncDaemon: { interface: 'eth1', port: 8848, ...(syncId === undefined ? {} : { syncId }) } }) });
+    await port.setSyncDaemon(cfg(), 'both');
+    await port.setSyncDaemon(cfg(), 'both');
+    expect(fake.running.map((d) => [d.state, d.syncId])).toEqual([['master', 0], ['backup', 0]]);
+    await port.setSyncDaemon(cfg(4), 'both');
+    expect(fake.running.map((d) => [d.state, d.syncId])).toEqual([['master', 4], ['backup', 4]]);
+    expect(fake.log).toEqual(['startDaemon master eth1 0', 'startDaemon backup eth1 0', 'stopDaemon master', 'stopDaemon backup', 'startDaemon master eth1 4', 'startDaemon backup eth1 4']);
     port.close();
   });
 
