@@ -5,10 +5,12 @@
  * package and its maintainer scripts write lands in the upper directory only. The overlay is
  * unmounted and the directory removed at cleanup; the machine itself is never written.
  *
- * It also builds the package once per test process (`npm run package` into a temporary dir).
+ * It also builds the package once per test run (`npm run package` into a directory named after
+ * the vitest process that forked this test file, so the package test files of one run share one
+ * build; directories of runs that are gone are removed).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './build.js';
 import { isRoot, onCleanup, run, type Netns } from './netns.js';
@@ -78,19 +80,33 @@ export interface BuiltPackage {
   readonly buildMs: number;
 }
 
-let built: BuiltPackage | undefined;
+const SHARED_PREFIX = 'kad-deb-run-';
 
-/** Build kad_VERSION_amd64.deb with `npm run package` (once per test process). */
+/** Remove the package directories of runs whose vitest process is gone. */
+function removeStale(): void {
+  for (const name of readdirSync('/tmp')) {
+    const pid = Number(name.startsWith(SHARED_PREFIX) ? name.slice(SHARED_PREFIX.length) : NaN);
+    if (Number.isInteger(pid) && pid !== process.ppid && !existsSync(`/proc/${pid}`)) rmSync(join('/tmp', name), { recursive: true, force: true });
+  }
+}
+
+/** Build kad_VERSION_amd64.deb with `npm run package` (once per test run, see above). */
 export function buildPackage(): BuiltPackage {
-  if (built && existsSync(built.deb)) return built;
-  const out = mkdtempSync(`/tmp/kad-deb-${process.pid}-`);
-  onCleanup(`package dir ${out}`, () => rmSync(out, { recursive: true, force: true }));
+  removeStale();
+  const out = join('/tmp', `${SHARED_PREFIX}${process.ppid}`);
+  const stamp = join(out, 'built');
+  mkdirSync(out, { recursive: true });
+  const have = readdirSync(out).find((n) => n.endsWith('.deb'));
+  if (have && existsSync(stamp)) {
+    const deb = join(out, have);
+    return { deb, bytes: statSync(deb).size, buildMs: 0 };
+  }
   const t0 = Date.now();
   const r = spawnSync('npm', ['run', '-s', 'package', '--', out], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
   const buildMs = Date.now() - t0;
   if (r.status !== 0) throw new Error(`npm run package failed (${r.status}): ${r.stderr}${r.stdout}`);
   const deb = r.stdout.trim().split('\n').pop() ?? '';
   if (!existsSync(deb)) throw new Error(`npm run package printed ${deb}, which does not exist`);
-  built = { deb, bytes: statSync(deb).size, buildMs };
-  return built;
+  spawnSync('touch', [stamp]);
+  return { deb, bytes: statSync(deb).size, buildMs };
 }
