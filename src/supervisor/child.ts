@@ -21,14 +21,16 @@ export const defaultChildEntry: ChildEntryResolver = (kind) =>
   fileURLToPath(new URL(kind === 'vrrp' ? '../vrrp/daemon.js' : '../check/daemon.js', import.meta.url));
 
 /**
- * Node flags of a child. One that may run SCHED_RR (`*_rt_priority`, `max_auto_priority`)
- * collects garbage on its main thread alone: only that thread is real-time, and a parallel
- * scavenge waits for V8's helper threads, which a busy core starves at normal priority (the
- * real-time child then stalls for tens of ms, a false takeover at a 10 ms advert_int).
+ * Node flags of a child. The VRRP child, and any child that may run SCHED_RR (`*_rt_priority`,
+ * `max_auto_priority`), collects garbage on its main thread alone: a parallel scavenge waits for
+ * V8's helper threads, which busy cores starve (only the main thread is real-time, and without
+ * real-time the helpers queue behind every other runnable task), so the child stalls for tens of
+ * ms, a false takeover at a 10 ms advert_int. Its heap is small: one thread scavenges it in a few
+ * ms (docs/benchmarks.md, "Fast VRRPv3 on a busy director").
  */
 export function childNodeFlags(kind: ChildKind, config: Config): string[] {
   const t = config.global.processTuning[kind];
-  return t.rtPriority !== undefined || config.global.maxAutoPriority > 0 ? ['--single-threaded-gc'] : [];
+  return kind === 'vrrp' || t.rtPriority !== undefined || config.global.maxAutoPriority > 0 ? ['--single-threaded-gc'] : [];
 }
 
 /**
