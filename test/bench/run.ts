@@ -21,6 +21,8 @@ import { failoverSvg } from './report/svg.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const KILL_GRACE_MS = 10_000;
 const HEARTBEAT_MS = 60_000;
+/** Set by Ctrl-C: the running benchmark is stopped, the rest are not started, the doc still gets what finished. */
+let interrupted = false;
 
 interface Options { quick: boolean; only: string[]; doc?: string; svg?: string; out: string; boundS: number; timeoutS?: number; verbose: boolean }
 
@@ -75,7 +77,10 @@ function runOne(p: BenchPlan, label: string, o: Options, boundS: number): Promis
     setTimeout(() => stopGroup('SIGKILL'), KILL_GRACE_MS).unref();
   }, limitS * 1000);
   const beat = setInterval(() => process.stdout.write(`${label} … ${secs().toFixed(0)} s${last ? ` (${last})` : ''}\n`), HEARTBEAT_MS);
-  const onSignal = (): void => stopGroup('SIGTERM');
+  const onSignal = (): void => {
+    interrupted = true;
+    stopGroup('SIGTERM');
+  };
   process.once('SIGINT', onSignal);
   return new Promise((done) => {
     child.once('close', (code, signal) => {
@@ -85,7 +90,8 @@ function runOne(p: BenchPlan, label: string, o: Options, boundS: number): Promis
       log.end();
       const seconds = secs();
       const hasJson = existsSync(join(o.out, `${p.name}.json`));
-      if (overrun) done({ name: p.name, status: 'overrun', seconds, detail: `stopped after ${limitS} s; log ${logFile}` });
+      if (interrupted) done({ name: p.name, status: 'failed', seconds, detail: `interrupted; log ${logFile}` });
+      else if (overrun) done({ name: p.name, status: 'overrun', seconds, detail: `stopped after ${limitS} s; log ${logFile}` });
       else if (code !== 0) done({ name: p.name, status: 'failed', seconds, detail: `exit ${code ?? signal}; log ${logFile}${last ? `: ${last}` : ''}` });
       else if (!hasJson) done({ name: p.name, status: 'no result', seconds, detail: last || `log ${logFile}` });
       else done({ name: p.name, status: 'ok', seconds });
@@ -121,9 +127,10 @@ async function main(): Promise<void> {
   for (const [i, p] of benches.entries()) {
     const label = `[${i + 1}/${benches.length}] ${p.name}.bench.ts`;
     const leftS = (deadline - performance.now()) / 1000;
-    if (leftS < 5) {
-      outcomes.push({ name: p.name, status: 'not run', seconds: 0, detail: 'overall time bound reached' });
-      console.log(`${label} not run (overall time bound reached)`);
+    if (leftS < 5 || interrupted) {
+      const why = interrupted ? 'interrupted' : 'overall time bound reached';
+      outcomes.push({ name: p.name, status: 'not run', seconds: 0, detail: why });
+      console.log(`${label} not run (${why})`);
       continue;
     }
     rmSync(join(o.out, `${p.name}.json`), { force: true });
