@@ -1,13 +1,8 @@
 #!/usr/bin/env bash
-# `npm run bench`: runs every benchmark in test/bench/ side by side with keepalived and prints
-# the tables recorded in docs/benchmarks.md.
+# `npm run bench [-- --quick] [-- --only NAME,...]`: runs every benchmark in test/bench/ side by
+# side with keepalived (test/bench/run.ts: progress, time bounds, machine record) and regenerates
+# the generated tables of docs/benchmarks.md and docs/failover-latency.svg.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-shopt -s nullglob
-status=0
-for b in test/bench/*.bench.ts; do
-  echo "== $b"
-  npx tsx "$b" || status=1
-done
-exit $status
+exec node --import tsx test/bench/run.ts "$@"

@@ -4,7 +4,8 @@
 // child does with KAD_CHECK_DRY_RUN); the servers live in this process so their CPU is not
 // counted. Measured over WINDOW_S seconds after a warm-up: checker CPU (% of one core), RSS,
 // checks done, and lateness (actual start minus scheduled start) p50/p99/max.
-// Run: `npx tsx test/bench/checkers.bench.ts` (prints a markdown table for docs/benchmarks.md).
+// Run: `npx tsx test/bench/checkers.bench.ts` (prints a markdown table for docs/benchmarks.md;
+// under the runner, test/bench/run.ts, also writes it as JSON).
 import { fork } from 'node:child_process';
 import { createServer as createHttp } from 'node:http';
 import { createServer as createNet, type Server } from 'node:net';
@@ -15,6 +16,7 @@ import type { Checker, RealServer, VirtualServer } from '../../src/config/model.
 import { MemoryPort } from '../../src/check/memory-port.js';
 import { Scheduler } from '../../src/check/scheduler.js';
 import { common, config, rs, vs } from '../fixtures/check/model.js';
+import { emitResult, type Cell } from './report/result.js';
 
 const WINDOW_S = Number(process.env.WINDOW_S ?? 20);
 const WARMUP_S = Number(process.env.WARMUP_S ?? 3);
@@ -146,20 +148,28 @@ async function main(): Promise<void> {
     res.writeHead(200, { 'Content-Length': body.length });
     res.end(body);
   }));
-  const rows: string[] = [];
+  const rows: Cell[][] = [];
   const farms = [['BARE_TCP', 5000, tcp.ports], ['TCP_CHECK', 5000, tcp.ports], ['HTTP_GET', 1000, http.ports]] as const;
   for (const [kind, count, ports] of farms) {
     const r = await runWorker({ kind, count, ports: [...ports] });
     const label = kind === 'BARE_TCP' ? `bare Node loop, ${count} connects/s (floor)` : `${count} × ${kind}, delay_loop 1 s`;
-    rows.push(`| ${label} | ${r.cpuPct.toFixed(1)} % (kernel ${r.sysPct.toFixed(1)} %) | ${r.rssMb.toFixed(0)} MB | ${(r.checks / WINDOW_S).toFixed(0)}/s | ${r.failures} | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | ${r.max.toFixed(1)} ms |`);
+    rows.push([label, `${r.cpuPct.toFixed(1)} % (kernel ${r.sysPct.toFixed(1)} %)`, `${r.rssMb.toFixed(0)} MB`, `${(r.checks / WINDOW_S).toFixed(0)}/s`, r.failures,
+      `${r.p50.toFixed(2)} ms`, `${r.p99.toFixed(2)} ms`, `${r.max.toFixed(1)} ms`]);
     process.stderr.write(`${kind}: ${JSON.stringify(r)}\n`);
   }
   tcp.close();
   http.close();
-  const load = (await import('node:os')).loadavg()[0]!.toFixed(1);
-  process.stdout.write(`load average during the run: ${load} on ${(await import('node:os')).cpus().length} cores\n`);
-  process.stdout.write('| farm | checker CPU (one core) | RSS | checks | failed | lateness p50 | p99 | max |\n|---|---|---|---|---|---|---|---|\n');
-  process.stdout.write(rows.join('\n') + '\n');
+  const { cpus, loadavg } = await import('node:os');
+  emitResult({
+    bench: 'checkers',
+    params: { windowSeconds: WINDOW_S, warmupSeconds: WARMUP_S, ports: PORTS },
+    tables: [{
+      section: 'checkers',
+      caption: `${WARMUP_S} s warm-up, then a ${WINDOW_S} s window per farm; load average during the run: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores.`,
+      columns: ['farm', 'checker CPU (one core)', 'RSS', 'checks', 'failed', 'lateness p50', 'p99', 'max'],
+      rows,
+    }],
+  });
 }
 
 void main();

@@ -3,12 +3,14 @@
 // time (user + sys) over RUNS alternating runs, each through `ip netns exec` in a namespace
 // holding eth0 (as keepalived was measured), peak RSS (GNU time %M), and kad's in-process parse
 // time without Node start-up. Run as root after `npm run build`:
-// `npx tsx test/bench/config.bench.ts`. Prints a markdown table for docs/benchmarks.md.
+// `npx tsx test/bench/config.bench.ts` (env RUNS). Prints a markdown table; under the runner
+// (test/bench/run.ts) also writes it as JSON.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../src/config/loader.js';
+import { emitResult, stats, type Cell } from './report/result.js';
 
 const RUNS = Number(process.env.RUNS ?? 21);
 const KAD = resolve('bin/kad.js');
@@ -45,7 +47,7 @@ function once(ns: string, argv: string[]): Sample {
   return { ms, cpuMs: m ? (Number(m[2]) + Number(m[3])) * 1000 : NaN, rssKb: m ? Number(m[1]) : NaN, exit: r.status ?? -1 };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]): number => stats(xs)?.median ?? NaN;
 
 function main(): void {
   const dir = mkdtempSync(join(tmpdir(), 'kad-bench-'));
@@ -58,8 +60,7 @@ function main(): void {
       ['2000 virtual_servers × 1 real_server', lvsConfig(2000, 1)],
       ['2000 virtual_servers × 10 real_servers', lvsConfig(2000, 10)],
     ];
-    console.log('| config | lines | keepalived -t wall / CPU | kad -t wall / CPU | wall ratio | kad parse in-process | keepalived peak RSS | kad peak RSS | exits (ka/kad) |');
-    console.log('|---|---|---|---|---|---|---|---|---|');
+    const rows: Cell[][] = [];
     for (const [name, text] of cases) {
       const file = join(dir, `${name.replace(/\W+/g, '_')}.conf`);
       writeFileSync(file, text);
@@ -76,14 +77,24 @@ function main(): void {
         inProc.push(Number(process.hrtime.bigint() - t0) / 1e6);
       }
       const [a, b] = [median(ka.map((s) => s.ms)), median(kad.map((s) => s.ms))];
-      const cpu = (xs: Sample[]): string => median(xs.map((s) => s.cpuMs)).toFixed(0);
-      console.log(`| ${name} | ${text.split('\n').length} | ${a.toFixed(1)} / ${cpu(ka)} ms | ${b.toFixed(1)} / ${cpu(kad)} ms | ${(b / a).toFixed(2)}× | ` +
-        `${median(inProc).toFixed(1)} ms | ${(median(ka.map((s) => s.rssKb)) / 1024).toFixed(1)} MB | ${(median(kad.map((s) => s.rssKb)) / 1024).toFixed(1)} MB | ` +
-        `${ka[0]!.exit}/${kad[0]!.exit} |`);
+      const cpu = (xs: Sample[]): Cell => stats(xs.map((s) => s.cpuMs), 0) ?? null;
+      const rss = (xs: Sample[]): string => (median(xs.map((s) => s.rssKb)) / 1024).toFixed(1);
+      rows.push([name, text.split('\n').length, stats(ka.map((s) => s.ms)) ?? null, cpu(ka), stats(kad.map((s) => s.ms)) ?? null, cpu(kad),
+        `${(b / a).toFixed(2)}×`, stats(inProc) ?? null, rss(ka), rss(kad), `${ka[0]!.exit}/${kad[0]!.exit}`]);
     }
     const base: number[] = [];
     for (let i = 0; i < RUNS; i++) base.push(once(ns, [process.execPath, '-e', '0']).ms);
-    console.log(`\nnode -e 0 (start-up floor) median: ${median(base).toFixed(1)} ms; runs per cell: ${RUNS}`);
+    emitResult({
+      bench: 'config',
+      params: { runs: RUNS },
+      tables: [{
+        section: 'config',
+        caption: `Median (min–max) of ${RUNS} runs per cell, ms; node -e 0 (start-up floor) median: ${median(base).toFixed(1)} ms.`,
+        columns: ['config', 'lines', 'keepalived -t wall', 'keepalived CPU', 'kad -t wall', 'kad CPU', 'wall ratio', 'kad parse in-process',
+          'keepalived peak RSS MB', 'kad peak RSS MB', 'exits (ka/kad)'],
+        rows,
+      }],
+    });
   } finally {
     execFileSync('ip', ['netns', 'del', ns]);
     rmSync(dir, { recursive: true, force: true });

@@ -7,12 +7,14 @@
 //  - keepalived 2.2.7's checker child (`keepalived -n -C`) with the equivalent config, timed from
 //    spawn until `ipvsadm -Ln` lists all 10,000 destinations (20 ms polling, itself slow here).
 // Then a no-op periodic pass over the full table (the repair cost) and its parts. The guest runs
-// code 5-10× slower than the host, so the pure reconcile is also timed on the host.
+// code 5-10× slower than the host, so the pure reconcile is also timed on the host. Under the
+// runner (test/bench/run.ts) the tables are also written as JSON.
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { desiredTable } from '../../src/ipvs/desired.js';
 import { reconcile } from '../../src/ipvs/reconcile.js';
 import { config, rs, vs } from '../fixtures/check/model.js';
+import { emitResult } from './report/result.js';
 import { PROJECT_DIR, bundleGuest, guestNode, runInUml, umlUnavailableReason } from '../kernel/uml.js';
 
 function hostReconcile(): { desiredMs: number; reconcileMs: number } {
@@ -45,20 +47,35 @@ async function main(): Promise<void> {
   const r = await runInUml(guestNode('bench.mjs', ['$KAD_SCRATCH']), { files: { 'bench.mjs': js }, timeoutMs: 300_000, memMb: 1024 });
   if (r.code !== 0) throw new Error(`guest failed: ${r.stderr}`);
   const o = JSON.parse(r.stdout) as Record<string, number>;
-  console.log('| way (1000 services × 10 dests, empty table → full) | ms | dests in kernel |');
-  console.log('|---|---|---|');
-  console.log(`| kad KernelIpvsPort.apply (dump + reconcile + 11,000 requests) | ${o.kadApplyMs} | ${o.kadDests} |`);
-  console.log(`| kad bare FFI calls (11,000 requests) | ${o.rawFfiMs} | 10000 |`);
-  console.log(`| ipvsadm --restore | ${o.ipvsadmRestoreMs} | ${o.ipvsadmDests} |`);
-  console.log(`| keepalived 2.2.7 checker, spawn → table complete | ${o.keepalivedMs} | ${o.keepalivedDests} |`);
-  console.log('');
-  console.log('| periodic pass at 10,000 dests (guest) | ms |');
-  console.log('|---|---|');
-  console.log(`| apply with a new snapshot, nothing to change (dump + desired + reconcile) | ${o.kadNoopPassMs} |`);
-  console.log(`| periodic repair pass, nothing to change (dump + reconcile; desired table cached) | ${o.kadRepairPassMs} |`);
-  console.log(`| kernel dump (1 + 1000 netlink dumps) | ${o.dumpMs} |`);
-  console.log(`| desired table | ${o.desiredMs} |`);
-  console.log(`| reconcile | ${o.reconcileMs} |`);
+  emitResult({
+    bench: 'ipvs',
+    params: { services: 1000, destsPerService: 10, hostRuns: 7 },
+    tables: [
+      {
+        section: 'ipvs',
+        caption: 'One user-mode Linux boot, 1000 TCP services × 10 NAT destinations, empty table → full.',
+        columns: ['way', 'ms', 'dests in kernel'],
+        rows: [
+          ['kad KernelIpvsPort.apply (dump + reconcile + 11,000 requests)', o.kadApplyMs ?? null, o.kadDests ?? null],
+          ['kad bare FFI calls (11,000 requests)', o.rawFfiMs ?? null, 10000],
+          ['ipvsadm --restore', o.ipvsadmRestoreMs ?? null, o.ipvsadmDests ?? null],
+          ['keepalived 2.2.7 checker, spawn → table complete', o.keepalivedMs ?? null, o.keepalivedDests ?? null],
+        ],
+      },
+      {
+        section: 'ipvs-pass',
+        caption: 'Reconcile cost at 10,000 destinations, nothing to change.',
+        columns: ['pass', 'ms'],
+        rows: [
+          ['apply with a new snapshot (dump + desired + reconcile), guest', o.kadNoopPassMs ?? null],
+          ['periodic repair pass (desired table cached), guest', o.kadRepairPassMs ?? null],
+          ['kernel dump (1 service dump + 1000 destination dumps), guest', o.dumpMs ?? null],
+          ['desired table, guest / host', `${o.desiredMs} / ${host.desiredMs}`],
+          ['reconcile (pure diff), guest / host', `${o.reconcileMs} / ${host.reconcileMs}`],
+        ],
+      },
+    ],
+  });
 }
 
 main().catch((e: unknown) => {

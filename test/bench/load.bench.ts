@@ -5,11 +5,13 @@
 // VIPs on the master, then `busy` busy loops (nice 0) load every core for `seconds` while nothing
 // fails. Counted on the wire: false takeovers (backup adverts) and the master's adverts against
 // the expected number. kad runs twice: as is, and with vrrp_rt_priority 50 (SCHED_RR). For kad
-// both VRRP children report their event-loop lag and GC pauses (KAD_LOOP_STATS_DIR).
+// both VRRP children report their event-loop lag and GC pauses (KAD_LOOP_STATS_DIR). Under the
+// runner (test/bench/run.ts) the tables are also written as JSON.
 import { cpus } from 'node:os';
 import { ensureBuilt, Lab } from '../helpers/lab.js';
 import { runLoad, type LoadImpl } from '../helpers/load.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
+import { emitResult, type Cell } from './report/result.js';
 
 const SECONDS = Number(process.argv[2] ?? 60);
 const CELLS = (process.argv[3] ?? '10x20,50x20,10x200,50x200').split(',').map((c) => {
@@ -29,8 +31,8 @@ async function main(): Promise<void> {
   }
   ensureBuilt();
   console.log(`load: ${SECONDS} s per run, ${BUSY} busy loops on ${cpus().length} cores, cells ${CELLS.map((c) => `${c.intervalMs}ms×${c.instances}`).join(' ')}`);
-  const rows: string[] = [];
-  const loops: string[] = [];
+  const rows: Cell[][] = [];
+  const loops: Cell[][] = [];
   const lab = Lab.create({ directors: 2 });
   for (const cell of CELLS) {
     for (const impl of IMPLS) {
@@ -41,22 +43,36 @@ async function main(): Promise<void> {
       } catch (err) {
         // Without load already: the pair never settled with every VIP on the master.
         console.log(`no steady state: ${(err as Error).message}`);
-        rows.push(`| ${cell.intervalMs} ms × ${cell.instances} | ${impl} | no steady state before the load (30 s) | | | |`);
+        rows.push([`${cell.intervalMs} ms × ${cell.instances}`, impl, 'no steady state before the load (30 s)', null, null, null]);
         continue;
       }
       const ratio = r.masterAdverts / r.expected;
       console.log(`${r.falseTransitions} false, ${(ratio * 100).toFixed(1)}% adverts sent${impl === 'kad-rt' ? `, ${r.rtRests} RLIMIT_RTTIME rests` : ''}`);
-      rows.push(`| ${cell.intervalMs} ms × ${cell.instances} | ${impl} | ${r.falseTransitions} | ${r.instancesAffected} | ${r.masterAdverts} / ${r.expected} (${(ratio * 100).toFixed(1)}%) | ${f1(r.maxGapMs)} |`);
+      rows.push([`${cell.intervalMs} ms × ${cell.instances}`, impl, r.falseTransitions, r.instancesAffected, `${r.masterAdverts} / ${r.expected} (${(ratio * 100).toFixed(1)}%)`, f1(r.maxGapMs)]);
       for (const [role, s] of Object.entries(r.loop ?? {})) {
         const { lagMs: l, gcMs: g } = s;
-        loops.push(`| ${cell.intervalMs} ms × ${cell.instances} | ${impl} ${role} | ${f1(l.p50)} / ${f1(l.p99)} / ${f1(l.max)} | ${g.count} | ${f1(g.p50)} / ${f1(g.p99)} / ${f1(g.max)} |`);
+        loops.push([`${cell.intervalMs} ms × ${cell.instances}`, `${impl} ${role}`, `${f1(l.p50)} / ${f1(l.p99)} / ${f1(l.max)}`, g.count, `${f1(g.p50)} / ${f1(g.p99)} / ${f1(g.max)}`]);
       }
     }
   }
-  console.log(`\n| advert_int × instances | daemon | false takeovers | instances affected | master adverts / expected | longest gap, ms |\n|---|---|---|---|---|---|`);
-  for (const r of rows) console.log(r);
-  console.log(`\nkad's VRRP children under the same load\n| advert_int × instances | daemon | event-loop lag p50 / p99 / max, ms | GCs | GC pause p50 / p99 / max, ms |\n|---|---|---|---|---|`);
-  for (const l of loops) console.log(l);
+  emitResult({
+    bench: 'load',
+    params: { seconds: SECONDS, cells: CELLS.map((c) => `${c.intervalMs}x${c.instances}`).join(','), busy: BUSY, daemons: IMPLS.join(','), cores: cpus().length },
+    tables: [
+      {
+        section: 'load',
+        caption: `VRRPv3, ${BUSY} busy loops on ${cpus().length} cores for ${SECONDS} s per run; false takeovers counted on the wire.`,
+        columns: ['advert_int × instances', 'daemon', 'false takeovers', 'instances affected', 'master adverts / expected', 'longest gap, ms'],
+        rows,
+      },
+      {
+        section: 'load-loop',
+        caption: "kad's VRRP children under the same load.",
+        columns: ['advert_int × instances', 'daemon', 'event-loop lag p50 / p99 / max, ms', 'GCs', 'GC pause p50 / p99 / max, ms'],
+        rows: loops,
+      },
+    ],
+  });
 }
 
 main().then(() => cleanupAll(), (err: unknown) => {

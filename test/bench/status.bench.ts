@@ -7,13 +7,15 @@
 // Run as root after `npm run build`: `npx tsx test/bench/status.bench.ts`. Prints the table for
 // docs/benchmarks.md. CPU_PROF_DIR=DIR runs kad under `node --cpu-prof` (profiles in DIR).
 // SCRAPE_HZ (default 1) scrapes faster, to measure the cost of one scrape above the noise of
-// the idle windows; the 1/s cost is then that per-scrape cost × 1.
+// the idle windows; the 1/s cost is then that per-scrape cost × 1. Under the runner
+// (test/bench/run.ts) the table is also written as JSON.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getFromSocket } from '../../src/cli/status.js';
 import { ROOT } from '../helpers/build.js';
 import { Daemon, ensureBuilt, Lab, sleep, waitUntil } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
+import { emitResult, stats } from './report/result.js';
 
 const WINDOW_S = Number(process.env.WINDOW_S ?? 45);
 const SCRAPE_HZ = Number(process.env.SCRAPE_HZ ?? 1);
@@ -103,12 +105,20 @@ async function main(): Promise<void> {
     }
     const baseline = (idle1 + idle2) / 2;
     const added = scraped - baseline;
-    const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
-    const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-    console.log(`${INSTANCES} instances, ${VSS * RSS_PER_VS} real servers, windows of ${WINDOW_S} s, ${samples.length} scrapes (${SCRAPE_HZ}/s)\n`);
-    console.log('| kad tree CPU s (no scrape / scrape 1/s / no scrape) | added by scraping | of one core | scrape (curl) median / max ms | exposition size | /status median ms |');
-    console.log('|---|---|---|---|---|---|');
-    console.log(`| ${idle1.toFixed(2)} / ${scraped.toFixed(2)} / ${idle2.toFixed(2)} | ${added.toFixed(2)} s | ${((added / WINDOW_S) * 100).toFixed(2)} % | ${med(ms).toFixed(1)} / ${(ms.at(-1) ?? NaN).toFixed(1)} | ${(samples[0]!.bytes / 1024).toFixed(0)} KiB | ${med(statusMs).toFixed(1)} |`);
+    const total = perScrapeMs.reduce((a, b) => a + b, 0);
+    emitResult({
+      bench: 'status',
+      params: { windowSeconds: WINDOW_S, scrapeHz: SCRAPE_HZ, instances: INSTANCES, realServers: VSS * RSS_PER_VS, scrapes: samples.length },
+      tables: [{
+        section: 'status',
+        caption: `${INSTANCES} instances, ${VSS * RSS_PER_VS} real servers, windows of ${WINDOW_S} s, ${samples.length} scrapes (${SCRAPE_HZ}/s); ` +
+          `kad CPU per scrape (parent / VRRP / checker): ${perScrapeMs.map((x) => x.toFixed(2)).join(' / ')} ms.`,
+        columns: ['kad tree CPU s (no scrape / scrape / no scrape)', 'added by scraping', 'of one core', 'scrape (curl) ms', 'exposition size',
+          '/status ms', 'CPU per scrape'],
+        rows: [[`${idle1.toFixed(2)} / ${scraped.toFixed(2)} / ${idle2.toFixed(2)}`, `${added.toFixed(2)} s`, `${((added / WINDOW_S) * 100).toFixed(2)} %`,
+          stats(samples.map((s) => s.ms)) ?? null, `${(samples[0]!.bytes / 1024).toFixed(0)} KiB`, stats(statusMs) ?? null, `${total.toFixed(2)} ms`]],
+      }],
+    });
   } finally {
     await kad.stop();
     rs.kill('SIGKILL');

@@ -4,10 +4,12 @@
 //   master, the master's VIP gap, whether the backup took over;
 // - graceful stop of the master's parent: SIGTERM → parent exit.
 // Run as root after `npm run build`: `npx tsx test/bench/supervisor.bench.ts`. Prints a markdown
-// table for docs/benchmarks.md.
+// table for docs/benchmarks.md (env KILLS, default 5); under the runner (test/bench/run.ts) also
+// writes it as JSON.
 import { ensureBuilt, Lab, sleep, waitForHolder, waitUntil, type Daemon } from '../helpers/lab.js';
 import { PAIR_VIP, pairConfig, vrrpChildPids } from '../fixtures/processes/vrrp-pair.js';
 import { cleanupAll } from '../helpers/netns.js';
+import { emitResult, stats, type Cell } from './report/result.js';
 
 const KILLS = Number(process.env.KILLS ?? 5);
 
@@ -20,8 +22,6 @@ interface Result {
   takeovers: number;
   stopMs: number;
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 async function killOnce(lab: Lab, master: Daemon, backup: Daemon, r: Result): Promise<void> {
   const cap = await lab.startCapture();
@@ -69,16 +69,22 @@ async function measure(kind: Kind): Promise<Result> {
 
 async function main(): Promise<void> {
   ensureBuilt();
-  const rows: string[] = [];
+  const rows: Cell[][] = [];
   for (const kind of ['kad', 'keepalived'] as const) {
     const r = await measure(kind);
-    const fmt = (xs: number[]): string => `${median(xs).toFixed(0)} / ${Math.max(...xs).toFixed(0)}`;
-    rows.push(`| ${kind} | ${fmt(r.forkMs)} | ${fmt(r.firstAdvertMs)} | ${fmt(r.vipGapMs)} | ${r.takeovers}/${KILLS} | ${r.stopMs.toFixed(0)} |`);
+    const st = (xs: number[]): Cell => stats(xs, 0) ?? null;
+    rows.push([kind, st(r.forkMs), st(r.firstAdvertMs), st(r.vipGapMs), `${r.takeovers}/${KILLS}`, r.stopMs.toFixed(0)]);
   }
-  console.log(`VRRP child SIGKILLed ${KILLS} times on the master (median / max, ms); then SIGTERM to the master's parent.\n`);
-  console.log('| daemon | kill → child forked | kill → first advert (prio 100) | VIP gap on master | backup took over | SIGTERM → parent exit (ms) |');
-  console.log('|---|---|---|---|---|---|');
-  for (const row of rows) console.log(row);
+  emitResult({
+    bench: 'supervisor',
+    params: { kills: KILLS },
+    tables: [{
+      section: 'supervisor',
+      caption: `VRRP child SIGKILLed ${KILLS} times on the master (ms, median (min–max)); then SIGTERM to the master's parent.`,
+      columns: ['daemon', 'kill → child forked', 'kill → first advert (prio 100)', 'VIP gap on master', 'backup took over', 'SIGTERM → parent exit (ms)'],
+      rows,
+    }],
+  });
 }
 
 main().catch((err: unknown) => {

@@ -1,5 +1,6 @@
 // VRRP codec micro-benchmark: decode+validate and encode per advert, the golden adverts as input.
-// Run: npx tsx test/bench/vrrp-codec.bench.ts   (prints a Markdown table for docs/benchmarks.md)
+// Run: npx tsx test/bench/vrrp-codec.bench.ts (env BENCH_N: iterations per run, default 200000).
+// Prints a markdown table; under the runner (test/bench/run.ts) also writes it as JSON.
 import type { Clock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
 import { AdvertTx } from '../../src/vrrp/protocol/advert-tx.js';
@@ -9,6 +10,7 @@ import { passwordBytes } from '../../src/vrrp/protocol/auth.js';
 import { parseAddress } from '../../src/core/addr.js';
 import { decodeAdvert, encodeAdvert } from '../../src/vrrp/protocol/packet.js';
 import { checkReceived, decodeReceived, type ReceivePolicy } from '../../src/vrrp/protocol/receive.js';
+import { emitResult, stats, type Stats } from './report/result.js';
 
 const hex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));
 // keepalived 2.2.7 adverts from /work/shared/captures (v2-pass frame 3, v3-ipv4 frame 3, v3-ipv6 frame 3).
@@ -25,21 +27,21 @@ function policy(over: Partial<ReceivePolicy>): ReceivePolicy {
 }
 
 /** CPU ns per call (user+system of this process, so time spent descheduled by other load does
- * not count): median and best of 5 runs after a warm-up. */
-function nsPerOp(fn: () => unknown, iterations: number): { median: number; best: number } {
+ * not count): median and range of RUNS runs after a warm-up. */
+function nsPerOp(fn: () => unknown, iterations: number): Stats {
   for (let i = 0; i < 20_000; i++) fn(); // warm-up (JIT)
   const runs: number[] = [];
-  for (let r = 0; r < 5; r++) {
+  for (let r = 0; r < RUNS; r++) {
     const c0 = process.cpuUsage();
     for (let i = 0; i < iterations; i++) fn();
     const c = process.cpuUsage(c0);
     runs.push(((c.user + c.system) * 1000) / iterations);
   }
-  runs.sort((a, b) => a - b);
-  return { median: runs[2]!, best: runs[0]! };
+  return stats(runs, 0)!;
 }
 
-const N = 200_000;
+const RUNS = 5;
+const N = Number(process.env.BENCH_N ?? 200_000);
 const pass = passwordBytes('secret1');
 const src4 = parseAddress('10.232.0.11', 4);
 const dst4 = parseAddress('224.0.0.18', 4);
@@ -60,7 +62,7 @@ const backup = new Instance(
 );
 backup.start();
 
-const rows: [string, { median: number; best: number }][] = [
+const rows: [string, Stats][] = [
   ['decode only, v2 PASS (VRRP message)', nsPerOp(() => decodeAdvert(V2_PASS_IP.subarray(20), { family: 4 }), N)],
   ['decode only, v3 IPv4 pseudo-header checksum', nsPerOp(() => decodeAdvert(V3_IPV4_IP.subarray(20), { family: 4, src: src4, dst: dst4 }), N)],
   ['decode+validate, v2 PASS (IP packet → accepted)', nsPerOp(() => checkReceived(V2_PASS_IP, {}, policy({ authType: 1, authKey: pass })), N)],
@@ -76,7 +78,13 @@ const rows: [string, { median: number; best: number }][] = [
   ['encode+frame+sign, v2 AH (HMAC-MD5)', nsPerOp(() => txAh.build(100), N / 4)],
 ];
 
-console.log(`node ${process.version}, ${process.arch}; process CPU time, 5 runs of ${N} iterations (AH: ${N / 4})\n`);
-console.log('| operation | CPU ns per advert, median | best |');
-console.log('|---|---|---|');
-for (const [name, ns] of rows) console.log(`| ${name} | ${ns.median.toFixed(0)} | ${ns.best.toFixed(0)} |`);
+emitResult({
+  bench: 'vrrp-codec',
+  params: { runs: RUNS, iterations: N, ahIterations: N / 4, node: process.version, arch: process.arch },
+  tables: [{
+    section: 'vrrp-codec',
+    caption: `node ${process.version}, ${process.arch}; process CPU time, ${RUNS} runs of ${N} iterations (AH: ${N / 4})`,
+    columns: ['operation', 'CPU ns per advert, median (min–max)'],
+    rows: rows.map(([name, ns]) => [name, ns]),
+  }],
+});
