@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Summary } from '../../scripts/demo/view.js';
 import { masterDownIntervalMs } from '../../src/vrrp/protocol/timers.js';
-import { PROJECT_DIR, umlUnavailableReason } from '../kernel/uml.js';
+import { PROJECT_DIR, ensureBuilt, umlUnavailableReason } from '../kernel/uml.js';
 import { requirement } from '../helpers/requirement.js';
 
 const skip = requirement('demo', umlUnavailableReason());
@@ -34,9 +34,10 @@ describe.skipIf(skip !== undefined)('npm run demo (short, --keep)', () => {
 
   beforeAll(async () => {
     started = Date.now();
-    // The README's command without npm's wrapper: scripts/demo.sh installs, builds, then execs
-    // the demo, so the signals below reach it.
-    demo = spawn('bash', ['scripts/demo.sh', '--short', '--keep'], { cwd: PROJECT_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+    // What scripts/demo.sh execs after its install step (which may run npm ci: not under a
+    // running test), with the demo's flags.
+    ensureBuilt();
+    demo = spawn('node', ['--import', 'tsx', 'scripts/demo/host.ts', '--short', '--keep'], { cwd: PROJECT_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
     demo.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     await new Promise<void>((resolve, reject) => {
       demo.stdout!.on('data', (d: Buffer) => {
