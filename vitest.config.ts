@@ -9,6 +9,8 @@ const TIMING = [
   'test/integration/vrrp-*.test.ts',
   'test/integration/supervisor-vip.test.ts',
   'test/kernel/**/*.test.ts',
+  // The demo boots user-mode Linux and measures a failover on the wire.
+  'test/integration/demo.test.ts',
   // Not timing-bound themselves, but building packages and booting containers loads both cores
   // for a minute: alone, they cannot starve the respawn and failover tests of the first group.
   'test/integration/package*.test.ts',

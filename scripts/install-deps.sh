@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   iproute2 tcpdump keepalived ipvsadm user-mode-linux kmod dnsmasq-base
-  iputils-ping procps psmisc curl openssl systemd gcc make libc6-dev linux-libc-dev passwd
+  python3 iputils-ping procps psmisc curl openssl systemd gcc make libc6-dev linux-libc-dev passwd
   nftables libnftables1 lintian systemd-container dpkg-dev binutils man-db prometheus bird2
 )
 

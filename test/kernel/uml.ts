@@ -8,11 +8,12 @@
  * through the guest's tty1 and tty2, its exit code through a file in the scratch directory.
  * A boot → script → power-off cycle takes 2–3 s.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, existsSync, symlinkSync, statfsSync, statSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, mkdirSync, openSync, closeSync, readFileSync, readSync, rmSync, writeFileSync, existsSync, symlinkSync, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { StringDecoder } from 'node:string_decoder';
 import { build } from 'esbuild';
 
 export const PROJECT_DIR = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
@@ -34,6 +35,15 @@ export interface UmlOptions {
   memMb?: number;
   /** Files to write into the scratch directory before boot (name → contents). */
   files?: Readonly<Record<string, string>>;
+  /**
+   * Called with the script's output as it arrives (tty1 → 'stdout', tty2 → 'stderr'), polled
+   * every 100 ms; the result still carries all of it.
+   */
+  onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
+  /** Called once the scratch directory exists, before boot (its path is the same in the guest). */
+  onScratch?: (dir: string) => void;
+  /** Aborting halts the guest at once (SIGKILL to its process group); the scratch is removed. */
+  signal?: AbortSignal;
 }
 
 /** Why the guest cannot run here, or undefined when it can. */
@@ -93,6 +103,55 @@ function readOr(path: string, fallback: string): string {
   }
 }
 
+/** Resolves when the guest has exited; kills its process group on timeout (Infinity: none) or abort. */
+function waitGuest(child: ChildProcess, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+  const halt = (): void => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  };
+  return new Promise<void>((resolve) => {
+    const timer = Number.isFinite(timeoutMs) ? setTimeout(halt, timeoutMs) : undefined;
+    if (signal?.aborted) halt();
+    signal?.addEventListener('abort', halt, { once: true });
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', halt);
+      resolve();
+    };
+    child.on('exit', done);
+    child.on('error', done);
+  });
+}
+
+/**
+ * Pass what the guest appends to its stdout and stderr files to `onOutput` every 100 ms (and once
+ * more when stopped). Returns the stop function.
+ */
+function follow(dir: string, onOutput: UmlOptions['onOutput']): () => void {
+  if (!onOutput) return () => undefined;
+  const streams = (['stdout', 'stderr'] as const).map((name) => ({
+    name, fd: openSync(join(dir, name === 'stdout' ? 'out' : 'err'), 'r'), decoder: new StringDecoder('utf8'),
+  }));
+  const buf = Buffer.alloc(65536);
+  const poll = (): void => {
+    for (const s of streams) {
+      for (let n = readSync(s.fd, buf); n > 0; n = readSync(s.fd, buf)) {
+        const text = s.decoder.write(buf.subarray(0, n));
+        if (text !== '') onOutput(s.name, text);
+      }
+    }
+  };
+  const timer = setInterval(poll, 100);
+  return () => {
+    clearInterval(timer);
+    poll();
+    streams.forEach((s) => closeSync(s.fd));
+  };
+}
+
 /**
  * Boot the guest, run `script` with /bin/sh in the project directory, power off.
  * `$KAD_SCRATCH` in the script is the run's scratch directory (shared with the host).
@@ -101,6 +160,7 @@ export async function runInUml(script: string, opts: UmlOptions = {}): Promise<U
   const dir = scratchDir();
   const started = Date.now();
   try {
+    opts.onScratch?.(dir);
     writeFileSync(join(dir, 'cmd.sh'), `set -u\nexport KAD_SCRATCH='${dir}'\n${script}\n`);
     for (const [name, text] of Object.entries(opts.files ?? {})) writeFileSync(join(dir, name), text);
     // Bundled guest programs import koffi: node resolves it through this link.
@@ -122,23 +182,9 @@ export async function runInUml(script: string, opts: UmlOptions = {}): Promise<U
       env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', TMPDIR: memoryDir(dir, memMb), LD_PRELOAD: xstateShim() },
     });
     fds.forEach((fd) => closeSync(fd));
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          /* already gone */
-        }
-      }, opts.timeoutMs ?? 60_000);
-      child.on('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.on('error', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    const stopFollowing = follow(dir, opts.onOutput);
+    await waitGuest(child, opts.timeoutMs ?? 60_000, opts.signal);
+    stopFollowing();
     const rc = readOr(join(dir, 'rc'), '').trim();
     return {
       code: rc === '' ? -1 : Number(rc),

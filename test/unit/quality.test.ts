@@ -17,12 +17,12 @@ async function exitOf(cmd: string, args: string[]): Promise<{ code: number; out:
 
 describe('code quality', () => {
   it('eslint reports no problems', async () => {
-    const r = await exitOf('node_modules/.bin/eslint', ['--max-warnings=0', 'src', 'test']);
+    const r = await exitOf('node_modules/.bin/eslint', ['--max-warnings=0', 'src', 'test', 'scripts']);
     expect(r.out).toBe('');
     expect(r.code).toBe(0);
   }, 180_000);
 
-  it('tsc type-checks src and test (strict)', async () => {
+  it('tsc type-checks src, test and scripts (strict)', async () => {
     const r = await exitOf('node_modules/.bin/tsc', ['-p', 'tsconfig.test.json']);
     expect(r.out).toBe('');
     expect(r.code).toBe(0);
