@@ -21,8 +21,7 @@ import { warnRootScripts } from '../supervisor/script-warnings.js';
 import { succeeded, describeOutcome } from '../script/types.js';
 import { buildCheckReport } from './status.js';
 import { NotifyFifoWriter } from '../supervisor/notify-fifo.js';
-import { planChildren } from '../supervisor/plan.js';
-import { summaryOf } from '../supervisor/config-source.js';
+import { planChildren, summaryOf } from '../supervisor/plan.js';
 import { StatusMetrics } from '../supervisor/status-metrics.js';
 
 /** Writes this child's metric families for /metrics requests. */
