@@ -3,8 +3,9 @@
 // MASTER after 6 s), then `seconds` of steady state; VmRSS split into anonymous and file-backed
 // pages (the node binary's pages are file-backed and shared with the parent and the checker),
 // the peak (VmHWM), PSS and the child's CPU seconds over the steady state. Node flags under test
-// (KAD_BENCH_NODE_FLAGS) reach the child through NODE_OPTIONS (parent and child alike). Prints a markdown table for
-// docs/benchmarks.md ("VRRP failover and steady-state cost").
+// (KAD_BENCH_NODE_FLAGS) reach the child through NODE_OPTIONS (parent and child alike). Prints a
+// markdown table for docs/benchmarks.md ("VRRP failover and steady-state cost").
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { ensureBuilt, Lab, sleep, vrrpInstance } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
@@ -54,6 +55,11 @@ async function main(): Promise<void> {
     return;
   }
   ensureBuilt();
+  for (const flags of FLAGS.filter(Boolean)) {
+    // Node refuses to start with a flag NODE_OPTIONS does not allow (--lite-mode, --single-threaded).
+    const r = spawnSync(process.execPath, ['-e', '0'], { env: { ...process.env, NODE_OPTIONS: flags }, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`NODE_OPTIONS=${flags}: ${r.stderr.trim()}`);
+  }
   console.log(`VRRP child after 6 s + ${STEADY_S} s, all MASTER`);
   console.log('| instances | node flags | RSS MB | anon MB | file MB | peak (HWM) MB | PSS MB | CPU s |\n|---|---|---|---|---|---|---|---|');
   // Flags alternate within each instance count, so load from elsewhere hits both alike.
