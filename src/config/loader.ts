@@ -11,6 +11,7 @@ import { formatDiagnostic, type Diagnostic, type ExitCode } from './diagnostics.
 import type { ConfigEnv } from './env.js';
 import type { Config } from './model.js';
 import { parseConfig } from './parse.js';
+import { deepFreeze } from './freeze.js';
 import { tableIn } from './blocks/route-words.js';
 import type { ConfigIo, ReadResult } from './preprocess.js';
 import { SCRIPT_PATH } from '../script/env.js';
@@ -245,18 +246,6 @@ const IFF_LOOPBACK = 0x8;
 
 function interfaceIsLoopback(name: string): boolean {
   return ((linkAttr(name, 'flags') ?? 0) & IFF_LOOPBACK) !== 0;
-}
-
-/** Deep-freezes a JSON-shaped value (iteratively: no recursion limit). */
-export function deepFreeze<T>(value: T): T {
-  const stack: unknown[] = [value];
-  while (stack.length) {
-    const v = stack.pop();
-    if (v === null || typeof v !== 'object' || Object.isFrozen(v)) continue;
-    Object.freeze(v);
-    for (const k of Object.keys(v)) stack.push((v as Record<string, unknown>)[k]);
-  }
-  return value;
 }
 
 /** Reads, parses and validates a configuration file. Never throws on bad input. */

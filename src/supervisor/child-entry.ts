@@ -8,7 +8,7 @@
  * channel: a debugging aid and some tests) reads the file itself, logging the diagnostics.
  */
 import type { Config } from '../config/model.js';
-import { deepFreeze, formatDiagnostic, loadConfig } from '../config/loader.js';
+import { deepFreeze } from '../config/freeze.js';
 import { CHILD_OPTIONS_ENV, isParentMessage, type ChildMessage, type ChildOptions, type ParentMessage } from './ipc.js';
 import type { Logger } from '../core/log.js';
 import { ignoreRealtimeSignals } from './libc-signal.js';
@@ -24,8 +24,12 @@ export function sendToParent(msg: ChildMessage): void {
   if (process.send && process.connected) process.send(msg);
 }
 
-/** Standalone start: read the file, logging every diagnostic (errors with `errorCode`). */
-function readOwnConfig(opts: ChildOptions, log: Logger, errorCode: string): Config | undefined {
+/**
+ * Standalone start: read the file, logging every diagnostic (errors with `errorCode`). The
+ * parser is loaded only here: a child with a parent never needs it.
+ */
+async function readOwnConfig(opts: ChildOptions, log: Logger, errorCode: string): Promise<Config | undefined> {
+  const { formatDiagnostic, loadConfig } = await import('../config/loader.js');
   const r = loadConfig(opts.cli.useFile, { configId: opts.cli.configId, allConfig: opts.cli.allConfig });
   for (const d of r.diagnostics) {
     if (d.severity === 'error') log.error({ code: errorCode }, formatDiagnostic(d));
@@ -91,7 +95,7 @@ export function runChild(proc: 'vrrp' | 'checker', make: (opts: ChildOptions, lo
       sendToParent({ type: 'hello' });
       config = await fromParent.config;
     } else {
-      config = readOwnConfig(opts, log, proc === 'vrrp' ? 'KAD_ERR_VRRP_CONFIG' : 'KAD_ERR_CHECK_CONFIG');
+      config = await readOwnConfig(opts, log, proc === 'vrrp' ? 'KAD_ERR_VRRP_CONFIG' : 'KAD_ERR_CHECK_CONFIG');
       if (!config) {
         await child.stop(EXIT_CONFIG);
         return;

@@ -5,7 +5,6 @@
  */
 import { formatDiagnostic, loadConfig, type Diagnostic } from '../config/loader.js';
 import type { Config } from '../config/model.js';
-import type { ConfigSummary } from './plan.js';
 
 /** A configuration file as read for running. */
 export interface ConfigRead {
@@ -51,9 +50,4 @@ export function readConfig(file: string, opts: ReadOptions = {}): ConfigRead {
 /** The diagnostics as `file:line:col: severity: text [CODE]` lines. */
 export function diagnosticLines(read: ConfigRead): string[] {
   return read.diagnostics.map(formatDiagnostic);
-}
-
-/** The facts the child plan needs. */
-export function summaryOf(config: Config): ConfigSummary {
-  return { vrrpInstances: config.vrrpInstances.map((i) => i.name), virtualServers: config.virtualServers.length };
 }

@@ -6,7 +6,7 @@
  * (rate-limited, one line) and not retried. Which events are mailed is decided by the callers
  * through {@link alertWanted}.
  */
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { GlobalDefs } from '../config/model.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
@@ -46,8 +46,13 @@ export function alertWanted(g: GlobalDefs, side: AlertSide, own: boolean | undef
   return own ?? (side === 'vrrp' ? g.smtpAlertVrrp : g.smtpAlertChecker) ?? g.smtpAlert ?? false;
 }
 
-/** nodemailer over plain SMTP, every phase bounded by the connect timeout. */
+/**
+ * nodemailer over plain SMTP, every phase bounded by the connect timeout. nodemailer (and the
+ * TLS, DNS and zlib modules it pulls in, ≈ 12 MB of RSS) is loaded with the first mail, so a
+ * child without smtp_alert never carries it.
+ */
 export const nodemailerTransport: MailTransport = async (m, s) => {
+  const { createTransport } = await import('nodemailer');
   const t: Transporter = createTransport({
     host: s.host, port: s.port, secure: false, ignoreTLS: true, name: s.helo,
     connectionTimeout: s.timeoutMs, greetingTimeout: s.timeoutMs, socketTimeout: s.timeoutMs,

@@ -2,6 +2,7 @@
  * Which children the parent runs (pure): the VRRP child unless -C or the configuration has no
  * vrrp_instance, the checker child unless -P or it has no virtual_server — keepalived's rule.
  */
+import type { Config } from '../config/model.js';
 import type { ChildKind } from './ipc.js';
 
 /** The few facts about a configuration the parent needs. */
@@ -28,4 +29,9 @@ export function plannedKinds(plan: ChildPlan): ChildKind[] {
   if (plan.vrrp) kinds.push('vrrp');
   if (plan.checker) kinds.push('checker');
   return kinds;
+}
+
+/** The facts the child plan needs. */
+export function summaryOf(config: Config): ConfigSummary {
+  return { vrrpInstances: config.vrrpInstances.map((i) => i.name), virtualServers: config.virtualServers.length };
 }
