@@ -39,7 +39,9 @@ describe('start-up import graph', () => {
     expect(loader.files).toContain('src/config/parse.ts');
     expect([...cli.packages, ...test.packages, ...loader.packages].sort()).toEqual(['commander']);
     const all = [...cli.files, ...test.files, ...loader.files];
-    expect(all.filter((f) => /^src\/(supervisor|vrrp|check|ipvs|net|status)\//.test(f) || f === 'src/core/log.ts')).toEqual([]);
+    // src/net/netns.ts (looking into a net_namespace for interfaces) uses Node built-ins only.
+    const heavy = (f: string): boolean => (/^src\/(supervisor|vrrp|check|ipvs|net|status)\//.test(f) && f !== 'src/net/netns.ts') || f === 'src/core/log.ts';
+    expect(all.filter(heavy)).toEqual([]);
   });
 
   for (const entry of ['src/vrrp/daemon.ts', 'src/check/daemon.ts']) {
