@@ -68,6 +68,8 @@ export interface GlobalDefs {
   vrrpSkipCheckAdvAddr: boolean;
   vrrpStrict: boolean;
   vrrpStartupDelayMs: number;
+  /** `vrrp_delay_after_boot`: instances start no earlier than this long after the system booted. */
+  vrrpDelayAfterBootMs: number;
   checkerLogAllFailures: boolean;
   lvsSyncDaemon?: LvsSyncDaemon;
   lvsTimeouts?: { tcpS?: number; tcpfinS?: number; udpS?: number };

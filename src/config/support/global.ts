@@ -91,7 +91,7 @@ const VRRP_DEFAULTS: BlockSupport = {
   vmac_prefix: U('VMACs are not implemented'),
   vmac_addr_prefix: U('VMACs are not implemented'),
   vrrp_owner_ignore_adverts: U('an address owner always processes adverts'),
-  vrrp_delay_after_boot: U('instances start at once'),
+  vrrp_delay_after_boot: I('test/integration/vrrp-startup-delay.test.ts', 'test/unit/vrrp/runtime/startup-plan.test.ts'),
   log_unknown_vrids: U('adverts for unknown VRIDs are counted, not logged'),
   vrrp_iptables: U("the VRRP firewall is nftables only; it changes nothing (see 'nftables')"),
   vrrp_ipsets: U('the VRRP firewall is nftables only'),

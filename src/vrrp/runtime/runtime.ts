@@ -29,6 +29,7 @@ import type { ScriptRunState } from '../../status/types.js';
 import { AddressQueue, allAddresses } from './addresses.js';
 import { HostEvents } from './host-events.js';
 import { SysctlGuard } from './sysctls.js';
+import { startupDelayMs } from './startup-plan.js';
 import { promoteSecondariesSysctl, vmacNameOf } from './vmac-plan.js';
 import { Vmacs } from './vmac.js';
 import { Announcer } from './announcer.js';
@@ -52,6 +53,8 @@ export interface RuntimeOptions {
   resumeMaster?: readonly string[];
   /** `-V`: leave VIPs in place when stopping. */
   keepVipsOnStop?: boolean;
+  /** Time since the system booted, in ms (vrrp_delay_after_boot); read by the child's shell. */
+  uptimeMs?: () => number;
   /** Every state change (for the parent). */
   onState?: (instance: string, state: VrrpStateName, priority: number, reason: StepReason) => void;
 }
@@ -201,11 +204,16 @@ export class VrrpRuntime {
       for (const inst of this.instances) inst.start({ resumeMaster: resume.has(inst.name) });
       this.trackers.start();
     };
-    // vrrp_startup_delay holds the instances and trackers back at start of day (not when a
-    // respawned child resumes its MASTER instances): no advert is read or sent before it ends.
-    const delayMs = resume.size === 0 ? this.cfg.global.vrrpStartupDelayMs : 0;
+    // vrrp_startup_delay and vrrp_delay_after_boot hold the instances and trackers back at start
+    // of day (not when a respawned child resumes its MASTER instances): no advert is read or sent
+    // before the delay ends.
+    const { global } = this.cfg;
+    const delayMs = startupDelayMs({
+      startupDelayMs: global.vrrpStartupDelayMs, delayAfterBootMs: global.vrrpDelayAfterBootMs,
+      uptimeMs: global.vrrpDelayAfterBootMs > 0 ? (this.o.uptimeMs?.() ?? Infinity) : Infinity, resuming: resume.size > 0,
+    });
     if (delayMs <= 0) return startAll();
-    this.o.log.info(`Delaying startup for ${delayMs / 1000} seconds`);
+    this.o.log.info(`Delaying startup for ${Math.round(delayMs) / 1000} seconds`);
     this.startTimer = this.o.clock.setTimer(delayMs, startAll);
   }
 
