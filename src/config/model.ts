@@ -588,6 +588,13 @@ export interface VirtualServer {
 // ---------------------------------------------------------------------------------------------
 // the whole configuration
 
+/** One `interface_up_down_delays` line: a link change is acted on once it has lasted this long. */
+export interface LinkDelay {
+  name: string;
+  downMs: number;
+  upMs: number;
+}
+
 export interface Config {
   /** The main file, absolute. */
   file: string;
@@ -604,4 +611,6 @@ export interface Config {
   vrrpInstances: readonly VrrpInstance[];
   virtualServerGroups: readonly VirtualServerGroup[];
   virtualServers: readonly VirtualServer[];
+  /** `interface_up_down_delays` (absent: none). */
+  linkDelays?: readonly LinkDelay[];
 }

@@ -31,7 +31,7 @@ export const TOP_LEVEL: BlockSupport = {
   static_rules: I('test/integration/vrrp-routes.test.ts'),
   garp_group: U('kad paces gratuitous ARP/NA per instance; garp_group is only checked'),
   linkbeat_interfaces: U('kad follows links through rtnetlink only'),
-  interface_up_down_delays: U('link changes are acted on at once'),
+  interface_up_down_delays: I('test/integration/vrrp-link-delays.test.ts', 'test/unit/vrrp/runtime/link-debounce.test.ts', 'test/unit/config/link-delays.test.ts'),
   track_group: U('track groups are not implemented'),
   bfd_instance: BFD,
   SSL: U('SSL_GET uses no client certificate'),

@@ -35,6 +35,7 @@ import { Vmacs } from './vmac.js';
 import { Announcer } from './announcer.js';
 import { VipFirewall } from './firewall.js';
 import { LinkTable } from './links.js';
+import { LinkDebounce, linkDelayOf } from './link-debounce.js';
 import { Notifier } from './notify.js';
 import { Mailer } from '../../supervisor/mailer.js';
 import { NotifyFifoWriter } from '../../supervisor/notify-fifo.js';
@@ -88,6 +89,8 @@ export class VrrpRuntime {
   private readonly vmacs: Vmacs;
   /** Link and address events; instances waiting for an interface. */
   private readonly host: HostEvents;
+  /** interface_up_down_delays between the link table and the instances. */
+  private readonly debounce: LinkDebounce;
 
   constructor(private readonly o: RuntimeOptions) {
     this.cfg = o.config;
@@ -95,7 +98,8 @@ export class VrrpRuntime {
     // The adapters outlive a reload; scripts run on the runner of the current configuration.
     const runner: ScriptRunner = { run: (spec, req) => this.runner.run(spec, req) };
     const devOf = (spec: VrrpInstance, a: IpAddress): string => this.devOf(spec, a);
-    this.links = new LinkTable(o.log, (name, running, change) => this.host.onLink(name, running, change), (ev, name) => this.host.onAddr(ev, name));
+    this.debounce = new LinkDebounce(o.clock, (name) => linkDelayOf(this.cfg, name), (name, running, change) => this.host.onLink(name, running, change));
+    this.links = new LinkTable(o.log, (name, running, change) => this.debounce.onLink(name, running, change), (ev, name) => this.host.onAddr(ev, name));
     this.sysctls = new SysctlGuard(o.log);
     this.vmacs = new Vmacs(this.links, o.log, this.sysctls);
     this.sockets = new VrrpSockets(o.clock, o.log);
@@ -409,6 +413,7 @@ export class VrrpRuntime {
     if (this.stopping) return;
     this.stopping = true;
     this.o.clock.clearTimer(this.startTimer);
+    this.debounce.close();
     this.announcer.stop();
     this.trackers.stop();
     for (const inst of this.instances) inst.shutdown();
