@@ -334,6 +334,11 @@ export interface VrrpInstance {
   vmacMac?: string;
   /** `vmac_xmit_base`: adverts leave from (and arrive on) the base interface, not the macvlan. */
   vmacXmitBase: boolean;
+  /**
+   * `use_vmac_addr`: VIPs whose `dev` is not the instance's interface (and, with use_vmac,
+   * those of the other family) go on a macvlan of their own on that interface.
+   */
+  useVmacAddr?: boolean;
   accept: boolean;
   preempt: boolean;
   preemptDelayMs: number;

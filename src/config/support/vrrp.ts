@@ -66,7 +66,7 @@ export const VRRP_INSTANCE: BlockSupport = {
   promote_secondaries: I(VIP_IT),
   use_vmac: I(VMAC_IT),
   vmac_xmit_base: I(VMAC_IT),
-  use_vmac_addr: VMAC,
+  use_vmac_addr: I('test/integration/vrrp-vmac-addr.test.ts', 'test/unit/vrrp/runtime/vmac-plan.test.ts', 'test/unit/config/vip-vmac-options.test.ts'),
   use_ipvlan: U('ipvlan interfaces are not implemented'),
   vmac_garp_intvl: DEPRECATED,
   linkbeat_use_polling: U('kad follows links through rtnetlink only'),

@@ -30,7 +30,7 @@ import { AddressQueue, allAddresses } from './addresses.js';
 import { HostEvents } from './host-events.js';
 import { SysctlGuard } from './sysctls.js';
 import { startupDelayMs } from './startup-plan.js';
-import { promoteSecondariesSysctl, vmacNameOf } from './vmac-plan.js';
+import { addrVmacOf, promoteSecondariesSysctl, vmacNameOf } from './vmac-plan.js';
 import { Vmacs } from './vmac.js';
 import { Announcer } from './announcer.js';
 import { VipFirewall } from './firewall.js';
@@ -176,7 +176,7 @@ export class VrrpRuntime {
   }
 
   private devOf(spec: VrrpInstance, a: IpAddress): string {
-    return a.dev ?? this.vipIfOf(spec);
+    return addrVmacOf(this.vmacs.addrVmacs(spec.name), a, this.ifOf(spec))?.name ?? a.dev ?? this.vipIfOf(spec);
   }
 
   /** Open the seams, clear stale VIPs, start every instance and tracker. */
@@ -328,6 +328,7 @@ export class VrrpRuntime {
     }
     const vmac = spec.useVmac ? await this.vmacs.ensure(spec, link) : undefined;
     if (spec.useVmac && !vmac) return undefined;
+    await this.vmacs.ensureAddrs(spec, ifName, allAddresses(spec));
     const sendLink = vmac && !spec.vmacXmitBase ? vmac : link;
     // A new IPv6 macvlan gets its link-local address a moment after it is up: wait for it.
     const waitSource = wait || (spec.family === 6 && sendLink === vmac);
@@ -394,7 +395,7 @@ export class VrrpRuntime {
         this.firewall.lower(spec);
         void this.addresses.drained.then(() => this.firewall.apply());
       },
-      sendGratuitous: () => this.announcer.announce(spec, ifName),
+      sendGratuitous: () => this.announcer.announce(spec, (a) => this.devOf(spec, a)),
       notify: (state, priority) => {
         const reported = state === 'STOP' && this.removing.has(spec.name) ? (spec.notifyDeleted ? 'DELETED' : 'FAULT') : state;
         this.notifier.notify('INSTANCE', spec.name, spec.notify, reported, priority, spec.smtpAlert);
