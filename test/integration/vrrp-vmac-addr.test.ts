@@ -3,6 +3,7 @@
 // with the virtual router MAC of the VIP's family, named vrrp.VRID when free, else vrrpN.VRID
 // (vrrp6.VRID for IPv6); the VIPs go on it and their GARPs leave from the virtual MAC. A VIP
 // without `dev` stays on the instance's interface (no use_vmac). The macvlans go on stop.
+import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, Lab, sleep, vrrpInstance, waitForHolder, waitUntil, type Daemon, type LabPacket } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
@@ -79,4 +80,18 @@ describe.skipIf(why !== undefined)('use_vmac_addr: a macvlan per other VIP inter
     expect(kad.after).toEqual([]);
     expect(ka.after).toEqual([]);
   }, 90_000);
+
+  it('a reload that drops the eth1 addresses removes their macvlans; the base VIP stays', async () => {
+    const d = lab.startKad(0, CONF);
+    await waitForHolder(lab, VIP1, 0, 15_000);
+    await waitUntil(() => macvlans().length === 2, 5000, 'both macvlans');
+    const seen = d.output.length;
+    writeFileSync(d.confFile, vrrpInstance({ vrid: 75, priority: 100, vips: [`${BASE_VIP}/24`], lines: 'use_vmac_addr' }));
+    d.proc.kill('SIGHUP');
+    await waitUntil(() => /Reload complete/.test(d.output.slice(seen)), 10_000, 'reload');
+    await waitUntil(() => macvlans().length === 0, 5000, 'the macvlans removed');
+    await waitForHolder(lab, BASE_VIP, 0, 8000);
+    expect(addrDev(BASE_VIP)).toBe('eth0');
+    await d.stop();
+  }, 60_000);
 });

@@ -43,8 +43,12 @@ export class Vmacs {
    * or that cannot be made is left out: its VIPs go on their interface itself.
    */
   async ensureAddrs(spec: VrrpInstance, ifName: string, addresses: readonly IpAddress[]): Promise<void> {
+    const plan = addrVmacsOf(spec, ifName, addresses);
+    // Rebuilt by a reload: the macvlans it no longer needs (or needs elsewhere) go first.
+    const same = (a: AddrVmac, b: AddrVmac): boolean => a.name === b.name && a.base === b.base && a.family === b.family;
+    for (const old of this.addrVmacs(spec.name).filter((o) => !plan.some((v) => same(o, v)))) await this.drop(old.name);
     const made: AddrVmac[] = [];
-    for (const v of addrVmacsOf(spec, ifName, addresses)) {
+    for (const v of plan) {
       const base = this.links.get(v.base);
       const mac = virtualRouterMac(spec.vrid, v.family === 6 ? 'ipv6' : 'ipv4');
       if (base && (await this.create(spec.name, { name: v.name, family: v.family, mac }, base))) made.push(v);
@@ -88,15 +92,22 @@ export class Vmacs {
     else this.byInstance.delete(instance);
     for (const [name, owner] of [...this.owned]) {
       if (instance !== undefined && owner !== instance) continue;
-      this.owned.delete(name);
-      const link = this.links.get(name);
-      if (!link) continue;
-      try {
-        await deleteLink(this.links.rtnl, link.index);
-        this.log.info({ instance: owner, interface: name }, `(${owner}) Success removing VMAC interface ${name}`);
-      } catch (err) {
-        this.log.warn({ code: 'KAD_WARN_VRRP_VMAC_REMOVE', instance: owner, interface: name, err: (err as Error).message }, `(${owner}) cannot remove VMAC interface ${name}: ${(err as Error).message}`);
-      }
+      await this.drop(name);
+    }
+  }
+
+  /** Delete one macvlan of ours (logged). */
+  private async drop(name: string): Promise<void> {
+    const owner = this.owned.get(name);
+    if (owner === undefined) return;
+    this.owned.delete(name);
+    const link = this.links.get(name);
+    if (!link) return;
+    try {
+      await deleteLink(this.links.rtnl, link.index);
+      this.log.info({ instance: owner, interface: name }, `(${owner}) Success removing VMAC interface ${name}`);
+    } catch (err) {
+      this.log.warn({ code: 'KAD_WARN_VRRP_VMAC_REMOVE', instance: owner, interface: name, err: (err as Error).message }, `(${owner}) cannot remove VMAC interface ${name}: ${(err as Error).message}`);
     }
   }
 }
