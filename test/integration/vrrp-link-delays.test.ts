@@ -2,6 +2,8 @@
 // shorter than the down delay (1 s) is never seen (no FAULT, the master keeps the VIP, the
 // backup never takes over); a longer one sends the instance to FAULT once it has lasted 1 s, and
 // after the link is back the instance leaves FAULT only when the up delay (2 s) has passed.
+// keepalived 2.2.7 with `d0 1 2` (measured in a namespace): a 300 ms flap logs nothing at all;
+// FAULT 1.02 s after the link went down, BACKUP 2.00 s after it came back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, Lab, sleep, vrrpInstance, waitForHolder, waitUntil, type Daemon } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
@@ -46,7 +48,8 @@ describe.skipIf(why !== undefined)('interface_up_down_delays', () => {
     // Longer than the backup's Master_Down_Interval (3.61 s) and than the down delay.
     await sleep(4500);
     const seen = watch.stop();
-    expect(master.output).toMatch(/Netlink reports eth0 down/);
+    // As keepalived: the flap is not even logged.
+    expect(master.output).not.toMatch(/Netlink reports eth0/);
     expect(master.output).not.toMatch(/FAULT/);
     expect(seen).toEqual({ backupHeld: false, masterLost: false });
   }, 20_000);
@@ -55,6 +58,7 @@ describe.skipIf(why !== undefined)('interface_up_down_delays', () => {
     const downAt = Date.now();
     lab.directors[0]!.ip('link', 'set', 'eth0', 'down');
     await master.waitForOutput(/\(VI_41\) Entering FAULT STATE/, 3000);
+    expect(master.output).toMatch(/Netlink reports eth0 down/);
     const faultMs = Date.now() - downAt;
     console.log(`link down to FAULT: ${faultMs} ms (down delay 1000 ms)`);
     expect(faultMs).toBeGreaterThanOrEqual(950);

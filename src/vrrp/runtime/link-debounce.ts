@@ -2,9 +2,12 @@
  * `interface_up_down_delays`: a link going down (up) reaches the instances and trackers only
  * once it has stayed down (up) for the interface's delay; a flap back to the state they know
  * before the delay ends is never seen. An interface that appears or is deleted is passed on at
- * once (its instances are rebuilt either way). Pure: time from the injected Clock.
+ * once (its instances are rebuilt either way). `Netlink reports IF up|down` is logged here, when
+ * the instances are told, as keepalived 2.2.7 logs it (measured: nothing at all for a flap
+ * shorter than the delay). Pure: time from the injected Clock.
  */
 import type { Clock, TimerHandle } from '../../core/clock.js';
+import type { Logger } from '../../core/log.js';
 import type { Config, LinkDelay } from '../../config/model.js';
 import type { LinkChange } from './links.js';
 import { vmacNameOf } from './vmac-plan.js';
@@ -30,6 +33,7 @@ export class LinkDebounce {
   /** `delayOf`: the delays of an interface (undefined: none). */
   constructor(
     private readonly clock: Clock,
+    private readonly log: Logger,
     private readonly delayOf: (name: string) => LinkDelay | undefined,
     private readonly forward: Forward,
   ) {}
@@ -63,6 +67,7 @@ export class LinkDebounce {
 
   private pass(name: string, running: boolean, change: LinkChange): void {
     this.cancel(name);
+    if (this.told.get(name) !== running) this.log.info({ interface: name, running }, `Netlink reports ${name} ${running ? 'up' : 'down'}`);
     this.told.set(name, running);
     this.forward(name, running, change);
   }

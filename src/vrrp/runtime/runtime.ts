@@ -98,7 +98,7 @@ export class VrrpRuntime {
     // The adapters outlive a reload; scripts run on the runner of the current configuration.
     const runner: ScriptRunner = { run: (spec, req) => this.runner.run(spec, req) };
     const devOf = (spec: VrrpInstance, a: IpAddress): string => this.devOf(spec, a);
-    this.debounce = new LinkDebounce(o.clock, (name) => linkDelayOf(this.cfg, name), (name, running, change) => this.host.onLink(name, running, change));
+    this.debounce = new LinkDebounce(o.clock, o.log, (name) => linkDelayOf(this.cfg, name), (name, running, change) => this.host.onLink(name, running, change));
     this.links = new LinkTable(o.log, (name, running, change) => this.debounce.onLink(name, running, change), (ev, name) => this.host.onAddr(ev, name));
     this.sysctls = new SysctlGuard(o.log);
     this.vmacs = new Vmacs(this.links, o.log, this.sysctls);
