@@ -68,6 +68,8 @@ export interface GlobalDefs {
   vrrpSkipCheckAdvAddr: boolean;
   vrrpStrict: boolean;
   vrrpStartupDelayMs: number;
+  /** `vrrp_delay_after_boot`: instances start no earlier than this long after the system booted. */
+  vrrpDelayAfterBootMs: number;
   checkerLogAllFailures: boolean;
   lvsSyncDaemon?: LvsSyncDaemon;
   lvsTimeouts?: { tcpS?: number; tcpfinS?: number; udpS?: number };
@@ -332,6 +334,11 @@ export interface VrrpInstance {
   vmacMac?: string;
   /** `vmac_xmit_base`: adverts leave from (and arrive on) the base interface, not the macvlan. */
   vmacXmitBase: boolean;
+  /**
+   * `use_vmac_addr`: VIPs whose `dev` is not the instance's interface (and, with use_vmac,
+   * those of the other family) go on a macvlan of their own on that interface.
+   */
+  useVmacAddr?: boolean;
   accept: boolean;
   preempt: boolean;
   preemptDelayMs: number;
@@ -586,6 +593,13 @@ export interface VirtualServer {
 // ---------------------------------------------------------------------------------------------
 // the whole configuration
 
+/** One `interface_up_down_delays` line: a link change is acted on once it has lasted this long. */
+export interface LinkDelay {
+  name: string;
+  downMs: number;
+  upMs: number;
+}
+
 export interface Config {
   /** The main file, absolute. */
   file: string;
@@ -602,4 +616,6 @@ export interface Config {
   vrrpInstances: readonly VrrpInstance[];
   virtualServerGroups: readonly VirtualServerGroup[];
   virtualServers: readonly VirtualServer[];
+  /** `interface_up_down_delays` (absent: none). */
+  linkDelays?: readonly LinkDelay[];
 }

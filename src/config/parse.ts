@@ -13,6 +13,7 @@ import { defaultGlobals, GLOBAL_TABLE, netNamespace, netNamespaceIpvs, PROCESS_N
 import { parseAddressBlock } from './blocks/address.js';
 import { parseRouteBlock } from './blocks/route.js';
 import { parseRuleBlock } from './blocks/rule.js';
+import { knownLinkDelays, parseLinkDelays, type LinkDelayDraft } from './blocks/link-delays.js';
 import { resolveRouteNames } from './blocks/route-words.js';
 import { parseTrackFile, parseTrackProcess, parseVrrpScript, type ScriptDraft } from './blocks/track.js';
 import { parseInstance, parseSyncGroup, type GroupDraft, type InstanceDraft } from './blocks/vrrp.js';
@@ -48,11 +49,12 @@ interface Drafts {
   instances: InstanceDraft[];
   vsGroups: VirtualServerGroup[];
   servers: VsDraft[];
+  linkDelays: LinkDelayDraft[];
   /** `net_namespace` was given (keepalived 2.2.7's -t then leaves scripts unchecked). */
   netNamespace?: boolean;
 }
 
-const ROOT_IGNORED = ['linkbeat_interfaces', 'interface_up_down_delays', 'track_group', 'bfd_instance', 'SSL',
+const ROOT_IGNORED = ['linkbeat_interfaces', 'track_group', 'bfd_instance', 'SSL',
   'namespace_with_ipsets', 'linkbeat_use_polling'];
 
 const ROOT_TABLE: Table<Drafts> = registerTable<Drafts>('the top level', {
@@ -69,6 +71,7 @@ const ROOT_TABLE: Table<Drafts> = registerTable<Drafts>('the top level', {
   static_ipaddress: (n, d, cx) => { d.staticAddresses.push(...parseAddressBlock(cx, n)); },
   static_routes: (n, d, cx) => { d.staticRoutes.push(...parseRouteBlock(cx, n)); },
   static_rules: (n, d, cx) => { d.staticRules.push(...parseRuleBlock(cx, n)); },
+  interface_up_down_delays: (n, d, cx) => { d.linkDelays.push(...parseLinkDelays(cx, n)); },
   vrrp_script: (n, d, cx) => { d.scripts.push(parseVrrpScript(cx, n)); },
   track_file: (n, d, cx) => {
     const t = parseTrackFile(cx, n);
@@ -174,6 +177,7 @@ function finish(cx: Cx, d: Drafts, env: ConfigEnv): Omit<Config, 'file' | 'files
     i.virtualRoutes = resolveRouteNames(cx, i.virtualRoutes, env, dyn, routeDevs);
     i.virtualRules = resolveRouteNames(cx, i.virtualRules, env, dyn, ruleDevs);
   }
+  const linkDelays = knownLinkDelays(cx, d.linkDelays, (name) => dyn || env.interfaceExists(name));
   const instances = d.instances.map((i) => finishInstance(cx, i, g, env, names));
   checkDuplicateVrids(cx, instances);
   const ownWeights = {
@@ -191,7 +195,7 @@ function finish(cx: Cx, d: Drafts, env: ConfigEnv): Omit<Config, 'file' | 'files
   return {
     global: g, staticAddresses: d.staticAddresses, staticRoutes: d.staticRoutes, staticRules: d.staticRules,
     vrrpScripts, trackFiles: d.trackFiles, trackProcesses: d.trackProcesses, syncGroups, vrrpInstances: instances,
-    virtualServerGroups: d.vsGroups, virtualServers,
+    virtualServerGroups: d.vsGroups, virtualServers, ...(linkDelays.length > 0 ? { linkDelays } : {}),
   };
 }
 
@@ -210,7 +214,7 @@ export function parseConfig(mainFile: string, io: ConfigIo, env: ConfigEnv, opts
   const cx = new Cx(sink);
   const drafts: Drafts = {
     global: defaultGlobals(env.hostname), staticAddresses: [], staticRoutes: [], staticRules: [], scripts: [],
-    trackFiles: [], trackProcesses: [], groups: [], instances: [], vsGroups: [], servers: [],
+    trackFiles: [], trackProcesses: [], groups: [], instances: [], vsGroups: [], servers: [], linkDelays: [],
   };
   // Each top-level block is read into its draft as soon as it closes, then dropped.
   const builder = new TreeBuilder(sink, (n) => cx.run([n], ROOT_TABLE, drafts, 'the top level'), KEEPALIVED_BLOCKS);

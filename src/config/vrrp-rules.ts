@@ -153,7 +153,7 @@ export function finishInstance(cx: Cx, d: InstanceDraft, g: GlobalDefs, env: Con
     ...(d.mcastSrcIp ? { mcastSrcIp: d.mcastSrcIp } : {}), ...(d.unicastSrcIp ? { unicastSrcIp: d.unicastSrcIp } : {}),
     unicastPeers: d.unicastPeers, unicastTtl: d.unicastTtl ?? 255, unicastFaultNoPeer: d.unicastFaultNoPeer,
     checkUnicastSrc: d.checkUnicastSrc || g.vrrpCheckUnicastSrc, ...(d.mcastDstIp ? { mcastDstIp: d.mcastDstIp } : {}),
-    useVmac: d.useVmac, ...vmacOf(d, strict), accept, preempt, preemptDelayMs, dontTrackPrimary: d.dontTrackPrimary,
+    useVmac: d.useVmac, ...vmacOf(d, strict), ...(d.useVmacAddr ? { useVmacAddr: true } : {}), accept, preempt, preemptDelayMs, dontTrackPrimary: d.dontTrackPrimary,
     skipCheckAdvAddr: d.skipCheckAdvAddr ?? g.vrrpSkipCheckAdvAddr, strict, v3ChecksumAsV2: d.v3ChecksumAsV2 ?? g.v3ChecksumAsV2,
     lowerPrioNoAdvert: timers.lowerPrioNoAdvert, higherPrioSendAdvert: timers.higherPrioSendAdvert, downTimerAdverts: timers.downTimerAdverts,
     garpMasterDelayMs: d.garp.masterDelayMs ?? g.vrrpGarpMasterDelayMs, garpMasterRepeat: d.garp.masterRepeat ?? g.vrrpGarpMasterRepeat,

@@ -5,6 +5,7 @@
  * reports readiness and every state change, and handles reload (the runtime diffs) / dump / stop. SIGTERM, SIGINT, a `stop` message and the parent going away
  * (IPC 'disconnect') all mean a graceful stop: priority-0 adverts, VIPs removed unless -V.
  */
+import { readFileSync } from 'node:fs';
 import type { Config } from '../config/model.js';
 import { SystemClock } from '../core/clock.js';
 import type { ChildOptions, DumpKind, ParentMessage } from '../supervisor/ipc.js';
@@ -19,6 +20,16 @@ import { warnRootScripts } from '../supervisor/script-warnings.js';
 import { TransitionLog } from '../status/transitions.js';
 import { buildVrrpReport, type EffectView } from '../status/vrrp-report.js';
 import { StatusMetrics } from '../supervisor/status-metrics.js';
+
+/** Seconds since boot from /proc/uptime (its first field), in ms; Infinity when unreadable. */
+function systemUptimeMs(): number {
+  try {
+    const s = Number.parseFloat(readFileSync('/proc/uptime', 'utf8').split(' ')[0] ?? '');
+    return Number.isFinite(s) ? s * 1000 : Infinity;
+  } catch {
+    return Infinity;
+  }
+}
 
 /** Writes this child's metric families for /metrics requests. */
 const METRICS = new StatusMetrics();
@@ -46,7 +57,7 @@ class VrrpChild implements ChildBody {
     warnRootScripts(config, 'vrrp', this.log);
     this.runtime = new VrrpRuntime({
       config, clock: this.clock, log: this.log, resumeMaster: this.opts.resumeMaster ?? [], runner: this.runner(config),
-      keepVipsOnStop: this.opts.cli.dontReleaseVrrp,
+      keepVipsOnStop: this.opts.cli.dontReleaseVrrp, uptimeMs: systemUptimeMs,
       onState: (instance, state, priority, reason) => {
         const peer = this.runtime?.instances.find((i) => i.name === instance)?.snapshot().masterAddress;
         this.transitions.record(instance, state, this.reloading ? 'reload' : reason, this.wall.wallMs(), peer);

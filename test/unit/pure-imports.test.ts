@@ -20,6 +20,8 @@ const PURE = [
   'src/vrrp/runtime/reload-plan.ts',
   'src/vrrp/runtime/route-plan.ts',
   'src/vrrp/runtime/vmac-plan.ts',
+  'src/vrrp/runtime/startup-plan.ts',
+  'src/vrrp/runtime/link-debounce.ts',
   'src/ipvs/reconcile.ts',
   'src/ipvs/model.ts',
   'src/ipvs/desired.ts',

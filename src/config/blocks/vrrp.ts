@@ -47,6 +47,7 @@ export interface InstanceDraft {
   /** Interface name given to use_vmac (default vrrp.VRID). */
   vmacName?: string;
   vmacXmitBase: boolean;
+  useVmacAddr?: boolean;
   accept?: boolean;
   preempt: boolean;
   nopreemptNode?: Node;
@@ -222,7 +223,7 @@ export const INSTANCE_TABLE: Table<InstanceDraft> = registerTable<InstanceDraft>
       else d.vmacName = a.text;
     }
   },
-  use_vmac_addr: unsupported('use_vmac_addr', 'a VMAC for each VIP interface'),
+  use_vmac_addr: (_n, d) => { d.useVmacAddr = true; },
   use_ipvlan: unsupported('use_ipvlan', 'ipvlan interfaces'),
   vmac_xmit_base: (_n, d) => { d.vmacXmitBase = true; },
   garp_master_delay: timer('masterDelayMs'),

@@ -3,7 +3,7 @@
  * §6.4.2) on one AF_PACKET socket per interface, paced by `vrrp_garp_interval` /
  * `vrrp_gna_interval`. Survives reloads (the intervals are read from the current config).
  */
-import type { GlobalDefs, VrrpInstance } from '../../config/model.js';
+import type { GlobalDefs, IpAddress, VrrpInstance } from '../../config/model.js';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
 import { PacketSocket } from '../../net/packet-socket.js';
@@ -30,11 +30,11 @@ export class Announcer {
     private readonly global: () => GlobalDefs,
   ) {}
 
-  /** One round of GARP / NA for every address of `spec` (`ifName`: its interface). */
-  announce(spec: VrrpInstance, ifName: string): void {
+  /** One round of GARP / NA for every address of `spec` (`devOf`: the interface each is on). */
+  announce(spec: VrrpInstance, devOf: (a: IpAddress) => string): void {
     const g = this.global();
     for (const a of allAddresses(spec)) {
-      const dev = a.dev ?? ifName;
+      const dev = devOf(a);
       const mac = this.links.get(dev)?.mac;
       if (!mac) continue;
       const ps = this.socketFor(dev);

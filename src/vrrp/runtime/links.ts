@@ -21,7 +21,8 @@ export class LinkTable {
   private watcher: LinkWatcher | undefined;
 
   /**
-   * `onChange`: an interface went up or down (or disappeared: down), or appeared; `onAddr`: an
+   * `onChange`: an interface went up or down (or disappeared: down), or appeared (logged as
+   * `Netlink reports IF up|down` where it reaches the instances, link-debounce.ts); `onAddr`: an
    * address was added or removed (with the name of its interface).
    */
   constructor(
@@ -84,7 +85,6 @@ export class LinkTable {
     const appeared = !ev.deleted && before?.index !== ev.index;
     if (before?.running === running && !ev.deleted && !appeared) return;
     if (appeared) this.log.info({ interface: ev.name, index: ev.index }, `Interface ${ev.name} added`);
-    if (before?.running !== running) this.log.info({ interface: ev.name, running }, `Netlink reports ${ev.name} ${running ? 'up' : 'down'}`);
     if (ev.deleted) this.log.info({ interface: ev.name }, `Interface ${ev.name} deleted`);
     this.onChange(ev.name, running, { appeared, deleted: ev.deleted });
   }

@@ -29,11 +29,13 @@ import type { ScriptRunState } from '../../status/types.js';
 import { AddressQueue, allAddresses } from './addresses.js';
 import { HostEvents } from './host-events.js';
 import { SysctlGuard } from './sysctls.js';
-import { promoteSecondariesSysctl, vmacNameOf } from './vmac-plan.js';
+import { startupDelayMs } from './startup-plan.js';
+import { addrVmacOf, promoteSecondariesSysctl, vmacNameOf } from './vmac-plan.js';
 import { Vmacs } from './vmac.js';
 import { Announcer } from './announcer.js';
 import { VipFirewall } from './firewall.js';
 import { LinkTable } from './links.js';
+import { LinkDebounce, linkDelayOf } from './link-debounce.js';
 import { Notifier } from './notify.js';
 import { Mailer } from '../../supervisor/mailer.js';
 import { NotifyFifoWriter } from '../../supervisor/notify-fifo.js';
@@ -52,6 +54,8 @@ export interface RuntimeOptions {
   resumeMaster?: readonly string[];
   /** `-V`: leave VIPs in place when stopping. */
   keepVipsOnStop?: boolean;
+  /** Time since the system booted, in ms (vrrp_delay_after_boot); read by the child's shell. */
+  uptimeMs?: () => number;
   /** Every state change (for the parent). */
   onState?: (instance: string, state: VrrpStateName, priority: number, reason: StepReason) => void;
 }
@@ -85,6 +89,8 @@ export class VrrpRuntime {
   private readonly vmacs: Vmacs;
   /** Link and address events; instances waiting for an interface. */
   private readonly host: HostEvents;
+  /** interface_up_down_delays between the link table and the instances. */
+  private readonly debounce: LinkDebounce;
 
   constructor(private readonly o: RuntimeOptions) {
     this.cfg = o.config;
@@ -92,7 +98,8 @@ export class VrrpRuntime {
     // The adapters outlive a reload; scripts run on the runner of the current configuration.
     const runner: ScriptRunner = { run: (spec, req) => this.runner.run(spec, req) };
     const devOf = (spec: VrrpInstance, a: IpAddress): string => this.devOf(spec, a);
-    this.links = new LinkTable(o.log, (name, running, change) => this.host.onLink(name, running, change), (ev, name) => this.host.onAddr(ev, name));
+    this.debounce = new LinkDebounce(o.clock, o.log, (name) => linkDelayOf(this.cfg, name), (name, running, change) => this.host.onLink(name, running, change));
+    this.links = new LinkTable(o.log, (name, running, change) => this.debounce.onLink(name, running, change), (ev, name) => this.host.onAddr(ev, name));
     this.sysctls = new SysctlGuard(o.log);
     this.vmacs = new Vmacs(this.links, o.log, this.sysctls);
     this.sockets = new VrrpSockets(o.clock, o.log);
@@ -169,7 +176,7 @@ export class VrrpRuntime {
   }
 
   private devOf(spec: VrrpInstance, a: IpAddress): string {
-    return a.dev ?? this.vipIfOf(spec);
+    return addrVmacOf(this.vmacs.addrVmacs(spec.name), a, this.ifOf(spec))?.name ?? a.dev ?? this.vipIfOf(spec);
   }
 
   /** Open the seams, clear stale VIPs, start every instance and tracker. */
@@ -201,11 +208,16 @@ export class VrrpRuntime {
       for (const inst of this.instances) inst.start({ resumeMaster: resume.has(inst.name) });
       this.trackers.start();
     };
-    // vrrp_startup_delay holds the instances and trackers back at start of day (not when a
-    // respawned child resumes its MASTER instances): no advert is read or sent before it ends.
-    const delayMs = resume.size === 0 ? this.cfg.global.vrrpStartupDelayMs : 0;
+    // vrrp_startup_delay and vrrp_delay_after_boot hold the instances and trackers back at start
+    // of day (not when a respawned child resumes its MASTER instances): no advert is read or sent
+    // before the delay ends.
+    const { global } = this.cfg;
+    const delayMs = startupDelayMs({
+      startupDelayMs: global.vrrpStartupDelayMs, delayAfterBootMs: global.vrrpDelayAfterBootMs,
+      uptimeMs: global.vrrpDelayAfterBootMs > 0 ? (this.o.uptimeMs?.() ?? Infinity) : Infinity, resuming: resume.size > 0,
+    });
     if (delayMs <= 0) return startAll();
-    this.o.log.info(`Delaying startup for ${delayMs / 1000} seconds`);
+    this.o.log.info(`Delaying startup for ${Math.round(delayMs) / 1000} seconds`);
     this.startTimer = this.o.clock.setTimer(delayMs, startAll);
   }
 
@@ -316,6 +328,7 @@ export class VrrpRuntime {
     }
     const vmac = spec.useVmac ? await this.vmacs.ensure(spec, link) : undefined;
     if (spec.useVmac && !vmac) return undefined;
+    await this.vmacs.ensureAddrs(spec, ifName, allAddresses(spec));
     const sendLink = vmac && !spec.vmacXmitBase ? vmac : link;
     // A new IPv6 macvlan gets its link-local address a moment after it is up: wait for it.
     const waitSource = wait || (spec.family === 6 && sendLink === vmac);
@@ -382,7 +395,7 @@ export class VrrpRuntime {
         this.firewall.lower(spec);
         void this.addresses.drained.then(() => this.firewall.apply());
       },
-      sendGratuitous: () => this.announcer.announce(spec, ifName),
+      sendGratuitous: () => this.announcer.announce(spec, (a) => this.devOf(spec, a)),
       notify: (state, priority) => {
         const reported = state === 'STOP' && this.removing.has(spec.name) ? (spec.notifyDeleted ? 'DELETED' : 'FAULT') : state;
         this.notifier.notify('INSTANCE', spec.name, spec.notify, reported, priority, spec.smtpAlert);
@@ -401,6 +414,7 @@ export class VrrpRuntime {
     if (this.stopping) return;
     this.stopping = true;
     this.o.clock.clearTimer(this.startTimer);
+    this.debounce.close();
     this.announcer.stop();
     this.trackers.stop();
     for (const inst of this.instances) inst.shutdown();

@@ -8,7 +8,7 @@
  * - when all.rp_filter is on (IPv4 instances): every other interface and `default` get the greater
  *   of their own value and all.rp_filter, then all.rp_filter 0 (restored on exit).
  */
-import type { VrrpInstance } from '../../config/model.js';
+import type { Family, IpAddress, VrrpInstance } from '../../config/model.js';
 
 /** One sysctl to write; `restore`: put the old value back when kad stops. */
 export interface SysctlChange {
@@ -22,6 +22,41 @@ export function vmacNameOf(spec: VrrpInstance): string {
   return spec.vmacName ?? `vrrp.${spec.vrid}`;
 }
 
+/** One `use_vmac_addr` macvlan: on `base`, carrying the instance's VIPs of `family` there. */
+export interface AddrVmac {
+  name: string;
+  base: string;
+  family: Family;
+}
+
+/**
+ * The `use_vmac_addr` macvlans of `spec` (on interface `ifName`), in the order their first VIP
+ * or eVIP is written: one per other interface a VIP names with `dev` and address family, and
+ * with `use_vmac` one on `ifName` for the other family's VIPs. Names as keepalived 2.2.7 gives
+ * them (measured): `vrrp.VRID` (`vrrp6.VRID` for IPv6) when free, else `vrrpN.VRID`, N = 1, 2...
+ */
+export function addrVmacsOf(spec: VrrpInstance, ifName: string, addresses: readonly IpAddress[]): AddrVmac[] {
+  if (!spec.useVmacAddr) return [];
+  const out: AddrVmac[] = [];
+  const taken = new Set(spec.useVmac ? [vmacNameOf(spec)] : []);
+  for (const a of addresses) {
+    const base = a.dev ?? ifName;
+    if (base === ifName && !(spec.useVmac && a.family !== spec.family)) continue;
+    if (out.some((v) => v.base === base && v.family === a.family)) continue;
+    const first = `vrrp${a.family === 6 ? '6' : ''}.${spec.vrid}`;
+    let name = first;
+    for (let n = 1; taken.has(name); n++) name = `vrrp${n}.${spec.vrid}`;
+    taken.add(name);
+    out.push({ name, base, family: a.family });
+  }
+  return out;
+}
+
+/** The `use_vmac_addr` macvlan address `a` goes on, if any. */
+export function addrVmacOf(plan: readonly AddrVmac[], a: IpAddress, ifName: string): AddrVmac | undefined {
+  return plan.find((v) => v.base === (a.dev ?? ifName) && v.family === a.family);
+}
+
 const v4 = (ifName: string, key: string): string => `/proc/sys/net/ipv4/conf/${ifName}/${key}`;
 const v6 = (ifName: string, key: string): string => `/proc/sys/net/ipv6/conf/${ifName}/${key}`;
 
@@ -30,7 +65,7 @@ const v6 = (ifName: string, key: string): string => `/proc/sys/net/ipv6/conf/${i
  * other interfaces (for rp_filter), `read` gives a sysctl's current value.
  */
 export function vmacSysctls(
-  spec: VrrpInstance,
+  spec: Pick<VrrpInstance, 'family'>,
   base: string,
   vmac: string,
   others: readonly string[],

@@ -1,6 +1,6 @@
 // VIP and VMAC options as keepalived 2.2.7's `-t` reads them (measured): preferred_lft N|forever
 // (anything else is an error), valid_lft unknown (the word and its value), use_vmac [NAME] [MAC]
-// with a 5-octet MAC completed by the VRID, use_vmac_addr / use_ipvlan reported unsupported.
+// with a 5-octet MAC completed by the VRID, use_vmac_addr read, use_ipvlan reported unsupported.
 import { describe, expect, it } from 'vitest';
 import { codes, parseText } from './mem-io.js';
 
@@ -48,9 +48,10 @@ describe('use_vmac', () => {
   it('refuses a name longer than an interface name', () => {
     expect(codes(parseText(instance('use_vmac a-much-too-long-name')))).toContain('KAD_ERR_CONFIG_INVALID_VALUE');
   });
-  it('use_vmac_addr and use_ipvlan: a warning at their line, exit code unchanged', () => {
+  it('use_vmac_addr is kept on the model; use_ipvlan: a warning at its line, exit code unchanged', () => {
     const r = parseText(instance('use_vmac_addr\n  use_ipvlan'));
     expect(r.exitCode).toBe(0);
-    expect(r.diagnostics.filter((d) => d.code === 'KAD_WARN_CONFIG_IGNORED').map((d) => [d.line, /not supported/.test(d.message)])).toEqual([[4, true], [5, true]]);
+    expect(r.config!.vrrpInstances[0]!.useVmacAddr).toBe(true);
+    expect(r.diagnostics.filter((d) => d.code === 'KAD_WARN_CONFIG_IGNORED').map((d) => [d.line, /not supported/.test(d.message)])).toEqual([[5, true]]);
   });
 });

@@ -1,7 +1,7 @@
 // The sysctls keepalived 2.2.7 sets for use_vmac and promote_secondaries (measured in a namespace,
 // see src/vrrp/runtime/vmac-plan.ts), and the VIP lifetimes it sends.
 import { describe, expect, it } from 'vitest';
-import { promoteSecondariesSysctl, vmacNameOf, vmacSysctls } from '../../../../src/vrrp/runtime/vmac-plan.js';
+import { addrVmacOf, addrVmacsOf, promoteSecondariesSysctl, vmacNameOf, vmacSysctls } from '../../../../src/vrrp/runtime/vmac-plan.js';
 import { vmacMacOf } from '../../../../src/vrrp/runtime/vmac.js';
 import { preferredLftOf } from '../../../../src/vrrp/runtime/addresses.js';
 import { defaultSpec, vip } from '../../../helpers/vrrp/spec-defaults.js';
@@ -52,5 +52,29 @@ describe('preferredLftOf', () => {
     expect(preferredLftOf(vip('fd00::1/64'))).toBeUndefined();
     expect(preferredLftOf({ ...vip('fd00::1/64'), preferredLft: 30 })).toBe(30);
     expect(preferredLftOf({ ...vip('10.0.0.1/24'), preferredLft: 30 })).toBeUndefined();
+  });
+});
+
+describe('addrVmacsOf (use_vmac_addr, names as keepalived 2.2.7 gives them, measured)', () => {
+  const on = (text: string, dev?: string) => ({ ...vip(text), ...(dev ? { dev } : {}) });
+  it('without use_vmac_addr: none', () => {
+    expect(addrVmacsOf(defaultSpec({ vrid: 52 }), 'd0', [on('10.72.0.100/24', 'd2')])).toEqual([]);
+  });
+  it('one per other interface and family, in the order written; the base interface keeps its VIPs', () => {
+    // keepalived: vrrp.52 on d2, vrrp1.52 on d1, vrrp6.52 on d1; 10.70.0.100 stays on d0.
+    const spec = defaultSpec({ vrid: 52, useVmacAddr: true });
+    const got = addrVmacsOf(spec, 'd0', [on('10.70.0.100/24'), on('10.72.0.100/24', 'd2'), on('10.71.0.100/24', 'd1'), on('10.71.0.101/24', 'd1'), on('fd00::7/64', 'd1')]);
+    expect(got).toEqual([
+      { name: 'vrrp.52', base: 'd2', family: 4 }, { name: 'vrrp1.52', base: 'd1', family: 4 }, { name: 'vrrp6.52', base: 'd1', family: 6 },
+    ]);
+    expect(addrVmacOf(got, on('10.71.0.101/24', 'd1'), 'd0')?.name).toBe('vrrp1.52');
+    expect(addrVmacOf(got, on('10.70.0.100/24'), 'd0')).toBeUndefined();
+  });
+  it('with use_vmac: the instance macvlan keeps vrrp.VRID; the other family on the base gets its own', () => {
+    // keepalived: vrrp.51 (instance, d0), vrrp1.51 on d1, vrrp6.51 on d0 for the IPv6 eVIP.
+    const spec = defaultSpec({ vrid: 51, useVmac: true, useVmacAddr: true });
+    expect(addrVmacsOf(spec, 'd0', [on('10.77.0.100/24'), on('10.78.0.100/24', 'd1'), on('fd00::5/64')])).toEqual([
+      { name: 'vrrp1.51', base: 'd1', family: 4 }, { name: 'vrrp6.51', base: 'd0', family: 6 },
+    ]);
   });
 });
