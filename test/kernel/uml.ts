@@ -9,7 +9,7 @@
  * A boot → script → power-off cycle takes 2–3 s.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdirSync, openSync, closeSync, readFileSync, readSync, rmSync, writeFileSync, existsSync, symlinkSync, statfsSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, openSync, closeSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, existsSync, symlinkSync, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,7 +69,10 @@ function xstateShim(): string {
   const out = join(PROJECT_DIR, 'node_modules/.cache/kad-uml/uml-xstate.so');
   if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) {
     mkdirSync(dirname(out), { recursive: true });
-    execFileSync('cc', ['-O2', '-shared', '-fPIC', '-Wall', '-o', out, src, '-ldl'], { stdio: 'pipe' });
+    // Two kernel test files may build it at once: each writes its own file, then renames it.
+    const tmp = `${out}.${process.pid}`;
+    execFileSync('cc', ['-O2', '-shared', '-fPIC', '-Wall', '-o', tmp, src, '-ldl'], { stdio: 'pipe' });
+    renameSync(tmp, out);
   }
   return out;
 }
