@@ -40,17 +40,21 @@ export function reloadVerdict(
   return { ok: true, reason: `applied with the errors the running configuration already had (config test exit ${v.exitCode})`, newErrors: [] };
 }
 
+type FixedAtStart = Pick<GlobalDefs, 'netNamespace' | 'netNamespaceIpvs' | 'instanceName'>;
+
 /**
  * Why `next` cannot replace `running` whatever its diagnostics: it names another network
- * namespace or instance (keepalived's reload_config() logs the same and keeps running). With -s
- * (`cliNamespace`) the namespace is the command line's on both sides.
+ * namespace, IPVS namespace or instance (keepalived's reload_config() logs the same and keeps
+ * running). `-s` is already in both models (the parser puts it over `net_namespace`).
  */
-export function fixedAtStartChange(
-  running: Pick<GlobalDefs, 'netNamespace' | 'instanceName'>,
-  next: Pick<GlobalDefs, 'netNamespace' | 'instanceName'>,
-  cliNamespace?: string,
-): string | undefined {
-  if (cliNamespace === undefined && running.netNamespace !== next.netNamespace) return 'Cannot change network namespace at a reload - please restart kad';
+export function fixedAtStartChange(running: FixedAtStart, next: FixedAtStart): string | undefined {
+  const show = (ns: string | undefined): string => (ns === undefined ? 'none' : ns === '' ? 'default' : ns);
+  if (running.netNamespace !== next.netNamespace) {
+    return `Cannot change network namespace at a reload (${show(running.netNamespace)} to ${show(next.netNamespace)}) - please restart kad`;
+  }
+  if (running.netNamespaceIpvs !== next.netNamespaceIpvs) {
+    return `Cannot change IPVS network namespace at a reload (${show(running.netNamespaceIpvs)} to ${show(next.netNamespaceIpvs)}) - please restart kad`;
+  }
   if (running.instanceName !== next.instanceName) return 'Cannot change instance name at a reload - please restart kad';
   return undefined;
 }

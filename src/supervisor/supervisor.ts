@@ -41,16 +41,6 @@ export const PERMANENT_EXIT: ReadonlyMap<number, string> = new Map([
  */
 const NETNS_EXIT = 1;
 
-/** keepalived refuses a reload that moves kad, or its IPVS, to another network namespace. */
-function unsupportedChange(running: Config | undefined, next: Config): string | undefined {
-  const show = (ns: string | undefined): string => (ns === undefined ? 'none' : ns === '' ? 'default' : ns);
-  const [was, now] = [running?.global.netNamespace, next.global.netNamespace];
-  if (was !== now) return `Cannot change network namespace at a reload (${show(was)} to ${show(now)}) - please restart kad`;
-  const [wasIpvs, nowIpvs] = [running?.global.netNamespaceIpvs, next.global.netNamespaceIpvs];
-  if (wasIpvs !== nowIpvs) return `Cannot change IPVS network namespace at a reload (${show(wasIpvs)} to ${show(nowIpvs)}) - please restart kad`;
-  return undefined;
-}
-
 export interface SupervisorDeps {
   cli: CliOptions;
   clock: Clock;
@@ -108,8 +98,7 @@ export class Supervisor {
       pid: this.pid,
       apply: (read) => Promise.resolve(this.applyReload(read.config)),
       requireClean: () => this.running?.global.reloadCheckConfig ?? false,
-      refuse: (next) => unsupportedChange(this.running, next)
-        ?? (this.running ? fixedAtStartChange(this.running.global, next.global, deps.cli.namespace) : undefined),
+      refuse: (next) => (this.running ? fixedAtStartChange(this.running.global, next.global) : undefined),
     });
     const startedWallMs = deps.clock.wallMs();
     this.status = new StatusCollector({

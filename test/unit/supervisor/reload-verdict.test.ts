@@ -37,10 +37,8 @@ describe('settings fixed at start (net_namespace, instance)', () => {
   it('refuses another namespace or instance name with keepalived\'s words, and allows the same ones', () => {
     expect(fixedAtStartChange({ instanceName: 'red' }, { instanceName: 'red' })).toBeUndefined();
     expect(fixedAtStartChange({}, { instanceName: 'red' })).toBe('Cannot change instance name at a reload - please restart kad');
-    expect(fixedAtStartChange({ netNamespace: 'blue' }, {})).toBe('Cannot change network namespace at a reload - please restart kad');
-  });
-
-  it('with -s the namespace is the command line\'s on both sides', () => {
-    expect(fixedAtStartChange({ netNamespace: 'blue' }, { netNamespace: 'green' }, 'blue')).toBeUndefined();
+    expect(fixedAtStartChange({ netNamespace: 'blue' }, {})).toBe('Cannot change network namespace at a reload (blue to none) - please restart kad');
+    expect(fixedAtStartChange({ netNamespace: 'blue' }, { netNamespace: 'blue', netNamespaceIpvs: '' }))
+      .toBe('Cannot change IPVS network namespace at a reload (none to default) - please restart kad');
   });
 });
