@@ -6,24 +6,25 @@
  */
 import { mkdirSync, rmdirSync } from 'node:fs';
 import type { CliOptions } from '../core/options.js';
-import { readConfig } from '../supervisor/config-source.js';
+import { readConfig, readOptions, type ConfigRead } from '../supervisor/config-source.js';
 import { daemonize, DAEMONIZED_ENV } from '../supervisor/daemonize.js';
 import { pidFilePaths } from '../supervisor/file-names.js';
 import { runParent } from '../supervisor/run.js';
 
 /**
  * The options with the pid files the configuration asks for (unchanged when it cannot be read),
- * and the pid directories they need, created here.
+ * the pid directories they need, created here, and the read itself (the supervisor starts from
+ * it instead of reading the file again).
  */
-export function withConfiguredPidFiles(opts: CliOptions): { opts: CliOptions; dirs: string[] } {
-  const global = readConfig(opts.useFile, { configId: opts.configId, allConfig: opts.allConfig }).config?.global;
-  const { dirs, ...files } = pidFilePaths({ global, namespace: opts.namespace }, opts, opts.explicitPidFiles ?? []);
+export function withConfiguredPidFiles(opts: CliOptions): { opts: CliOptions; dirs: string[]; read: ConfigRead } {
+  const read = readConfig(opts.useFile, readOptions(opts));
+  const { dirs, ...files } = pidFilePaths({ global: read.config?.global, namespace: opts.namespace }, opts, opts.explicitPidFiles ?? []);
   try {
     for (const dir of dirs) mkdirSync(dir, { recursive: true, mode: 0o755 });
   } catch {
     // writing the pid file then fails with the reason
   }
-  return { opts: { ...opts, ...files }, dirs };
+  return { opts: { ...opts, ...files }, dirs, read };
 }
 
 /** Remove the pid directories again if nothing else is in them (keepalived's remove_pid_dir). */
@@ -38,13 +39,13 @@ function removeEmptyDirs(dirs: readonly string[]): void {
 }
 
 export async function runDaemon(cliOpts: CliOptions): Promise<number> {
-  const { opts, dirs } = withConfiguredPidFiles(cliOpts);
+  const { opts, dirs, read } = withConfiguredPidFiles(cliOpts);
   if (!opts.dontFork && process.env[DAEMONIZED_ENV] !== '1') {
     return daemonize({ pidFile: opts.pid });
   }
   // The marker is for this process only; children and scripts must not inherit it.
   delete process.env[DAEMONIZED_ENV];
-  const code = await runParent(opts);
+  const code = await runParent(opts, { firstRead: read });
   removeEmptyDirs(dirs);
   // Exit promptly even if a library left a handle open; normal exits happen before this fires.
   setTimeout(() => process.exit(code), 50).unref();

@@ -5,6 +5,7 @@
  */
 import { formatDiagnostic, loadConfig, type Diagnostic } from '../config/loader.js';
 import type { Config } from '../config/model.js';
+import type { CliOptions } from '../core/options.js';
 
 /** A configuration file as read for running. */
 export interface ConfigRead {
@@ -26,6 +27,11 @@ export interface ReadOptions {
 
 /** Reads a configuration file for running; the test seam of the parent. */
 export type ConfigReader = (file: string) => ConfigRead;
+
+/** How kad reads its file with these command-line flags (-i, -e, -s). */
+export function readOptions(cli: Pick<CliOptions, 'configId' | 'allConfig' | 'namespace'>): ReadOptions {
+  return { configId: cli.configId, allConfig: cli.allConfig, netNamespace: cli.namespace };
+}
 
 /** Key identifying an error independently of where it sits in the file. */
 export function errorKey(d: { code: string; message: string }): string {

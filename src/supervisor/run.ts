@@ -9,7 +9,7 @@ import { SystemClock, type Clock } from '../core/clock.js';
 import { KadError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { ChildEntryResolver } from './child.js';
-import { readConfig, type ConfigRead } from './config-source.js';
+import { readConfig, readOptions, type ConfigRead } from './config-source.js';
 import { writeDumpFile } from './dump-files.js';
 import { createProcessLogger } from './log-io.js';
 import { formatParentData } from './parent-dump.js';
@@ -28,6 +28,8 @@ export interface ParentOverrides {
   env?: NodeJS.ProcessEnv;
   /** Overrides global_defs child_wait_time. */
   childWaitTimeMs?: number;
+  /** The configuration file as already read at start (it named the pid files): not read again. */
+  firstRead?: ConfigRead;
 }
 
 /** Refuse when another kad holds one of our pid files; clear stale ones. */
@@ -63,7 +65,12 @@ interface Parts {
 
 function buildSupervisor(cli: CliOptions, o: ParentOverrides, log: Logger, env: NodeJS.ProcessEnv): Parts {
   const notifier = createNotifier(env.NOTIFY_SOCKET, log);
-  const read = (file: string): ConfigRead => readConfig(file, { configId: cli.configId, allConfig: cli.allConfig, netNamespace: cli.namespace });
+  let first = o.firstRead;
+  const read = (file: string): ConfigRead => {
+    const r = first !== undefined && file === cli.useFile ? first : readConfig(file, readOptions(cli));
+    first = undefined;
+    return r;
+  };
   const sup: Supervisor = new Supervisor({
     cli, log, notifier, read, env,
     clock: o.clock ?? new SystemClock(),
