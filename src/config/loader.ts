@@ -224,8 +224,7 @@ function resolveHost(name: string): string | undefined {
   }
 }
 
-/** An interface's MTU from sysfs (undefined when the name is odd or the file unreadable). */
-/** A number from /sys/class/net/NAME/ATTR (decimal or 0x hex), undefined when unreadable. */
+/** A number from /sys/class/net/NAME/ATTR (decimal or 0x hex); undefined when the name is odd or the file unreadable. */
 function linkAttr(name: string, attr: string): number | undefined {
   if (!/^[^/]+$/.test(name) || name === '.' || name === '..') return undefined;
   try {
@@ -236,6 +235,7 @@ function linkAttr(name: string, attr: string): number | undefined {
   }
 }
 
+/** An interface's MTU from sysfs. */
 function interfaceMtu(name: string): number | undefined {
   const mtu = linkAttr(name, 'mtu');
   return mtu !== undefined && mtu > 0 ? mtu : undefined;
