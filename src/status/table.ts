@@ -14,6 +14,9 @@ export function formatRows(rows: readonly (readonly string[])[]): string[] {
 
 const time = (iso: string | undefined): string => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-');
 
+/** A duration for the eye: 0.1 ms resolution (the document keeps the full value). */
+const ms = (x: number | undefined): string => `${(x ?? 0).toFixed(1)} ms`;
+
 function processRows(doc: StatusDocument): string[] {
   const rows = [['PROCESS', 'PID', 'STATE', 'READY', 'RESTARTS', 'STARTED']];
   for (const p of doc.processes) rows.push([p.kind, p.pid === undefined ? '-' : String(p.pid), p.state, p.ready ? 'yes' : 'no', String(p.restarts), time(p.startedAt)]);
@@ -39,7 +42,7 @@ function serverRows(doc: StatusDocument): string[] {
     rows.push([vs.name, '', vs.quorumUp ? 'quorum up' : 'QUORUM DOWN', `${vs.liveWeight}/${vs.quorum}`, `${vs.scheduler} ${vs.protocol}`]);
     for (const rs of vs.realServers) {
       const last = rs.checkers.map((c) => c.last).filter((l) => l !== undefined).sort((a, b) => b.at.localeCompare(a.at))[0];
-      const check = last ? `${last.ok ? 'ok' : `failed (${last.reason ?? 'error'})`} ${time(last.at)} ${last.durationMs} ms` : '-';
+      const check = last ? `${last.ok ? 'ok' : `failed (${last.reason ?? 'error'})`} ${time(last.at)} ${ms(last.durationMs)}` : '-';
       rows.push(['', rs.name, rs.alive ? 'alive' : 'DOWN', String(rs.weight), check]);
     }
   }
@@ -49,7 +52,7 @@ function serverRows(doc: StatusDocument): string[] {
 /** The whole table text, ending with a newline. */
 export function formatStatus(doc: StatusDocument): string {
   const r = doc.reloads;
-  const reload = r.count === 0 ? 'no reload' : `reloads ${r.count}, last ${time(r.lastAt)} ${r.lastOk ? 'ok' : 'failed'} in ${r.lastDurationMs ?? 0} ms`;
+  const reload = r.count === 0 ? 'no reload' : `reloads ${r.count}, last ${time(r.lastAt)} ${r.lastOk ? 'ok' : 'failed'} in ${ms(r.lastDurationMs)}`;
   const head = `kad ${doc.ready ? 'ready' : 'NOT READY'}, ${reload}, as of ${time(doc.generatedAt)}`;
   return [head, '', ...processRows(doc), '', ...instanceRows(doc), '', ...serverRows(doc), ''].join('\n');
 }

@@ -115,6 +115,17 @@ describe('status collector', () => {
     expect(text).toMatch(/^VI_1\s+51\s+eth0\s+MASTER\s+100\s+-\s+10\.0\.0\.100\/24\s+BACKUP->MASTER masterDownTimerExpired 2026-01-01 00:00:00Z peer 10\.0\.0\.1$/m);
     expect(text).toContain('no virtual server (checker: not-configured)');
   });
+
+  it('prints check durations at 0.1 ms, not with the float noise the document carries', async () => {
+    const { asked, c } = setup([running('vrrp', { planned: false, running: false }), running('checker')]);
+    const p = c.collect();
+    const last = { ok: true, at: '2026-01-01T00:00:02.000Z', durationMs: 32.69785600001342 };
+    const rs = { name: '10.0.0.2:80', address: '10.0.0.2', port: 80, alive: true, weight: 1, configuredWeight: 1,
+      checkers: [{ type: 'TCP_CHECK', target: '10.0.0.2:80', up: true, attempts: 1, failures: 0, durationTotalMs: last.durationMs, last }] };
+    c.answer({ type: 'status', id: asked[0]!.id, check: { virtualServers: [{ name: 'vs1', protocol: 'TCP', scheduler: 'rr', quorum: 1, quorumUp: true, liveWeight: 1, realServers: [rs] }] } });
+    const text = formatStatus(await p);
+    expect(text).toMatch(/^\s+10\.0\.0\.2:80\s+alive\s+1\s+ok 2026-01-01 00:00:02Z 32\.7 ms$/m);
+  });
 });
 
 describe('transition log', () => {
