@@ -34,24 +34,27 @@ async function main(): Promise<void> {
   const rows: Cell[][] = [];
   const loops: Cell[][] = [];
   const lab = Lab.create({ directors: 2 });
-  for (const cell of CELLS) {
+  for (const [k, cell] of CELLS.entries()) {
+    // A cell listed more than once is run again (after the others before it): "(run 2)".
+    const repeat = CELLS.slice(0, k).filter((c) => c.intervalMs === cell.intervalMs && c.instances === cell.instances).length;
+    const name = `${cell.intervalMs} ms × ${cell.instances}${repeat ? ` (run ${repeat + 1})` : ''}`;
     for (const impl of IMPLS) {
-      process.stdout.write(`  ${cell.intervalMs} ms × ${cell.instances}, ${impl} ... `);
+      process.stdout.write(`  ${name}, ${impl} ... `);
       let r: Awaited<ReturnType<typeof runLoad>>;
       try {
         r = await runLoad(lab, impl, { ...cell, busy: BUSY, seconds: SECONDS });
       } catch (err) {
         // Without load already: the pair never settled with every VIP on the master.
         console.log(`no steady state: ${(err as Error).message}`);
-        rows.push([`${cell.intervalMs} ms × ${cell.instances}`, impl, 'no steady state before the load (30 s)', null, null, null]);
+        rows.push([name, impl, 'no steady state before the load (30 s)', null, null, null]);
         continue;
       }
       const ratio = r.masterAdverts / r.expected;
       console.log(`${r.falseTransitions} false, ${(ratio * 100).toFixed(1)}% adverts sent${impl === 'kad-rt' ? `, ${r.rtRests} RLIMIT_RTTIME rests` : ''}`);
-      rows.push([`${cell.intervalMs} ms × ${cell.instances}`, impl, r.falseTransitions, r.instancesAffected, `${r.masterAdverts} / ${r.expected} (${(ratio * 100).toFixed(1)}%)`, f1(r.maxGapMs)]);
+      rows.push([name, impl, r.falseTransitions, r.instancesAffected, `${r.masterAdverts} / ${r.expected} (${(ratio * 100).toFixed(1)}%)`, f1(r.maxGapMs)]);
       for (const [role, s] of Object.entries(r.loop ?? {})) {
         const { lagMs: l, gcMs: g } = s;
-        loops.push([`${cell.intervalMs} ms × ${cell.instances}`, `${impl} ${role}`, `${f1(l.p50)} / ${f1(l.p99)} / ${f1(l.max)}`, g.count, `${f1(g.p50)} / ${f1(g.p99)} / ${f1(g.max)}`]);
+        loops.push([name, `${impl} ${role}`, `${f1(l.p50)} / ${f1(l.p99)} / ${f1(l.max)}`, g.count, `${f1(g.p50)} / ${f1(g.p99)} / ${f1(g.max)}`]);
       }
     }
   }

@@ -5,9 +5,9 @@
  * Every backup advert in the window is a false takeover; adverts sent are counted on the wire.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LOOP_STATS_ENV, loopStatsFile } from '../../src/supervisor/loop-stats.js';
+import { LOOP_STATS_ENV, loopStatsFile, loopStatsResetFile } from '../../src/supervisor/loop-stats.js';
 import { onCleanup } from './netns.js';
 import { sleep, vrrpInstance, waitUntil, type Daemon, type Lab, type LabPacket } from './lab.js';
 
@@ -105,10 +105,25 @@ function addresses(lab: Lab, i: number): Set<string> {
   return new Set(a.flatMap((x) => x.addr_info.map((y) => y.local)));
 }
 
-/** Event-loop lag and GC pauses of a kad VRRP child over the run (written by KAD_LOOP_STATS_DIR). */
+/** Event-loop lag and GC pauses of a kad VRRP child over the window (written by KAD_LOOP_STATS_DIR). */
 export interface ChildLoopStats {
   lagMs: { p50: number; p99: number; max: number };
   gcMs: { count: number; p50: number; p99: number; max: number; total: number };
+}
+
+function readLoopStats(dir: string): (ChildLoopStats & { sinceWallMs: number }) | undefined {
+  try {
+    return JSON.parse(readFileSync(loopStatsFile(dir, 'vrrp'), 'utf8')) as ChildLoopStats & { sinceWallMs: number };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Start the VRRP children's figures afresh, so that they cover the window alone (the children see it within a second). */
+async function resetLoopStats(dirs: readonly string[]): Promise<void> {
+  const at = Date.now();
+  for (const dir of dirs) writeFileSync(loopStatsResetFile(dir), String(at));
+  await waitUntil(() => dirs.every((dir) => (readLoopStats(dir)?.sinceWallMs ?? 0) >= at), 5000, 'VRRP children reset their loop statistics', 100);
 }
 
 /** One run of `impl` on `lab` (directors 0 = master, 1 = backup); the daemons are stopped after. */
@@ -140,6 +155,7 @@ export async function runLoad(lab: Lab, impl: LoadImpl, run: LoadRun): Promise<L
     await sleep(1000);
     const cap = await lab.startCapture(0, 64);
     await sleep(300);
+    await resetLoopStats([...loopDirs.values()]);
     const fromMs = Date.now();
     const stopBusy = startBusyLoops(run.busy);
     await sleep(run.seconds * 1000);
@@ -157,11 +173,7 @@ export async function runLoad(lab: Lab, impl: LoadImpl, run: LoadRun): Promise<L
     });
     const loop = (d: Daemon): ChildLoopStats | undefined => {
       const dir = loopDirs.get(d);
-      try {
-        return dir ? (JSON.parse(readFileSync(loopStatsFile(dir, 'vrrp'), 'utf8')) as ChildLoopStats) : undefined;
-      } catch {
-        return undefined;
-      }
+      return dir ? readLoopStats(dir) : undefined;
     };
     const m = loop(master);
     const b = loop(backup);

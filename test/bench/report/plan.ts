@@ -22,7 +22,7 @@ const ENTRIES: Entry[] = [
   { name: 'config', full: { env: { RUNS: '21' }, timeoutS: 900 }, quick: { env: { RUNS: '3' }, timeoutS: 180 } },
   { name: 'net-seams', full: { timeoutS: 300 }, quick: { env: { KAD_BENCH_N: '200' }, timeoutS: 120 } },
   { name: 'failover', full: { args: ['5', '60'], timeoutS: 2400 }, quick: { args: ['1', '10'], timeoutS: 480 } },
-  { name: 'load', full: { args: ['60', '10x20,50x20,10x200,50x200', '6'], timeoutS: 3000 }, quick: { args: ['10', '10x20,50x20', '6'], timeoutS: 480 } },
+  { name: 'load', full: { args: ['60', '10x20,50x20,10x200,50x200,10x20,10x20', '6'], timeoutS: 3600 }, quick: { args: ['10', '10x20,50x20', '6'], timeoutS: 480 } },
   { name: 'checkers', full: { env: { WINDOW_S: '20', WARMUP_S: '3' }, timeoutS: 600 }, quick: { env: { WINDOW_S: '5', WARMUP_S: '2' }, timeoutS: 120 } },
   { name: 'ipvs', full: { timeoutS: 900 }, quick: { timeoutS: 420 } },
   { name: 'supervisor', full: { env: { KILLS: '5' }, timeoutS: 900 }, quick: { env: { KILLS: '1' }, timeoutS: 300 } },
