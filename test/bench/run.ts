@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { machine, loadAverage } from './report/machine.js';
+import { benchEnvironment, machine, loadAverage } from './report/machine.js';
 import type { BenchResult } from './report/markdown.js';
 import { overallBoundS, plan, type BenchPlan } from './report/plan.js';
 import { regenerate, summaryText, type Machine, type Outcome } from './report/summary.js';
@@ -21,6 +21,7 @@ import { failoverSvg } from './report/svg.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const KILL_GRACE_MS = 10_000;
 const HEARTBEAT_MS = 60_000;
+const BENCH_ENV = benchEnvironment(process.env);
 /** Set by Ctrl-C: the running benchmark is stopped, the rest are not started, the doc still gets what finished. */
 let interrupted = false;
 
@@ -53,7 +54,7 @@ function runOne(p: BenchPlan, label: string, o: Options, boundS: number): Promis
   const secs = (): number => (performance.now() - t0) / 1000;
   const child = spawn(process.execPath, ['--import', 'tsx', p.file, ...p.args], {
     cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...p.env, BENCH_OUT_DIR: o.out, BENCH_QUICK: o.quick ? '1' : '0' },
+    env: { ...BENCH_ENV.env, ...p.env, BENCH_OUT_DIR: o.out, BENCH_QUICK: o.quick ? '1' : '0' },
   });
   let last = '';
   const onData = (chunk: Buffer): void => {
@@ -139,7 +140,7 @@ async function main(): Promise<void> {
     outcomes.push(r);
     console.log(`${label} ${r.status} ${r.seconds.toFixed(0)} s${r.status === 'ok' ? '' : `: ${r.detail ?? ''}`}`);
   }
-  const m = machine(ROOT, o.quick ? 'quick' : 'full', loadBefore);
+  const m = machine(ROOT, o.quick ? 'quick' : 'full', loadBefore, BENCH_ENV.note);
   const update = writeDocs(o, readResults(o.out, outcomes), m);
   console.log(summaryText(outcomes, update, o.doc ?? 'docs'));
   console.log(`machine: ${m.cpu}, ${m.cores} cores, kernel ${m.kernel}, Debian ${m.debian}, Node ${m.node}, ${m.keepalived}, kad ${m.kad}, load ${m.loadBefore} → ${m.loadAfter}`);

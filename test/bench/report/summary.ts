@@ -13,6 +13,8 @@ export interface Machine {
   kad: string;
   loadBefore: string;
   loadAfter: string;
+  /** Variables of the runner's environment the benchmarks did not get, and why. */
+  environment: string;
   mode: 'full' | 'quick';
 }
 
@@ -40,7 +42,7 @@ export function machineTable(m: Machine): string {
     '| | |', '|---|---|',
     `| date | ${m.date} |`, `| mode | ${m.mode} |`, `| CPU | ${m.cpu}, ${m.cores} cores |`, `| kernel | ${m.kernel} |`,
     `| Debian | ${m.debian} |`, `| Node | ${m.node} |`, `| keepalived | ${m.keepalived} |`, `| kad | ${m.kad} |`,
-    `| load average (1/5/15 min) before / after | ${m.loadBefore} / ${m.loadAfter} |`,
+    `| load average (1/5/15 min) before / after | ${m.loadBefore} / ${m.loadAfter} |`, `| environment | ${m.environment} |`,
   ].join('\n');
 }
 
