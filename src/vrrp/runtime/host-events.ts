@@ -15,7 +15,7 @@ import type { Announcer } from './announcer.js';
 import type { LinkChange, LinkTable } from './links.js';
 import type { VrrpSockets } from './sockets.js';
 import type { TrackerRegistry } from './track/registry.js';
-import { vmacNameOf } from './vmac-plan.js';
+import { ownLinkOf } from './vmac-plan.js';
 import type { Vmacs } from './vmac.js';
 
 /** What HostEvents reads of the runtime and asks of it. */
@@ -152,7 +152,8 @@ export class HostEvents {
     for (const name of rebuild) {
       const old = before.get(name)?.spec;
       const now = config.vrrpInstances.find((x) => x.name === name);
-      if (!old?.useVmac || (now?.useVmac && vmacNameOf(now) === vmacNameOf(old))) continue;
+      const was = old && ownLinkOf(old);
+      if (!was || (now && ownLinkOf(now) === was && now.useVmac === old.useVmac && now.ipvlan?.mode === old.ipvlan?.mode)) continue;
       this.waiting.add(name);
       await this.s.vmacs.remove(name);
     }
