@@ -63,6 +63,12 @@ describe.skipIf(skip !== undefined)('use_ipvlan: an L2 ipvlan the adverts leave 
     expect(s.get('kad-sysctl-eth0')).toBe(s.get('ka-sysctl-eth0'));
   });
 
+  it('the data dump (SIGUSR1) shows the ipvlan as keepalived 2.2.7 prints it', () => {
+    const lines = (dump: string): string[] => dump.split('\n').filter((l) => /^ {3}(Use IPVLAN|Interface = )/.test(l));
+    expect(lines(s.get('ka-dump')!)).toEqual(['   Use IPVLAN, i/f vrrp.51, is_up = true, i/f address = 10.10.5.21/24, type private', '   Interface = vrrp.51, ipvlan on eth0']);
+    expect(lines(s.get('kad-dump')!), s.get('kad-dump')).toEqual(lines(s.get('ka-dump')!));
+  });
+
   it('the use_ipvlan address is on the ipvlan, the VIP on eth0 of the master only, as keepalived puts them', () => {
     expect(v4(s.get('ka-addr')!)).toEqual(['lo 127.0.0.1/8', 'eth0 10.10.5.10/24', 'eth0 10.10.5.100/24', 'vrrp.51 10.10.5.21/24']);
     expect(v4(s.get('kad-addr-master')!), log()).toEqual(['lo 127.0.0.1/8', 'eth0 10.10.5.11/24', 'eth0 10.10.5.100/24', 'vrrp.51 10.10.5.21/24']);

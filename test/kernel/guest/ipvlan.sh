@@ -64,6 +64,14 @@ ip netns exec kipka keepalived -n -l -D -f "$S/master.conf" -p "$S/ka.pid" -r "$
 section ka-wait; until_ok "$(vip_in kipka)" 150
 section ka-link; ip -n kipka -d link show vrrp.51 || true
 section ka-addr; ip -n kipka -o addr show
+# Its data dump (SIGUSR1 writes /tmp/keepalived.data), the instance's lines only.
+dump() { # PID
+  rm -f /tmp/keepalived.data
+  kill -USR1 "$1"
+  until_ok "grep -q 'VRRP Sockpool' /tmp/keepalived.data" 100 > /dev/null
+  sed -n '/VRRP Instance = VI_1/,/VRRP Sockpool/p' /tmp/keepalived.data
+}
+section ka-dump; dump "$(cat "$S/ka.pid")"
 section ka-sysctl-ipvlan; sysctls kipka vrrp.51
 section ka-sysctl-eth0; sysctls kipka eth0
 kill "$(cat "$S/ka.pid")"
@@ -87,6 +95,7 @@ section kad-link-backup; ip -n kip2 -d link show vrrp.51 || true
 section kad-mac-master; ip -n kip1 -o link show eth0
 section kad-addr-master; ip -n kip1 -o addr show
 section kad-addr-backup; ip -n kip2 -o addr show
+section kad-dump; dump "$(cat "$S/kip1.pid")"
 section kad-sysctl-ipvlan; sysctls kip1 vrrp.51
 section kad-sysctl-eth0; sysctls kip1 eth0
 section wire-before; cat "$S/wire.txt"
