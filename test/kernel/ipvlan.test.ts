@@ -3,9 +3,9 @@
 // flag "private") and a backup (default flags) on one bridge, a watcher capturing the wire. Both
 // daemons make the same link: an L2 ipvlan `vrrp.51` on eth0 with the parent's MAC, the mode
 // asked, the use_ipvlan address on it and IPv6 off, and print the same data-dump lines for it;
-// the VIP goes on eth0 (as keepalived puts it), adverts leave from the ipvlan's address with eth0's MAC; stopping the master moves the
-// VIP to the backup (whose adverts then come from its own ipvlan) and each kad removes its
-// ipvlan when it stops. See guest/ipvlan.sh.
+// the VIP goes on eth0 (as keepalived puts it), adverts leave from the ipvlan's address with
+// eth0's MAC; stopping the master moves the VIP to the backup (whose adverts then come from its
+// own ipvlan) and each kad removes its ipvlan when it stops. See guest/ipvlan.sh.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { skewTimeMs } from '../../src/vrrp/protocol/timers.js';
 import { PROJECT_DIR, ensureBuilt, runInUml, umlUnavailableReason } from './uml.js';
