@@ -188,7 +188,7 @@ export interface Ipvlan {
   name: string;
   /** IFLA_IPVLAN_FLAGS: bridge (none, the default), private or vepa. */
   mode: 'bridge' | 'private' | 'vepa';
-  /** Put on the ipvlan; the adverts' source unless mcast_src_ip says otherwise. */
+  /** Put on the ipvlan; the adverts' source unless mcast_src_ip says otherwise. Without it an IPv4 instance is not started. */
   address?: { address: string; prefixLen: number; family: Family };
 }
 

@@ -130,8 +130,8 @@ export function vmacRules(cx: Cx, d: InstanceDraft, strict: boolean): void {
 /**
  * `use_ipvlan`: named `vrrp.VRID` unless named, bridge unless told. Its address must be of the
  * instance's family; an IPv4 instance needs one (keepalived 2.2.7 faults the instance without:
- * a config error, kad drops use_ipvlan). With use_vmac the macvlan wins (keepalived creates only
- * it, silently; kad warns).
+ * a config error, and kad does not start it). With use_vmac the macvlan wins (keepalived creates
+ * only it, silently; kad warns).
  */
 export function ipvlanOf(cx: Cx, d: InstanceDraft, family: Family): Ipvlan | undefined {
   const v = d.ipvlan;
@@ -146,8 +146,7 @@ export function ipvlanOf(cx: Cx, d: InstanceDraft, family: Family): Ipvlan | und
     address = undefined;
   }
   if (!address && family === 4) {
-    cx.report(v.node.head, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `(${d.name}) IPv4 ipvlan requires a source ip address to be configured; use_ipvlan ignored`);
-    return undefined;
+    cx.report(v.node.head, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `(${d.name}) IPv4 ipvlan requires a source ip address to be configured; the instance is not started`);
   }
   return { name: v.name ?? `vrrp.${d.vrid ?? 0}`, mode: v.mode ?? 'bridge', ...(address ? { address } : {}) };
 }

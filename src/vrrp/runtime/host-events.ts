@@ -144,8 +144,8 @@ export class HostEvents {
   }
 
   /**
-   * Reload: a rebuilt instance whose macvlan changed name (or that dropped use_vmac) loses the
-   * old macvlan first, since the kernel refuses two macvlans with one MAC up on one base
+   * Reload: a rebuilt instance whose macvlan changed name (or that dropped use_vmac; or whose
+   * ipvlan changed name, flag or address) loses the old link first, since the kernel refuses two macvlans with one MAC up on one base
    * (EADDRINUSE). The old instance waits meanwhile (no FAULT for a link kad removes itself).
    */
   async dropChangedVmacs(rebuild: readonly string[], before: ReadonlyMap<string, Instance>, config: Config): Promise<void> {
@@ -153,7 +153,7 @@ export class HostEvents {
       const old = before.get(name)?.spec;
       const now = config.vrrpInstances.find((x) => x.name === name);
       const was = old && ownLinkOf(old);
-      if (!was || (now && ownLinkOf(now) === was && now.useVmac === old.useVmac && now.ipvlan?.mode === old.ipvlan?.mode)) continue;
+      if (!was || (now && ownLinkOf(now) === was && now.useVmac === old.useVmac && JSON.stringify(now.ipvlan) === JSON.stringify(old.ipvlan))) continue;
       this.waiting.add(name);
       await this.s.vmacs.remove(name);
     }

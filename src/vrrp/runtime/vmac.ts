@@ -42,6 +42,11 @@ export class Vmacs {
 
   /** Create (or adopt) the ipvlan of `spec` on `base`, up, with its address; undefined (logged) on failure. */
   async ensureIpvlan(spec: VrrpInstance, ipvlan: Ipvlan, base: LinkInfo): Promise<LinkInfo | undefined> {
+    if (spec.family === 4 && !ipvlan.address) {
+      // A config error already; keepalived 2.2.7 leaves such an instance in FAULT.
+      this.log.error({ code: 'KAD_ERR_VRRP_VMAC', instance: spec.name, interface: ipvlan.name }, `(${spec.name}) IPv4 ipvlan requires a source ip address to be configured; not started`);
+      return undefined;
+    }
     const link = await this.create(spec.name, { name: ipvlan.name, family: spec.family, mac: base.mac ?? '', ipvlan }, base);
     if (!link || !ipvlan.address) return link;
     try {

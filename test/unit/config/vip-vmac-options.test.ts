@@ -85,11 +85,12 @@ describe('use_ipvlan', () => {
     ]);
     expect(r.config!.vrrpInstances[0]!.ipvlan).toEqual({ name: 'foo', mode: 'bridge', address: { address: '10.0.0.5', prefixLen: 24, family: 4 } });
   });
-  it('an IPv4 instance without an address, or one of the other family: a config error, use_ipvlan dropped', () => {
+  it('an IPv4 instance without an address (or with one of the other family, dropped): a config error', () => {
     for (const line of ['use_ipvlan', 'use_ipvlan fd00::5']) {
       const r = parseText(instance(line));
       expect(r.exitCode, line).not.toBe(0);
-      expect(r.config!.vrrpInstances[0]!.ipvlan, line).toBeUndefined();
+      expect(r.diagnostics.at(-1)!.message).toBe('(VI_1) IPv4 ipvlan requires a source ip address to be configured; the instance is not started');
+      expect(r.config!.vrrpInstances[0]!.ipvlan, line).toEqual({ name: 'vrrp.51', mode: 'bridge' });
     }
   });
   it('with use_vmac the macvlan wins: a warning, exit code unchanged', () => {
