@@ -182,6 +182,16 @@ export interface NftablesOptions {
 // ---------------------------------------------------------------------------------------------
 // addresses, routes, rules
 
+/** `use_ipvlan [NAME] [ADDRESS[/PREFIX]] [bridge|private|vepa]`. */
+export interface Ipvlan {
+  /** Default keepalived's `vrrp.VRID`. */
+  name: string;
+  /** IFLA_IPVLAN_FLAGS: bridge (none, the default), private or vepa. */
+  mode: 'bridge' | 'private' | 'vepa';
+  /** Put on the ipvlan; the adverts' source unless mcast_src_ip says otherwise. Without it an IPv4 instance is not started. */
+  address?: { address: string; prefixLen: number; family: Family };
+}
+
 export interface IpAddress {
   address: string;
   prefixLen: number;
@@ -339,6 +349,8 @@ export interface VrrpInstance {
    * those of the other family) go on a macvlan of their own on that interface.
    */
   useVmacAddr?: boolean;
+  /** `use_ipvlan`: an L2 ipvlan on the interface that adverts leave from (VIPs stay on the interface). */
+  ipvlan?: Ipvlan;
   accept: boolean;
   preempt: boolean;
   preemptDelayMs: number;

@@ -7,7 +7,7 @@
  */
 import type { Cx } from './context.js';
 import { isLinkLocal6 } from '../core/addr.js';
-import type { Family, GlobalDefs, IpAddress } from './model.js';
+import type { Family, GlobalDefs, IpAddress, Ipvlan } from './model.js';
 import type { InstanceDraft } from './blocks/vrrp.js';
 
 const OWNER = 255;
@@ -125,6 +125,30 @@ export function vmacRules(cx: Cx, d: InstanceDraft, strict: boolean): void {
   } else if (d.vmacXmitBase && strict) {
     cx.report(at, 'KAD_ERR_CONFIG_INCONSISTENT', `${d.name}: vrrp_strict does not allow vmac_xmit_base (adverts must come from the virtual MAC); reset`);
   }
+}
+
+/**
+ * `use_ipvlan`: named `vrrp.VRID` unless named, bridge unless told. Its address must be of the
+ * instance's family; an IPv4 instance needs one (keepalived 2.2.7 faults the instance without:
+ * a config error, and kad does not start it). With use_vmac the macvlan wins (keepalived creates
+ * only it, silently; kad warns).
+ */
+export function ipvlanOf(cx: Cx, d: InstanceDraft, family: Family): Ipvlan | undefined {
+  const v = d.ipvlan;
+  if (!v) return undefined;
+  if (d.useVmac) {
+    cx.report(v.node.head, 'KAD_WARN_CONFIG_IGNORED', `(${d.name}) use_ipvlan is ignored with use_vmac (the macvlan is used)`);
+    return undefined;
+  }
+  let address = v.address && { address: v.address.address, prefixLen: v.address.prefixLen, family: v.address.family };
+  if (address && address.family !== family) {
+    cx.report(v.node.head, 'KAD_ERR_CONFIG_INCONSISTENT', `(${d.name}) ipvlan address [${address.address}] MUST match vrrp instance family - ignoring`);
+    address = undefined;
+  }
+  if (!address && family === 4) {
+    cx.report(v.node.head, 'KAD_ERR_CONFIG_MISSING_REQUIRED', `(${d.name}) IPv4 ipvlan requires a source ip address to be configured; the instance is not started`);
+  }
+  return { name: v.name ?? `vrrp.${d.vrid ?? 0}`, mode: v.mode ?? 'bridge', ...(address ? { address } : {}) };
 }
 
 /** unicast_src_ip / unicast_ttl without any peer: the instance runs multicast, so they do nothing. */

@@ -8,7 +8,7 @@ import type { ConfigEnv } from './env.js';
 import type { Family, GlobalDefs, SyncGroup, TrackRef, VrrpInstance } from './model.js';
 import type { GroupDraft, InstanceDraft } from './blocks/vrrp.js';
 import type { Node } from './tree.js';
-import { preemptRules, priorityOf, stateOf, strictFirstVip, strictTimers, strictVersion, unicastWithoutPeers, vipCapacity, vmacRules } from './vrrp-complete.js';
+import { ipvlanOf, preemptRules, priorityOf, stateOf, strictFirstVip, strictTimers, strictVersion, unicastWithoutPeers, vipCapacity, vmacRules } from './vrrp-complete.js';
 
 export interface TrackNames {
   scripts: ReadonlySet<string>;
@@ -144,16 +144,18 @@ export function finishInstance(cx: Cx, d: InstanceDraft, g: GlobalDefs, env: Con
     cx.report(d.auth.node.head, 'KAD_WARN_CONFIG_IGNORED', `${d.name}: authentication is ignored with VRRPv3 (RFC 5798 §9)`);
   }
   vmacRules(cx, d, strict);
+  const ipvlan = ipvlanOf(cx, d, family);
+  const mcastSrcIp = d.mcastSrcIp ?? ipvlan?.address?.address;
   const { vips, excess } = vipCapacity(cx, d, family, version, ah, d.interface === undefined ? undefined : env.interfaceMtu?.(d.interface));
   const timers = strictTimers(cx, d, g, strict);
   return {
     name: d.name, source: cx.src(d.node), initialState: state === 'MASTER' && !(ah && priority !== 255) ? 'MASTER' : 'BACKUP',
     ...(d.interface !== undefined ? { interface: d.interface } : {}), vrid: d.vrid ?? 0, priority, advertIntMs, version, family,
     vips, excludedVips: [...d.excludedVips, ...excess], virtualRoutes: d.virtualRoutes, virtualRules: d.virtualRules,
-    ...(d.mcastSrcIp ? { mcastSrcIp: d.mcastSrcIp } : {}), ...(d.unicastSrcIp ? { unicastSrcIp: d.unicastSrcIp } : {}),
+    ...(mcastSrcIp ? { mcastSrcIp } : {}), ...(d.unicastSrcIp ? { unicastSrcIp: d.unicastSrcIp } : {}),
     unicastPeers: d.unicastPeers, unicastTtl: d.unicastTtl ?? 255, unicastFaultNoPeer: d.unicastFaultNoPeer,
     checkUnicastSrc: d.checkUnicastSrc || g.vrrpCheckUnicastSrc, ...(d.mcastDstIp ? { mcastDstIp: d.mcastDstIp } : {}),
-    useVmac: d.useVmac, ...vmacOf(d, strict), ...(d.useVmacAddr ? { useVmacAddr: true } : {}), accept, preempt, preemptDelayMs, dontTrackPrimary: d.dontTrackPrimary,
+    useVmac: d.useVmac, ...vmacOf(d, strict), ...(d.useVmacAddr ? { useVmacAddr: true } : {}), ...(ipvlan ? { ipvlan } : {}), accept, preempt, preemptDelayMs, dontTrackPrimary: d.dontTrackPrimary,
     skipCheckAdvAddr: d.skipCheckAdvAddr ?? g.vrrpSkipCheckAdvAddr, strict, v3ChecksumAsV2: d.v3ChecksumAsV2 ?? g.v3ChecksumAsV2,
     lowerPrioNoAdvert: timers.lowerPrioNoAdvert, higherPrioSendAdvert: timers.higherPrioSendAdvert, downTimerAdverts: timers.downTimerAdverts,
     garpMasterDelayMs: d.garp.masterDelayMs ?? g.vrrpGarpMasterDelayMs, garpMasterRepeat: d.garp.masterRepeat ?? g.vrrpGarpMasterRepeat,

@@ -4,8 +4,8 @@
  * ../vrrp-rules.ts.
  */
 import { ignore, registerTable, type Cx, type Table } from '../context.js';
-import type { ParsedIp } from '../../core/addr.js';
-import type { IpAddress, NotifyScripts, RouteSpec, RuleSpec, SyncGroup, TrackRef, UnicastPeer } from '../model.js';
+import { parsePrefix, type ParsedIp, type ParsedPrefix } from '../../core/addr.js';
+import type { IpAddress, Ipvlan, NotifyScripts, RouteSpec, RuleSpec, SyncGroup, TrackRef, UnicastPeer } from '../model.js';
 import { readScript } from '../script.js';
 import type { SourceToken } from '../preprocess.js';
 import type { Node } from '../tree.js';
@@ -48,6 +48,8 @@ export interface InstanceDraft {
   vmacName?: string;
   vmacXmitBase: boolean;
   useVmacAddr?: boolean;
+  /** `use_ipvlan` as written (its name and address checked later). */
+  ipvlan?: { node: Node; name?: string; mode?: Ipvlan['mode']; address?: ParsedPrefix };
   accept?: boolean;
   preempt: boolean;
   nopreemptNode?: Node;
@@ -162,9 +164,33 @@ const IGNORED_INSTANCE = [
   'timer_expired_backup', 'thread_timer_expired', 'owner_ignore_adverts', 'track_bfd', 'auth_hmac',
 ];
 
-/** A keyword kad parses but does not implement: a warning at its line, the instance runs without it. */
-function unsupported(keyword: string, what: string): (n: Node, d: InstanceDraft, cx: Cx) => void {
-  return (n, _d, cx) => cx.report(n.head, 'KAD_WARN_CONFIG_IGNORED', `${keyword} is not supported by kad (${what}) and is ignored`);
+const IPVLAN_MODES: readonly Ipvlan['mode'][] = ['bridge', 'private', 'vepa'];
+
+/**
+ * `use_ipvlan [NAME] [ADDRESS[/PREFIX]] [bridge|private|vepa]`, in any order; a second of a kind
+ * is refused, as keepalived 2.2.7 does (a config error each).
+ */
+function useIpvlan(n: Node, d: InstanceDraft, cx: Cx): void {
+  if (d.ipvlan) {
+    cx.report(n.head, 'KAD_ERR_CONFIG_INVALID_VALUE', `(${d.name}) use_ipvlan already specified`);
+    return;
+  }
+  const v: NonNullable<InstanceDraft['ipvlan']> = { node: n };
+  for (const a of n.args) {
+    const mode = IPVLAN_MODES.find((m) => m === a.text);
+    const addr = mode ? undefined : parsePrefix(a.text);
+    const again = (what: string): void => cx.report(a, 'KAD_ERR_CONFIG_INVALID_VALUE', `(${d.name}) ${what} already specified - ignoring '${a.text}'`);
+    if (mode) {
+      if (v.mode) again('ipvlan type');
+      else v.mode = mode;
+    } else if (addr) {
+      if (v.address) again('ipvlan address');
+      else v.address = addr;
+    } else if (v.name !== undefined) again('IPVLAN interface');
+    else if (a.text.length > 15 || /[\s/:]/.test(a.text)) cx.report(a, 'KAD_ERR_CONFIG_INVALID_VALUE', `(${d.name}) IPVLAN interface name '${a.text}' too long or not valid - ignoring`);
+    else v.name = a.text;
+  }
+  d.ipvlan = v;
 }
 
 export const INSTANCE_TABLE: Table<InstanceDraft> = registerTable<InstanceDraft>('vrrp_instance', {
@@ -224,7 +250,7 @@ export const INSTANCE_TABLE: Table<InstanceDraft> = registerTable<InstanceDraft>
     }
   },
   use_vmac_addr: (_n, d) => { d.useVmacAddr = true; },
-  use_ipvlan: unsupported('use_ipvlan', 'ipvlan interfaces'),
+  use_ipvlan: useIpvlan,
   vmac_xmit_base: (_n, d) => { d.vmacXmitBase = true; },
   garp_master_delay: timer('masterDelayMs'),
   garp_master_repeat: count('masterRepeat'),

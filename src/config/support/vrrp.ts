@@ -67,7 +67,7 @@ export const VRRP_INSTANCE: BlockSupport = {
   use_vmac: I(VMAC_IT),
   vmac_xmit_base: I(VMAC_IT),
   use_vmac_addr: I('test/integration/vrrp-vmac-addr.test.ts', 'test/unit/vrrp/runtime/vmac-plan.test.ts', 'test/unit/config/vip-vmac-options.test.ts'),
-  use_ipvlan: U('ipvlan interfaces are not implemented (the test kernel has no ipvlan driver to prove them on)'),
+  use_ipvlan: I('test/kernel/ipvlan.test.ts', 'test/unit/config/vip-vmac-options.test.ts'),
   vmac_garp_intvl: DEPRECATED,
   linkbeat_use_polling: U('kad follows links through rtnetlink only'),
   old_unicast_checksum: U('unicast adverts always carry the standard checksum'),

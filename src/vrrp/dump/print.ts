@@ -31,6 +31,8 @@ export interface InstanceDump {
   vmacIfname?: string;
   /** `vmac_xmit_base` (with vmacIfname). */
   vmacXmitBase?: boolean;
+  /** `use_ipvlan`: the ipvlan, its address ("A/LEN") and flag. */
+  ipvlan?: { name: string; address?: string; mode: string };
   srcIp: string;
   /** unicast_src_ip / mcast_src_ip was configured (printed as "(from configuration)"). */
   srcIpFromConfig?: boolean;
@@ -284,7 +286,8 @@ export function formatInstance(i: InstanceDump): string[] {
     `   Last transition = ${timevalSeconds(i.lastTransitionWallMs)} (${ctimeUs(i.lastTransitionWallMs)})`,
     `   Read timeout = ${timevalSeconds(i.readTimeoutWallMs)} (${ctimeUs(i.readTimeoutWallMs)})`,
     `   Master down timer = ${i.masterDownTimerUs} usecs`,
-    `   Interface = ${i.interface}`,
+    ...(i.ipvlan ? [`   Use IPVLAN, i/f ${i.ipvlan.name}, is_up = true${i.ipvlan.address ? `, i/f address = ${i.ipvlan.address}` : ''}, type ${i.ipvlan.mode}`] : []),
+    i.ipvlan ? `   Interface = ${i.ipvlan.name}, ipvlan on ${i.interface}` : `   Interface = ${i.interface}`,
     ...(i.vmacIfname ? [`   Use VMAC, is_up = true, xmit_base = ${i.vmacXmitBase ? 'true' : 'false'}, interface = ${i.vmacIfname}`] : []),
     `   Using src_ip = ${i.srcIp}${i.srcIpFromConfig ? ' (from configuration)' : ''}`,
     ...(i.mcastAddress && i.unicastPeers.length === 0 ? [`   Multicast address ${i.mcastAddress}`] : []),

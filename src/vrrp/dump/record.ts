@@ -24,6 +24,7 @@ export function instanceDump(inst: Instance, ifName: string, config: Config, wal
     readTimeoutWallMs: s.nextTimerInMs === undefined ? 0 : wallNowMs + s.nextTimerInMs,
     masterDownTimerUs: Math.round(s.masterDownIntervalMs * 1000),
     interface: ifName, srcIp: s.sourceAddress, ...(vmac ? { vmacIfname: vmac, vmacXmitBase: spec.vmacXmitBase } : {}),
+    ...(spec.ipvlan ? { ipvlan: { name: spec.ipvlan.name, mode: spec.ipvlan.mode, ...(spec.ipvlan.address ? { address: `${spec.ipvlan.address.address}/${spec.ipvlan.address.prefixLen}` } : {}) } } : {}),
     mcastAddress: spec.unicastPeers.length > 0 ? undefined : group, unicastPeers: spec.unicastPeers.map((p) => p.address),
     garpDelayS: spec.garpMasterDelayMs / 1000, garpRepeat: spec.garpMasterRepeat, garpRefreshS: spec.garpMasterRefreshMs / 1000,
     garpRefreshRepeat: spec.garpMasterRefreshRepeat, garpLowerPrioDelayS: spec.garpLowerPrioDelayMs / 1000,

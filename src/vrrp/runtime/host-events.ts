@@ -15,7 +15,7 @@ import type { Announcer } from './announcer.js';
 import type { LinkChange, LinkTable } from './links.js';
 import type { VrrpSockets } from './sockets.js';
 import type { TrackerRegistry } from './track/registry.js';
-import { vmacNameOf } from './vmac-plan.js';
+import { ownLinkOf } from './vmac-plan.js';
 import type { Vmacs } from './vmac.js';
 
 /** What HostEvents reads of the runtime and asks of it. */
@@ -144,15 +144,16 @@ export class HostEvents {
   }
 
   /**
-   * Reload: a rebuilt instance whose macvlan changed name (or that dropped use_vmac) loses the
-   * old macvlan first, since the kernel refuses two macvlans with one MAC up on one base
+   * Reload: a rebuilt instance whose macvlan changed name (or that dropped use_vmac; or whose
+   * ipvlan changed name, flag or address) loses the old link first, since the kernel refuses two macvlans with one MAC up on one base
    * (EADDRINUSE). The old instance waits meanwhile (no FAULT for a link kad removes itself).
    */
   async dropChangedVmacs(rebuild: readonly string[], before: ReadonlyMap<string, Instance>, config: Config): Promise<void> {
     for (const name of rebuild) {
       const old = before.get(name)?.spec;
       const now = config.vrrpInstances.find((x) => x.name === name);
-      if (!old?.useVmac || (now?.useVmac && vmacNameOf(now) === vmacNameOf(old))) continue;
+      const was = old && ownLinkOf(old);
+      if (!was || (now && ownLinkOf(now) === was && now.useVmac === old.useVmac && JSON.stringify(now.ipvlan) === JSON.stringify(old.ipvlan))) continue;
       this.waiting.add(name);
       await this.s.vmacs.remove(name);
     }

@@ -326,11 +326,12 @@ export class VrrpRuntime {
       }
       return undefined;
     }
-    const vmac = spec.useVmac ? await this.vmacs.ensure(spec, link) : undefined;
-    if (spec.useVmac && !vmac) return undefined;
+    const own = spec.useVmac || spec.ipvlan !== undefined;
+    const vmac = spec.useVmac ? await this.vmacs.ensure(spec, link) : spec.ipvlan ? await this.vmacs.ensureIpvlan(spec, spec.ipvlan, link) : undefined;
+    if (own && !vmac) return undefined;
     await this.vmacs.ensureAddrs(spec, ifName, allAddresses(spec));
     const sendLink = vmac && !spec.vmacXmitBase ? vmac : link;
-    // A new IPv6 macvlan gets its link-local address a moment after it is up: wait for it.
+    // A new IPv6 macvlan (or ipvlan) gets its link-local address a moment after it is up: wait for it.
     const waitSource = wait || (spec.family === 6 && sendLink === vmac);
     const primary = spec.family === 4
       ? spec.unicastSrcIp ?? spec.mcastSrcIp ?? (await primaryIpv4(this.links.rtnl, link.index))

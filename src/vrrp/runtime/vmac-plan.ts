@@ -22,6 +22,11 @@ export function vmacNameOf(spec: VrrpInstance): string {
   return spec.vmacName ?? `vrrp.${spec.vrid}`;
 }
 
+/** The interface kad makes for `spec` on its own: the macvlan (use_vmac) or the ipvlan (use_ipvlan). */
+export function ownLinkOf(spec: VrrpInstance): string | undefined {
+  return spec.useVmac ? vmacNameOf(spec) : spec.ipvlan?.name;
+}
+
 /** One `use_vmac_addr` macvlan: on `base`, carrying the instance's VIPs of `family` there. */
 export interface AddrVmac {
   name: string;
@@ -89,6 +94,14 @@ export function vmacSysctls(
   }
   out.push({ path: v4('all', 'rp_filter'), value: '0', restore: true });
   return out;
+}
+
+/**
+ * The sysctl writes for an instance's `use_ipvlan` interface (measured against keepalived 2.2.7
+ * in the kernel test): an IPv4 instance's ipvlan runs without IPv6.
+ */
+export function ipvlanSysctls(spec: Pick<VrrpInstance, 'family'>, ipvlan: string): SysctlChange[] {
+  return spec.family === 4 ? [{ path: v6(ipvlan, 'disable_ipv6'), value: '1', restore: false }] : [];
 }
 
 /** `promote_secondaries` on the instance's interface (restored on exit, as keepalived does). */

@@ -66,13 +66,13 @@ describe('keyword support table', () => {
 
 describe('KAD_WARN_UNSUPPORTED', () => {
   it('warns at each use of an unsupported keyword, with file:line, and leaves the exit code 0', () => {
-    const r = parseText(`global_defs {\n enable_snmp_vrrp\n router_id r1\n}\n${VI} debug 2\n use_ipvlan\n}\n`);
+    const r = parseText(`global_defs {\n enable_snmp_vrrp\n router_id r1\n}\n${VI} debug 2\n track_src_ip\n}\n`);
     expect(r.exitCode).toBe(0);
     const w = r.diagnostics.filter((d) => d.code === 'KAD_WARN_UNSUPPORTED');
     expect(w.map((d) => [d.line, d.severity, d.message])).toEqual([
       [2, 'warning', 'enable_snmp_vrrp is not supported by kad and is ignored'],
       [12, 'warning', 'debug is not supported by kad and is ignored'],
-      [13, 'warning', 'use_ipvlan is not supported by kad and is ignored'],
+      [13, 'warning', 'track_src_ip is not supported by kad and is ignored'],
     ]);
     expect(w[0]!.file).toBe('/etc/kad/main.conf');
   });

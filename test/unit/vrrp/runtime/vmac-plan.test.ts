@@ -1,7 +1,7 @@
-// The sysctls keepalived 2.2.7 sets for use_vmac and promote_secondaries (measured in a namespace,
+// The sysctls keepalived 2.2.7 sets for use_vmac, use_ipvlan and promote_secondaries (measured in a namespace,
 // see src/vrrp/runtime/vmac-plan.ts), and the VIP lifetimes it sends.
 import { describe, expect, it } from 'vitest';
-import { addrVmacOf, addrVmacsOf, promoteSecondariesSysctl, vmacNameOf, vmacSysctls } from '../../../../src/vrrp/runtime/vmac-plan.js';
+import { addrVmacOf, addrVmacsOf, ipvlanSysctls, ownLinkOf, promoteSecondariesSysctl, vmacNameOf, vmacSysctls } from '../../../../src/vrrp/runtime/vmac-plan.js';
 import { vmacMacOf } from '../../../../src/vrrp/runtime/vmac.js';
 import { preferredLftOf } from '../../../../src/vrrp/runtime/addresses.js';
 import { defaultSpec, vip } from '../../../helpers/vrrp/spec-defaults.js';
@@ -42,6 +42,19 @@ describe('vmacSysctls', () => {
   });
   it('promote_secondaries is restored on exit', () => {
     expect(promoteSecondariesSysctl('eth0')).toEqual({ path: c4('eth0', 'promote_secondaries'), value: '1', restore: true });
+  });
+});
+
+describe('use_ipvlan (measured against keepalived 2.2.7 in test/kernel/ipvlan.test.ts)', () => {
+  it("the instance's own link: the macvlan with use_vmac, else the ipvlan, else none", () => {
+    const ipvlan = { name: 'ipv51', mode: 'bridge' } as const;
+    expect(ownLinkOf(defaultSpec({ vrid: 51, useVmac: true }))).toBe('vrrp.51');
+    expect(ownLinkOf(defaultSpec({ vrid: 51, ipvlan }))).toBe('ipv51');
+    expect(ownLinkOf(defaultSpec({ vrid: 51 }))).toBeUndefined();
+  });
+  it('an IPv4 instance turns IPv6 off on its ipvlan and touches nothing else; an IPv6 one nothing', () => {
+    expect(ipvlanSysctls({ family: 4 }, 'vrrp.51')).toEqual([{ path: '/proc/sys/net/ipv6/conf/vrrp.51/disable_ipv6', value: '1', restore: false }]);
+    expect(ipvlanSysctls({ family: 6 }, 'vrrp.51')).toEqual([]);
   });
 });
 
