@@ -103,7 +103,7 @@ export interface ReceivedAdvert {
   /** IPv4 TTL or IPv6 hop limit. */
   ttl: number;
   /** The AH header and the whole packet it authenticates (IPv4 v2 with `auth_type AH`). */
-  ah?: { offset: number; spi: number; seq: number; packet: Uint8Array };
+  ah?: { offset: number; spi: number; seq: number; packet: Uint8Array } | undefined;
 }
 
 /** Why a packet does not decode (well-formedness only). */
@@ -128,6 +128,18 @@ function framedVrid(b: Uint8Array): number | undefined {
   return off < b.length ? b[off] : undefined;
 }
 
+/** IPv6 addresses as the socket names them, parsed once: a director hears a handful of peers. */
+const v6Seen = new Map<string, Uint8Array | undefined>();
+function v6Bytes(text: string): Uint8Array | undefined {
+  let b = v6Seen.get(text);
+  if (b === undefined && !v6Seen.has(text)) {
+    if (v6Seen.size >= 256) v6Seen.clear();
+    b = parseAddress(text, 6);
+    v6Seen.set(text, b);
+  }
+  return b;
+}
+
 /**
  * Decodes one received packet, once, for every instance it may be for. IPv4: `bytes` is the
  * whole IP packet (as an IP_HDRINCL raw socket reads it). IPv6: `bytes` is the VRRP message and
@@ -135,23 +147,25 @@ function framedVrid(b: Uint8Array): number | undefined {
  * group ff02::12, for the pseudo-header checksum). Never throws.
  */
 export function decodeReceived(bytes: Uint8Array, meta: ReceiveMeta, family: Family): Received {
-  let payload: Uint8Array;
-  let rx: Omit<ReceivedAdvert, 'advert'>;
+  // The result is built in one literal of one shape (no spread, no property added later): on
+  // the receive path of every advert a spread of the header fields cost 2 µs of 2.5.
   if (family === 6) {
     if (!meta.srcAddress) return { ok: false, drop: 'ipHeaderInvalid', detail: 'IPv6 source address unknown' };
     const dst = meta.dstAddress || VRRP_GROUP6;
-    payload = bytes;
-    rx = { family, src: meta.srcAddress, dst, srcBytes: parseAddress(meta.srcAddress, 6), dstBytes: parseAddress(dst, 6), ttl: meta.ttl ?? ADVERT_TTL };
-  } else {
-    const f = parseIpv4Frame(bytes);
-    if (!f.ok) return { ok: false, drop: f.drop, detail: f.detail, vrid: framedVrid(bytes) };
-    payload = f.payload;
-    rx = { family, src: f.header.src, dst: f.header.dst, srcBytes: bytes.subarray(12, 16), dstBytes: bytes.subarray(16, 20), ttl: f.header.ttl };
-    if (f.ah && f.ahOffset !== undefined) rx.ah = { offset: f.ahOffset, spi: f.ah.spi, seq: f.ah.seq, packet: bytes };
+    const srcBytes = v6Bytes(meta.srcAddress);
+    const dstBytes = v6Bytes(dst);
+    const d = decodeAdvert(bytes, { family, src: srcBytes, dst: dstBytes });
+    if (!d.ok) return { ok: false, drop: d.drop, detail: d.detail, vrid: bytes.length >= 2 ? bytes[1] : undefined };
+    return { ok: true, rx: { family, advert: d.advert, src: meta.srcAddress, dst, srcBytes, dstBytes, ttl: meta.ttl ?? ADVERT_TTL, ah: undefined } };
   }
-  const d = decodeAdvert(payload, { family, src: rx.srcBytes, dst: rx.dstBytes });
-  if (!d.ok) return { ok: false, drop: d.drop, detail: d.detail, vrid: payload.length >= 2 ? payload[1] : undefined };
-  return { ok: true, rx: { ...rx, advert: d.advert } };
+  const f = parseIpv4Frame(bytes);
+  if (!f.ok) return { ok: false, drop: f.drop, detail: f.detail, vrid: framedVrid(bytes) };
+  const srcBytes = bytes.subarray(12, 16);
+  const dstBytes = bytes.subarray(16, 20);
+  const d = decodeAdvert(f.payload, { family, src: srcBytes, dst: dstBytes });
+  if (!d.ok) return { ok: false, drop: d.drop, detail: d.detail, vrid: f.payload.length >= 2 ? f.payload[1] : undefined };
+  const ah = f.ah && f.ahOffset !== undefined ? { offset: f.ahOffset, spi: f.ah.spi, seq: f.ah.seq, packet: bytes } : undefined;
+  return { ok: true, rx: { family, advert: d.advert, src: f.header.src, dst: f.header.dst, srcBytes, dstBytes, ttl: f.header.ttl, ah } };
 }
 
 function checkTtl(u: ReceivedAdvert, p: ReceivePolicy): ReceiveResult | undefined {
