@@ -50,6 +50,9 @@ export interface ReceivedDatagram {
   packet?: Buffer;
   /** IPv4 only: the IP header, a view into `packet`. */
   ipHeader?: Buffer;
+  /** IPv6 only: source and destination as read from the kernel (the pseudo-header checksum needs them). */
+  sourceBytes?: Uint8Array;
+  destinationBytes?: Uint8Array;
 }
 
 /** Options of {@link VrrpSocket.open}. */
@@ -306,17 +309,20 @@ export class VrrpSocket {
   private parseV6(n: number): ReceivedDatagram {
     let ttl = -1;
     let destination = '';
+    let destinationBytes: Uint8Array | undefined;
     let ifIndex = this.ifIndex;
     for (const m of this.recvHdr.controlMessages()) {
       if (m.level !== c.IPPROTO_IPV6) continue;
       if (m.type === c.IPV6_HOPLIMIT && m.data.length >= 4) ttl = m.data.readInt32LE(0);
       if (m.type === c.IPV6_PKTINFO && m.data.length >= 20) {
-        destination = formatIpv6(m.data.subarray(0, 16));
+        destinationBytes = Uint8Array.prototype.slice.call(m.data, 0, 16);
+        destination = formatIpv6(destinationBytes);
         ifIndex = m.data.readInt32LE(16);
       }
     }
     const source = sockaddrText(this.recvHdr.name);
-    return { family: 'ipv6', payload: Buffer.from(this.recvHdr.data.subarray(0, n)), source, destination, ttl, ifIndex };
+    const sourceBytes = Uint8Array.prototype.slice.call(this.recvHdr.name, 8, 24);
+    return { family: 'ipv6', payload: Buffer.from(this.recvHdr.data.subarray(0, n)), source, destination, ttl, ifIndex, sourceBytes, destinationBytes };
   }
 
   private drop(reason: SocketDropReason, detail: string): void {

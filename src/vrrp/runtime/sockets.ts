@@ -103,7 +103,7 @@ export class VrrpSockets {
   private demux(e: Entry, d: ReceivedDatagram): void {
     const ifname = e.sock.ifName;
     const family = d.family === 'ipv4' ? 4 : 6;
-    const r = decodeReceived(d.packet ?? d.payload, { srcAddress: d.source, dstAddress: d.destination, ttl: d.ttl, ifname }, family);
+    const r = decodeReceived(d.packet ?? d.payload, { srcAddress: d.source, dstAddress: d.destination, srcBytes: d.sourceBytes, dstBytes: d.destinationBytes, ttl: d.ttl, ifname }, family);
     const vrid = r.ok ? r.rx.advert.vrid : r.vrid;
     let delivered = false;
     for (const inst of e.instances) {
