@@ -53,6 +53,10 @@ class CheckerChild implements ChildBody {
   private appliedSyncRole: SyncRole | undefined;
   /** Whether kad started the sync daemons running now (so stops them on 'none' and at stop). */
   private syncDaemonOwned = false;
+  /** Set by started(): the VRRP states replayed before it are recorded, not yet acted on. */
+  private live = false;
+  /** Whether a VRRP child runs for the current configuration (it drives the sync daemon role). */
+  private vrrpRuns = false;
 
   constructor(private readonly opts: ChildOptions, private readonly log: Logger) {}
 
@@ -90,7 +94,8 @@ class CheckerChild implements ChildBody {
     warnRootScripts(config, 'check', this.log);
     const scripts = this.useScripts(config);
     // notify_fifo_script is started by one child: the VRRP child when it runs, else this one.
-    const runsSharedScript = !planChildren(this.opts.cli, summaryOf(config)).vrrp;
+    this.vrrpRuns = planChildren(this.opts.cli, summaryOf(config)).vrrp;
+    const runsSharedScript = !this.vrrpRuns;
     this.fifo = new NotifyFifoWriter({ kind: 'lvs', runsSharedScript, runner: scripts, log: this.log, clock: this.clock });
     this.fifo.configure(config.global.notifyFifos);
     this.sched = new Scheduler(config, { clock: this.clock, log: this.log, port: this.port, runScript: this.runNotify, scripts, fifo: this.fifo });
@@ -105,6 +110,7 @@ class CheckerChild implements ChildBody {
    * backup and back.
    */
   started(): void {
+    this.live = true;
     this.applySyncRole();
   }
 
@@ -115,9 +121,11 @@ class CheckerChild implements ChildBody {
    * start (ipvsadm --start-daemon) is left alone while the configuration asks for none.
    */
   private applySyncRole(): void {
-    if (!this.sched || !this.port) return;
+    // The replayed states are only recorded until started(): one of another instance first would
+    // otherwise switch a running master daemon to backup and back.
+    if (!this.live || !this.sched || !this.port) return;
     const config = this.sched.currentConfig;
-    const role = syncRole(config, this.sched.vrrpStateMap, planChildren(this.opts.cli, summaryOf(config)).vrrp);
+    const role = syncRole(config, this.sched.vrrpStateMap, this.vrrpRuns);
     if (role === this.appliedSyncRole) return;
     this.appliedSyncRole = role;
     if (role === 'none' && !this.syncDaemonOwned) return;
@@ -137,6 +145,7 @@ class CheckerChild implements ChildBody {
     this.scripts?.setPolicy(config.global);
     this.fifo?.configure(config.global.notifyFifos);
     this.sched.reload(config);
+    this.vrrpRuns = planChildren(this.opts.cli, summaryOf(config)).vrrp;
     this.appliedSyncRole = undefined;
     this.applySyncRole();
     send({ type: 'reloaded', ok: true });

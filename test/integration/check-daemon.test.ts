@@ -166,12 +166,19 @@ virtual_server 127.0.0.100 80 {
       d.proc.kill('SIGKILL');
       await d.exited;
     }
-    // The state the instance reached before the checker was running, replayed right after the
-    // configuration (what the supervisor does): the daemon ends up master without a new report.
-    const e = forkChecker(withInstance, { KAD_CHECK_DRY_RUN: '1', TMPDIR: dir }, [{ type: 'vrrp-state', instance: 'VI_1', state: 'MASTER' }]);
+    // The states the instances reached before the checker was running, replayed right after the
+    // configuration (what the supervisor does), another instance's first: the daemon becomes
+    // master once, never backup on the way (that would stop a running master daemon).
+    const two = join(dir, 'sync4.conf');
+    writeFileSync(two, `global_defs {\n  lvs_sync_daemon lo VI_1\n}\n${vi}${vi.replace('VI_1', 'VI_2').replace('51', '52')}${vs}`);
+    const e = forkChecker(two, { KAD_CHECK_DRY_RUN: '1', TMPDIR: dir }, [
+      { type: 'vrrp-state', instance: 'VI_2', state: 'BACKUP' },
+      { type: 'vrrp-state', instance: 'VI_1', state: 'MASTER' },
+    ]);
     try {
       await e.waitFor(() => (roles(e).at(-1) === 'master' ? true : undefined));
-      expect(roles(e).filter((r) => r === 'master')).toHaveLength(1);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(roles(e)).toEqual(['master']);
     } finally {
       e.proc.kill('SIGKILL');
       await e.exited;
