@@ -157,6 +157,8 @@ function unicastPeers(n: Node, d: InstanceDraft, cx: Cx): void {
 
 /** A MAC of 6 octets, or of 5 (the VRID is the sixth, keepalived.conf(5)). */
 const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){4,5}$/i;
+/** A name the kernel refuses for a link: over IFNAMSIZ-1 characters, or with a space, '/' or ':'. */
+const badIfName = (t: string): boolean => t.length > 15 || /[\s/:]/.test(t);
 
 const IGNORED_INSTANCE = [
   'debug', 'track_src_ip', 'vrf', 'native_ipv6',
@@ -187,7 +189,7 @@ function useIpvlan(n: Node, d: InstanceDraft, cx: Cx): void {
       if (v.address) again('ipvlan address');
       else v.address = addr;
     } else if (v.name !== undefined) again('IPVLAN interface');
-    else if (a.text.length > 15 || /[\s/:]/.test(a.text)) cx.report(a, 'KAD_ERR_CONFIG_INVALID_VALUE', `(${d.name}) IPVLAN interface name '${a.text}' too long or not valid - ignoring`);
+    else if (badIfName(a.text)) cx.report(a, 'KAD_ERR_CONFIG_INVALID_VALUE', `(${d.name}) IPVLAN interface name '${a.text}' too long or not valid - ignoring`);
     else v.name = a.text;
   }
   d.ipvlan = v;
@@ -245,7 +247,7 @@ export const INSTANCE_TABLE: Table<InstanceDraft> = registerTable<InstanceDraft>
     for (const a of n.args) {
       if (MAC_RE.test(a.text)) d.vmacMac = a.text.toLowerCase();
       else if (d.vmacName !== undefined) cx.report(a, 'KAD_ERR_CONFIG_INVALID_VALUE', `use_vmac: unexpected '${a.text}' after the interface name`);
-      else if (a.text.length > 15 || /[\s/:]/.test(a.text)) cx.report(a, 'KAD_ERR_CONFIG_INVALID_VALUE', `use_vmac: '${a.text}' is not a valid interface name (at most 15 characters, no '/' or ':')`);
+      else if (badIfName(a.text)) cx.report(a, 'KAD_ERR_CONFIG_INVALID_VALUE', `use_vmac: '${a.text}' is not a valid interface name (at most 15 characters, no '/' or ':')`);
       else d.vmacName = a.text;
     }
   },

@@ -15,6 +15,7 @@ import type { Announcer } from './announcer.js';
 import type { LinkChange, LinkTable } from './links.js';
 import type { VrrpSockets } from './sockets.js';
 import type { TrackerRegistry } from './track/registry.js';
+import { sameModel } from './reload-plan.js';
 import { ownLinkOf } from './vmac-plan.js';
 import type { Vmacs } from './vmac.js';
 
@@ -153,7 +154,7 @@ export class HostEvents {
       const old = before.get(name)?.spec;
       const now = config.vrrpInstances.find((x) => x.name === name);
       const was = old && ownLinkOf(old);
-      if (!was || (now && ownLinkOf(now) === was && now.useVmac === old.useVmac && JSON.stringify(now.ipvlan) === JSON.stringify(old.ipvlan))) continue;
+      if (!was || (now && ownLinkOf(now) === was && now.useVmac === old.useVmac && sameModel(now.ipvlan, old.ipvlan))) continue;
       this.waiting.add(name);
       await this.s.vmacs.remove(name);
     }

@@ -30,7 +30,7 @@ import { AddressQueue, allAddresses } from './addresses.js';
 import { HostEvents } from './host-events.js';
 import { SysctlGuard } from './sysctls.js';
 import { startupDelayMs } from './startup-plan.js';
-import { addrVmacOf, promoteSecondariesSysctl, vmacNameOf } from './vmac-plan.js';
+import { addrVmacOf, ownLinkOf, promoteSecondariesSysctl, vmacNameOf } from './vmac-plan.js';
 import { Vmacs } from './vmac.js';
 import { Announcer } from './announcer.js';
 import { VipFirewall } from './firewall.js';
@@ -326,7 +326,7 @@ export class VrrpRuntime {
       }
       return undefined;
     }
-    const own = spec.useVmac || spec.ipvlan !== undefined;
+    const own = ownLinkOf(spec) !== undefined;
     const vmac = spec.useVmac ? await this.vmacs.ensure(spec, link) : spec.ipvlan ? await this.vmacs.ensureIpvlan(spec, spec.ipvlan, link) : undefined;
     if (own && !vmac) return undefined;
     await this.vmacs.ensureAddrs(spec, ifName, allAddresses(spec));
@@ -358,7 +358,7 @@ export class VrrpRuntime {
     const key: SocketKey = { ifName: sendIf, family: spec.family, unicast, ah: spec.family === 4 && spec.version === 2 && spec.auth.type === 'AH' };
     const sock = this.sockets.socketFor(key, unicast ? undefined : mcastGroup);
     const ref: { inst?: Instance } = {};
-    const ports = this.portsFor(spec, this.vipIfOf(spec), (bytes, dest) => {
+    const ports = this.portsFor(spec, (bytes, dest) => {
       const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       return spec.family === 4 ? sock.sendIpv4Packet(buf, dest) : sock.send(buf, { destination: dest, source: primary });
     }, () => ref.inst);
@@ -372,7 +372,6 @@ export class VrrpRuntime {
 
   private portsFor(
     spec: VrrpInstance,
-    ifName: string,
     send: (bytes: Uint8Array, dest: string) => SendResult,
     inst: () => Instance | undefined,
   ): InstancePorts {
