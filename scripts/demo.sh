@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh >/dev/null # also builds (npm ci, or npm run build)
-if [ "${1:-}" = "--vrrp-only" ]; then
-  exec bash scripts/demo-vrrp.sh
-fi
+for a in "$@"; do
+  [ "$a" = "--vrrp-only" ] && exec bash scripts/demo-vrrp.sh
+done
 exec node --import tsx scripts/demo/host.ts "$@"

@@ -7,12 +7,11 @@
 import { existsSync } from 'node:fs';
 import { PROJECT_DIR, bundleGuest, ensureBuilt, guestNode, runInUml, umlUnavailableReason } from '../../test/kernel/uml.js';
 
-
 function parseFlags(argv: readonly string[]): { short: boolean; keep: boolean } {
   const known = new Set(['--short', '--keep']);
   const bad = argv.filter((a) => !known.has(a));
   if (bad.length > 0) {
-    console.error(`demo: unknown option ${bad.join(' ')} (options: --short, --keep, --vrrp-only)`);
+    console.error(`demo: unknown option ${bad.join(' ')} (options: --short, --keep; scripts/demo.sh takes --vrrp-only)`);
     process.exit(2);
   }
   return { short: argv.includes('--short') || process.env.KAD_DEMO_SHORT === '1', keep: argv.includes('--keep') };

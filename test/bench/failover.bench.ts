@@ -6,10 +6,11 @@
 // - graceful: SIGTERM; from the priority-0 advert to the VIP on the backup, limit Skew_Time;
 // - CPU seconds and RSS of the VRRP child over `seconds` (default 60) at 1, 50 and 200 instances
 //   (one director, all MASTER).
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { masterDownIntervalMs, skewTimeMs } from '../../src/vrrp/protocol/timers.js';
 import { authBlock, ensureBuilt, Lab, measureTakeover, sleep, vrrpInstance, waitForHolder, type Daemon } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
+import { cpuSeconds, manyConf, vrrpChildPid } from './report/proc.js';
 import { emitResult, stats, type Cell, type FailoverCell } from './report/result.js';
 
 const RUNS = Number(process.argv[2] ?? 5);
@@ -20,12 +21,6 @@ type Version = 2 | 3;
 
 const pairConf = (prio: number, version: Version): string =>
   vrrpInstance({ name: 'VI_1', vrid: 51, priority: prio, vips: [`${VIP}/24`], lines: version === 2 ? authBlock('PASS', 'secret1') : 'version 3' });
-
-function manyConf(m: number): string {
-  let out = '';
-  for (let i = 1; i <= m; i++) out += vrrpInstance({ vrid: i, priority: 100, vips: [`10.240.${Math.floor(i / 250)}.${(i % 250) + 1}/16`] });
-  return out;
-}
 
 const start = (lab: Lab, impl: Impl, i: number, conf: string): Daemon =>
   impl === 'kad' ? lab.startKad(i, conf) : lab.startKeepalived(i, conf);
@@ -61,25 +56,13 @@ async function latency(impl: Impl, version: Version): Promise<{ hard: number[]; 
   return out;
 }
 
-function vrrpChildPid(impl: Impl, lab: Lab): number {
-  const pattern = impl === 'kad' ? /^kad0-\d+_vrrp\.pid$/ : /^ka0-\d+_vrrp\.pid$/;
-  const f = readdirSync(lab.dir).find((n) => pattern.test(n));
-  if (!f) throw new Error(`no VRRP pid file for ${impl}`);
-  return Number(readFileSync(`${lab.dir}/${f}`, 'utf8').trim());
-}
-
-function cpuSeconds(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
-
 const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
 async function steady(impl: Impl, m: number): Promise<{ cpuS: number; rssMb: number }> {
   const lab = Lab.create({ directors: 1 });
   const d = start(lab, impl, 0, manyConf(m));
   await sleep(6000); // every instance MASTER (Master_Down_Interval ≈ 3.6 s)
-  const pid = vrrpChildPid(impl, lab);
+  const pid = vrrpChildPid(lab, impl === 'kad' ? 'kad' : 'ka');
   const c0 = cpuSeconds(pid);
   await sleep(STEADY_S * 1000);
   const res = { cpuS: cpuSeconds(pid) - c0, rssMb: rssMb(pid) };

@@ -54,7 +54,7 @@ function runOne(p: BenchPlan, label: string, o: Options, boundS: number): Promis
   const secs = (): number => (performance.now() - t0) / 1000;
   const child = spawn(process.execPath, ['--import', 'tsx', p.file, ...p.args], {
     cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...BENCH_ENV.env, ...p.env, BENCH_OUT_DIR: o.out, BENCH_QUICK: o.quick ? '1' : '0' },
+    env: { ...BENCH_ENV.env, ...p.env, BENCH_OUT_DIR: o.out },
   });
   let last = '';
   const onData = (chunk: Buffer): void => {

@@ -15,6 +15,7 @@ import { getFromSocket } from '../../src/cli/status.js';
 import { ROOT } from '../helpers/build.js';
 import { Daemon, ensureBuilt, Lab, sleep, waitUntil } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
+import { cpuSeconds } from './report/proc.js';
 import { emitResult, stats } from './report/result.js';
 
 const WINDOW_S = Number(process.env.WINDOW_S ?? 45);
@@ -34,11 +35,6 @@ function config(): string {
     out.push('}');
   }
   return out.join('\n') + '\n';
-}
-
-function cpuSeconds(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(f[11]) + Number(f[12])) / 100;
 }
 
 const treeCpu = (pids: readonly number[]): number => pids.reduce((s, p) => s + cpuSeconds(p), 0);

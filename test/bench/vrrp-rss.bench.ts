@@ -6,36 +6,24 @@
 // (KAD_BENCH_NODE_FLAGS) reach the child through NODE_OPTIONS (parent and child alike). Prints a
 // markdown table for docs/benchmarks.md ("VRRP failover and steady-state cost").
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { ensureBuilt, Lab, sleep, vrrpInstance } from '../helpers/lab.js';
+import { readFileSync } from 'node:fs';
+import { ensureBuilt, Lab, sleep } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
+import { cpuSeconds, manyConf, vrrpChildPid } from './report/proc.js';
 
 const STEADY_S = Number(process.argv[2] ?? 30);
 /** Node flag sets to compare, `;`-separated in KAD_BENCH_NODE_FLAGS (an empty entry: none). */
 const FLAGS = (process.env.KAD_BENCH_NODE_FLAGS ?? ';--max-semi-space-size=1').split(';');
 const INSTANCES = [1, 200];
 
-function manyConf(m: number): string {
-  let out = '';
-  for (let i = 1; i <= m; i++) out += vrrpInstance({ vrid: i, priority: 100, vips: [`10.240.${Math.floor(i / 250)}.${(i % 250) + 1}/16`] });
-  return out;
-}
-
 const mb = (text: string, key: string): number => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(text)?.[1] ?? NaN) / 1024;
-
-function cpuSeconds(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
 
 async function measure(m: number, flags: string): Promise<string> {
   const lab = Lab.create({ directors: 1 });
   const d = lab.startKad(0, manyConf(m), { env: flags ? { NODE_OPTIONS: flags } : {} });
   try {
     await sleep(6000);
-    const f = readdirSync(lab.dir).find((n) => /^kad0-\d+_vrrp\.pid$/.test(n));
-    if (!f) throw new Error('no VRRP pid file');
-    const pid = Number(readFileSync(`${lab.dir}/${f}`, 'utf8').trim());
+    const pid = vrrpChildPid(lab, 'kad');
     const c0 = cpuSeconds(pid);
     await sleep(STEADY_S * 1000);
     const cpu = cpuSeconds(pid) - c0;

@@ -50,7 +50,6 @@ export function stats(xs: readonly number[], digits = 1): Stats | undefined {
   return { median, min: s[0]!, max: s[s.length - 1]!, n: s.length, digits };
 }
 
-export const isStats = (c: Cell): c is Stats => typeof c === 'object' && c !== null && 'median' in c;
 
 /** `median (min–max)`, or the bare value for a single sample. */
 export function formatCell(c: Cell): string {

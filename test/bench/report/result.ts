@@ -7,9 +7,6 @@ import { renderTable, type BenchResult } from './markdown.js';
 
 export { stats, type BenchResult, type BenchTable, type Cell, type FailoverCell, type Stats } from './markdown.js';
 
-/** True in `npm run bench -- --quick` (the runner passes shortened parameters and sets this). */
-export const quickMode = (): boolean => process.env.BENCH_QUICK === '1';
-
 export function emitResult(result: BenchResult): void {
   for (const t of result.tables) {
     process.stdout.write(`\n${t.caption ? `${t.caption}\n\n` : ''}${renderTable(t)}\n`);
