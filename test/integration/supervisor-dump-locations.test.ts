@@ -142,7 +142,7 @@ describe.skipIf(why !== undefined)('dump and pid file locations of a live kad', 
       writeFileSync(kad.confFile, conf.replace(`instance ${inst}`, `instance ${inst}x`));
       kad.proc.kill('SIGHUP');
       await waitUntil(() => kad.output.includes('Cannot change instance name at a reload - please restart kad'), 5000, 'reload refused');
-      rmSync(files[0] ?? '');
+      for (const f of files) rmSync(f);
       await dumpTo(kad, 'SIGUSR1', files);
       expect(existsSync(vrrpPid)).toBe(true);
     } finally {
@@ -155,7 +155,7 @@ describe.skipIf(why !== undefined)('dump and pid file locations of a live kad', 
     const kaLab = Lab.create({ directors: 1, segments: [{ ifName: 'eth0', ipv4Prefix: '10.231.7' }] });
     const plain = vrrpInstance({ name: 'VI_1', vrid: 57, priority: 100, vips: [`${VIP}/24`] });
     const ka = kaLab.startKeepalived(0, `global_defs {\n  router_id dumploc\n}\n${plain}`);
-    const kad = startKad(lab, 'c.conf', `global_defs {\n  router_id dumploc\n  json_version 2\n}\n${plain}`, ['-P']);
+    const kad = startKad(lab, 'c.conf', `global_defs {\n  router_id dumploc\n  json_version 2\n}\n${plain}`, ['-P', '-p', dir('c.pid'), '-r', dir('c_vrrp.pid')]);
     try {
       await Promise.all([waitForHolder(kaLab, VIP, 0, 15_000), waitForHolder(lab, VIP, 0, 15_000)]);
       await dumpTo(ka, SIGJSON, [join(kaLab.dir, 'keepalived.json')]);

@@ -7,9 +7,10 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, Lab, sleep, vrrpInstance, waitForHolder, waitUntil, type Daemon, type LabPacket } from '../helpers/lab.js';
 import { cleanupAll, netnsUnavailableReason } from '../helpers/netns.js';
+import { keepalivedUnavailableReason } from '../helpers/keepalived.js';
 import { requirement } from '../helpers/requirement.js';
 
-const why = requirement('vrrp-vmac-addr', netnsUnavailableReason());
+const why = requirement('vrrp-vmac-addr', netnsUnavailableReason() ?? keepalivedUnavailableReason());
 
 const BASE_VIP = '10.231.0.150';
 const VIP1 = '10.232.0.150';
