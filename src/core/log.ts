@@ -6,6 +6,7 @@
  * process entry points through LogOptions; tests use memoryLogger() and assert on records.
  */
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { beforeExtension } from './file-name.js';
 
 export type { Logger } from 'pino';
 
@@ -105,10 +106,7 @@ export function readableMessage(rec: LogRecord): string {
 /** -g path for this process: FILE or $TMPDIR/kad.log, with the child suffix before the extension. */
 export function logFilePath(flag: string | true, proc: LogProcess, tmpDir: string): string {
   const base = flag === true ? `${tmpDir}/kad.log` : flag;
-  const suffix = FILE_SUFFIX[proc];
-  const slash = base.lastIndexOf('/');
-  const dot = base.lastIndexOf('.');
-  return dot > slash + 1 ? `${base.slice(0, dot)}${suffix}${base.slice(dot)}` : `${base}${suffix}`;
+  return beforeExtension(base, FILE_SUFFIX[proc]);
 }
 
 /** A destination that renders each record with `render` and hands the text to `sink`. */

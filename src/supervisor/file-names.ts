@@ -22,14 +22,15 @@
  * keepalived 2.2.7's pid files show from the default mount namespace. A pid file given with
  * -p/-r/-c is kept.
  */
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { GlobalDefs } from '../config/model.js';
+import { beforeExtension } from '../core/file-name.js';
 
 /** The dump files, by who writes them. */
 export type DumpFile = 'parentData' | 'vrrpData' | 'checkData' | 'stats' | 'json';
 
 /** keepalived's dump file names. */
-export const DUMP_FILES: Readonly<Record<DumpFile, string>> = Object.freeze({
+const DUMP_FILES: Readonly<Record<DumpFile, string>> = Object.freeze({
   parentData: 'keepalived_parent.data',
   vrrpData: 'keepalived.data',
   checkData: 'keepalived_check.data',
@@ -45,17 +46,8 @@ export interface NamingInput {
 }
 
 /** The network namespace kad runs for: -s, else net_namespace. */
-export function netNamespaceOf(n: NamingInput): string | undefined {
+function netNamespaceOf(n: NamingInput): string | undefined {
   return n.namespace ?? n.global?.netNamespace;
-}
-
-/** `path` with `insert` before the extension of its last component (appended when it has none). */
-export function beforeExtension(path: string, insert: string): string {
-  const base = basename(path);
-  const dot = base.lastIndexOf('.');
-  if (dot <= 0) return path + insert;
-  const at = path.length - base.length + dot;
-  return path.slice(0, at) + insert + path.slice(at);
 }
 
 /** A configured location: none → the dump directory; a trailing '/' → that directory; else the file itself. */

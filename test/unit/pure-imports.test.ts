@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 const PURE = [
   'src/core/addr.ts',
   'src/core/clock.ts',
+  'src/core/file-name.ts',
   'src/core/inet-checksum.ts',
   'src/core/ipv4-header.ts',
   'src/core/rate-limit.ts',

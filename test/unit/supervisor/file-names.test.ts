@@ -6,7 +6,8 @@
 // `instance` in /run/keepalived, in /run/keepalived/NAMESPACE with a namespace (use_pid_dir alone:
 // the default names there), as keepalived 2.2.7 lays them out.
 import { describe, expect, it } from 'vitest';
-import { beforeExtension, dumpFilePath, pidFilePaths, type DumpFile, type NamingInput } from '../../../src/supervisor/file-names.js';
+import { beforeExtension } from '../../../src/core/file-name.js';
+import { dumpFilePath, pidFilePaths, type DumpFile, type NamingInput } from '../../../src/supervisor/file-names.js';
 import { DEFAULT_CHECKERS_PID_FILE, DEFAULT_PID_FILE, DEFAULT_VRRP_PID_FILE } from '../../../src/core/options.js';
 
 const ALL: DumpFile[] = ['parentData', 'vrrpData', 'checkData', 'stats', 'json'];
