@@ -75,7 +75,13 @@ describe.skipIf(skip !== undefined)('npm run demo (short, --keep)', () => {
     expect(f.advertGapMs!, output).toBeLessThan(mdi + 1500);
     expect(f.killToAdvertMs!, output).toBeLessThan(mdi + 1500);
     expect(f.killToGarpMs, output).toBeDefined();
+    // The VIPs reached the backup (the lab's wait gives up at 20 s) and the client is served through it.
+    expect(f.killToVipMs, output).toBeLessThan(mdi + 3000);
+    expect((f.spread.RS1 ?? 0) + (f.spread.RS2 ?? 0), output).toBeGreaterThan(0);
     expect(summary.restore.startToAdvertMs, output).toBeDefined();
+    // The restored master took the VIPs back (the wait gives up at 90 s) and serves the client again.
+    expect(summary.restore.startToVipMs, output).toBeLessThan(80_000);
+    expect((summary.restore.spread.RS1 ?? 0) + (summary.restore.spread.RS2 ?? 0), output).toBeGreaterThan(0);
   });
 
   it('a stopped real server leaves the table, its traffic goes to the other; started again, it comes back', () => {

@@ -49,6 +49,9 @@ describe.skipIf(skip !== undefined)('LVS-NAT director pair: VRRP moves the VIPs,
     console.log(`pair: sync daemon roles the master's checkers applied: ${roles.join(', ')}`);
     expect(roles.filter((r) => r === 'master').length, log()).toBeGreaterThanOrEqual(2);
     expect(roles.at(-1)).toBe('master');
+    // The new checker heard both instances' states replayed and went straight to master (a
+    // backup on the way would have stopped the running master daemon).
+    expect(out.syncRolesAfterRespawn, log()).toEqual(['master']);
   });
 
   it("before the failover the backup's table holds the connection made through the master, not the control", () => {

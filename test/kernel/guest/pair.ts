@@ -72,7 +72,8 @@ async function hold(name: string): Promise<Held> {
 async function respawnChecker(): Promise<void> {
   const pidFile = `${scratch}/kaddir1-chk.pid`;
   const old = readFileSync(pidFile, 'utf8').trim();
-  const masters = syncRoles('kaddir1').filter((r) => r === 'master').length;
+  const before = syncRoles('kaddir1');
+  const masters = before.filter((r) => r === 'master').length;
   process.kill(Number(old), 'SIGKILL');
   const t0 = Date.now();
   await until(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== old && syncRoles('kaddir1').filter((r) => r === 'master').length > masters, 40_000);
@@ -80,6 +81,7 @@ async function respawnChecker(): Promise<void> {
   out.checkerRespawnMs = Date.now() - t0;
   out.daemonsDir1Respawned = daemons('kaddir1');
   out.syncRolesDir1 = syncRoles('kaddir1');
+  out.syncRolesAfterRespawn = syncRoles('kaddir1').slice(before.length);
 }
 
 async function start(): Promise<ChildProcess[]> {
