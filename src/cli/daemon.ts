@@ -13,18 +13,22 @@ import { runParent } from '../supervisor/run.js';
 
 /**
  * The options with the pid files the configuration asks for (unchanged when it cannot be read),
- * the pid directories they need, created here, and the read itself (the supervisor starts from
- * it instead of reading the file again).
+ * the pid directories they need, and the read itself (the supervisor starts from it instead of
+ * reading the file again). The launching process only needs the pid file's name to wait for.
  */
-export function withConfiguredPidFiles(opts: CliOptions): { opts: CliOptions; dirs: string[]; read: ConfigRead } {
+function withConfiguredPidFiles(opts: CliOptions): { opts: CliOptions; dirs: string[]; read: ConfigRead } {
   const read = readConfig(opts.useFile, readOptions(opts));
   const { dirs, ...files } = pidFilePaths({ global: read.config?.global, namespace: opts.namespace }, opts, opts.explicitPidFiles ?? []);
+  return { opts: { ...opts, ...files }, dirs, read };
+}
+
+/** Create the pid directories (the daemon does, and removes them again when it ends). */
+function makeDirs(dirs: readonly string[]): void {
   try {
     for (const dir of dirs) mkdirSync(dir, { recursive: true, mode: 0o755 });
   } catch {
     // writing the pid file then fails with the reason
   }
-  return { opts: { ...opts, ...files }, dirs, read };
 }
 
 /** Remove the pid directories again if nothing else is in them (keepalived's remove_pid_dir). */
@@ -45,6 +49,7 @@ export async function runDaemon(cliOpts: CliOptions): Promise<number> {
   }
   // The marker is for this process only; children and scripts must not inherit it.
   delete process.env[DAEMONIZED_ENV];
+  makeDirs(dirs);
   const code = await runParent(opts, { firstRead: read });
   removeEmptyDirs(dirs);
   // Exit promptly even if a library left a handle open; normal exits happen before this fires.

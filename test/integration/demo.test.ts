@@ -55,9 +55,21 @@ describe.skipIf(skip !== undefined)('npm run demo (short, --keep)', () => {
     console.log(`demo: summary after ${Date.now() - started} ms\n${output.slice(output.indexOf('== summary'))}`);
   }, 300_000);
 
-  afterAll(() => {
-    if (demo?.exitCode === null) demo.kill('SIGKILL');
-  });
+  afterAll(async () => {
+    if (demo?.exitCode !== null) return;
+    // SIGINT lets the demo halt its guest and remove its scratch directory; SIGKILL would leave
+    // the kept guest (its own process group) running.
+    demo.kill('SIGINT');
+    await Promise.race([exited(), new Promise((r) => setTimeout(r, 20_000))]);
+    if (demo.exitCode === null) demo.kill('SIGKILL');
+    for (const pid of processesNaming(`umid=kad${demo.pid}x`)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }, 30_000);
 
   it('before the failover the client is served by both real servers, 2:1', () => {
     expect(summary.spreadBefore.RS1, output).toBeGreaterThan(0);
