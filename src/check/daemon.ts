@@ -11,7 +11,7 @@ import type { ChildOptions, ParentMessage } from '../supervisor/ipc.js';
 import type { Logger } from '../core/log.js';
 import { EXIT_FATAL, runChild, sendToParent as send, type ChildBody } from '../supervisor/child-entry.js';
 import type { IpvsPort } from '../ipvs/port.js';
-import { syncRole, type SyncRole } from '../ipvs/sync-daemon.js';
+import { syncDaemonInstance, syncRole, type SyncRole } from '../ipvs/sync-daemon.js';
 import { writeDumpFile } from '../supervisor/dump-files.js';
 import { formatCheckData } from './dump.js';
 import { MemoryPort } from './memory-port.js';
@@ -53,8 +53,6 @@ class CheckerChild implements ChildBody {
   private appliedSyncRole: SyncRole | undefined;
   /** Whether kad started the sync daemons running now (so stops them on 'none' and at stop). */
   private syncDaemonOwned = false;
-  /** Set by started(): the VRRP states replayed before it are recorded, not yet acted on. */
-  private live = false;
   /** Whether a VRRP child runs for the current configuration (it drives the sync daemon role). */
   private vrrpRuns = false;
 
@@ -104,13 +102,7 @@ class CheckerChild implements ChildBody {
     return undefined;
   }
 
-  /**
-   * The sync daemon role is first applied here, after the VRRP states the parent replayed: a
-   * checker respawned on the master keeps the running master daemon instead of switching it to
-   * backup and back.
-   */
   started(): void {
-    this.live = true;
     this.applySyncRole();
   }
 
@@ -121,10 +113,13 @@ class CheckerChild implements ChildBody {
    * start (ipvsadm --start-daemon) is left alone while the configuration asks for none.
    */
   private applySyncRole(): void {
-    // The replayed states are only recorded until started(): one of another instance first would
-    // otherwise switch a running master daemon to backup and back.
-    if (!this.live || !this.sched || !this.port) return;
+    if (!this.sched || !this.port) return;
     const config = this.sched.currentConfig;
+    // An instance-driven role waits until that instance's state is known (the VRRP child reports
+    // it at start, the parent replays it to a respawned checker, in any order with the others):
+    // acting before would switch a running master daemon to backup and back.
+    const driver = syncDaemonInstance(config);
+    if (driver !== undefined && this.vrrpRuns && !this.sched.vrrpStateMap.has(driver)) return;
     const role = syncRole(config, this.sched.vrrpStateMap, this.vrrpRuns);
     if (role === this.appliedSyncRole) return;
     this.appliedSyncRole = role;

@@ -124,7 +124,7 @@ virtual_server 127.0.0.100 80 {
     }
   });
 
-  it('lvs_sync_daemon follows the VRRP state of its instance; without an instance master and backup run from the start', async () => {
+  it('lvs_sync_daemon follows the VRRP state of its instance once it is known; without an instance master and backup run from the start', async () => {
     const tcpPort = await freePort();
     const vs = `virtual_server 127.0.0.100 80 {
   delay_loop 1
@@ -144,6 +144,11 @@ virtual_server 127.0.0.100 80 {
     writeFileSync(withInstance, `global_defs {\n  lvs_sync_daemon lo VI_1\n}\n${vi}${vs}`);
     const c = forkChecker(withInstance, { KAD_CHECK_DRY_RUN: '1', TMPDIR: dir });
     try {
+      // Until the VRRP child reports VI_1 (BACKUP at its start) the role waits.
+      await c.waitFor(() => c.messages.find((m) => m.type === 'ready'));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(roles(c)).toEqual([]);
+      c.proc.send({ type: 'vrrp-state', instance: 'VI_1', state: 'BACKUP' });
       // Log records come over stdout, IPC messages over the channel: wait for the record itself.
       await c.waitFor(() => (roles(c).length === 1 ? true : undefined));
       expect(roles(c)).toEqual(['backup']);
@@ -167,8 +172,9 @@ virtual_server 127.0.0.100 80 {
       await d.exited;
     }
     // The states the instances reached before the checker was running, replayed right after the
-    // configuration (what the supervisor does), another instance's first: the daemon becomes
-    // master once, never backup on the way (that would stop a running master daemon).
+    // configuration (what the supervisor does), another instance's first, whether they arrive
+    // before the checker has started or after: the daemon becomes master once, never backup on
+    // the way (that would stop a running master daemon).
     const two = join(dir, 'sync4.conf');
     writeFileSync(two, `global_defs {\n  lvs_sync_daemon lo VI_1\n}\n${vi}${vi.replace('VI_1', 'VI_2').replace('51', '52')}${vs}`);
     const e = forkChecker(two, { KAD_CHECK_DRY_RUN: '1', TMPDIR: dir }, [
@@ -182,6 +188,18 @@ virtual_server 127.0.0.100 80 {
     } finally {
       e.proc.kill('SIGKILL');
       await e.exited;
+    }
+    const late = forkChecker(two, { KAD_CHECK_DRY_RUN: '1', TMPDIR: dir });
+    try {
+      await late.waitFor(() => late.messages.find((m) => m.type === 'ready'));
+      late.proc.send({ type: 'vrrp-state', instance: 'VI_2', state: 'BACKUP' });
+      late.proc.send({ type: 'vrrp-state', instance: 'VI_1', state: 'MASTER' });
+      await late.waitFor(() => (roles(late).at(-1) === 'master' ? true : undefined));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(roles(late)).toEqual(['master']);
+    } finally {
+      late.proc.kill('SIGKILL');
+      await late.exited;
     }
     // No lvs_sync_daemon: the checker leaves the kernel's daemons alone (no role applied).
     const none = join(dir, 'sync3.conf');
