@@ -10,6 +10,7 @@ import { SystemClock, type Clock } from '../core/clock.js';
 import type { ChildOptions, ParentMessage } from '../supervisor/ipc.js';
 import type { Logger } from '../core/log.js';
 import { EXIT_FATAL, runChild, sendToParent as send, type ChildBody } from '../supervisor/child-entry.js';
+import { atNormalScheduling } from '../supervisor/process-tuning.js';
 import type { IpvsPort } from '../ipvs/port.js';
 import { syncDaemonInstance, syncRole, type SyncRole } from '../ipvs/sync-daemon.js';
 import { writeDumpFile } from '../supervisor/dump-files.js';
@@ -137,13 +138,16 @@ class CheckerChild implements ChildBody {
       send({ type: 'reloaded', ok: false, message: 'not running; configuration not applied' });
       return;
     }
-    this.scripts?.setPolicy(config.global);
-    this.fifo?.configure(config.global.notifyFifos);
-    this.sched.reload(config);
-    this.vrrpRuns = planChildren(this.opts.cli, summaryOf(config)).vrrp;
-    this.appliedSyncRole = undefined;
-    this.applySyncRole();
-    send({ type: 'reloaded', ok: true });
+    const sched = this.sched;
+    void atNormalScheduling(this.log, () => {
+      this.scripts?.setPolicy(config.global);
+      this.fifo?.configure(config.global.notifyFifos);
+      sched.reload(config);
+      this.vrrpRuns = planChildren(this.opts.cli, summaryOf(config)).vrrp;
+      this.appliedSyncRole = undefined;
+      this.applySyncRole();
+      send({ type: 'reloaded', ok: true });
+    });
   }
 
   handle(m: ParentMessage): void {

@@ -6,12 +6,13 @@
  * `min_auto_priority_delay`, switches to SCHED_RR and raises the priority by one at each new
  * delay, up to the maximum (keepalived.conf(5)). Failures are logged, never fatal.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { GlobalDefs, ProcessTuning } from '../config/model.js';
 import type { Logger } from '../core/log.js';
 import { SCHED_OTHER, SCHED_RR, setCpuAffinity, setNice, setRealtimeLimit, setScheduler } from '../net/libc.js';
 import { SystemClock } from '../core/clock.js';
-import { nextAutoPriority } from './auto-priority.js';
+import { nextAutoPriority, overrunResponse } from './auto-priority.js';
+import { RateLimiter } from '../core/rate-limit.js';
 
 /** Thread ids of this process (the main thread's id is the pid). */
 function threads(): number[] {
@@ -32,27 +33,89 @@ function attempt(log: Logger, what: string, fn: () => void): void {
 }
 
 /**
- * RLIMIT_RTTIME's soft limit sends SIGXCPU, whose default action would kill the child (the hard
- * limit, SIGKILL, is set ten times higher). A garbage collection can keep Node busy longer than
- * a C daemon's 10 ms, so the child answers SIGXCPU by leaving real-time scheduling for a second
- * (logged), then takes it back: a runaway loop still cannot hog a core.
+ * What this process runs at: the SCHED_RR priority (0: normal scheduling) and the soft
+ * RLIMIT_RTTIME. The overrun handler and a reload go back to these.
  */
-/** The SCHED_RR priority this process runs at (0: normal scheduling), for the SIGXCPU rest. */
-let rtPriority = 0;
+const realtime = { priority: 0, rttimeUs: 0, reloading: false };
 let watchingOverrun = false;
+const overrunLog = new RateLimiter(1, 0.1);
+
+/** Voluntary context switches of the main thread (times it blocked); undefined when unreadable. */
+function mainThreadSleeps(): number | undefined {
+  try {
+    const m = /^voluntary_ctxt_switches:\s+(\d+)/m.exec(readFileSync(`/proc/self/task/${process.pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * RLIMIT_RTTIME's soft limit sends SIGXCPU when the real-time main thread ran that long without
+ * blocking; the default action would kill the child. After one long run (a garbage collection)
+ * the child logs it (rate-limited) and stays real-time: by the time Node runs the handler the
+ * run is over, and leaving SCHED_RR would only put the child behind every busy task when its
+ * adverts matter most. The kernel raises the soft limit by 1 s at each SIGXCPU; the handler sets
+ * it back 10 ms later, so the next overrun is reported too. A child that has not blocked since
+ * the last SIGXCPU cannot keep up and would reach the hard limit (ten times the soft one, SIGKILL): it
+ * runs at normal scheduling for 1 s (overrunResponse).
+ */
 function watchOverrun(log: Logger): void {
   if (watchingOverrun) return;
   watchingOverrun = true;
+  const clock = new SystemClock();
+  let lastSleeps: number | undefined;
   let resting = false;
+  const rearm = (): void => {
+    try {
+      setRealtimeLimit(realtime.rttimeUs);
+    } catch {
+      // the soft limit stays where the kernel moved it; the hard limit is unchanged
+    }
+  };
   process.on('SIGXCPU', () => {
-    if (resting) return;
-    resting = true;
-    attempt(log, 'Used up RLIMIT_RTTIME: normal scheduling for 1 s', () => setScheduler(SCHED_OTHER, 0));
+    if (realtime.priority === 0 || resting) return;
+    const sleeps = mainThreadSleeps();
+    if (sleeps !== undefined && overrunResponse(lastSleeps, sleeps) === 'rest') {
+      resting = true;
+      lastSleeps = undefined;
+      log.warn({ code: 'KAD_WARN_RLIMIT_RTTIME', rest: true }, 'Used up RLIMIT_RTTIME without blocking: normal scheduling for 1 s');
+      attempt(log, 'Left realtime scheduling', () => setScheduler(SCHED_OTHER, 0));
+      setTimeout(() => {
+        resting = false;
+        rearm();
+        if (!realtime.reloading) attempt(log, `Set realtime priority ${realtime.priority} again`, () => setScheduler(SCHED_RR, realtime.priority));
+      }, 1000).unref();
+      return;
+    }
+    lastSleeps = sleeps;
+    const suppressed = overrunLog.take(clock.nowMs());
+    if (suppressed >= 0) {
+      const more = suppressed > 0 ? ` (${suppressed} more not logged)` : '';
+      log.warn({ code: 'KAD_WARN_RLIMIT_RTTIME', suppressed }, `Ran over ${realtime.rttimeUs} usecs without blocking (RLIMIT_RTTIME): staying realtime${more}`);
+    }
+    // Set back once the thread has blocked (its run-time count starts again then): set at once,
+    // the count of the run that just ended would raise SIGXCPU again at the next tick.
     setTimeout(() => {
-      resting = false;
-      attempt(log, `Set realtime priority ${rtPriority} again`, () => setScheduler(SCHED_RR, rtPriority));
-    }, 1000).unref();
+      if (!resting) rearm();
+    }, 10).unref();
   });
+}
+
+/**
+ * Run `work` at normal scheduling and go back to real-time after, as keepalived does while it
+ * reloads: rebuilding instances can run longer without blocking than the hard RLIMIT_RTTIME.
+ */
+export async function atNormalScheduling<T>(log: Logger, work: () => Promise<T> | T): Promise<T> {
+  if (realtime.priority === 0 || realtime.reloading) return work();
+  realtime.reloading = true;
+  attempt(log, 'Use standard scheduling while reloading', () => setScheduler(SCHED_OTHER, 0));
+  try {
+    return await work();
+  } finally {
+    realtime.reloading = false;
+    attempt(log, `Set realtime priority ${realtime.priority} again`, () => setScheduler(SCHED_RR, realtime.priority));
+  }
 }
 
 /** Apply `t` to this process; `name` is the child as keepalived names it in logs. */
@@ -64,7 +127,8 @@ export function applyProcessTuning(t: ProcessTuning, log: Logger): void {
     attempt(log, `Set realtime priority ${t.rtPriority} (RLIMIT_RTTIME ${t.rlimitRttimeUs} usecs)`, () => {
       setRealtimeLimit(t.rlimitRttimeUs);
       setScheduler(SCHED_RR, t.rtPriority!);
-      rtPriority = t.rtPriority!;
+      realtime.priority = t.rtPriority!;
+      realtime.rttimeUs = t.rlimitRttimeUs;
     });
   }
 }
@@ -81,12 +145,13 @@ export function startAutoPriority(g: GlobalDefs, t: ProcessTuning, log: Logger):
     const lateUs = (now - expected) * 1000;
     expected = now + periodMs;
     const next = nextAutoPriority(current, lateUs, g.maxAutoPriority, g.minAutoPriorityDelayUs);
-    if (next === current) return;
+    if (next === current || realtime.reloading) return;
     watchOverrun(log);
     attempt(log, `Scheduled ${Math.round(lateUs)} usecs late: set realtime priority ${next}`, () => {
       if (current === 0) setRealtimeLimit(t.rlimitRttimeUs);
       setScheduler(SCHED_RR, next);
-      rtPriority = next;
+      realtime.priority = next;
+      realtime.rttimeUs = t.rlimitRttimeUs;
     });
     current = next;
   }, periodMs);

@@ -11,6 +11,7 @@ import { SystemClock } from '../core/clock.js';
 import type { ChildOptions, DumpKind, ParentMessage } from '../supervisor/ipc.js';
 import type { Logger } from '../core/log.js';
 import { runChild, sendToParent as send, type ChildBody } from '../supervisor/child-entry.js';
+import { atNormalScheduling } from '../supervisor/process-tuning.js';
 import { writeDumpFile } from '../supervisor/dump-files.js';
 import { dumpText } from './dump/record.js';
 import { FailoverClock } from './runtime/clock.js';
@@ -77,7 +78,8 @@ class VrrpChild implements ChildBody {
     }
     this.reloading = true;
     try {
-      const r = await this.runtime.reload(config, this.runner(config));
+      const rt = this.runtime;
+      const r = await atNormalScheduling(this.log, () => rt.reload(config, this.runner(config)));
       this.log.info({ ...r }, `Reload: ${r.keep.length} instances kept, ${r.rebuild.length} rebuilt, ${r.remove.length} removed, ${r.add.length} added`);
       send({ type: 'reloaded', ok: true });
     } catch (err) {

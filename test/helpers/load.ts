@@ -127,7 +127,7 @@ async function resetLoopStats(dirs: readonly string[]): Promise<void> {
 }
 
 /** One run of `impl` on `lab` (directors 0 = master, 1 = backup); the daemons are stopped after. */
-export async function runLoad(lab: Lab, impl: LoadImpl, run: LoadRun): Promise<LoadResult & { rtRests: number; loop?: { master: ChildLoopStats; backup: ChildLoopStats } }> {
+export async function runLoad(lab: Lab, impl: LoadImpl, run: LoadRun): Promise<LoadResult & { rtRests: number; rtOverruns: number; loop?: { master: ChildLoopStats; backup: ChildLoopStats } }> {
   const loopDirs = new Map<Daemon, string>();
   const logs: string[] = [];
   const start = (i: number, prio: number): Daemon => {
@@ -177,9 +177,12 @@ export async function runLoad(lab: Lab, impl: LoadImpl, run: LoadRun): Promise<L
     };
     const m = loop(master);
     const b = loop(backup);
-    // kad's real-time children leave SCHED_RR for 1 s when they use up RLIMIT_RTTIME.
-    const rtRests = logs.reduce((n, f) => n + (readFileSync(f, 'utf8').match(/Used up RLIMIT_RTTIME/g)?.length ?? 0), 0);
-    return { ...res, rtRests, ...(m && b ? { loop: { master: m, backup: b } } : {}) };
+    // kad's real-time children log each RLIMIT_RTTIME overrun and stay SCHED_RR; one that cannot
+    // keep up (no sleep between two overruns) leaves SCHED_RR for 1 s.
+    const count = (re: RegExp): number => logs.reduce((n, f) => n + (readFileSync(f, 'utf8').match(re)?.length ?? 0), 0);
+    const rtRests = count(/Used up RLIMIT_RTTIME/g);
+    const rtOverruns = count(/without blocking \(RLIMIT_RTTIME\)/g);
+    return { ...res, rtRests, rtOverruns, ...(m && b ? { loop: { master: m, backup: b } } : {}) };
   } finally {
     await Promise.all([master.stop(), backup.stop()]);
   }
