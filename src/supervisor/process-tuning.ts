@@ -6,12 +6,12 @@
  * `min_auto_priority_delay`, switches to SCHED_RR and raises the priority by one at each new
  * delay, up to the maximum (keepalived.conf(5)). Failures are logged, never fatal.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import type { GlobalDefs, ProcessTuning } from '../config/model.js';
 import type { Logger } from '../core/log.js';
 import { SCHED_OTHER, SCHED_RR, setCpuAffinity, setNice, setRealtimeLimit, setScheduler } from '../net/libc.js';
 import { SystemClock } from '../core/clock.js';
-import { nextAutoPriority, overrunResponse } from './auto-priority.js';
+import { nextAutoPriority } from './auto-priority.js';
 import { RateLimiter } from '../core/rate-limit.js';
 
 /** Thread ids of this process (the main thread's id is the pid). */
@@ -40,65 +40,39 @@ const realtime = { priority: 0, rttimeUs: 0, reloading: false };
 let watchingOverrun = false;
 const overrunLog = new RateLimiter(1, 0.1);
 
-/** Voluntary context switches of the main thread (times it blocked); undefined when unreadable. */
-function mainThreadSleeps(): number | undefined {
-  try {
-    const m = /^voluntary_ctxt_switches:\s+(\d+)/m.exec(readFileSync(`/proc/self/task/${process.pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : undefined;
-  } catch {
-    return undefined;
-  }
+/** Blocks the calling thread for 0.1 ms: asleep, it makes the kernel start its RLIMIT_RTTIME count again. */
+const pauseCell = new Int32Array(new SharedArrayBuffer(4));
+function blockBriefly(): void {
+  Atomics.wait(pauseCell, 0, 0, 0.1);
 }
 
 /**
  * RLIMIT_RTTIME's soft limit sends SIGXCPU when the real-time main thread ran that long without
- * blocking; the default action would kill the child. After one long run (a garbage collection)
- * the child logs it (rate-limited) and stays real-time: by the time Node runs the handler the
- * run is over, and leaving SCHED_RR would only put the child behind every busy task when its
- * adverts matter most. The kernel raises the soft limit by 1 s at each SIGXCPU; the handler sets
- * it back 10 ms later, so the next overrun is reported too. A child that has not blocked since
- * the last SIGXCPU cannot keep up and would reach the hard limit (ten times the soft one, SIGKILL): it
- * runs at normal scheduling for 1 s (overrunResponse).
+ * blocking (a long garbage collection, or hundreds of instances keeping the event loop busy);
+ * the default action would kill the child. The child stays real-time: leaving SCHED_RR would
+ * put it behind every busy task when its adverts matter most. It blocks for 0.1 ms (the kernel
+ * counts run time since the thread last slept), sets the soft limit back (the kernel raised it
+ * by 1 s) so the next overrun is seen too, and logs it, rate-limited. A loop that never returns
+ * to the event loop never runs this handler and still meets the hard limit, ten times the soft
+ * one: SIGKILL, and the supervisor respawns the child.
  */
 function watchOverrun(log: Logger): void {
   if (watchingOverrun) return;
   watchingOverrun = true;
   const clock = new SystemClock();
-  let lastSleeps: number | undefined;
-  let resting = false;
-  const rearm = (): void => {
+  process.on('SIGXCPU', () => {
+    if (realtime.priority === 0) return;
+    blockBriefly();
     try {
       setRealtimeLimit(realtime.rttimeUs);
     } catch {
       // the soft limit stays where the kernel moved it; the hard limit is unchanged
     }
-  };
-  process.on('SIGXCPU', () => {
-    if (realtime.priority === 0 || resting) return;
-    const sleeps = mainThreadSleeps();
-    if (sleeps !== undefined && overrunResponse(lastSleeps, sleeps) === 'rest') {
-      resting = true;
-      lastSleeps = undefined;
-      log.warn({ code: 'KAD_WARN_RLIMIT_RTTIME', rest: true }, 'Used up RLIMIT_RTTIME without blocking: normal scheduling for 1 s');
-      attempt(log, 'Left realtime scheduling', () => setScheduler(SCHED_OTHER, 0));
-      setTimeout(() => {
-        resting = false;
-        rearm();
-        if (!realtime.reloading) attempt(log, `Set realtime priority ${realtime.priority} again`, () => setScheduler(SCHED_RR, realtime.priority));
-      }, 1000).unref();
-      return;
-    }
-    lastSleeps = sleeps;
     const suppressed = overrunLog.take(clock.nowMs());
     if (suppressed >= 0) {
       const more = suppressed > 0 ? ` (${suppressed} more not logged)` : '';
-      log.warn({ code: 'KAD_WARN_RLIMIT_RTTIME', suppressed }, `Ran over ${realtime.rttimeUs} usecs without blocking (RLIMIT_RTTIME): staying realtime${more}`);
+      log.warn({ code: 'KAD_WARN_RLIMIT_RTTIME', suppressed }, `Ran over ${realtime.rttimeUs} usecs without blocking (RLIMIT_RTTIME): paused 0.1 ms, staying realtime${more}`);
     }
-    // Set back once the thread has blocked (its run-time count starts again then): set at once,
-    // the count of the run that just ended would raise SIGXCPU again at the next tick.
-    setTimeout(() => {
-      if (!resting) rearm();
-    }, 10).unref();
   });
 }
 

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
         continue;
       }
       const ratio = r.masterAdverts / r.expected;
-      console.log(`${r.falseTransitions} false, ${(ratio * 100).toFixed(1)}% adverts sent${impl === 'kad-rt' ? `, ${r.rtOverruns} RLIMIT_RTTIME overruns, ${r.rtRests} rests` : ''}`);
+      console.log(`${r.falseTransitions} false, ${(ratio * 100).toFixed(1)}% adverts sent${impl === 'kad-rt' ? `, ${r.rtOverruns} RLIMIT_RTTIME overruns logged, VRRP children ${r.vrrpPolicies.every((p) => p === 2) ? 'SCHED_RR' : 'not all SCHED_RR'} after` : ''}`);
       rows.push([name, impl, r.falseTransitions, r.instancesAffected, `${r.masterAdverts} / ${r.expected} (${(ratio * 100).toFixed(1)}%)`, f1(r.maxGapMs)]);
       for (const [role, s] of Object.entries(r.loop ?? {})) {
         const { lagMs: l, gcMs: g } = s;

@@ -80,26 +80,27 @@ describe.skipIf(why !== undefined)('process tuning keywords', () => {
     expect(field(pid, 40)).toBe(10);
   });
 
-  it('RLIMIT_RTTIME overrun: one long run is logged and the thread stays SCHED_RR; a thread that never blocks rests 1 s instead of being killed', () => {
+  it('RLIMIT_RTTIME overrun: logged, the thread stays SCHED_RR, and a busy event loop that never sleeps is not killed at the hard limit', () => {
     const r = spawnSync(process.execPath, ['--single-threaded-gc', join(ROOT, 'test/fixtures/processes/rt-overrun.mjs')], { encoding: 'utf8', timeout: 20_000 });
     expect(r.signal, `fixture killed: ${r.stderr}`).toBeNull();
     const steps = new Map(r.stdout.trim().split('\n').map((l) => {
-      const s = JSON.parse(l) as { step: string; policy: number; limits: number[]; messages: string[] };
+      const s = JSON.parse(l) as { step: string; policy: number; limits: number[]; overruns: number; messages: string[] };
       return [s.step, s] as const;
     }));
-    expect([...steps.keys()]).toEqual(['tuned', 'one long run', 'never blocking', 'after the rest']);
-    expect(steps.get('tuned')).toMatchObject({ policy: 2, limits: [20_000, 200_000] });
+    expect([...steps.keys()]).toEqual(['tuned', 'one long run', 'never blocking']);
+    expect(steps.get('tuned')).toMatchObject({ policy: 2, limits: [20_000, 200_000], overruns: 0 });
+    // One 40 ms run: SIGXCPU once, logged; the soft limit the kernel raised by 1 s is set back.
     const one = steps.get('one long run');
-    expect(one?.policy, 'still SCHED_RR after one 40 ms run').toBe(2);
+    expect(one?.overruns).toBe(1);
+    expect(one?.policy, 'still SCHED_RR').toBe(2);
     expect(one?.limits, 'soft limit set back').toEqual([20_000, 200_000]);
-    expect(one?.messages).toContain('Ran over 20000 usecs without blocking (RLIMIT_RTTIME): staying realtime');
+    expect(one?.messages).toContain('Ran over 20000 usecs without blocking (RLIMIT_RTTIME): paused 0.1 ms, staying realtime');
+    // 600 ms without a sleep but the handler's: SIGXCPU again and again (each a 0.1 ms pause),
+    // never SIGKILL at the 200 ms hard limit, and real-time throughout.
     const busy = steps.get('never blocking');
-    expect(busy?.policy, 'SCHED_OTHER while resting').toBe(0);
-    expect(busy?.messages).toContain('Used up RLIMIT_RTTIME without blocking: normal scheduling for 1 s');
-    const after = steps.get('after the rest');
-    expect(after?.policy, 'SCHED_RR again').toBe(2);
-    expect(after?.limits).toEqual([20_000, 200_000]);
-    expect(after?.messages).toContain('Set realtime priority 10 again');
+    expect(busy?.overruns).toBeGreaterThanOrEqual(10);
+    expect(busy?.policy).toBe(2);
+    expect(busy?.limits).toEqual([20_000, 200_000]);
   });
 
   it('max_auto_priority: a VRRP child held off the CPU for 500 ms switches itself to SCHED_RR', async () => {

@@ -27,15 +27,15 @@ describe.skipIf(why !== undefined)('VRRPv3 at 10 ms under CPU load', () => {
     const m = r.loop?.master;
     const report = `${r.falseTransitions} false takeovers on ${r.instancesAffected} instances, ${r.masterAdverts}/${r.expected} adverts, ` +
       `longest gap ${r.maxGapMs.toFixed(1)} ms; master event-loop lag p99 ${m?.lagMs.p99.toFixed(1)} max ${m?.lagMs.max.toFixed(1)} ms, ` +
-      `GC max ${m?.gcMs.max.toFixed(1)} ms; ${r.rtOverruns} RLIMIT_RTTIME overruns, ${r.rtRests} rests`;
+      `GC max ${m?.gcMs.max.toFixed(1)} ms; ${r.rtOverruns} RLIMIT_RTTIME overruns logged`;
     expect(r.falseTransitions, report).toBe(0);
     expect(r.backupAdverts, report).toBe(0);
     // Master_Down_Interval at priority 90 is 36.5 ms: every gap stayed below it.
     expect(r.maxGapMs, report).toBeLessThan(36.5);
     expect(r.masterAdverts / r.expected, report).toBeGreaterThan(0.8);
     expect(m, 'loop statistics of the master VRRP child').toBeDefined();
-    // An overrun (a long garbage collection) is logged and the child stays SCHED_RR; ten
-    // instances never keep it busy without a sleep, so it never rests at normal scheduling.
-    expect(r.rtRests, `RLIMIT_RTTIME rests (the child left SCHED_RR); ${r.rtOverruns} overruns logged`).toBe(0);
+    // An RLIMIT_RTTIME overrun (a long garbage collection) is logged; both VRRP children are
+    // still SCHED_RR after the window.
+    expect(r.vrrpPolicies, `scheduling policies of the VRRP children; ${r.rtOverruns} overruns logged`).toEqual([2, 2]);
   }, 120_000);
 });

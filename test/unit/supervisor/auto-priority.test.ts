@@ -1,7 +1,7 @@
 // max_auto_priority as keepalived.conf(5) describes it (pure rule) and the scheduling keywords
 // as the config reads them.
 import { describe, expect, it } from 'vitest';
-import { nextAutoPriority, overrunResponse } from '../../../src/supervisor/auto-priority.js';
+import { nextAutoPriority } from '../../../src/supervisor/auto-priority.js';
 import { parseText } from '../config/mem-io.js';
 
 describe('max_auto_priority', () => {
@@ -13,14 +13,6 @@ describe('max_auto_priority', () => {
     // 0 (the default) and -1 never raise.
     expect(nextAutoPriority(0, 9e9, 0, 1)).toBe(0);
     expect(nextAutoPriority(0, 9e9, -1, 1)).toBe(0);
-  });
-});
-
-describe('RLIMIT_RTTIME overrun', () => {
-  it('stays real-time after one long run, rests when the thread has not blocked since the last overrun', () => {
-    expect(overrunResponse(undefined, 120)).toBe('warn');
-    expect(overrunResponse(100, 120)).toBe('warn');
-    expect(overrunResponse(120, 120)).toBe('rest');
   });
 });
 
