@@ -157,7 +157,7 @@ export interface NotifyFifos {
 export interface ProcessTuning {
   /** `_priority`: nice value, -20..19. */
   nice?: number;
-  /** `_no_swap`: always false; kad reports the keyword unsupported (V8 aborts under mlockall). */
+  /** `_no_swap`: lock the child's file-backed mappings in memory (not mlockall: V8 aborts under it). */
   noSwap: boolean;
   /** `_rt_priority`: SCHED_RR at this priority, 1..99. */
   rtPriority?: number;

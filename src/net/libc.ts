@@ -98,6 +98,7 @@ const cIfNameToIndex: (name: string) => number = lib.func('uint32_t if_nametoind
 const cSignal: (signum: number, handler: number) => Ret = lib.func('intptr_t signal(int signum, intptr_t handler)');
 const cSetpriority: (which: number, who: number, prio: number) => number = lib.func('int setpriority(int which, uint32_t who, int prio)');
 const cSetrlimit: (resource: number, rlim: Buffer) => number = lib.func('int setrlimit(int resource, const void *rlim)');
+const cMlock2: (addr: bigint, len: bigint, flags: number) => number = lib.func('int mlock2(uintptr_t addr, size_t len, unsigned int flags)');
 const cSchedSetscheduler: (pid: number, policy: number, param: Buffer) => number = lib.func('int sched_setscheduler(int pid, int policy, const void *param)');
 const cSetns: (fd: number, nstype: number) => number = lib.func('int setns(int fd, int nstype)');
 const cMkfifo: (path: string, mode: number) => number = lib.func('int mkfifo(const char *path, uint32_t mode)');
@@ -261,6 +262,16 @@ export function setRealtimeLimit(us: number): void {
   rlim.writeBigUInt64LE(BigInt(us), 0);
   rlim.writeBigUInt64LE(BigInt(us) * 10n, 8);
   check(cSetrlimit(RLIMIT_RTTIME, rlim), 'setrlimit', `RLIMIT_RTTIME ${us}`);
+}
+
+const MLOCK_ONFAULT = 1;
+
+/**
+ * mlock2(2) with MLOCK_ONFAULT: the pages of [start, end) that are in memory, and each one
+ * faulted in later, stay in memory (no page-out, no swap).
+ */
+export function lockRange(start: bigint, end: bigint): void {
+  check(cMlock2(start, end - start, MLOCK_ONFAULT), 'mlock2', `${start.toString(16)}-${end.toString(16)}`);
 }
 
 /** sched_setscheduler(2) of the calling thread: SCHED_RR at `priority` (1..99), or SCHED_OTHER (0). */

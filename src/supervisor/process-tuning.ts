@@ -6,10 +6,11 @@
  * `min_auto_priority_delay`, switches to SCHED_RR and raises the priority by one at each new
  * delay, up to the maximum (keepalived.conf(5)). Failures are logged, never fatal.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { GlobalDefs, ProcessTuning } from '../config/model.js';
 import type { Logger } from '../core/log.js';
-import { SCHED_OTHER, SCHED_RR, setCpuAffinity, setNice, setRealtimeLimit, setScheduler } from '../net/libc.js';
+import { lockRange, SCHED_OTHER, SCHED_RR, setCpuAffinity, setNice, setRealtimeLimit, setScheduler } from '../net/libc.js';
+import { lockableMappings } from './memory-lock.js';
 import { SystemClock } from '../core/clock.js';
 import { nextAutoPriority } from './auto-priority.js';
 import { RateLimiter } from '../core/rate-limit.js';
@@ -92,10 +93,36 @@ export async function atNormalScheduling<T>(log: Logger, work: () => Promise<T> 
   }
 }
 
+/** `*_no_swap`: lock the file-backed mappings (./memory-lock.ts says why not all memory). */
+function lockFileMappings(log: Logger): void {
+  let maps: ReturnType<typeof lockableMappings> = [];
+  try {
+    maps = lockableMappings(readFileSync('/proc/self/maps', 'utf8'));
+  } catch (err) {
+    log.warn({ code: 'KAD_WARN_PROCESS_TUNING', err: (err as Error).message }, `cannot lock memory: ${(err as Error).message}`);
+    return;
+  }
+  let locked = 0n;
+  const files = new Set<string>();
+  const failed: string[] = [];
+  for (const m of maps) {
+    try {
+      lockRange(m.start, m.end);
+      locked += m.end - m.start;
+      files.add(m.path);
+    } catch (err) {
+      failed.push(`${m.path}: ${(err as Error).message}`);
+    }
+  }
+  if (failed.length > 0) log.warn({ code: 'KAD_WARN_PROCESS_TUNING', failed }, `cannot lock ${failed.length} mappings in memory: ${failed[0]}`);
+  log.info(`Locked ${files.size} mapped files (${Math.round(Number(locked) / 1048576)} MB of mappings) in memory; the heap is not locked`);
+}
+
 /** Apply `t` to this process; `name` is the child as keepalived names it in logs. */
 export function applyProcessTuning(t: ProcessTuning, log: Logger): void {
   if (t.nice !== undefined) attempt(log, `Set process priority to ${t.nice}`, () => { for (const tid of threads()) setNice(t.nice!, tid); });
   if (t.cpuAffinity) attempt(log, `Set CPU affinity to ${t.cpuAffinity.join(' ')}`, () => { for (const tid of threads()) setCpuAffinity(t.cpuAffinity!, tid); });
+  if (t.noSwap) lockFileMappings(log);
   if (t.rtPriority !== undefined) {
     watchOverrun(log);
     attempt(log, `Set realtime priority ${t.rtPriority} (RLIMIT_RTTIME ${t.rlimitRttimeUs} usecs)`, () => {

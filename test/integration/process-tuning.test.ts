@@ -1,5 +1,5 @@
 // global_defs scheduling keywords on a real kernel: the VRRP child of a real kad applies
-// vrrp_priority (nice), vrrp_cpu_affinity, vrrp_rt_priority with
+// vrrp_priority (nice), vrrp_cpu_affinity, vrrp_no_swap, vrrp_rt_priority with
 // vrrp_rlimit_rttime (SCHED_RR, RLIMIT_RTTIME), read back from /proc; a real-time thread that
 // overruns RLIMIT_RTTIME (test/fixtures/processes/rt-overrun.mjs); and max_auto_priority raises
 // a child that was held off the CPU (SIGSTOP) to SCHED_RR.
@@ -25,6 +25,21 @@ const field = (pid: number, n: number): number => Number(stat(pid)[n - 3]);
 const status = (pid: number, key: string): string =>
   (readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${key}:`)) ?? '').slice(key.length + 1).trim();
 
+/**
+ * Rss and Locked (kB, smaps shares both among the processes mapping the page) of the largest
+ * mapping of `pid` with `path` and permissions `perms` (/proc/PID/smaps).
+ */
+function lockedOf(pid: number, path: string, perms: string): { rss: number; locked: number } {
+  const blocks = readFileSync(`/proc/${pid}/smaps`, 'utf8').split(/\n(?=[0-9a-f]+-[0-9a-f]+ )/);
+  const kb = (b: string, k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(b)?.[1] ?? 0);
+  const matching = blocks.filter((b) => {
+    const head = b.split('\n')[0]?.split(/\s+/) ?? [];
+    return head[1] === perms && head[5] === path;
+  });
+  const best = matching.sort((a, b) => kb(b, 'Rss') - kb(a, 'Rss'))[0] ?? '';
+  return { rss: kb(best, 'Rss'), locked: kb(best, 'Locked') };
+}
+
 describe.skipIf(why !== undefined)('process tuning keywords', () => {
   let lab: Lab;
   const daemons: Daemon[] = [];
@@ -37,7 +52,7 @@ describe.skipIf(why !== undefined)('process tuning keywords', () => {
     cleanupAll();
   });
 
-  it('nice, CPU affinity, SCHED_RR and RLIMIT_RTTIME of the VRRP child, normal scheduling while it reloads; vrrp_no_swap reported unsupported', async () => {
+  it('nice, CPU affinity, SCHED_RR and RLIMIT_RTTIME of the VRRP child, normal scheduling while it reloads; vrrp_no_swap locks its mapped files', async () => {
     const conf = `global_defs {\n  vrrp_priority -5\n  vrrp_cpu_affinity 0\n  vrrp_no_swap\n  vrrp_rt_priority 10\n  vrrp_rlimit_rttime 20000\n}\n${VI}`;
     const d = lab.startKad(0, conf);
     daemons.push(d);
@@ -65,8 +80,15 @@ describe.skipIf(why !== undefined)('process tuning keywords', () => {
       expect(readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8')).toMatch(/Cpus_allowed_list:\s+0\n/);
     }
     expect(d.output).toMatch(/Set realtime priority 10 \(RLIMIT_RTTIME 20000 usecs\)/);
-    expect(d.output).toMatch(/vrrp_no_swap is not supported by kad and is ignored/);
-    expect(status(pid, 'VmLck')).toBe('0 kB');
+    // vrrp_no_swap: the child's file-backed mappings are locked (mlock2 MLOCK_ONFAULT), among
+    // them the node binary's code, resident and locked; the heap is not.
+    expect(d.output).toMatch(/Locked \d+ mapped files \(\d+ MB of mappings\) in memory; the heap is not locked/);
+    expect(d.output).not.toMatch(/vrrp_no_swap/);
+    expect(Number.parseInt(status(pid, 'VmLck'), 10)).toBeGreaterThan(0);
+    const code = lockedOf(pid, process.execPath, 'r-xp');
+    expect(code.rss, 'resident node code (kB)').toBeGreaterThan(1000);
+    expect(code.locked, 'node code locked (kB)').toBeGreaterThan(0);
+    expect(lockedOf(pid, '[heap]', 'rw-p').locked, 'malloc heap not locked').toBe(0);
     // A real-time child collects garbage on its (real-time) main thread alone.
     expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--single-threaded-gc');
     // A reload runs at normal scheduling, then the child is real-time again.
@@ -110,6 +132,7 @@ describe.skipIf(why !== undefined)('process tuning keywords', () => {
     await waitForHolder(lab, '10.231.0.172', 1, 10_000);
     const pid = d.vrrpChildPid;
     expect(field(pid, 41), 'normal scheduling at start').toBe(0);
+    expect(status(pid, 'VmLck'), 'nothing locked without vrrp_no_swap').toBe('0 kB');
     process.kill(pid, 'SIGSTOP');
     await sleep(500);
     process.kill(pid, 'SIGCONT');

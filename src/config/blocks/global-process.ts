@@ -33,10 +33,9 @@ function forChild(child: 'vrrp' | 'checker'): Table<GlobalDraft> {
       const v = cx.int(n, 0, -20, 19);
       if (v !== undefined) t.nice = v;
     }),
-    // mlockall(2) breaks V8: with its memory locked, the page permission changes of its code
-    // allocator fail and Node aborts (measured with MCL_CURRENT, MCL_FUTURE and MCL_ONFAULT).
-    // Reported unsupported (KAD_WARN_UNSUPPORTED, ../keyword-support.ts).
-    [`${child}_no_swap`]: () => undefined,
+    // Node cannot run under mlockall(2); the child locks its file-backed mappings instead
+    // (src/supervisor/memory-lock.ts).
+    [`${child}_no_swap`]: tune(child, (t) => { t.noSwap = true; }),
     [`${child}_rt_priority`]: tune(child, (t, n, cx) => {
       const v = cx.int(n, 0, 1, 99);
       if (v !== undefined) t.rtPriority = v;

@@ -20,21 +20,21 @@ describe('process scheduling keywords', () => {
   const VI = 'vrrp_instance V {\n interface eth0\n virtual_router_id 1\n priority 100\n virtual_ipaddress {\n  10.0.0.1\n }\n}\n';
   it('reads vrrp_ and checker_ priority, no_swap, rt_priority, rlimit_rttime, cpu_affinity and the auto priority', () => {
     const r = parseText(`global_defs {\n vrrp_priority -5\n vrrp_no_swap\n vrrp_rt_priority 10\n vrrp_rlimit_rttime 20000\n vrrp_cpu_affinity 0 1\n checker_priority 3\n checker_rlimit_rtime 500\n max_auto_priority\n min_auto_priority_delay 200000\n}\n${VI}`);
-    expect(r.diagnostics.map((d) => [d.code, d.line])).toEqual([['KAD_WARN_UNSUPPORTED', 3]]);
+    expect(r.diagnostics).toEqual([]);
     expect(r.config?.global.processTuning).toEqual({
-      vrrp: { nice: -5, noSwap: false, rtPriority: 10, rlimitRttimeUs: 20000, cpuAffinity: [0, 1] },
+      vrrp: { nice: -5, noSwap: true, rtPriority: 10, rlimitRttimeUs: 20000, cpuAffinity: [0, 1] },
       checker: { nice: 3, noSwap: false, rlimitRttimeUs: 500 },
     });
     expect(r.config?.global.maxAutoPriority).toBe(99);
     expect(r.config?.global.minAutoPriorityDelayUs).toBe(200000);
   });
 
-  it('reads checker_rt_priority, checker_rlimit_rttime, checker_cpu_affinity and the old vrrp_rlimit_rtime spelling', () => {
-    const r = parseText(`global_defs {\n checker_rt_priority 20\n checker_rlimit_rttime 30000\n checker_cpu_affinity 1\n vrrp_rlimit_rtime 40000\n}\n${VI}`);
+  it('reads checker_rt_priority, checker_rlimit_rttime, checker_cpu_affinity, checker_no_swap and the old vrrp_rlimit_rtime spelling', () => {
+    const r = parseText(`global_defs {\n checker_rt_priority 20\n checker_rlimit_rttime 30000\n checker_cpu_affinity 1\n checker_no_swap\n vrrp_rlimit_rtime 40000\n}\n${VI}`);
     expect(r.diagnostics).toEqual([]);
     expect(r.config?.global.processTuning).toEqual({
       vrrp: { noSwap: false, rlimitRttimeUs: 40000 },
-      checker: { noSwap: false, rtPriority: 20, rlimitRttimeUs: 30000, cpuAffinity: [1] },
+      checker: { noSwap: true, rtPriority: 20, rlimitRttimeUs: 30000, cpuAffinity: [1] },
     });
   });
 

@@ -32,8 +32,8 @@ describe('systemd/kad.service', () => {
 
   it('grants the network capabilities and hardens the rest', () => {
     expect(get('CapabilityBoundingSet')?.split(' ')).toEqual(expect.arrayContaining(['CAP_NET_ADMIN', 'CAP_NET_RAW']));
-    // The scheduling keywords (vrrp_rt_priority, max_auto_priority) need these.
-    expect(get('CapabilityBoundingSet')?.split(' ')).toEqual(expect.arrayContaining(['CAP_SYS_NICE', 'CAP_SYS_RESOURCE']));
+    // The scheduling keywords (vrrp_rt_priority, max_auto_priority) and vrrp_no_swap need these.
+    expect(get('CapabilityBoundingSet')?.split(' ')).toEqual(expect.arrayContaining(['CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_IPC_LOCK']));
     expect(get('RestrictRealtime')).toBe('no');
     expect(get('RestrictAddressFamilies')?.split(' ')).toEqual(expect.arrayContaining(['AF_NETLINK', 'AF_PACKET', 'AF_UNIX']));
     expect(get('ProtectSystem')).toBe('full');
