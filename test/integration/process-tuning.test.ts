@@ -125,6 +125,25 @@ describe.skipIf(why !== undefined)('process tuning keywords', () => {
     expect(busy?.limits).toEqual([20_000, 200_000]);
   });
 
+  it('checker_no_swap: the checker child locks its mapped files too', async () => {
+    const conf = `global_defs {\n  checker_no_swap\n}\n${vrrpInstance({ vrid: 73, priority: 100, vips: ['10.231.0.173/24'] })}` +
+      'virtual_server 10.231.0.173 80 {\n  delay_loop 5\n  lb_algo rr\n  lb_kind NAT\n  protocol TCP\n' +
+      '  real_server 10.231.0.9 80 {\n    TCP_CHECK {\n      connect_timeout 1\n    }\n  }\n}\n';
+    const d = lab.startKad(0, conf, { checker: true, env: { KAD_CHECK_DRY_RUN: '1' } });
+    daemons.push(d);
+    await d.waitForOutput(/Locked \d+ mapped files \(\d+ MB of mappings\) in memory; the heap is not locked/, 15_000);
+    const kids = readFileSync(`/proc/${d.pid}/task/${d.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    const role = (pid: number): string => (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('check/daemon.js') ? 'checker' : 'vrrp');
+    const checker = kids.find((k) => role(k) === 'checker');
+    const vrrp = kids.find((k) => role(k) === 'vrrp');
+    expect(checker, `children ${kids.join(',')}`).toBeDefined();
+    expect(Number.parseInt(status(checker!, 'VmLck'), 10), 'checker locked memory').toBeGreaterThan(0);
+    expect(lockedOf(checker!, process.execPath, 'r-xp').locked, 'checker node code locked').toBeGreaterThan(0);
+    // checker_ applies to the checker only.
+    expect(status(vrrp!, 'VmLck'), 'the VRRP child locks nothing').toBe('0 kB');
+    await d.stop();
+  });
+
   it('max_auto_priority: a VRRP child held off the CPU for 500 ms switches itself to SCHED_RR', async () => {
     const conf = `global_defs {\n  max_auto_priority 5\n  min_auto_priority_delay 200000\n}\n${vrrpInstance({ vrid: 72, priority: 100, vips: ['10.231.0.172/24'] })}`;
     const d = lab.startKad(1, conf);

@@ -11,8 +11,7 @@ const NAMESPACE_IPVS = I('test/kernel/netns-ipvs.test.ts', 'test/unit/config/net
 const NAMESPACE_IPSETS = U('the VRRP firewall is nftables only: kad makes no ipsets');
 const BUFS = U('kad sizes its socket buffers itself');
 const NO_SWAP = I(T.processTuning, T.autoPrio, 'test/unit/supervisor/memory-lock.test.ts');
-/** The checker applies the same tuning code as the VRRP child (src/supervisor/process-tuning.ts). */
-const CHECKER_NO_SWAP = I(T.autoPrio, 'test/unit/supervisor/memory-lock.test.ts');
+const CHECKER_NO_SWAP = I(T.processTuning, T.autoPrio, 'test/unit/supervisor/memory-lock.test.ts');
 const NAMES_UNIT = 'test/unit/supervisor/file-names.test.ts';
 const DUMP_LOC = 'test/integration/supervisor-dump-locations.test.ts';
 const PID_NAMES = I(NAMES_UNIT, DUMP_LOC);
