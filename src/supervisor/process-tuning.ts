@@ -1,7 +1,8 @@
 /**
  * A child applies its global_defs scheduling keywords at start, as keepalived's children do:
- * nice value and CPU affinity for every thread of the process, and SCHED_RR with
- * RLIMIT_RTTIME for the main thread (where kad's timers and sockets run). With
+ * nice value and CPU affinity for every thread of the process, its mapped files locked in
+ * memory (`*_no_swap`, ./memory-lock.ts), and SCHED_RR with RLIMIT_RTTIME for the main thread
+ * (where kad's timers and sockets run), left while the child reloads. With
  * `max_auto_priority`, a watchdog notices when the event loop ran late by more than
  * `min_auto_priority_delay`, switches to SCHED_RR and raises the priority by one at each new
  * delay, up to the maximum (keepalived.conf(5)). Failures are logged, never fatal.
@@ -35,7 +36,8 @@ function attempt(log: Logger, what: string, fn: () => void): void {
 
 /**
  * What this process runs at: the SCHED_RR priority (0: normal scheduling) and the soft
- * RLIMIT_RTTIME. The overrun handler and a reload go back to these.
+ * RLIMIT_RTTIME, which the overrun handler sets back and a reload returns to; and whether a
+ * reload runs now.
  */
 const realtime = { priority: 0, rttimeUs: 0, reloading: false };
 let watchingOverrun = false;
