@@ -9,4 +9,3 @@ export function nextAutoPriority(current: number, lateUs: number, max: number, m
   if (max <= 0 || lateUs < minDelayUs || current >= max) return current;
   return current + 1;
 }
-

@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { GlobalDefs, ProcessTuning } from '../config/model.js';
 import type { Logger } from '../core/log.js';
 import { lockRange, SCHED_OTHER, SCHED_RR, setCpuAffinity, setNice, setRealtimeLimit, setScheduler } from '../net/libc.js';
-import { lockableMappings } from './memory-lock.js';
+import { lockableMappings, type LockableMapping } from './memory-lock.js';
 import { SystemClock } from '../core/clock.js';
 import { nextAutoPriority } from './auto-priority.js';
 import { RateLimiter } from '../core/rate-limit.js';
@@ -97,7 +97,7 @@ export async function atNormalScheduling<T>(log: Logger, work: () => Promise<T> 
 
 /** `*_no_swap`: lock the file-backed mappings (./memory-lock.ts says why not all memory). */
 function lockFileMappings(log: Logger): void {
-  let maps: ReturnType<typeof lockableMappings> = [];
+  let maps: LockableMapping[] = [];
   try {
     maps = lockableMappings(readFileSync('/proc/self/maps', 'utf8'));
   } catch (err) {

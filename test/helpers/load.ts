@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOOP_STATS_ENV, loopStatsFile, loopStatsResetFile } from '../../src/supervisor/loop-stats.js';
 import { onCleanup } from './netns.js';
+import { procStatField } from './proc.js';
 import { sleep, vrrpInstance, waitUntil, type Daemon, type Lab, type LabPacket } from './lab.js';
 
 export type LoadImpl = 'keepalived' | 'kad' | 'kad-rt';
@@ -99,12 +100,6 @@ export function startBusyLoops(n: number): () => void {
   };
 }
 
-/** Scheduling policy of a process (field 41 of /proc/PID/stat: 0 normal, 2 SCHED_RR). */
-function schedPolicy(pid: number): number {
-  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[41 - 3]);
-}
-
 /** Addresses of director `i`, one `ip` call. */
 function addresses(lab: Lab, i: number): Set<string> {
   const a = lab.directors[i]?.ipJson<{ addr_info: { local: string }[] }[]>('addr', 'show') ?? [];
@@ -186,7 +181,7 @@ export async function runLoad(lab: Lab, impl: LoadImpl, run: LoadRun): Promise<L
     // kad's real-time children pause 0.1 ms at an RLIMIT_RTTIME overrun and stay SCHED_RR (logged
     // at most once in 10 s).
     const rtOverruns = logs.reduce((n, f) => n + (readFileSync(f, 'utf8').match(/without blocking \(RLIMIT_RTTIME\)/g)?.length ?? 0), 0);
-    const vrrpPolicies = impl === 'keepalived' ? [] : [master, backup].map((d) => schedPolicy(d.vrrpChildPid));
+    const vrrpPolicies = impl === 'keepalived' ? [] : [master, backup].map((d) => procStatField(d.vrrpChildPid, 41)) // policy: 0 normal, 2 SCHED_RR;
     return { ...res, rtOverruns, vrrpPolicies, ...(m && b ? { loop: { master: m, backup: b } } : {}) };
   } finally {
     await Promise.all([master.stop(), backup.stop()]);

@@ -1,9 +1,10 @@
 // The scheduler in real time against real servers: retry / delay_before_retry timing end to
 // end, recovery, and no leaked socket or child process after many cycles of mixed checks.
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { procStat } from '../helpers/proc.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../src/core/clock.js';
 import { memoryLogger } from '../../src/core/log.js';
@@ -34,8 +35,7 @@ function childPids(): number[] {
   for (const p of readdirSync('/proc')) {
     if (!/^\d+$/.test(p)) continue;
     try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const f = procStat(Number(p));
       if (Number(f[1]) === process.pid && f[0] !== 'Z') out.push(Number(p));
     } catch {
       // exited meanwhile

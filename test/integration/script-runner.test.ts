@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { procStat } from '../helpers/proc.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScriptSpec, VrrpScript } from '../../src/config/model.js';
 import { SystemClock } from '../../src/core/clock.js';
@@ -47,8 +48,7 @@ function groupMembers(pgid: number): number[] {
   const pids: number[] = [];
   for (const p of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
     try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const f = procStat(Number(p));
       if (Number(f[2]) === pgid && f[0] !== 'Z') pids.push(Number(p));
     } catch {
       // exited meanwhile

@@ -11,7 +11,6 @@ const NAMESPACE_IPVS = I('test/kernel/netns-ipvs.test.ts', 'test/unit/config/net
 const NAMESPACE_IPSETS = U('the VRRP firewall is nftables only: kad makes no ipsets');
 const BUFS = U('kad sizes its socket buffers itself');
 const NO_SWAP = I(T.processTuning, T.autoPrio, 'test/unit/supervisor/memory-lock.test.ts');
-const CHECKER_NO_SWAP = I(T.processTuning, T.autoPrio, 'test/unit/supervisor/memory-lock.test.ts');
 const NAMES_UNIT = 'test/unit/supervisor/file-names.test.ts';
 const DUMP_LOC = 'test/integration/supervisor-dump-locations.test.ts';
 const PID_NAMES = I(NAMES_UNIT, DUMP_LOC);
@@ -56,7 +55,7 @@ const PROCESS_TUNING: BlockSupport = {
   checker_rlimit_rttime: I(T.autoPrio),
   checker_rlimit_rtime: I(T.autoPrio),
   checker_cpu_affinity: I(T.autoPrio),
-  checker_no_swap: CHECKER_NO_SWAP,
+  checker_no_swap: NO_SWAP,
   max_auto_priority: I(T.processTuning, T.autoPrio),
   min_auto_priority_delay: I(T.processTuning, T.autoPrio),
   ...each(['bfd_priority', 'bfd_no_swap', 'bfd_rt_priority', 'bfd_cpu_affinity', 'bfd_rlimit_rttime', 'bfd_rlimit_rtime'], BFD),
